@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { loadConfig } from '../platform/config.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { AppError } from '../platform/errors.js';
+import { generatePassword } from '../platform/secrets.js';
+import { openConfiguredDatabase, startServer } from '../server.js';
+import { setPassword } from '../features/setup/bootstrap.service.js';
+
+const program = new Command('liaison')
+  .description('Liaison, the contacts service of a multi-tenant cloud management portal.\n' +
+    'Configuration comes from the environment: HOST, PORT, LIAISON_DATA_DIR, DATABASE_URL, LIAISON_ADMIN_PASSWORD, LOG_LEVEL.');
+
+program.command('start')
+  .description('Migrate the database, create the root admin on first start, and serve the API')
+  .action(async () => {
+    const server = await startServer(loadConfig());
+    const stop = async (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down');
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program.command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const database = await openConfiguredDatabase(loadConfig());
+    try {
+      const applied = await migrateToLatest(database.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    } finally {
+      await database.close();
+    }
+  });
+
+program.command('admin')
+  .description('Operator commands')
+  .command('set-password')
+  .description('Set a user\'s password (default: the root admin). Reads LIAISON_ADMIN_PASSWORD, else generates one and prints it.')
+  .option('--login <login>', 'the user\'s login', 'admin')
+  .action(async (options: { login: string }) => {
+    const config = loadConfig();
+    const password = config.adminPassword ?? generatePassword();
+    const database = await openConfiguredDatabase(config);
+    try {
+      await migrateToLatest(database.db);
+      await setPassword(database.db, options.login, password);
+      console.log(config.adminPassword ? `Password of "${options.login}" set from LIAISON_ADMIN_PASSWORD.` : `New password of "${options.login}": ${password}`);
+    } finally {
+      await database.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`liaison: ${error instanceof AppError || error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

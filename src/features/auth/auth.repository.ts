@@ -1,0 +1,93 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { RoleId } from '../../platform/db/schema.js';
+
+// Authentication runs before any scope exists: these lookups are by credential only and
+// return just what is needed to build a Principal.
+
+/** A live user whose tenant and every ancestor are live and enabled. */
+export function findActiveUserByLogin(db: Db, login: string) {
+  return db.selectFrom('users as u')
+    .select(['u.id', 'u.tenant_id', 'u.password_hash', 'u.enabled'])
+    .where(sql`lower(u.login)`, '=', login.toLowerCase())
+    .where('u.deleted_at', 'is', null)
+    .where(tenantChainActive('u.tenant_id'))
+    .executeTakeFirst();
+}
+
+export function findActiveUserById(db: Db, id: string) {
+  return db.selectFrom('users as u')
+    .select(['u.id', 'u.tenant_id', 'u.enabled'])
+    .where('u.id', '=', id)
+    .where('u.deleted_at', 'is', null)
+    .where(tenantChainActive('u.tenant_id'))
+    .executeTakeFirst();
+}
+
+export function findActiveClient(db: Db, id: string) {
+  return db.selectFrom('api_clients as c')
+    .innerJoin('tenants as t', 't.id', 'c.tenant_id')
+    .select(['c.id', 'c.tenant_id', 'c.secret_hash', 'c.status', 't.kind as tenant_kind'])
+    .where('c.id', '=', id)
+    .where(tenantChainActive('c.tenant_id'))
+    .executeTakeFirst();
+}
+
+/** The tenant in `column`, and every tenant above it, is enabled and not deleted. */
+function tenantChainActive(column: string) {
+  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM tenant_closure tc JOIN tenants anc ON anc.id = tc.ancestor_id
+    WHERE tc.descendant_id = ${sql.ref(column)} AND (NOT anc.enabled OR anc.deleted_at IS NOT NULL))`;
+}
+
+export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; role_id: RoleId; kind: string }[]> {
+  return db.selectFrom('access_policies as ap')
+    .innerJoin('tenants as t', 't.id', 'ap.tenant_id')
+    .select(['ap.tenant_id', 'ap.role_id', 't.kind'])
+    .where('ap.user_id', '=', userId)
+    .where('t.deleted_at', 'is', null)
+    .execute();
+}
+
+export async function insertToken(db: Db, row: { token_hash: string; subject_type: 'user' | 'client'; subject_id: string; expires_at: Date }) {
+  await db.insertInto('access_tokens').values(row).execute();
+}
+
+export function findToken(db: Db, tokenHash: string) {
+  return db.selectFrom('access_tokens')
+    .select(['subject_type', 'subject_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+}
+
+export async function deleteExpiredTokens(db: Db) {
+  await db.deleteFrom('access_tokens').where('expires_at', '<=', new Date()).execute();
+}
+
+export async function touchClient(db: Db, id: string, ip: string) {
+  await db.updateTable('api_clients').set({ last_access_at: new Date(), last_access_from_ip: ip }).where('id', '=', id).execute();
+}
+
+/** The highest failure count among `keys` inside their current windows, and when it resets. */
+export async function findFailures(db: Db, keys: string[], windowSeconds: number) {
+  return db.selectFrom('auth_failures')
+    .select(['key', 'failures', 'window_started_at'])
+    .where('key', 'in', keys)
+    .where('window_started_at', '>', new Date(Date.now() - windowSeconds * 1000))
+    .execute();
+}
+
+export async function recordFailure(db: Db, key: string, windowSeconds: number) {
+  const windowStart = new Date(Date.now() - windowSeconds * 1000);
+  await db.insertInto('auth_failures')
+    .values({ key, failures: 1, window_started_at: new Date() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({
+      failures: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.failures + 1 ELSE 1 END`,
+      window_started_at: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.window_started_at ELSE now() END`,
+    }))
+    .execute();
+}
+
+export async function clearFailures(db: Db, key: string) {
+  await db.deleteFrom('auth_failures').where('key', '=', key).execute();
+}

@@ -1,0 +1,121 @@
+import type { Db } from '../../platform/db/database.js';
+import type { Config } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import type { Principal } from '../../platform/scope.js';
+import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
+import * as repo from './auth.repository.js';
+
+const invalidLogin = () => new AppError(1033, 'Invalid login or password', { domain: 'auth' });
+const invalidClient = () => new AppError('invalid_client', 'Invalid client credentials', { domain: 'auth' });
+const unauthorized = (message = 'Authentication required') =>
+  new AppError('unauthorized', message, { domain: 'auth', headers: { 'www-authenticate': 'Bearer realm="liaison", Basic realm="liaison"' } });
+
+export interface TokenAnswer { access_token: string; token_type: 'bearer'; expires_in: number; expires_on: number }
+
+export class AuthService {
+  constructor(private readonly db: Db, private readonly config: Config) {}
+
+  async passwordGrant(username: string, password: string, ip: string): Promise<TokenAnswer> {
+    const user = await this.checkPassword(username, password, ip);
+    return this.issue('user', user.id);
+  }
+
+  async clientGrant(clientId: string, secret: string, ip: string): Promise<TokenAnswer> {
+    const keys = [`client:${clientId.toLowerCase()}`, `ip:${ip}`];
+    await this.throttle(keys);
+    const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await repo.findActiveClient(this.db, clientId.toLowerCase()) : undefined;
+    if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) {
+      await this.fail(keys);
+      throw invalidClient();
+    }
+    await repo.clearFailures(this.db, keys[0]);
+    await repo.touchClient(this.db, client.id, ip);
+    return this.issue('client', client.id);
+  }
+
+  /** Resolves an Authorization header (Bearer token or Basic login:password). */
+  async authenticate(header: string | undefined, ip: string): Promise<Principal> {
+    if (!header) throw unauthorized();
+    const [scheme, value = ''] = header.split(' ', 2);
+    if (scheme.toLowerCase() === 'bearer') {
+      const token = await repo.findToken(this.db, sha256(value.trim()));
+      if (!token) throw unauthorized('The access token is invalid or expired');
+      const principal = token.subject_type === 'user' ? await this.userPrincipal(token.subject_id) : await this.clientPrincipal(token.subject_id, ip);
+      if (!principal) throw unauthorized('The access token is invalid or expired');
+      return principal;
+    }
+    if (scheme.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw unauthorized('Malformed Basic credentials');
+      const user = await this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), ip);
+      const principal = await this.userPrincipal(user.id);
+      if (!principal) throw invalidLogin();
+      return principal;
+    }
+    throw unauthorized('Unsupported authorization scheme');
+  }
+
+  async userPrincipal(userId: string): Promise<Principal | undefined> {
+    const user = await repo.findActiveUserById(this.db, userId);
+    if (!user || !user.enabled) return undefined;
+    const roles = await repo.findRoles(this.db, user.id);
+    const admin = roles.filter((r) => r.role_id !== 'user');
+    const writers = admin.filter((r) => r.role_id !== 'readonly_admin');
+    return {
+      kind: 'user', id: user.id, tenantId: user.tenant_id,
+      read: [...new Set(admin.map((r) => r.tenant_id))],
+      write: [...new Set(writers.map((r) => r.tenant_id))],
+      isRootAdmin: admin.some((r) => r.kind === 'root'),
+    };
+  }
+
+  private async clientPrincipal(clientId: string, ip: string): Promise<Principal | undefined> {
+    const client = await repo.findActiveClient(this.db, clientId);
+    if (!client || client.status !== 'enabled') return undefined;
+    await repo.touchClient(this.db, client.id, ip);
+    return {
+      kind: 'client', id: client.id, tenantId: client.tenant_id, read: [client.tenant_id], write: [client.tenant_id],
+      isRootAdmin: client.tenant_kind === 'root',
+    };
+  }
+
+  private async checkPassword(username: string, password: string, ip: string) {
+    const keys = [`login:${username.toLowerCase()}`, `ip:${ip}`];
+    await this.throttle(keys);
+    const user = await repo.findActiveUserByLogin(this.db, username);
+    const ok = await verifyPassword(user?.password_hash, password);
+    if (!user || !ok) {
+      await this.fail(keys);
+      throw invalidLogin();
+    }
+    if (!user.enabled) throw new AppError(1018, 'This user is disabled', { domain: 'auth' });
+    await repo.clearFailures(this.db, keys[0]);
+    return user;
+  }
+
+  /** Refuses with 429 while a login/client or an address has too many recent failures. */
+  private async throttle(keys: string[]) {
+    const { authFailureLimit: limit, authFailureWindowSeconds: window } = this.config;
+    const rows = await repo.findFailures(this.db, keys, window);
+    const blocked = rows.find((r) => r.failures >= (r.key.startsWith('ip:') ? limit * 4 : limit));
+    if (blocked) {
+      const retryAfter = Math.max(1, Math.ceil((new Date(blocked.window_started_at).getTime() + window * 1000 - Date.now()) / 1000));
+      throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
+        domain: 'auth', headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter },
+      });
+    }
+  }
+
+  private async fail(keys: string[]) {
+    for (const key of keys) await repo.recordFailure(this.db, key, this.config.authFailureWindowSeconds);
+  }
+
+  private async issue(subjectType: 'user' | 'client', subjectId: string): Promise<TokenAnswer> {
+    const { token, hash } = newToken();
+    const ttl = this.config.tokenTtlSeconds;
+    const expires = new Date(Date.now() + ttl * 1000);
+    await repo.insertToken(this.db, { token_hash: hash, subject_type: subjectType, subject_id: subjectId, expires_at: expires });
+    return { access_token: token, token_type: 'bearer', expires_in: ttl, expires_on: Math.floor(expires.getTime() / 1000) };
+  }
+}

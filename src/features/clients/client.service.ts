@@ -1,0 +1,69 @@
+import type { Static } from '@sinclair/typebox';
+import type { Db } from '../../platform/db/database.js';
+import type { ApiClientRow } from '../../platform/db/schema.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { requireWrite, type Principal } from '../../platform/scope.js';
+import { newToken } from '../../platform/secrets.js';
+import { findTenant } from '../tenants/tenant.repository.js';
+import * as repo from './client.repository.js';
+import type { Client, CreateClientInput, UpdateClientInput } from './client.schemas.js';
+
+function toClient(row: ApiClientRow): Static<typeof Client> {
+  return {
+    client_id: row.id, tenant_id: row.tenant_id, type: 'api_client',
+    token_endpoint_auth_method: row.auth_method as Static<typeof Client>['token_endpoint_auth_method'],
+    status: row.status as Static<typeof Client>['status'], created_at: row.created_at.toISOString(), created_by: row.created_by,
+    data: { client_name: row.name },
+    last_access_at: row.last_access_at ? row.last_access_at.toISOString() : null, last_access_from_ip: row.last_access_from_ip,
+  };
+}
+
+const clientNotFound = () => notFound('API client');
+
+export class ClientService {
+  constructor(private readonly db: Db) {}
+
+  async create(principal: Principal, input: CreateClientInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const tenant = await findTenant(trx, principal.read, input.tenant_id);
+      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
+      await requireWrite(trx, principal, tenant.id);
+      // The secret is random and long, so a plain SHA-256 suffices (no password hashing).
+      const secret = newToken();
+      const id = await repo.insertClient(trx, {
+        tenant_id: tenant.id, secret_hash: secret.hash, name: input.data.client_name,
+        auth_method: input.token_endpoint_auth_method ?? 'client_secret_basic', created_by: principal.id,
+      });
+      const { last_access_at: _a, last_access_from_ip: _b, ...client } = toClient((await repo.findClient(trx, principal.read, id))!);
+      return { ...client, client_secret: secret.token, client_secret_expires_at: 0 };
+    });
+  }
+
+  async get(principal: Principal, id: string) {
+    const row = await repo.findClient(this.db, principal.read, id);
+    if (!row) throw clientNotFound();
+    return toClient(row);
+  }
+
+  async update(principal: Principal, id: string, input: UpdateClientInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.findClient(trx, principal.read, id);
+      if (!row) throw clientNotFound();
+      await requireWrite(trx, principal, row.tenant_id);
+      await repo.updateClient(trx, principal.write, id, {
+        ...(input.data ? { name: input.data.client_name } : {}),
+        ...(input.status ? { status: input.status } : {}),
+      });
+      return toClient((await repo.findClient(trx, principal.read, id))!);
+    });
+  }
+
+  async remove(principal: Principal, id: string) {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findClient(trx, principal.read, id);
+      if (!row) throw clientNotFound();
+      await requireWrite(trx, principal, row.tenant_id);
+      await repo.deleteClient(trx, principal.write, id);
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { NewUser, RoleId, UserUpdate } from '../../platform/db/schema.js';
+import { inScope, type Scope } from '../../platform/scope.js';
+
+function selectUsers(db: Db, scope: Scope) {
+  return db.selectFrom('users as u')
+    .selectAll('u')
+    // The contacts feature fills this in; until a user is linked to a contact it is empty.
+    .select(sql<string[]>`'{}'::text[]`.as('contact_types'))
+    .where(inScope('u.tenant_id', scope));
+}
+
+export type UserRecord = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;
+
+export function findUser(db: Db, scope: Scope, id: string) {
+  return selectUsers(db, scope).where('u.id', '=', id).where('u.deleted_at', 'is', null).executeTakeFirst();
+}
+
+export interface UserFilter {
+  ids?: string[];
+  tenantId?: string;
+  subtreeRootId?: string;
+  updatedSince?: string;
+  afterId?: string;
+  limit: number;
+}
+
+export function findUsers(db: Db, scope: Scope, filter: UserFilter) {
+  let query = selectUsers(db, scope).where('u.deleted_at', 'is', null).orderBy('u.id').limit(filter.limit + 1);
+  if (filter.ids) query = query.where('u.id', 'in', filter.ids);
+  if (filter.tenantId) query = query.where('u.tenant_id', '=', filter.tenantId);
+  if (filter.subtreeRootId) {
+    query = query.where('u.tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId));
+  }
+  if (filter.updatedSince) query = query.where('u.updated_at', '>=', new Date(filter.updatedSince));
+  if (filter.afterId) query = query.where('u.id', '>', filter.afterId);
+  return query.execute();
+}
+
+export async function findUserIdsOfTenant(db: Db, scope: Scope, tenantId: string, options: { includeGrandChildren: boolean }) {
+  let query = db.selectFrom('users as u').select('u.id').where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope)).orderBy(sql`lower(u.login)`);
+  query = options.includeGrandChildren
+    ? query.where('u.tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', tenantId))
+    : query.where('u.tenant_id', '=', tenantId);
+  return (await query.execute()).map((r) => r.id);
+}
+
+export async function isLoginTaken(db: Db, login: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where(sql`lower(login)`, '=', login.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
+  return Boolean(row);
+}
+
+export async function insertUser(db: Db, values: NewUser) {
+  return (await db.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export function updateUser(db: Db, scope: Scope, id: string, version: number, patch: UserUpdate) {
+  return db.updateTable('users as u')
+    .set({ ...patch, version: sql`u.version + 1`, updated_at: new Date() })
+    .where('u.id', '=', id).where('u.version', '=', version).where('u.deleted_at', 'is', null)
+    .where(inScope('u.tenant_id', scope))
+    .returning('u.id')
+    .executeTakeFirst();
+}
+
+/** Signs the user out everywhere: used when it is deleted or disabled. */
+export async function deleteTokensOf(db: Db, userId: string) {
+  await db.deleteFrom('access_tokens').where('subject_type', '=', 'user').where('subject_id', '=', userId).execute();
+}
+
+export function findPolicies(db: Db, scope: Scope, userIds: string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('access_policies as ap')
+    .innerJoin('users as u', 'u.id', 'ap.user_id')
+    .selectAll('ap')
+    .where('ap.user_id', 'in', userIds)
+    .where(inScope('u.tenant_id', scope))
+    .orderBy('ap.created_at').orderBy('ap.id')
+    .execute();
+}
+
+export async function deletePolicies(db: Db, scope: Scope, userId: string, keepIds: string[]) {
+  let query = db.deleteFrom('access_policies').where('user_id', '=', userId).where(inScope('access_policies.tenant_id', scope));
+  if (keepIds.length) query = query.where('id', 'not in', keepIds);
+  await query.execute();
+}
+
+export async function insertPolicies(db: Db, rows: { user_id: string; tenant_id: string; role_id: RoleId; issuer_id: string }[]) {
+  if (rows.length) await db.insertInto('access_policies').values(rows).execute();
+}
+
+/** Kinds of the given tenants when they lie in the user's own subtree (where its roles may point). */
+export function findTenantsBelow(db: Db, scope: Scope, rootId: string, ids: string[]) {
+  return db.selectFrom('tenants as t')
+    .select(['t.id', 't.kind'])
+    .where('t.id', 'in', ids)
+    .where('t.deleted_at', 'is', null)
+    .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
+    .where(inScope('t.id', scope))
+    .execute();
+}
+
+export function findTenantKind(db: Db, scope: Scope, tenantId: string) {
+  return db.selectFrom('tenants as t').select(['t.kind', 't.enabled', 't.language']).where('t.id', '=', tenantId).where('t.deleted_at', 'is', null).where(inScope('t.id', scope)).executeTakeFirst();
+}

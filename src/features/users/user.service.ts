@@ -1,0 +1,187 @@
+import type { Static } from '@sinclair/typebox';
+import type { Db } from '../../platform/db/database.js';
+import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
+import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
+import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
+import { requireWrite, type Principal } from '../../platform/scope.js';
+import * as repo from './user.repository.js';
+import type { AccessPolicy, AccessPolicyInput, CreateUserInput, ListUsersInput, UpdateUserInput, User } from './user.schemas.js';
+
+/** Where each role may be granted: admin roles fit the kind of tenant they administer. */
+const roleKinds: Record<RoleId, string[]> = {
+  partner_admin: ['root', 'partner', 'folder'],
+  company_admin: ['customer', 'unit'],
+  readonly_admin: ['root', 'partner', 'folder', 'customer', 'unit'],
+  user: ['root', 'partner', 'folder', 'customer', 'unit'],
+};
+
+const userNotFound = () => notFound('User');
+
+export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
+  return {
+    id: row.id, version: row.version, trustee_id: row.user_id, trustee_type: 'user', issuer_id: row.issuer_id,
+    tenant_id: row.tenant_id, role_id: row.role_id, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(), deleted_at: null,
+  };
+}
+
+export function toUser(row: repo.UserRecord, policies?: AccessPolicyRow[]): Static<typeof User> {
+  return {
+    id: row.id, version: row.version, tenant_id: row.tenant_id, login: row.login,
+    contact: { email: row.email, firstname: row.firstname, lastname: row.lastname, phone: row.phone, title: row.title, language: row.language, types: row.contact_types },
+    activated: row.activated, enabled: row.enabled, language: row.language, personal_tenant_id: null,
+    business_types: row.business_types, notifications: row.notifications,
+    ...(policies ? { access_policies: policies.filter((p) => p.user_id === row.id).map(toPolicy) } : {}),
+    created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
+    deleted_at: row.deleted_at ? row.deleted_at.toISOString() : null,
+  };
+}
+
+export class UserService {
+  constructor(private readonly db: Db) {}
+
+  async get(principal: Principal, id: string) {
+    const row = await repo.findUser(this.db, principal.read, id);
+    if (!row) throw userNotFound();
+    return toUser(row);
+  }
+
+  /** The caller itself, whatever its roles: every signed-in user may read its own record. */
+  async me(principal: Principal) {
+    if (principal.kind !== 'user') throw new AppError('not_found', 'An API client is not a user; read its tenant instead', { domain: 'AccountServer' });
+    const self: readonly string[] = [principal.tenantId];
+    const row = await repo.findUser(this.db, self, principal.id);
+    const tenant = await repo.findTenantKind(this.db, self, principal.tenantId);
+    if (!row || !tenant) throw userNotFound();
+    return { ...toUser(row), tenant_kind: tenant.kind };
+  }
+
+  async list(principal: Principal, query: ListUsersInput) {
+    type Cursor = Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
+    let filter: Cursor;
+    if (query.after) {
+      filter = decodeCursor<Cursor>(query.after);
+    } else {
+      const given = (['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const).filter((k) => query[k] !== undefined);
+      if (given.length !== 1) throw invalidField('uuids', 'give exactly one of uuids, tenant_id, subtree_root_tenant_id');
+      filter = {
+        ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
+        tenantId: query.tenant_id, subtreeRootId: query.subtree_root_tenant_id,
+        updatedSince: query.updated_since, withPolicies: query.with_access_policies ?? false,
+      };
+    }
+    const limit = query.limit ?? 2000;
+    const rows = await repo.findUsers(this.db, principal.read, { ...filter, limit });
+    const policies = filter.withPolicies ? await repo.findPolicies(this.db, principal.read, rows.map((r) => r.id)) : undefined;
+    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => ({ ...filter, afterId: last.id }));
+  }
+
+  async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
+    if (!(await repo.findTenantKind(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    return repo.findUserIdsOfTenant(this.db, principal.read, tenantId, { includeGrandChildren });
+  }
+
+  /** Logins are unique platform-wide, so this answer is the same for every caller. */
+  async assertLoginFree(login: string, db: Db = this.db) {
+    if (await repo.isLoginTaken(db, login)) throw new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' });
+  }
+
+  async create(principal: Principal, input: CreateUserInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const tenant = await repo.findTenantKind(trx, principal.read, input.tenant_id);
+      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
+      await requireWrite(trx, principal, input.tenant_id);
+      const login = input.login ?? input.contact.email;
+      await this.assertLoginFree(login, trx);
+      const language = input.contact.language ?? input.language ?? tenant.language;
+      const id = await repo.insertUser(trx, {
+        tenant_id: input.tenant_id, login, email: input.contact.email,
+        firstname: input.contact.firstname ?? '', lastname: input.contact.lastname ?? '',
+        phone: input.contact.phone ?? null, title: input.contact.title ?? null, language,
+        enabled: input.enabled ?? true, activated: false, password_hash: null,
+        business_types: input.business_types ?? [], notifications: input.notifications ?? [],
+      });
+      return toUser((await repo.findUser(trx, principal.read, id))!);
+    });
+  }
+
+  async update(principal: Principal, id: string, input: UpdateUserInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await repo.findUser(trx, principal.read, id);
+      if (!current) throw userNotFound();
+      await requireWrite(trx, principal, current.tenant_id);
+      if (current.version !== input.version) throw versionMismatch(current.version);
+      if (input.enabled === false && principal.kind === 'user' && principal.id === id) {
+        throw new AppError(1002, 'You cannot disable yourself', { domain: 'AccountServer' });
+      }
+      const patch: UserUpdate = {};
+      if (input.login !== undefined && input.login.toLowerCase() !== current.login.toLowerCase()) {
+        await this.assertLoginFree(input.login, trx);
+      }
+      if (input.login !== undefined) patch.login = input.login;
+      const c = input.contact ?? {};
+      if (c.email !== undefined) patch.email = c.email;
+      if (c.firstname !== undefined) patch.firstname = c.firstname;
+      if (c.lastname !== undefined) patch.lastname = c.lastname;
+      if (c.phone !== undefined) patch.phone = c.phone;
+      if (c.title !== undefined) patch.title = c.title;
+      const language = c.language ?? input.language;
+      if (language !== undefined) patch.language = language;
+      if (input.enabled !== undefined) patch.enabled = input.enabled;
+      if (input.notifications !== undefined) patch.notifications = input.notifications;
+      if (input.business_types !== undefined) patch.business_types = input.business_types;
+      if (!(await repo.updateUser(trx, principal.write, id, input.version, patch))) throw versionMismatch();
+      if (input.enabled === false) await repo.deleteTokensOf(trx, id);
+      return toUser((await repo.findUser(trx, principal.read, id))!);
+    });
+  }
+
+  async remove(principal: Principal, id: string, version: number) {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await repo.findUser(trx, principal.read, id);
+      if (!current) throw userNotFound();
+      await requireWrite(trx, principal, current.tenant_id);
+      if (principal.kind === 'user' && principal.id === id) throw new AppError(1002, 'You cannot delete yourself', { domain: 'AccountServer' });
+      if (current.version !== version) throw versionMismatch(current.version);
+      if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
+      await repo.deletePolicies(trx, principal.write, id, []);
+      await repo.deleteTokensOf(trx, id);
+    });
+  }
+
+  async policies(principal: Principal, userId: string) {
+    if (!(await repo.findUser(this.db, principal.read, userId))) throw userNotFound();
+    return (await repo.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
+  }
+
+  /** Replaces every policy of the user; unchanged ones keep their id and version. */
+  async replacePolicies(principal: Principal, userId: string, items: AccessPolicyInput[]) {
+    return this.db.transaction().execute(async (trx) => {
+      const user = await repo.findUser(trx, principal.read, userId);
+      if (!user) throw userNotFound();
+      await requireWrite(trx, principal, user.tenant_id);
+      items.forEach((item, i) => {
+        if (item.trustee_id !== undefined && item.trustee_id !== userId) throw invalidField(`items.${i}.trustee_id`, 'must be this user\'s id');
+      });
+      const tenantIds = [...new Set(items.map((i) => i.tenant_id))];
+      const tenants = tenantIds.length ? await repo.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds) : [];
+      const kindOf = new Map(tenants.map((t) => [t.id, t.kind]));
+      items.forEach((item, i) => {
+        const kind = kindOf.get(item.tenant_id);
+        if (!kind) throw invalidField(`items.${i}.tenant_id`, 'must be the user\'s tenant or a tenant below it that you administer');
+        if (!roleKinds[item.role_id as RoleId].includes(kind)) throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
+      });
+      const key = (p: { tenant_id: string; role_id: string }) => `${p.tenant_id}/${p.role_id}`;
+      const existing = await repo.findPolicies(trx, principal.read, [userId]);
+      const wanted = new Set(items.map(key));
+      const kept = existing.filter((p) => wanted.has(key(p)));
+      const have = new Set(kept.map(key));
+      await repo.deletePolicies(trx, principal.write, userId, kept.map((p) => p.id));
+      const fresh = [...wanted].filter((k) => !have.has(k)).map((k) => {
+        const [tenant_id, role_id] = k.split('/');
+        return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
+      });
+      await repo.insertPolicies(trx, fresh);
+      return (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
+    });
+  }
+}

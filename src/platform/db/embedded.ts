@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import lockfile from 'proper-lockfile';
+import { AppError } from '../errors.js';
+
+export interface EmbeddedServer {
+  /** Directory holding the unix socket; node-postgres takes it as `host`. */
+  socketDir: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder holding the database files; omit for an in-memory database. */
+  dataDir?: string;
+  /** A data-dir dump (from `dumpDataDir`) to start from, used by tests. */
+  loadDataDir?: Blob;
+}
+
+/**
+ * Runs PGlite behind a PostgreSQL wire-protocol socket so the very same `pg` driver and
+ * Kysely dialect serve both backends. PGlite is single-connection: the pool on top of it
+ * must hold exactly one client. The socket lives in a private 0700 temp folder, so no
+ * other local user can reach the database.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  let release: (() => Promise<void>) | undefined;
+  let pgDataDir: string | undefined;
+  if (options.dataDir) {
+    await fs.mkdir(options.dataDir, { recursive: true });
+    release = await lockDataDir(options.dataDir);
+    pgDataDir = path.join(options.dataDir, 'pgdata');
+  }
+  try {
+    const db = await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir });
+    const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-pg-'));
+    await fs.chmod(socketDir, 0o700);
+    const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });
+    await server.start();
+    return {
+      socketDir,
+      async close() {
+        await server.stop();
+        await db.close();
+        await fs.rm(socketDir, { recursive: true, force: true });
+        await release?.();
+      },
+    };
+  } catch (error) {
+    await release?.();
+    throw error;
+  }
+}
+
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: path.join(dataDir, 'liaison.lock'),
+      stale: 15_000,
+      update: 5_000,
+      onCompromised: (error) => {
+        // Another process may now write the same files: stopping is the only safe move.
+        console.error(`liaison: lost the lock on ${dataDir}: ${error.message}`);
+        process.exit(70);
+      },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new AppError('data_dir_locked', `The data folder ${dataDir} is in use by another Liaison process. ` +
+        'Stop that process, or point LIAISON_DATA_DIR at another folder. ' +
+        '(A lock left by a crashed process expires after 15 seconds.)');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The one error type services throw. `code` decides the HTTP answer (see `statusOf`);
+ * numeric codes are the established API's, strings are Liaison's own.
+ */
+export type ErrorCode =
+  | 1000 | 1001 | 1002 | 1003 | 1004 | 1005 | 1006 | 1018 | 1033
+  | 'validation_failed' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict'
+  | 'login_taken' | 'has_children' | 'too_many_requests' | 'unsupported_media_type'
+  | 'invalid_client' | 'unsupported_grant_type' | 'data_dir_locked';
+
+const statusByCode: Record<string, number> = {
+  1000: 500, 1001: 409, 1002: 403, 1003: 409, 1004: 409, 1005: 404, 1006: 409, 1018: 401, 1033: 401,
+  validation_failed: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409,
+  login_taken: 409, has_children: 409, too_many_requests: 429, unsupported_media_type: 415,
+  invalid_client: 401, unsupported_grant_type: 400, data_dir_locked: 500,
+};
+
+export interface AppErrorOptions {
+  domain?: string;
+  info?: string;
+  context?: Record<string, unknown>;
+  /** Extra response headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message: string, readonly options: AppErrorOptions = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.status = statusByCode[String(code)] ?? 500;
+  }
+}
+
+export const notFound = (what: string, code: ErrorCode = 'not_found') =>
+  new AppError(code, `${what} not found`, { domain: 'AccountServer' });
+
+export const versionMismatch = (current?: number) =>
+  new AppError(1001, 'Version mismatch: the object was changed by someone else; read it again', {
+    domain: 'AccountServer',
+    context: current === undefined ? {} : { current_version: current },
+  });
+
+export const invalidField = (field: string, message: string) =>
+  new AppError('validation_failed', `${field}: ${message}`, { domain: 'validation', info: field, context: { fields: [field] } });

@@ -1,0 +1,76 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { installErrorHandler } from './error-handler.js';
+import { installAuth } from './auth-hook.js';
+import { loggerOptions, requestId } from './logging.js';
+import { ErrorResponse } from './common-schemas.js';
+import { AuthService } from '../../features/auth/auth.service.js';
+import { authRoutes } from '../../features/auth/auth.routes.js';
+import { TenantService } from '../../features/tenants/tenant.service.js';
+import { tenantRoutes } from '../../features/tenants/tenant.routes.js';
+import { UserService } from '../../features/users/user.service.js';
+import { userRoutes } from '../../features/users/user.routes.js';
+import { ClientService } from '../../features/clients/client.service.js';
+import { clientRoutes } from '../../features/clients/client.routes.js';
+import { SearchService } from '../../features/search/search.service.js';
+import { searchRoutes } from '../../features/search/search.routes.js';
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  /** false silences logs (tests); otherwise pino at config.logLevel. */
+  logger?: boolean;
+}
+
+export async function buildApp({ db, config, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? loggerOptions(config.logLevel) : false,
+    genReqId: requestId,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      // Established clients send "3" and "false": coerce them. Unknown fields are errors,
+      // never silently dropped, and every violation is reported at once.
+      customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true, useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  await app.register(formbody);
+  app.addSchema(ErrorResponse);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Liaison API', version: '2', description: 'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } } },
+      security: [{ bearer: [] }, { basic: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/2/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    return reply.send({ status: 'ok' });
+  });
+
+  const auth = new AuthService(db, config);
+  const tenants = new TenantService(db);
+  const users = new UserService(db);
+  await app.register(async (api) => {
+    installAuth(api, (header, ip) => auth.authenticate(header, ip));
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    await api.register(authRoutes(auth));
+    await api.register(tenantRoutes(tenants));
+    await api.register(userRoutes(users));
+    await api.register(clientRoutes(new ClientService(db)));
+    await api.register(searchRoutes(new SearchService(db)));
+  }, { prefix: '/api/2' });
+
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AppError, type ErrorCode } from '../errors.js';
+
+interface ErrorBody {
+  code: ErrorCode | string;
+  domain: string | null;
+  message: string;
+  details?: { info?: string | null };
+  context?: Record<string, unknown>;
+}
+
+function send(reply: FastifyReply, status: number, body: ErrorBody) {
+  return reply.status(status).type('application/json').send({
+    error: { details: { info: null }, context: {}, data: [], ...body },
+  });
+}
+
+/** Named constraints whose violation is the caller's conflict, not our failure. */
+const constraintErrors: Record<string, () => AppError> = {
+  users_login_unique: () => new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' }),
+  tenants_sibling_name_unique: () => new AppError(1004, 'A tenant with this name already exists under the same parent', { domain: 'AccountServer', info: 'name' }),
+  access_policies_unique: () => new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
+};
+
+interface Violation { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string }
+
+function describeViolations(source: string, list: Violation[]) {
+  const fields = new Set<string>();
+  const messages = list.map((v) => {
+    const base = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    let field = base;
+    let message = v.message ?? 'is invalid';
+    if (v.keyword === 'additionalProperties') {
+      field = [base, String(v.params?.additionalProperty)].filter(Boolean).join('.');
+      message = 'is not a known field';
+    } else if (v.keyword === 'required') {
+      field = [base, String(v.params?.missingProperty)].filter(Boolean).join('.');
+      message = 'is required';
+    }
+    field ||= source;
+    fields.add(field);
+    return `${field} ${message}`;
+  });
+  return { fields: [...fields], message: messages.join('; ') };
+}
+
+/** The one place that turns any error into the API's error shape. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.options.headers) reply.headers(error.options.headers);
+      return send(reply, error.status, {
+        code: error.code, domain: error.options.domain ?? null, message: error.message,
+        details: { info: error.options.info ?? null }, context: error.options.context ?? {},
+      });
+    }
+    const fe = error as FastifyError & { validationContext?: string; constraint?: string; code?: string };
+    if (fe.validation) {
+      const { fields, message } = describeViolations(fe.validationContext ?? 'body', fe.validation as Violation[]);
+      return send(reply, 400, { code: 'validation_failed', domain: 'validation', message, details: { info: fields.join(',') }, context: { fields } });
+    }
+    if (fe.code === '23505' && fe.constraint && constraintErrors[fe.constraint]) {
+      const mapped = constraintErrors[fe.constraint]();
+      return send(reply, mapped.status, { code: mapped.code, domain: mapped.options.domain ?? null, message: mapped.message, details: { info: mapped.options.info ?? null } });
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return send(reply, 415, { code: 'unsupported_media_type', domain: 'http', message: 'Unsupported Content-Type' });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return send(reply, fe.statusCode, { code: fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', domain: 'http', message: fe.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, 500, { code: 1000, domain: 'AccountServer', message: 'Internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 404, { code: 'not_found', domain: 'http', message: `Route ${request.method} ${request.url.split('?')[0]} not found` }));
+}

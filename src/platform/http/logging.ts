@@ -1,0 +1,25 @@
+import type { FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+
+// Query values that are credentials (confirmation and activation links carry tokens).
+const secretParams = /([?&](?:token|password|client_secret|access_token)=)[^&]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(secretParams, '$1[redacted]');
+}
+
+/** Pino options for the HTTP server: request ids, and no credential in any line. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.client_secret', '*.access_token'], censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+    },
+  };
+}
+
+export function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+}

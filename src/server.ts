@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './platform/config.js';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrator.js';
+import { buildApp } from './platform/http/app.js';
+import { ensureRoot } from './features/setup/bootstrap.service.js';
+import { deleteExpiredTokens } from './features/auth/auth.repository.js';
+
+export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+  return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
+}
+
+export interface RunningServer { app: FastifyInstance; database: DatabaseHandle; url: string; close(): Promise<void> }
+
+/** Opens the database, migrates, creates the root on first start, and listens. */
+export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const started = Date.now();
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    const boot = await ensureRoot(database.db, { adminPassword: config.adminPassword });
+    if (boot.generatedPassword) {
+      // Printed once, on purpose outside the structured log, so it never lands in log storage.
+      process.stdout.write(`\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`);
+    }
+    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true });
+    const url = await app.listen({ host: config.host, port: config.port });
+    app.log.info({ url, database: database.kind, startup_ms: Date.now() - started }, 'Liaison is ready');
+    const sweeper = setInterval(() => { deleteExpiredTokens(database.db).catch((err) => app.log.warn({ err }, 'token sweep failed')); }, 10 * 60_000);
+    sweeper.unref();
+    return {
+      app, database, url,
+      async close() {
+        clearInterval(sweeper);
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
