@@ -17,6 +17,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** A data-dir dump (from `dumpDataDir`) to start from, used by tests. */
   loadDataDir?: Blob;
+  /** An instance the caller owns (and closes): used to snapshot a migrated database. */
+  pglite?: PGlite;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     pgDataDir = path.join(options.dataDir, 'pgdata');
   }
   try {
-    const db = await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir });
+    const db = options.pglite ?? await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir });
     const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-pg-'));
     await fs.chmod(socketDir, 0o700);
     const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });
@@ -43,7 +45,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
       socketDir,
       async close() {
         await server.stop();
-        await db.close();
+        if (!options.pglite) await db.close();
         await fs.rm(socketDir, { recursive: true, force: true });
         await release?.();
       },
