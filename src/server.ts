@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { buildApp } from './platform/http/app.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
-import { deleteExpiredTokens } from './features/auth/auth.repository.js';
+import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.repository.js';
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
@@ -26,7 +26,11 @@ export async function startServer(config: Config, options: { logger?: boolean } 
     const app = await buildApp({ db: database.db, config, logger: options.logger ?? true });
     const url = await app.listen({ host: config.host, port: config.port });
     app.log.info({ url, database: database.kind, startup_ms: Date.now() - started }, 'Liaison is ready');
-    const sweeper = setInterval(() => { deleteExpiredTokens(database.db).catch((err) => app.log.warn({ err }, 'token sweep failed')); }, 10 * 60_000);
+    const sweep = async () => {
+      await deleteExpiredTokens(database.db);
+      await deleteStaleAttempts(database.db, config.authFailureWindowSeconds);
+    };
+    const sweeper = setInterval(() => { sweep().catch((err) => app.log.warn({ err }, 'sweep of expired tokens failed')); }, 10 * 60_000);
     sweeper.unref();
     return {
       app, database, url,

@@ -20,7 +20,7 @@ function freePort(): Promise<number> {
 }
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env, LOG_LEVEL: 'info', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.LIAISON_ADMIN_PASSWORD;
   return { ...env, ...extra };

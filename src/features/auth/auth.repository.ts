@@ -68,26 +68,30 @@ export async function touchClient(db: Db, id: string, ip: string) {
   await db.updateTable('api_clients').set({ last_access_at: new Date(), last_access_from_ip: ip }).where('id', '=', id).execute();
 }
 
-/** The highest failure count among `keys` inside their current windows, and when it resets. */
-export async function findFailures(db: Db, keys: string[], windowSeconds: number) {
-  return db.selectFrom('auth_failures')
-    .select(['key', 'failures', 'window_started_at'])
-    .where('key', 'in', keys)
-    .where('window_started_at', '>', new Date(Date.now() - windowSeconds * 1000))
-    .execute();
-}
-
-export async function recordFailure(db: Db, key: string, windowSeconds: number) {
+/**
+ * Counts one sign-in attempt against every key (one statement, keys in a fixed order) and
+ * answers the counts in their current windows. Counting before the password is checked
+ * means concurrent guesses cannot all pass a check made before any of them was recorded.
+ */
+export function countAttempt(db: Db, keys: string[], windowSeconds: number) {
   const windowStart = new Date(Date.now() - windowSeconds * 1000);
-  await db.insertInto('auth_failures')
-    .values({ key, failures: 1, window_started_at: new Date() })
+  return db.insertInto('auth_failures')
+    .values(keys.map((key) => ({ key, failures: 1, window_started_at: new Date() })))
     .onConflict((oc) => oc.column('key').doUpdateSet({
       failures: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.failures + 1 ELSE 1 END`,
       window_started_at: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.window_started_at ELSE now() END`,
     }))
+    .returning(['key', 'failures', 'window_started_at'])
     .execute();
 }
 
-export async function clearFailures(db: Db, key: string) {
-  await db.deleteFrom('auth_failures').where('key', '=', key).execute();
+/** A right answer was no guess: the subject's count starts over, the address's attempt is taken back. */
+export async function forgiveAttempt(db: Db, subjectKey: string, addressKey: string) {
+  await db.deleteFrom('auth_failures').where('key', '=', subjectKey).execute();
+  await db.updateTable('auth_failures').set({ failures: sql`greatest(failures - 1, 0)` }).where('key', '=', addressKey).execute();
+}
+
+/** Windows that ended no longer throttle anyone: drop them so invented logins do not pile up. */
+export async function deleteStaleAttempts(db: Db, windowSeconds: number) {
+  await db.deleteFrom('auth_failures').where('window_started_at', '<', new Date(Date.now() - windowSeconds * 1000)).execute();
 }

@@ -4,14 +4,16 @@ import { AppError } from '../../platform/errors.js';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
 import type { AuthService } from './auth.service.js';
 
+// RFC 6749 §3.2: a token endpoint ignores parameters it does not know (clients send
+// `audience`, `resource`, …), unlike our write bodies; unknown grant types get their own code.
 const TokenRequest = Type.Object({
-  grant_type: Type.Union([Type.Literal('password'), Type.Literal('client_credentials')]),
+  grant_type: Type.String({ maxLength: 64, description: '`password` or `client_credentials`', examples: ['password', 'client_credentials'] }),
   username: Type.Optional(Type.String({ maxLength: 255 })),
   password: Type.Optional(Type.String({ maxLength: 1024 })),
   client_id: Type.Optional(Type.String({ maxLength: 255 })),
   client_secret: Type.Optional(Type.String({ maxLength: 1024 })),
   scope: Type.Optional(Type.String({ maxLength: 1024 })),
-}, { additionalProperties: false });
+}, { additionalProperties: true });
 
 const TokenResponse = Type.Object({
   access_token: Type.String(),
@@ -42,15 +44,21 @@ export const authRoutes = (auth: AuthService): FastifyPluginAsyncTypebox => asyn
       body: TokenRequest,
       response: { 200: TokenResponse, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
+    // RFC 6749 §5.1: answers carrying tokens must never be cached.
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const body = request.body;
+    // §3.2: a parameter sent without a value counts as omitted.
     if (body.grant_type === 'password') {
       if (!body.username) throw missing('username');
-      if (body.password === undefined) throw missing('password');
+      if (!body.password) throw missing('password');
       return auth.passwordGrant(body.username, body.password, request.ip);
     }
+    if (body.grant_type !== 'client_credentials') {
+      throw new AppError('unsupported_grant_type', 'grant_type must be password or client_credentials', { domain: 'validation', info: 'grant_type', context: { fields: ['grant_type'] } });
+    }
     const client = basicClient(request.headers.authorization)
-      ?? (body.client_id !== undefined ? { id: body.client_id, secret: body.client_secret ?? '' } : undefined);
+      ?? (body.client_id ? { id: body.client_id, secret: body.client_secret ?? '' } : undefined);
     if (!client) throw missing('client_id');
     return auth.clientGrant(client.id, client.secret, request.ip);
   });

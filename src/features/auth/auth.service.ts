@@ -24,11 +24,8 @@ export class AuthService {
     const keys = [`client:${clientId.toLowerCase()}`, `ip:${ip}`];
     await this.throttle(keys);
     const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await repo.findActiveClient(this.db, clientId.toLowerCase()) : undefined;
-    if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) {
-      await this.fail(keys);
-      throw invalidClient();
-    }
-    await repo.clearFailures(this.db, keys[0]);
+    if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) throw invalidClient();
+    await repo.forgiveAttempt(this.db, keys[0], keys[1]);
     await repo.touchClient(this.db, client.id, ip);
     return this.issue('client', client.id);
   }
@@ -85,30 +82,26 @@ export class AuthService {
     await this.throttle(keys);
     const user = await repo.findActiveUserByLogin(this.db, username);
     const ok = await verifyPassword(user?.password_hash, password);
-    if (!user || !ok) {
-      await this.fail(keys);
-      throw invalidLogin();
-    }
+    if (!user || !ok) throw invalidLogin();
+    await repo.forgiveAttempt(this.db, keys[0], keys[1]);
     if (!user.enabled) throw new AppError(1018, 'This user is disabled', { domain: 'auth' });
-    await repo.clearFailures(this.db, keys[0]);
     return user;
   }
 
-  /** Refuses with 429 while a login/client or an address has too many recent failures. */
+  /**
+   * Counts this attempt as a failure until it proves right, and refuses with 429 once a
+   * login/client or an address is past its limit of recent failures.
+   */
   private async throttle(keys: string[]) {
     const { authFailureLimit: limit, authFailureWindowSeconds: window } = this.config;
-    const rows = await repo.findFailures(this.db, keys, window);
-    const blocked = rows.find((r) => r.failures >= (r.key.startsWith('ip:') ? limit * 4 : limit));
+    const rows = await repo.countAttempt(this.db, keys, window);
+    const blocked = rows.find((r) => r.failures > (r.key.startsWith('ip:') ? limit * 4 : limit));
     if (blocked) {
       const retryAfter = Math.max(1, Math.ceil((new Date(blocked.window_started_at).getTime() + window * 1000 - Date.now()) / 1000));
       throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
         domain: 'auth', headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter },
       });
     }
-  }
-
-  private async fail(keys: string[]) {
-    for (const key of keys) await repo.recordFailure(this.db, key, this.config.authFailureWindowSeconds);
   }
 
   private async issue(subjectType: 'user' | 'client', subjectId: string): Promise<TokenAnswer> {

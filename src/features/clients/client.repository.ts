@@ -20,3 +20,8 @@ export async function deleteClient(db: Db, scope: Scope, id: string) {
   await db.deleteFrom('access_tokens').where('subject_type', '=', 'client').where('subject_id', '=', id).execute();
   await db.deleteFrom('api_clients').where('id', '=', id).where(inScope('api_clients.tenant_id', scope)).execute();
 }
+
+export async function deleteClientsOfTenant(db: Db, scope: Scope, tenantId: string) {
+  const clients = await db.selectFrom('api_clients').select('id').where('tenant_id', '=', tenantId).where(inScope('api_clients.tenant_id', scope)).execute();
+  for (const client of clients) await deleteClient(db, scope, client.id);
+}

@@ -10,6 +10,9 @@ export const CreateClientBody = Type.Object({
   tenant_id: Uuid,
   token_endpoint_auth_method: Type.Optional(AuthMethod),
   data: ClientData,
+  // Established scripts send `redirect_uris: []`; API clients use client_credentials and
+  // have no redirects, so any URI is refused rather than silently dropped.
+  redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 0 })),
 }, { additionalProperties: false });
 
 export const UpdateClientBody = Type.Object({

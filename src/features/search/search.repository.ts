@@ -29,8 +29,12 @@ export function searchTenants(db: Db, scope: Scope, rootId: string, text: string
 export function searchUsers(db: Db, scope: Scope, rootId: string, text: string, limit: number) {
   const pattern = like(text);
   return db.selectFrom('users as u')
+    // Deleting a tenant leaves its user rows in place; they are gone with it. (A deleted
+    // tenant has no live descendants, so checking the user's own tenant is enough.)
+    .innerJoin('tenants as ut', 'ut.id', 'u.tenant_id')
     .select(['u.id', 'u.tenant_id', 'u.login', 'u.firstname', 'u.lastname'])
     .where('u.deleted_at', 'is', null)
+    .where('ut.deleted_at', 'is', null)
     .where('u.tenant_id', 'in', subtree(db, rootId))
     .where(inScope('u.tenant_id', scope))
     .where((eb) => eb.or([

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Language, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
 
@@ -46,8 +46,8 @@ export const CreateTenantBody = Type.Object({
   language: Type.Optional(Language),
   enabled: Type.Optional(Type.Boolean()),
   contact: Type.Optional(TenantContactCard),
-  customer_id: Type.Optional(Type.Union([text(255), Type.Null()])),
-  internal_tag: Type.Optional(Type.Union([text(255), Type.Null()])),
+  customer_id: Type.Optional(Nullable(text(255))),
+  internal_tag: Type.Optional(Nullable(text(255))),
 }, { additionalProperties: false });
 
 export const UpdateTenantBody = Type.Object({
@@ -57,8 +57,8 @@ export const UpdateTenantBody = Type.Object({
   language: Type.Optional(Language),
   enabled: Type.Optional(Type.Boolean()),
   contact: Type.Optional(TenantContactCard),
-  customer_id: Type.Optional(Type.Union([text(255), Type.Null()])),
-  internal_tag: Type.Optional(Type.Union([text(255), Type.Null()])),
+  customer_id: Type.Optional(Nullable(text(255))),
+  internal_tag: Type.Optional(Nullable(text(255))),
 }, { additionalProperties: false });
 
 export const ListTenantsQuery = Type.Object({

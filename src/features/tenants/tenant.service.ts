@@ -6,6 +6,8 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './tenant.repository.js';
+import { deleteUsersOfTenant } from '../users/user.repository.js';
+import { deleteClientsOfTenant } from '../clients/client.repository.js';
 import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
 /** Which kinds may live directly under which (DESIGN.md §1, Tenants). */
@@ -124,6 +126,9 @@ export class TenantService {
       }
       const deleted = await repo.updateTenant(trx, principal.write, id, version, { deleted_at: new Date() });
       if (!deleted) throw versionMismatch();
+      // Nothing of a deleted tenant may keep acting or stay findable: its users and clients go too.
+      await deleteUsersOfTenant(trx, principal.write, id);
+      await deleteClientsOfTenant(trx, principal.write, id);
     });
   }
 

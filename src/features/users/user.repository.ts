@@ -104,3 +104,16 @@ export function findTenantsBelow(db: Db, scope: Scope, rootId: string, ids: stri
 export function findTenantKind(db: Db, scope: Scope, tenantId: string) {
   return db.selectFrom('tenants as t').select(['t.kind', 't.enabled', 't.language']).where('t.id', '=', tenantId).where('t.deleted_at', 'is', null).where(inScope('t.id', scope)).executeTakeFirst();
 }
+
+/** With a deleted tenant go its users, their roles and their sessions. */
+export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string) {
+  const users = await db.updateTable('users as u')
+    .set({ deleted_at: new Date(), updated_at: new Date(), version: sql`u.version + 1` })
+    .where('u.tenant_id', '=', tenantId).where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope))
+    .returning('u.id').execute();
+  const ids = users.map((u) => u.id);
+  if (ids.length === 0) return ids;
+  await db.deleteFrom('access_policies').where('user_id', 'in', ids).execute();
+  await db.deleteFrom('access_tokens').where('subject_type', '=', 'user').where('subject_id', 'in', ids).execute();
+  return ids;
+}

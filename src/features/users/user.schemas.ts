@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Language, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 export const Login = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._@+-]+$', description: 'Letters, digits and . _ @ + -; unique platform-wide, case-insensitive' });
 const Name = Type.String({ maxLength: 100 });
-const Phone = Type.Union([Type.String({ maxLength: 50 }), Type.Null()]);
-const Title = Type.Union([Type.String({ maxLength: 100 }), Type.Null()]);
+const Phone = Nullable(Type.String({ maxLength: 50 }));
+const Title = Nullable(Type.String({ maxLength: 100 }));
 
 export const NotificationKind = Type.Union(
   ['maintenance', 'quota', 'reports', 'backup_error', 'backup_warning', 'backup_info', 'backup_daily_report', 'backup_critical'].map((k) => Type.Literal(k)),
@@ -14,7 +14,7 @@ const Notifications = Type.Array(NotificationKind, { maxItems: 20, uniqueItems: 
 const BusinessTypes = Type.Array(Type.Literal('buyer'), { maxItems: 1, uniqueItems: true });
 export const RoleId = Type.Union(['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)));
 
-export const ContactTypes = Type.Array(Type.String(), { description: 'Types of the contact linked to this user ([] when none)' });
+export const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10, description: 'Types of the contact linked to this user ([] when none)' });
 
 export const UserContact = Type.Object({
   email: Type.String(),
@@ -95,7 +95,7 @@ export const PutAccessPoliciesBody = Type.Object({
     // Echoed fields of a policy read before; the server owns them.
     id: Type.Optional(Uuid), version: Type.Optional(Type.Integer()), trustee_id: Type.Optional(Uuid),
     trustee_type: Type.Optional(Type.Literal('user')), issuer_id: Type.Optional(Uuid),
-    created_at: Type.Optional(Type.String()), updated_at: Type.Optional(Type.String()), deleted_at: Type.Optional(Type.Null()),
+    created_at: Type.Optional(Timestamp), updated_at: Type.Optional(Timestamp), deleted_at: Type.Optional(Type.Null()),
   }, { additionalProperties: false }), { maxItems: 50 }),
 }, { additionalProperties: false });
 

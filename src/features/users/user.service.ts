@@ -5,7 +5,7 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
-import type { AccessPolicy, AccessPolicyInput, CreateUserInput, ListUsersInput, UpdateUserInput, User } from './user.schemas.js';
+import { Login, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
 const roleKinds: Record<RoleId, string[]> = {
@@ -16,6 +16,22 @@ const roleKinds: Record<RoleId, string[]> = {
 };
 
 const userNotFound = () => notFound('User');
+const loginPattern = new RegExp(Login.pattern!);
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isUuid = (v: unknown) => typeof v === 'string' && uuidPattern.test(v);
+const invalidCursor = () => invalidField('after', 'is not a cursor returned by this API');
+
+/** A cursor comes back from the client: check it is one we issued before its values reach SQL. */
+function isUserCursor(c: Record<string, unknown>): boolean {
+  if (Array.isArray(c)) return false;
+  const ids = c.ids;
+  if (ids !== undefined && !(Array.isArray(ids) && ids.length > 0 && ids.length <= 100 && ids.every(isUuid))) return false;
+  if (!(['tenantId', 'subtreeRootId', 'afterId'] as const).every((k) => c[k] === undefined || isUuid(c[k]))) return false;
+  if (c.updatedSince !== undefined && !(typeof c.updatedSince === 'string' && !Number.isNaN(Date.parse(c.updatedSince)))) return false;
+  if (typeof c.withPolicies !== 'boolean') return false;
+  return [ids, c.tenantId, c.subtreeRootId].filter((v) => v !== undefined).length === 1;
+}
 
 export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
   return {
@@ -59,10 +75,16 @@ export class UserService {
     type Cursor = Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
     let filter: Cursor;
     if (query.after) {
-      filter = decodeCursor<Cursor>(query.after);
+      const decoded = decodeCursor(query.after);
+      if (!isUserCursor(decoded)) throw invalidCursor();
+      filter = decoded as unknown as Cursor;
     } else {
-      const given = (['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const).filter((k) => query[k] !== undefined);
-      if (given.length !== 1) throw invalidField('uuids', 'give exactly one of uuids, tenant_id, subtree_root_tenant_id');
+      const choices = ['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const;
+      const given = choices.filter((k) => query[k] !== undefined);
+      if (given.length !== 1) {
+        const fields = given.length ? [...given] : [...choices];
+        throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, { domain: 'validation', info: fields.join(','), context: { fields } });
+      }
       filter = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
         tenantId: query.tenant_id, subtreeRootId: query.subtree_root_tenant_id,
@@ -90,6 +112,10 @@ export class UserService {
       const tenant = await repo.findTenantKind(trx, principal.read, input.tenant_id);
       if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
       await requireWrite(trx, principal, input.tenant_id);
+      // Without a login the email serves as one, but only if it is a valid login too.
+      if (input.login === undefined && !loginPattern.test(input.contact.email)) {
+        throw invalidField('login', 'give a login: the email contains characters a login cannot have');
+      }
       const login = input.login ?? input.contact.email;
       await this.assertLoginFree(login, trx);
       const language = input.contact.language ?? input.language ?? tenant.language;

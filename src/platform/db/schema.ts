@@ -94,7 +94,74 @@ export interface AuthFailureTable {
   window_started_at: Timestamp;
 }
 
+export type ContactType = 'billing' | 'technical' | 'management';
+
+export interface ContactTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string | null;
+  types: ContactType[];
+  firstname: string | null;
+  lastname: string | null;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  language: string | null;
+  validation_state: Generated<'valid' | 'invalid'>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UserTokenTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'activation' | 'email_change';
+  new_email: string | null;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+  last_sent_at: Timestamp;
+  sends: Generated<number>;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  tenant_id: string | null;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  transport: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  tenant_id: string;
+  object_type: string;
+  object_id: string;
+  action: string;
+  actor_type: string;
+  actor_id: string | null;
+  before: ColumnType<unknown, string | null, never> | null;
+  after: ColumnType<unknown, string | null, never> | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  contacts: ContactTable;
+  user_tokens: UserTokenTable;
+  mail_outbox: MailOutboxTable;
+  audit_events: AuditEventTable;
   tenants: TenantTable;
   tenant_closure: TenantClosureTable;
   users: UserTable;

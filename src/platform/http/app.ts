@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { installErrorHandler } from './error-handler.js';
@@ -25,11 +26,13 @@ export interface AppOptions {
   config: Config;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests capture them). */
+  logStream?: DestinationStream;
 }
 
-export async function buildApp({ db, config, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = true, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? loggerOptions(config.logLevel) : false,
+    logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
     ajv: {
@@ -41,6 +44,8 @@ export async function buildApp({ db, config, logger = true }: AppOptions): Promi
 
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody);
   app.addSchema(ErrorResponse);
 

@@ -1,9 +1,14 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
-export const Timestamp = Type.String({ format: 'date-time' });
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 export const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'e.g. en, it' });
+/**
+ * `T | null` for request fields. A `Type.Union([T, Type.Null()])` is an anyOf, and Ajv's
+ * type coercion turns a sent `null` into `""` in its first branch; a type list keeps it null.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 /** Versions arrive as numbers or, from established clients, as strings; Ajv coerces them. */
 export const Version = Type.Integer({ minimum: 1 });
 

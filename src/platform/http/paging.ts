@@ -8,11 +8,33 @@ export function encodeCursor(state: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: unknown) => typeof v === 'string' && uuidPattern.test(v);
+
+/**
+ * A cursor comes back from the client, so it is input like any other: a forged or
+ * truncated one must answer 400, never reach SQL as a malformed uuid, date or list (500).
+ * Keys the list routes share are checked by type; any other key must be a plain scalar.
+ */
+const cursorFields: Record<string, (value: unknown) => boolean> = {
+  ids: (v) => Array.isArray(v) && v.length > 0 && v.length <= 100 && v.every(isUuid),
+  afterId: isUuid, parentId: isUuid, subtreeRootId: isUuid, tenantId: isUuid,
+  updatedSince: (v) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v)),
+  allowDeleted: (v) => typeof v === 'boolean', withPolicies: (v) => typeof v === 'boolean',
+};
+const isScalar = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 255);
+
+function isCursor(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.entries(value).every(([key, v]) => v === null || (cursorFields[key] ?? isScalar)(v));
+}
+
 export function decodeCursor<T extends Record<string, unknown>>(after: string): T {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object') return value as T;
-  } catch { /* fall through */ }
+    value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch { /* not JSON: refused below */ }
+  if (isCursor(value)) return value as T;
   throw new AppError('validation_failed', 'after: is not a cursor returned by this API', { domain: 'validation', info: 'after', context: { fields: ['after'] } });
 }
 
