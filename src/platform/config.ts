@@ -12,6 +12,16 @@ export interface Config {
   /** Failed sign-ins allowed per login (and 4× that per address) inside one window. */
   authFailureLimit: number;
   authFailureWindowSeconds: number;
+  /** smtp://user:pass@host:port; unset: mail goes to the built-in mailbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Lifetime of confirmation and activation links. */
+  linkTtlHours: number;
+  /** Least time between two sends of the same link. */
+  resendCooldownSeconds: number;
+  mailPollMs: number;
+  mailMaxAttempts: number;
+  mailRetryBaseMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -36,5 +46,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: int(env, 'LIAISON_TOKEN_TTL_SECONDS', 3600),
     authFailureLimit: int(env, 'LIAISON_AUTH_FAILURE_LIMIT', 5),
     authFailureWindowSeconds: int(env, 'LIAISON_AUTH_FAILURE_WINDOW_SECONDS', 900),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Liaison <no-reply@liaison.invalid>',
+    linkTtlHours: int(env, 'LIAISON_LINK_TTL_HOURS', 24),
+    resendCooldownSeconds: int(env, 'LIAISON_RESEND_COOLDOWN_SECONDS', 60),
+    mailPollMs: int(env, 'LIAISON_MAIL_POLL_MS', 1000),
+    mailMaxAttempts: int(env, 'LIAISON_MAIL_MAX_ATTEMPTS', 8),
+    mailRetryBaseMs: int(env, 'LIAISON_MAIL_RETRY_BASE_MS', 5000),
   };
 }

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/database.js';
 import { claimDueMail, markFailed, markRetry, markSent } from '../platform/mail/outbox.repository.js';
-import { isPermanent, type MailTransport } from '../platform/mail/transport.js';
+import { isPermanent, smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import type { Config } from '../platform/config.js';
 
 export interface MailWorkerOptions {
   /** null: no SMTP server configured, messages go to the built-in mailbox. */
@@ -85,4 +86,18 @@ export class MailWorker {
     }));
     return batch.length;
   }
+}
+
+/** The worker as configured: SMTP when SMTP_URL is set, else the built-in mailbox. */
+export function createMailWorker(db: Db, config: Config, log: FastifyBaseLogger): MailWorker {
+  return new MailWorker(db, {
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : null,
+    log,
+    pollMs: config.mailPollMs,
+    batchSize: 20,
+    maxAttempts: config.mailMaxAttempts,
+    retryBaseMs: config.mailRetryBaseMs,
+    leaseSeconds: 300,
+    messageIdDomain: new URL(config.publicUrl).hostname || 'liaison',
+  });
 }

@@ -101,7 +101,9 @@ describe('OpenAPI document and docs', () => {
         expect(content.length, `${where}: ${success[0]} answer has no schema`).toBeGreaterThan(0);
         expect(resolve(content[0].schema)?.type, where).toBe('object');
       }
-      if (method === 'post' || method === 'put') {
+      // Action routes (send this mail again) take no body; everything else that writes does.
+      const bodyless = ['/api/2/users/{id}/send-activation-email', '/api/2/contacts/{id}/pending-email/resend'];
+      if ((method === 'post' || method === 'put') && !bodyless.includes(path)) {
         const content = Object.values<any>(op.requestBody?.content ?? {});
         expect(content.length, `${where}: no request body schema`).toBeGreaterThan(0);
         expect(resolve(content[0].schema)?.type, where).toBe('object');

@@ -4,6 +4,7 @@ import type { Db } from '../../src/platform/db/database.js';
 import { buildApp } from '../../src/platform/http/app.js';
 import { ensureRoot, setPassword } from '../../src/features/setup/bootstrap.service.js';
 import { createTestDatabase } from './test-database.js';
+import { createMailWorker, type MailWorker } from '../../src/worker/mail-worker.js';
 
 export interface Actor { name: string; authorization: string }
 
@@ -17,6 +18,8 @@ export interface TestApp {
   rootTenantId: string;
   call<T = any>(actor: Actor | undefined, method: InjectOptions['method'], url: string, body?: unknown): Promise<Answer<T>>;
   tokenFor(login: string, password: string): Promise<Actor>;
+  /** The running mail worker (SMTP when config.smtpUrl is set, else the built-in mailbox). */
+  mail: MailWorker;
   close(): Promise<void>;
 }
 
@@ -25,9 +28,13 @@ export const ROOT_PASSWORD = 'root-password-for-tests';
 /** A Liaison app on a fresh database of this run's backend, with the root admin signed in. */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({}), ...overrides };
+  // Fast mail: the worker polls often and retries soon, so tests wait milliseconds, not minutes.
+  const config: Config = { ...loadConfig({}), publicUrl: 'http://liaison.test', mailPollMs: 50, mailRetryBaseMs: 100, ...overrides };
   await ensureRoot(database.db, { adminPassword: ROOT_PASSWORD });
-  const app = await buildApp({ db: database.db, config, logger: false });
+  let mail: MailWorker | undefined;
+  const app = await buildApp({ db: database.db, config, logger: false, mail: { kick: () => mail?.kick() } });
+  mail = createMailWorker(database.db, config, app.log);
+  mail.start();
   await app.ready();
 
   const call: TestApp['call'] = async (actor, method, url, body) => {
@@ -51,8 +58,10 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const me = await call(root, 'GET', '/api/2/users/me');
   return {
     app, db: database.db, config, root, rootTenantId: me.body.tenant_id, call, tokenFor,
+    mail,
     async close() {
       await app.close();
+      await mail?.stop();
       await database.close();
     },
   };

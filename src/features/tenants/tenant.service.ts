@@ -8,6 +8,8 @@ import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './tenant.repository.js';
 import { deleteUsersOfTenant } from '../users/user.repository.js';
 import { deleteClientsOfTenant } from '../clients/client.repository.js';
+import { deleteContactsOf } from '../contacts/contact.repository.js';
+import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
 /** Which kinds may live directly under which (DESIGN.md §1, Tenants). */
@@ -33,8 +35,11 @@ export function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
 
 const tenantNotFound = () => notFound('Tenant', 1005);
 
+/** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
+export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, unknown[]>>;
+
 export class TenantService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly contactsOf: ContactsOf) {}
 
   async get(principal: Principal, id: string, options: { allowDeleted?: boolean } = {}) {
     const row = await repo.findTenant(this.db, principal.read, id, options);
@@ -61,7 +66,12 @@ export class TenantService {
     }
     const limit = query.limit ?? 5000;
     const rows = await repo.findTenants(this.db, principal.read, { ...filter, limit });
-    return paged(rows.map(toTenant), limit, (last) => ({ ...filter, afterId: last.id }));
+    const tenants = rows.slice(0, limit).map(toTenant);
+    if (query.with_contacts) {
+      const contacts = await this.contactsOf(principal, tenants.map((t) => t.id));
+      for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
+    }
+    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) => ({ ...filter, afterId: last.id }));
   }
 
   async childIds(principal: Principal, id: string, options: { order?: ChildOrder; allowDeleted?: boolean }) {
@@ -85,7 +95,9 @@ export class TenantService {
         contact: JSON.stringify(input.contact ?? {}),
         customer_id: input.customer_id ?? null, internal_tag: input.internal_tag ?? null,
       });
-      return toTenant((await repo.findTenant(trx, principal.read, id))!);
+      const created = toTenant((await repo.findTenant(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'create', after: created });
+      return created;
     });
   }
 
@@ -109,7 +121,9 @@ export class TenantService {
       if (input.internal_tag !== undefined) patch.internal_tag = input.internal_tag;
       const updated = await repo.updateTenant(trx, principal.write, id, input.version, patch);
       if (!updated) throw versionMismatch();
-      return toTenant((await repo.findTenant(trx, principal.read, id))!);
+      const after = toTenant((await repo.findTenant(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'update', before: toTenant(current), after });
+      return after;
     });
   }
 
@@ -127,8 +141,10 @@ export class TenantService {
       const deleted = await repo.updateTenant(trx, principal.write, id, version, { deleted_at: new Date() });
       if (!deleted) throw versionMismatch();
       // Nothing of a deleted tenant may keep acting or stay findable: its users and clients go too.
+      await deleteContactsOf(trx, { tenantId: id });
       await deleteUsersOfTenant(trx, principal.write, id);
       await deleteClientsOfTenant(trx, principal.write, id);
+      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'delete', before: toTenant(current) });
     });
   }
 

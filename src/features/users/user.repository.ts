@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { NewUser, RoleId, UserUpdate } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import type { UserOrder } from './user.schemas.js';
 
 function selectUsers(db: Db, scope: Scope) {
   return db.selectFrom('users as u')
+    .leftJoin('contacts as c', 'c.user_id', 'u.id')
     .selectAll('u')
-    // The contacts feature fills this in; until a user is linked to a contact it is empty.
-    .select(sql<string[]>`'{}'::text[]`.as('contact_types'))
+    // The Users list's "Contact types" column: the types of the contact linked to the user.
+    .select(sql<string[]>`coalesce(c.types, '{}'::text[])`.as('contact_types'))
     .where(inScope('u.tenant_id', scope));
 }
 
@@ -17,7 +19,17 @@ export function findUser(db: Db, scope: Scope, id: string) {
   return selectUsers(db, scope).where('u.id', '=', id).where('u.deleted_at', 'is', null).executeTakeFirst();
 }
 
+/** Text sort keys of the Users list; keyset paging compares (key, id). */
+const sortKeys = {
+  login: sql<string>`lower(u.login)`,
+  name: sql<string>`lower(u.lastname || ' ' || u.firstname)`,
+  contact_types: sql<string>`coalesce(array_to_string(c.types, ','), '')`,
+  status: sql<string>`CASE WHEN u.enabled THEN '1' ELSE '0' END || CASE WHEN u.activated THEN '1' ELSE '0' END`,
+};
+
 export interface UserFilter {
+  order?: UserOrder;
+  afterKey?: string;
   ids?: string[];
   tenantId?: string;
   subtreeRootId?: string;
@@ -27,14 +39,23 @@ export interface UserFilter {
 }
 
 export function findUsers(db: Db, scope: Scope, filter: UserFilter) {
-  let query = selectUsers(db, scope).where('u.deleted_at', 'is', null).orderBy('u.id').limit(filter.limit + 1);
+  const desc = filter.order?.startsWith('-') ?? false;
+  const key = filter.order ? sortKeys[filter.order.replace('-', '') as keyof typeof sortKeys] : sql<string>`''`;
+  let query = selectUsers(db, scope).select(key.as('sort_key')).where('u.deleted_at', 'is', null);
+  // (PostgreSQL refuses a constant in ORDER BY: without an order, the id alone sorts.)
+  if (filter.order) query = query.orderBy(key, desc ? 'desc' : 'asc');
+  query = query.orderBy('u.id', desc ? 'desc' : 'asc').limit(filter.limit + 1);
   if (filter.ids) query = query.where('u.id', 'in', filter.ids);
   if (filter.tenantId) query = query.where('u.tenant_id', '=', filter.tenantId);
   if (filter.subtreeRootId) {
     query = query.where('u.tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId));
   }
   if (filter.updatedSince) query = query.where('u.updated_at', '>=', new Date(filter.updatedSince));
-  if (filter.afterId) query = query.where('u.id', '>', filter.afterId);
+  if (filter.afterId) {
+    query = query.where(desc
+      ? sql<boolean>`(${key}, u.id) < (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`
+      : sql<boolean>`(${key}, u.id) > (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`);
+  }
   return query.execute();
 }
 
@@ -116,4 +137,9 @@ export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string
   await db.deleteFrom('access_policies').where('user_id', 'in', ids).execute();
   await db.deleteFrom('access_tokens').where('subject_type', '=', 'user').where('subject_id', 'in', ids).execute();
   return ids;
+}
+
+/** A write whose cause already checked scope and version (a contact edit, a confirmed link). */
+export async function patchUser(db: Db, id: string, patch: UserUpdate) {
+  await db.updateTable('users').set({ ...patch, updated_at: new Date(), version: sql`version + 1` }).where('id', '=', id).execute();
 }

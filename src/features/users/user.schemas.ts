@@ -72,6 +72,9 @@ export const UpdateUserBody = Type.Object({
   business_types: Type.Optional(BusinessTypes),
 }, { additionalProperties: false });
 
+export const UserOrders = ['login', '-login', 'name', '-name', 'contact_types', '-contact_types', 'status', '-status'] as const;
+export type UserOrder = typeof UserOrders[number];
+
 export const ListUsersQuery = Type.Object({
   uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
   tenant_id: Type.Optional(Uuid),
@@ -80,6 +83,7 @@ export const ListUsersQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 2000 })),
   after: Type.Optional(Type.String({ maxLength: 2000 })),
   with_access_policies: Type.Optional(Type.Boolean({ default: false })),
+  order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)), { description: 'Sort key; `-` reverses. Default: id' })),
 }, { additionalProperties: false });
 
 export const TenantUsersQuery = Type.Object({

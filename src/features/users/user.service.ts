@@ -5,7 +5,10 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
-import { Login, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
+import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import type { ConfirmationService } from '../confirmations/confirmation.service.js';
+import { deleteContactsOf, touchContactOfUser } from '../contacts/contact.repository.js';
+import { Login, UserOrders, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
 const roleKinds: Record<RoleId, string[]> = {
@@ -30,6 +33,8 @@ function isUserCursor(c: Record<string, unknown>): boolean {
   if (!(['tenantId', 'subtreeRootId', 'afterId'] as const).every((k) => c[k] === undefined || isUuid(c[k]))) return false;
   if (c.updatedSince !== undefined && !(typeof c.updatedSince === 'string' && !Number.isNaN(Date.parse(c.updatedSince)))) return false;
   if (typeof c.withPolicies !== 'boolean') return false;
+  if (c.order !== undefined && !(UserOrders as readonly unknown[]).includes(c.order)) return false;
+  if (c.afterKey !== undefined && typeof c.afterKey !== 'string') return false;
   return [ids, c.tenantId, c.subtreeRootId].filter((v) => v !== undefined).length === 1;
 }
 
@@ -53,7 +58,7 @@ export function toUser(row: repo.UserRecord, policies?: AccessPolicyRow[]): Stat
 }
 
 export class UserService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly confirmations: ConfirmationService) {}
 
   async get(principal: Principal, id: string) {
     const row = await repo.findUser(this.db, principal.read, id);
@@ -88,13 +93,14 @@ export class UserService {
       filter = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
         tenantId: query.tenant_id, subtreeRootId: query.subtree_root_tenant_id,
-        updatedSince: query.updated_since, withPolicies: query.with_access_policies ?? false,
+        updatedSince: query.updated_since, withPolicies: query.with_access_policies ?? false, order: query.order,
       };
     }
     const limit = query.limit ?? 2000;
     const rows = await repo.findUsers(this.db, principal.read, { ...filter, limit });
     const policies = filter.withPolicies ? await repo.findPolicies(this.db, principal.read, rows.map((r) => r.id)) : undefined;
-    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => ({ ...filter, afterId: last.id }));
+    const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
+    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => ({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }));
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
@@ -126,12 +132,15 @@ export class UserService {
         enabled: input.enabled ?? true, activated: false, password_hash: null,
         business_types: input.business_types ?? [], notifications: input.notifications ?? [],
       });
-      return toUser((await repo.findUser(trx, principal.read, id))!);
+      const created = toUser((await repo.findUser(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: input.tenant_id, objectType: 'user', objectId: id, action: 'create', after: created });
+      return created;
     });
   }
 
   async update(principal: Principal, id: string, input: UpdateUserInput) {
-    return this.db.transaction().execute(async (trx) => {
+    let pending = false;
+    const user = await this.db.transaction().execute(async (trx) => {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
       await requireWrite(trx, principal, current.tenant_id);
@@ -145,7 +154,12 @@ export class UserService {
       }
       if (input.login !== undefined) patch.login = input.login;
       const c = input.contact ?? {};
-      if (c.email !== undefined) patch.email = c.email;
+      if (c.email !== undefined) {
+        // An activated user's new address waits for its confirmation (DESIGN.md §1, Contacts).
+        const outcome = await this.confirmations.requestEmailChange(trx, actorOf(principal), id, c.email);
+        if (outcome === 'changed') patch.email = c.email;
+        pending = outcome === 'pending';
+      }
       if (c.firstname !== undefined) patch.firstname = c.firstname;
       if (c.lastname !== undefined) patch.lastname = c.lastname;
       if (c.phone !== undefined) patch.phone = c.phone;
@@ -157,8 +171,16 @@ export class UserService {
       if (input.business_types !== undefined) patch.business_types = input.business_types;
       if (!(await repo.updateUser(trx, principal.write, id, input.version, patch))) throw versionMismatch();
       if (input.enabled === false) await repo.deleteTokensOf(trx, id);
-      return toUser((await repo.findUser(trx, principal.read, id))!);
+      // What the contact shows changed with the user: its version moves too.
+      if (['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
+        await touchContactOfUser(trx, id, 'email' in patch ? { validation_state: 'valid' } : {});
+      }
+      const after = toUser((await repo.findUser(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'update', before: toUser(current), after });
+      return after;
     });
+    if (pending) this.confirmations.kickMail();
+    return user;
   }
 
   async remove(principal: Principal, id: string, version: number) {
@@ -171,6 +193,11 @@ export class UserService {
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
       await repo.deletePolicies(trx, principal.write, id, []);
       await repo.deleteTokensOf(trx, id);
+      // A deleted user is nobody's contact any more.
+      for (const contact of await deleteContactsOf(trx, { userId: id })) {
+        await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: { user_id: id } });
+      }
+      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'delete', before: toUser(current) });
     });
   }
 
@@ -207,7 +234,12 @@ export class UserService {
         return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
       });
       await repo.insertPolicies(trx, fresh);
-      return (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
+      const after = (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: user.tenant_id, objectType: 'access_policies', objectId: userId, action: 'update',
+        before: existing.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })), after: after.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
+      });
+      return after;
     });
   }
 }

@@ -20,17 +20,27 @@ import { ClientService } from '../../features/clients/client.service.js';
 import { clientRoutes } from '../../features/clients/client.routes.js';
 import { SearchService } from '../../features/search/search.service.js';
 import { searchRoutes } from '../../features/search/search.routes.js';
+import { ContactService } from '../../features/contacts/contact.service.js';
+import { contactRoutes } from '../../features/contacts/contact.routes.js';
+import { ConfirmationService } from '../../features/confirmations/confirmation.service.js';
+import { confirmationRoutes } from '../../features/confirmations/confirmation.routes.js';
+import { confirmationPages } from '../../features/confirmations/confirmation.pages.js';
+import { AuditService, auditRoutes } from '../../features/audit/audit.routes.js';
+import { mailboxRoutes } from '../../features/mailbox/mailbox.routes.js';
+import { noKick, type MailKick } from '../mail/mailer.js';
 
 export interface AppOptions {
   db: Db;
   config: Config;
+  /** The mail worker, nudged after a transaction that wrote mail commits. */
+  mail?: MailKick;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
   logger?: boolean;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream;
 }
 
-export async function buildApp({ db, config, logger = true, logStream }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = true, logStream, mail = noKick }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
@@ -65,8 +75,11 @@ export async function buildApp({ db, config, logger = true, logStream }: AppOpti
   });
 
   const auth = new AuthService(db, config);
-  const tenants = new TenantService(db);
-  const users = new UserService(db);
+  const confirmations = new ConfirmationService(db, config, mail);
+  const contacts = new ContactService(db, confirmations);
+  const tenants = new TenantService(db, (principal, ids) => contacts.ofTenants(principal, ids));
+  const users = new UserService(db, confirmations);
+  await app.register(confirmationPages(confirmations));
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -75,6 +88,10 @@ export async function buildApp({ db, config, logger = true, logStream }: AppOpti
     await api.register(userRoutes(users));
     await api.register(clientRoutes(new ClientService(db)));
     await api.register(searchRoutes(new SearchService(db)));
+    await api.register(contactRoutes(contacts));
+    await api.register(confirmationRoutes(confirmations));
+    await api.register(auditRoutes(new AuditService(db)));
+    await api.register(mailboxRoutes(db));
   }, { prefix: '/api/2' });
 
   return app;

@@ -16,10 +16,12 @@ const isUuid = (v: unknown) => typeof v === 'string' && uuidPattern.test(v);
  * truncated one must answer 400, never reach SQL as a malformed uuid, date or list (500).
  * Keys the list routes share are checked by type; any other key must be a plain scalar.
  */
+const isDate = (v: unknown) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
 const cursorFields: Record<string, (value: unknown) => boolean> = {
+  id: isUuid, created_at: isDate, before: (v) => Number.isSafeInteger(v),
   ids: (v) => Array.isArray(v) && v.length > 0 && v.length <= 100 && v.every(isUuid),
   afterId: isUuid, parentId: isUuid, subtreeRootId: isUuid, tenantId: isUuid,
-  updatedSince: (v) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v)),
+  updatedSince: isDate,
   allowDeleted: (v) => typeof v === 'boolean', withPolicies: (v) => typeof v === 'boolean',
 };
 const isScalar = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 255);

@@ -1,0 +1,37 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse, IdParams, standardErrors, Uuid } from '../../platform/http/common-schemas.js';
+import type { ConfirmationService } from './confirmation.service.js';
+
+export const Token = Type.String({ minLength: 1, maxLength: 200 });
+export const Password = Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' });
+
+const linkErrors = { 400: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse), 410: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) };
+
+export const confirmationRoutes = (confirmations: ConfirmationService): FastifyPluginAsyncTypebox => async (app) => {
+  // Consumed by POST only: mail scanners prefetch GET links, and must not confirm anything.
+  app.post('/email-confirmations', {
+    config: { public: true },
+    schema: {
+      tags: ['confirmations'], summary: 'Confirm a new email address with the token from the mailed link',
+      body: Type.Object({ token: Token }, { additionalProperties: false }),
+      response: { 200: Type.Object({ user_id: Uuid, email: Type.String() }), ...linkErrors },
+    },
+  }, (request) => confirmations.confirmEmail(request.body.token));
+
+  app.post('/users/activate', {
+    config: { public: true },
+    schema: {
+      tags: ['users'], summary: 'Activate an account with the token from the mailed link, choosing its password',
+      body: Type.Object({ token: Token, password: Password }, { additionalProperties: false }),
+      response: { 200: Type.Object({ login: Type.String() }), ...linkErrors },
+    },
+  }, (request) => confirmations.activate(request.body.token, request.body.password));
+
+  app.post('/users/:id/send-activation-email', {
+    schema: { tags: ['users'], summary: 'Mail the user a link to activate its account (rate limited)', params: IdParams, response: { 204: Type.Null(), ...standardErrors } },
+  }, async (request, reply) => {
+    await confirmations.sendActivation(request.principal, request.params.id);
+    return reply.status(204).send(null);
+  });
+};

@@ -1,0 +1,198 @@
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/database.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { MailKick } from '../../platform/mail/mailer.js';
+import { enqueueMail } from '../../platform/mail/outbox.repository.js';
+import { pickLanguage } from '../../platform/mail/render.js';
+import { requireWrite, type Principal } from '../../platform/scope.js';
+import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
+import { actorOf, recordAudit, type AuditActor } from '../audit/audit.repository.js';
+import { findContactOfUser, isEmailTaken, lockTenantContacts, touchContactOfUser } from '../contacts/contact.repository.js';
+import { findUser, patchUser } from '../users/user.repository.js';
+import * as repo from './confirmation.repository.js';
+import { activationMail, confirmEmailMail, emailChangeNoticeMail } from './confirmation.mails.js';
+
+const MAX_SENDS = 5;
+type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
+
+const tokenError = {
+  unknown: () => new AppError('token_invalid', 'This link is not valid. Check that you opened the whole link from the message.', { domain: 'confirmations' }),
+  expired: () => new AppError('token_expired', 'This link has expired. Ask for a new one.', { domain: 'confirmations' }),
+  used: () => new AppError('token_used', 'This link was already used.', { domain: 'confirmations' }),
+  revoked: () => new AppError('token_revoked', 'This link was replaced by a newer one or cancelled.', { domain: 'confirmations' }),
+};
+
+export type TokenState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
+
+/** Confirmed email changes and account activation: single-use links sent by mail. */
+export class ConfirmationService {
+  constructor(private readonly db: Db, private readonly config: Config, private readonly mail: MailKick) {}
+
+  /**
+   * Inside the caller's transaction. An activated user's address is the key to its
+   * account, so a new one waits for confirmation from that address; otherwise it changes
+   * at once. Answers what the caller must write.
+   */
+  async requestEmailChange(trx: Db, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'> {
+    const user = await repo.findRecipient(trx, userId);
+    if (!user) throw notFound('User');
+    // The current address sent back (a client echoing the object it read) is no change and
+    // leaves an open change alone: cancelling is explicit (DELETE …/pending-email).
+    if (newEmail === user.email) return 'unchanged';
+    await this.assertEmailFree(trx, user, newEmail, 'Another contact of this tenant already uses this email address');
+    if (!user.activated || newEmail.toLowerCase() === user.email.toLowerCase()) return 'changed';
+    const { token, hash } = newToken();
+    await repo.replaceOpenToken(trx, { userId, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
+    await this.sendEmailChangeMails(trx, user, newEmail, token);
+    await recordAudit(trx, actor, { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_requested', before: { email: user.email }, after: { pending_email: newEmail } });
+    return 'pending';
+  }
+
+  async cancelEmailChange(principal: Principal, userId: string) {
+    await this.db.transaction().execute(async (trx) => {
+      const user = await this.writableUser(trx, principal, userId);
+      if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+      await touchContactOfUser(trx, userId);
+      await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_cancelled' });
+    });
+  }
+
+  /** Sends the confirmation again with a fresh link (the previous one stops working). */
+  async resendEmailChange(principal: Principal, userId: string) {
+    await this.db.transaction().execute(async (trx) => {
+      await this.writableUser(trx, principal, userId);
+      const open = await repo.findOpenToken(trx, userId, 'email_change');
+      if (!open || open.expires_at <= new Date() || !open.new_email) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+      this.throttleResend(open);
+      const { token, hash } = newToken();
+      await repo.markResent(trx, open.id, hash, this.expiry());
+      const user = (await repo.findRecipient(trx, userId))!;
+      await this.sendEmailChangeMails(trx, user, open.new_email, token, { noticeToOld: false });
+    });
+    this.mail.kick();
+  }
+
+  async confirmEmail(token: string) {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const row = await this.consumable(trx, token, 'email_change');
+      const user = await repo.findRecipient(trx, row.user_id);
+      if (!user || !row.new_email) throw tokenError.revoked();
+      await this.assertEmailFree(trx, user, row.new_email, 'Another contact of this tenant took this address meanwhile; ask for the change again');
+      await repo.markUsed(trx, row.id);
+      await patchUser(trx, user.id, { email: row.new_email });
+      // A new address starts out valid: an old bounce says nothing about it.
+      await touchContactOfUser(trx, user.id, { validation_state: 'valid' });
+      await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'email_change_confirmed', before: { email: user.email }, after: { email: row.new_email } });
+      return { user_id: user.id, email: row.new_email };
+    });
+    return result;
+  }
+
+  async sendActivation(principal: Principal, userId: string) {
+    await this.db.transaction().execute(async (trx) => {
+      const user = await this.writableUser(trx, principal, userId);
+      if (user.activated) throw new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
+      const open = await repo.findOpenToken(trx, userId, 'activation');
+      if (open) this.throttleResend(open);
+      const { token, hash } = newToken();
+      if (open) await repo.markResent(trx, open.id, hash, this.expiry());
+      else await repo.replaceOpenToken(trx, { userId, purpose: 'activation', tokenHash: hash, expiresAt: this.expiry() });
+      const recipient = (await repo.findRecipient(trx, userId))!;
+      const language = pickLanguage(recipient.language, recipient.tenant_language);
+      const mail = activationMail(language, { firstname: recipient.firstname, tenantName: recipient.tenant_name, login: recipient.login, url: this.link('/activate', token), hours: this.config.linkTtlHours });
+      await enqueueMail(trx, { tenantId: recipient.tenant_id, kind: 'activation', to: recipient.email, ...mail });
+    });
+    this.mail.kick();
+  }
+
+  async activate(token: string, password: string) {
+    // Refuse a dead link before paying for a password hash.
+    const seen = await this.inspect(token);
+    if (seen.state !== 'valid') throw tokenError[seen.state]();
+    const passwordHash = await hashPassword(password);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.consumable(trx, token, 'activation');
+      const user = await repo.findRecipient(trx, row.user_id);
+      if (!user) throw tokenError.revoked();
+      await repo.markUsed(trx, row.id);
+      await patchUser(trx, user.id, { password_hash: passwordHash, activated: true });
+      await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'activated' });
+      return { login: user.login };
+    });
+  }
+
+  /** For the link pages: what a press of the button would meet, without using the link. */
+  async inspect(token: string): Promise<{ state: TokenState; language?: string; newEmail?: string | null }> {
+    const row = await repo.findTokenByHash(this.db, sha256(token));
+    if (!row) return { state: 'unknown' };
+    const user = await repo.findRecipient(this.db, row.user_id);
+    const language = pickLanguage(user?.language, user?.tenant_language);
+    return { state: stateOf(row), language, newEmail: row.new_email };
+  }
+
+  kickMail() {
+    this.mail.kick();
+  }
+
+  private async consumable(trx: Db, token: string, purpose: repo.TokenPurpose) {
+    const row = token.length >= 20 && token.length <= 100 ? await repo.findTokenByHashForUpdate(trx, sha256(token), purpose) : undefined;
+    if (!row) throw tokenError.unknown();
+    const state = stateOf(row);
+    if (state !== 'valid') throw tokenError[state]();
+    return row;
+  }
+
+  private async sendEmailChangeMails(trx: Db, user: Recipient, newEmail: string, token: string, options = { noticeToOld: true }) {
+    const language = pickLanguage(user.language, user.tenant_language);
+    const person = { firstname: user.firstname, tenantName: user.tenant_name };
+    const confirm = confirmEmailMail(language, { ...person, oldEmail: user.email, newEmail, url: this.link('/confirm-email', token), hours: this.config.linkTtlHours });
+    await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_confirmation', to: newEmail, ...confirm });
+    if (options.noticeToOld) {
+      const notice = emailChangeNoticeMail(language, { ...person, newEmail });
+      await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_notice', to: user.email, ...notice });
+    }
+  }
+
+  private async writableUser(trx: Db, principal: Principal, userId: string) {
+    const user = await findUser(trx, principal.read, userId);
+    if (!user) throw notFound('User');
+    await requireWrite(trx, principal, user.tenant_id);
+    return user;
+  }
+
+  /** Within a tenant an email belongs to one contact at most; a user that is no contact is free. */
+  private async assertEmailFree(trx: Db, user: Recipient, email: string, message: string) {
+    const scope = [user.tenant_id];
+    const contact = await findContactOfUser(trx, scope, user.id);
+    if (!contact) return;
+    await lockTenantContacts(trx, user.tenant_id);
+    if (await isEmailTaken(trx, scope, user.tenant_id, email, contact.id)) {
+      throw new AppError('contact_email_taken', message, { domain: 'contacts', info: 'email' });
+    }
+  }
+
+  private throttleResend(open: { last_sent_at: Date; sends: number }) {
+    const wait = Math.ceil((open.last_sent_at.getTime() + this.config.resendCooldownSeconds * 1000 - Date.now()) / 1000);
+    if (wait > 0 || open.sends >= MAX_SENDS) {
+      const retryAfter = Math.max(wait, 1);
+      throw new AppError('too_many_requests', open.sends >= MAX_SENDS
+        ? `This message was already sent ${MAX_SENDS} times; start a new change instead`
+        : `This message was sent moments ago; try again in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
+    }
+  }
+
+  private expiry() {
+    return new Date(Date.now() + this.config.linkTtlHours * 3_600_000);
+  }
+
+  private link(path: string, token: string) {
+    return `${this.config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+  }
+}
+
+function stateOf(row: { used_at: Date | null; revoked_at: Date | null; expires_at: Date }): Exclude<TokenState, 'unknown'> {
+  if (row.used_at) return 'used';
+  if (row.revoked_at) return 'revoked';
+  if (row.expires_at <= new Date()) return 'expired';
+  return 'valid';
+}

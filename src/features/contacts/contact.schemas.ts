@@ -1,0 +1,58 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Language, Nullable, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import { Email } from '../users/user.schemas.js';
+
+export const ContactTypeSchema = Type.Union([Type.Literal('billing'), Type.Literal('technical'), Type.Literal('management')], {
+  description: 'billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes',
+});
+const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 3, uniqueItems: true });
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const Phone = Nullable(Type.String({ maxLength: 50 }));
+const Title = Nullable(Type.String({ maxLength: 100 }));
+
+export const Contact = Type.Object({
+  id: Uuid, tenant_id: Uuid, user_id: Type.Union([Uuid, Type.Null()]),
+  types: Type.Array(ContactTypeSchema),
+  firstname: Type.String(), lastname: Type.String(), email: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]), title: Type.Union([Type.String(), Type.Null()]),
+  language: Type.Union([Type.String(), Type.Null()]),
+  pending_email: Type.Union([Type.String(), Type.Null()], { description: 'The new address waiting for the person\'s confirmation' }),
+  validation_state: Type.Union([Type.Literal('valid'), Type.Literal('invalid')]),
+  version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
+}, { $id: 'Contact' });
+
+export const CreateContactBody = Type.Object({
+  tenant_id: Uuid,
+  types: Types,
+  user_id: Type.Optional(Uuid),
+  firstname: Type.Optional(Name),
+  lastname: Type.Optional(Name),
+  email: Type.Optional(Email),
+  phone: Type.Optional(Phone),
+  title: Type.Optional(Title),
+  language: Type.Optional(Language),
+}, { additionalProperties: false });
+
+export const UpdateContactBody = Type.Object({
+  version: Version,
+  types: Type.Optional(Types),
+  firstname: Type.Optional(Name),
+  lastname: Type.Optional(Name),
+  email: Type.Optional(Email),
+  phone: Type.Optional(Phone),
+  title: Type.Optional(Title),
+  language: Type.Optional(Language),
+}, { additionalProperties: false });
+
+export const ListContactsQuery = Type.Object({
+  uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
+  tenant_id: Type.Optional(Uuid),
+  types: Type.Optional(Type.String({ maxLength: 40, pattern: '^(billing|technical|management)(,(billing|technical|management))*$', description: 'Contacts holding any of these types' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })),
+  after: Type.Optional(Type.String({ maxLength: 2000 })),
+}, { additionalProperties: false });
+
+export type CreateContactInput = Static<typeof CreateContactBody>;
+export type UpdateContactInput = Static<typeof UpdateContactBody>;
+export type ListContactsInput = Static<typeof ListContactsQuery>;
+export type ContactView = Static<typeof Contact>;

@@ -1,0 +1,188 @@
+import type { Db } from '../../platform/db/database.js';
+import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
+import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
+import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
+import { requireWrite, type Principal } from '../../platform/scope.js';
+import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import type { ConfirmationService } from '../confirmations/confirmation.service.js';
+import { findTenant } from '../tenants/tenant.repository.js';
+import { findUser, patchUser } from '../users/user.repository.js';
+import * as repo from './contact.repository.js';
+import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
+
+const typeOrder: ContactType[] = ['billing', 'management', 'technical'];
+const normalizeTypes = (types: ContactType[]) => typeOrder.filter((t) => types.includes(t));
+
+export function toContact(row: repo.ContactRecord): ContactView {
+  return {
+    id: row.id, tenant_id: row.tenant_id, user_id: row.user_id, types: row.types,
+    firstname: row.firstname ?? '', lastname: row.lastname ?? '', email: row.email ?? '',
+    phone: row.phone, title: row.title, language: row.language,
+    pending_email: row.pending_email ?? null, validation_state: row.validation_state,
+    version: row.version, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
+  };
+}
+
+const contactNotFound = () => notFound('Contact');
+const emailTaken = () => new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', { domain: 'contacts', info: 'email' });
+const personFields = ['firstname', 'lastname', 'email', 'phone', 'title', 'language'] as const;
+
+export class ContactService {
+  constructor(private readonly db: Db, private readonly confirmations: ConfirmationService) {}
+
+  async get(principal: Principal, id: string) {
+    const row = await repo.findContact(this.db, principal.read, id);
+    if (!row) throw contactNotFound();
+    return toContact(row);
+  }
+
+  async list(principal: Principal, query: ListContactsInput) {
+    type Cursor = Omit<repo.ContactFilter, 'limit'>;
+    let filter: Cursor;
+    if (query.after) {
+      filter = decodeCursor<Cursor>(query.after);
+      if (filter.types && !(Array.isArray(filter.types) && filter.types.every((t) => typeOrder.includes(t)))) throw invalidField('after', 'is not a cursor returned by this API');
+    } else {
+      if ((query.uuids === undefined) === (query.tenant_id === undefined)) throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
+      filter = {
+        ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
+        tenantIds: query.tenant_id ? [query.tenant_id] : undefined,
+        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]) : undefined,
+      };
+      if (query.tenant_id && !(await findTenant(this.db, principal.read, query.tenant_id))) throw notFound('Tenant', 1005);
+    }
+    const limit = query.limit ?? 1000;
+    const rows = await repo.findContacts(this.db, principal.read, { ...filter, limit });
+    return paged(rows.map(toContact), limit, (last) => ({ ...filter, afterId: last.id }));
+  }
+
+  /** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */
+  async ofTenants(principal: Principal, tenantIds: string[]) {
+    const byTenant = new Map<string, ContactView[]>();
+    if (tenantIds.length === 0) return byTenant;
+    const rows = await repo.findContacts(this.db, principal.read, { tenantIds, limit: 100_000 });
+    for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), toContact(row)]);
+    return byTenant;
+  }
+
+  async idsOfTenant(principal: Principal, tenantId: string) {
+    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    return repo.findContactIdsOfTenant(this.db, principal.read, tenantId);
+  }
+
+  async create(principal: Principal, input: CreateContactInput) {
+    const contact = await this.db.transaction().execute(async (trx) => {
+      const tenant = await findTenant(trx, principal.read, input.tenant_id);
+      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
+      await requireWrite(trx, principal, tenant.id);
+      await repo.lockTenantContacts(trx, tenant.id);
+      const types = normalizeTypes(input.types);
+      let id: string;
+      if (input.user_id !== undefined) {
+        const given = personFields.filter((f) => input[f] !== undefined);
+        if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
+        const user = await findUser(trx, principal.read, input.user_id);
+        if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
+        if (await repo.findContactOfUser(trx, principal.read, user.id)) {
+          throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' });
+        }
+        if (await repo.isEmailTaken(trx, principal.read, tenant.id, user.email)) throw emailTaken();
+        id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types });
+      } else {
+        for (const field of ['firstname', 'lastname', 'email'] as const) {
+          if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
+        }
+        if (await repo.isEmailTaken(trx, principal.read, tenant.id, input.email!)) throw emailTaken();
+        id = await repo.insertContact(trx, {
+          tenant_id: tenant.id, user_id: null, types,
+          firstname: input.firstname!.trim(), lastname: input.lastname!.trim(), email: input.email!,
+          phone: input.phone ?? null, title: input.title ?? null, language: input.language ?? null,
+        });
+      }
+      const created = toContact((await repo.findContact(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: tenant.id, objectType: 'contact', objectId: id, action: 'create', after: created });
+      return created;
+    });
+    return contact;
+  }
+
+  async update(principal: Principal, id: string, input: UpdateContactInput) {
+    let pending = false;
+    const contact = await this.db.transaction().execute(async (trx) => {
+      const current = await repo.findContact(trx, principal.read, id);
+      if (!current) throw contactNotFound();
+      await requireWrite(trx, principal, current.tenant_id);
+      await repo.lockTenantContacts(trx, current.tenant_id);
+      if (current.version !== input.version) throw versionMismatch(current.version);
+      const before = toContact(current);
+      const types = input.types ? normalizeTypes(input.types) : undefined;
+      if (current.user_id) {
+        // The person's fields belong to the user: written there, shown through the contact.
+        const user = await findUser(trx, principal.read, current.user_id);
+        if (!user) throw contactNotFound();
+        const patch: UserUpdate = {};
+        if (input.firstname !== undefined) patch.firstname = input.firstname.trim();
+        if (input.lastname !== undefined) patch.lastname = input.lastname.trim();
+        if (input.phone !== undefined) patch.phone = input.phone;
+        if (input.title !== undefined) patch.title = input.title;
+        if (input.language !== undefined) patch.language = input.language;
+        if (input.email !== undefined) {
+          const outcome = await this.confirmations.requestEmailChange(trx, actorOf(principal), user.id, input.email);
+          if (outcome === 'changed') patch.email = input.email;
+          pending = outcome === 'pending';
+        }
+        if (Object.keys(patch).length) {
+          await patchUser(trx, user.id, patch);
+        }
+        const moved = await repo.updateContact(trx, principal.write, id, input.version, {
+          ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}),
+        });
+        if (!moved) throw versionMismatch();
+      } else {
+        if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()
+          && await repo.isEmailTaken(trx, principal.read, current.tenant_id, input.email, id)) throw emailTaken();
+        const emailChanged = input.email !== undefined && input.email !== current.email;
+        const moved = await repo.updateContact(trx, principal.write, id, input.version, {
+          ...(types ? { types } : {}),
+          ...(input.firstname !== undefined ? { firstname: input.firstname.trim() } : {}),
+          ...(input.lastname !== undefined ? { lastname: input.lastname.trim() } : {}),
+          ...(input.email !== undefined ? { email: input.email } : {}),
+          ...(input.phone !== undefined ? { phone: input.phone } : {}),
+          ...(input.title !== undefined ? { title: input.title } : {}),
+          ...(input.language !== undefined ? { language: input.language } : {}),
+          ...(emailChanged ? { validation_state: 'valid' as const } : {}),
+        });
+        if (!moved) throw versionMismatch();
+      }
+      const after = toContact((await repo.findContact(trx, principal.read, id))!);
+      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'update', before, after });
+      return after;
+    });
+    if (pending) this.confirmations.kickMail();
+    return contact;
+  }
+
+  /** A linked user stays: it only stops being a contact (its contact types become []). */
+  async remove(principal: Principal, id: string, version: number) {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await repo.findContact(trx, principal.read, id);
+      if (!current) throw contactNotFound();
+      await requireWrite(trx, principal, current.tenant_id);
+      if (current.version !== version) throw versionMismatch(current.version);
+      if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
+      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'delete', before: toContact(current) });
+    });
+  }
+
+  async cancelPendingEmail(principal: Principal, id: string) {
+    const contact = await this.get(principal, id);
+    if (!contact.user_id) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+    await this.confirmations.cancelEmailChange(principal, contact.user_id);
+  }
+
+  async resendPendingEmail(principal: Principal, id: string) {
+    const contact = await this.get(principal, id);
+    if (!contact.user_id) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+    await this.confirmations.resendEmailChange(principal, contact.user_id);
+  }
+}
