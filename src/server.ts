@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { buildApp } from './platform/http/app.js';
-import { createMailWorker, type MailWorker } from './worker/mail-worker.js';
+import { Workers } from './worker/workers.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
 import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.repository.js';
 
@@ -17,7 +17,7 @@ export interface RunningServer { app: FastifyInstance; database: DatabaseHandle;
 export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
   const started = Date.now();
   const database = await openConfiguredDatabase(config);
-  let mail: MailWorker | undefined;
+  const workers = new Workers();
   try {
     await migrateToLatest(database.db);
     const boot = await ensureRoot(database.db, { adminPassword: config.adminPassword });
@@ -25,12 +25,10 @@ export async function startServer(config: Config, options: { logger?: boolean } 
       // Printed once, on purpose outside the structured log, so it never lands in log storage.
       process.stdout.write(`\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`);
     }
-    // The worker logs through the app's logger; it exists before the app so services can nudge it.
-    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, mail: { kick: () => mail?.kick() } });
-    mail = createMailWorker(database.db, config, app.log.child({ component: 'mail-worker' }));
-    mail.start();
+    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, mail: workers.mail, announcements: workers.announcements });
+    if (config.runWorkers) workers.start(database.db, config, app.log);
     const url = await app.listen({ host: config.host, port: config.port });
-    app.log.info({ url, database: database.kind, mail: config.smtpUrl ? 'smtp' : 'built-in mailbox', startup_ms: Date.now() - started }, 'Liaison is ready');
+    app.log.info({ url, database: database.kind, mail: config.smtpUrl ? 'smtp' : 'built-in mailbox', workers: config.runWorkers, startup_ms: Date.now() - started }, 'Liaison is ready');
     const sweep = async () => {
       await deleteExpiredTokens(database.db);
       await deleteStaleAttempts(database.db, config.authFailureWindowSeconds);
@@ -42,13 +40,28 @@ export async function startServer(config: Config, options: { logger?: boolean } 
       async close() {
         clearInterval(sweeper);
         await app.close();
-        await mail?.stop();
+        await workers.stop();
         await database.close();
       },
     };
   } catch (error) {
-    await mail?.stop();
+    await workers.stop();
     await database.close();
     throw error;
   }
+}
+
+/** A worker-only process (`liaison worker`): no HTTP, the same queues, against one PostgreSQL. */
+export async function startWorkerProcess(config: Config, log: FastifyBaseLogger) {
+  const database = await openConfiguredDatabase(config);
+  await migrateToLatest(database.db);
+  const workers = new Workers();
+  workers.start(database.db, config, log);
+  log.info({ database: database.kind }, 'Liaison workers are running');
+  return {
+    async close() {
+      await workers.stop();
+      await database.close();
+    },
+  };
 }

@@ -3,7 +3,9 @@ import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
 import { AppError } from '../platform/errors.js';
 import { generatePassword } from '../platform/secrets.js';
-import { openConfiguredDatabase, startServer } from '../server.js';
+import pino from 'pino';
+import { openConfiguredDatabase, startServer, startWorkerProcess } from '../server.js';
+import { announce, type AnnounceOptions } from './announce.command.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
 
 const program = new Command('liaison')
@@ -21,6 +23,36 @@ program.command('start')
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program.command('worker')
+  .description('Run only the background workers (mail outbox, announcements): scale them out beside API processes on one PostgreSQL')
+  .action(async () => {
+    const config = loadConfig();
+    const log = pino({ level: config.logLevel });
+    const workers = await startWorkerProcess(config, log);
+    const stop = async (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      await workers.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program.command('announce')
+  .description('Send a notice through a running Liaison: prints the recipient count, then a progress bar until done.\n' +
+    'Credentials: LIAISON_TOKEN, or LIAISON_USERNAME and LIAISON_PASSWORD; address: --url or LIAISON_URL (default http://HOST:PORT).')
+  .requiredOption('--category <category>', 'billing, technical or management (Business)')
+  .requiredOption('--subject <text>', 'the subject in English')
+  .option('--subject-it <text>', 'the subject in Italian')
+  .requiredOption('--body-file <file>', 'the body in English (Markdown)')
+  .option('--body-file-it <file>', 'the body in Italian (Markdown)')
+  .requiredOption('--scope <tenant-id>', 'the tenant whose subtree receives it')
+  .option('--fallback <mode>', 'none, or ancestor: tenants without a contact of the category are covered by their nearest ancestor\'s', 'none')
+  .option('--url <url>', 'the address of the Liaison API')
+  .action(async (options: AnnounceOptions) => {
+    await announce(options, loadConfig());
   });
 
 program.command('migrate')

@@ -22,6 +22,13 @@ export interface Config {
   mailPollMs: number;
   mailMaxAttempts: number;
   mailRetryBaseMs: number;
+  /** false: this process serves the API only (run `liaison worker` elsewhere). */
+  runWorkers: boolean;
+  /** Tenants resolved per enqueue transaction of an announcement. */
+  enqueueChunkTenants: number;
+  /** Deliveries claimed and sent concurrently per pass, and SMTP connections for them. */
+  deliveryBatchSize: number;
+  deliveryConnections: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,5 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailPollMs: int(env, 'LIAISON_MAIL_POLL_MS', 1000),
     mailMaxAttempts: int(env, 'LIAISON_MAIL_MAX_ATTEMPTS', 8),
     mailRetryBaseMs: int(env, 'LIAISON_MAIL_RETRY_BASE_MS', 5000),
+    runWorkers: env.LIAISON_RUN_WORKERS !== 'false',
+    enqueueChunkTenants: int(env, 'LIAISON_ENQUEUE_CHUNK_TENANTS', 2000),
+    deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 50),
+    deliveryConnections: int(env, 'LIAISON_DELIVERY_CONNECTIONS', 5),
   };
 }

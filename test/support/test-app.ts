@@ -4,7 +4,9 @@ import type { Db } from '../../src/platform/db/database.js';
 import { buildApp } from '../../src/platform/http/app.js';
 import { ensureRoot, setPassword } from '../../src/features/setup/bootstrap.service.js';
 import { createTestDatabase } from './test-database.js';
-import { createMailWorker, type MailWorker } from '../../src/worker/mail-worker.js';
+import type { MailWorker } from '../../src/worker/mail-worker.js';
+import type { AnnouncementWorker } from '../../src/worker/announcement-worker.js';
+import { Workers } from '../../src/worker/workers.js';
 
 export interface Actor { name: string; authorization: string }
 
@@ -20,6 +22,8 @@ export interface TestApp {
   tokenFor(login: string, password: string): Promise<Actor>;
   /** The running mail worker (SMTP when config.smtpUrl is set, else the built-in mailbox). */
   mail: MailWorker;
+  /** The running announcement worker (enqueues and sends notices). */
+  announcementWorker: AnnouncementWorker;
   close(): Promise<void>;
 }
 
@@ -31,10 +35,9 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   // Fast mail: the worker polls often and retries soon, so tests wait milliseconds, not minutes.
   const config: Config = { ...loadConfig({}), publicUrl: 'http://liaison.test', mailPollMs: 50, mailRetryBaseMs: 100, ...overrides };
   await ensureRoot(database.db, { adminPassword: ROOT_PASSWORD });
-  let mail: MailWorker | undefined;
-  const app = await buildApp({ db: database.db, config, logger: false, mail: { kick: () => mail?.kick() } });
-  mail = createMailWorker(database.db, config, app.log);
-  mail.start();
+  const workers = new Workers();
+  const app = await buildApp({ db: database.db, config, logger: false, mail: workers.mail, announcements: workers.announcements });
+  workers.start(database.db, config, app.log);
   await app.ready();
 
   const call: TestApp['call'] = async (actor, method, url, body) => {
@@ -58,10 +61,10 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const me = await call(root, 'GET', '/api/2/users/me');
   return {
     app, db: database.db, config, root, rootTenantId: me.body.tenant_id, call, tokenFor,
-    mail,
+    mail: workers.mailWorker!, announcementWorker: workers.announcementWorker!,
     async close() {
       await app.close();
-      await mail?.stop();
+      await workers.stop();
       await database.close();
     },
   };

@@ -8,7 +8,7 @@ export const actorOf = (principal: Principal): AuditActor => ({ type: principal.
 
 export interface AuditEntry {
   tenantId: string;
-  objectType: 'tenant' | 'user' | 'contact' | 'access_policies';
+  objectType: 'tenant' | 'user' | 'contact' | 'access_policies' | 'announcement';
   objectId: string;
   action: string;
   before?: unknown;

@@ -54,7 +54,8 @@ function languageOf(request: FastifyRequest, fromToken?: string): Language {
 
 function stateOfError(error: unknown): Exclude<TokenState, 'valid'> | undefined {
   if (!(error instanceof AppError)) return undefined;
-  return ({ token_expired: 'expired', token_used: 'used', token_revoked: 'revoked', token_invalid: 'unknown' } as const)[String(error.code) as 'token_expired'];
+  // An account activated meanwhile: for the reader, this link has nothing left to do.
+  return ({ token_expired: 'expired', token_used: 'used', token_revoked: 'revoked', token_invalid: 'unknown', already_activated: 'used' } as const)[String(error.code) as 'token_expired'];
 }
 
 export const confirmationPages = (confirmations: ConfirmationService): FastifyPluginAsync => async (app) => {
@@ -62,7 +63,7 @@ export const confirmationPages = (confirmations: ConfirmationService): FastifyPl
 
   app.get('/confirm-email', { schema: { hide: true } }, async (request, reply) => {
     const token = tokenOf(request);
-    const seen = await confirmations.inspect(token);
+    const seen = await confirmations.inspect(token, 'email_change');
     const language = languageOf(request, seen.language);
     const t = text[language];
     if (seen.state !== 'valid') return page(reply, language, t.confirmTitle, `<p class="state error" role="alert">${esc(t[seen.state])}</p>`, stateStatus[seen.state]);
@@ -72,7 +73,7 @@ export const confirmationPages = (confirmations: ConfirmationService): FastifyPl
 
   app.post('/confirm-email', { schema: { hide: true } }, async (request, reply) => {
     const token = tokenOf(request);
-    const language = languageOf(request, (await confirmations.inspect(token)).language);
+    const language = languageOf(request, (await confirmations.inspect(token, 'email_change')).language);
     const t = text[language];
     try {
       const done = await confirmations.confirmEmail(token);
@@ -95,7 +96,7 @@ export const confirmationPages = (confirmations: ConfirmationService): FastifyPl
 
   app.get('/activate', { schema: { hide: true } }, async (request, reply) => {
     const token = tokenOf(request);
-    const seen = await confirmations.inspect(token);
+    const seen = await confirmations.inspect(token, 'activation');
     const language = languageOf(request, seen.language);
     const t = text[language];
     if (seen.state !== 'valid') return page(reply, language, t.activateTitle, `<p class="state error" role="alert">${esc(t[seen.state])}</p>`, stateStatus[seen.state]);
@@ -105,7 +106,7 @@ export const confirmationPages = (confirmations: ConfirmationService): FastifyPl
   app.post('/activate', { schema: { hide: true } }, async (request, reply) => {
     const token = tokenOf(request);
     const body = (request.body ?? {}) as { password?: string; repeat?: string };
-    const language = languageOf(request, (await confirmations.inspect(token)).language);
+    const language = languageOf(request, (await confirmations.inspect(token, 'activation')).language);
     const t = text[language];
     const password = String(body.password ?? '');
     if (password.length < 8 || password.length > 256) return page(reply, language, t.activateTitle, activationForm(language, token, t.short), 400);

@@ -42,9 +42,24 @@ export async function markUsed(db: Db, id: string) {
   await db.updateTable('user_tokens').set({ used_at: new Date() }).where('id', '=', id).execute();
 }
 
-/** A resend mails a fresh link (only hashes are kept, so the old one cannot be re-sent) and counts the send. */
-export async function markResent(db: Db, id: string, tokenHash: string, expiresAt: Date) {
-  await db.updateTable('user_tokens').set({ last_sent_at: new Date(), sends: sql`sends + 1`, token_hash: tokenHash, expires_at: expiresAt }).where('id', '=', id).execute();
+/**
+ * A resend mails a fresh link: the one mailed before is revoked, so opening it says "replaced
+ * by a newer one" rather than "not valid"; the count of sends carries over.
+ */
+export async function reissueToken(db: Db, open: { id: string; user_id: string; purpose: TokenPurpose; new_email: string | null; sends: number }, tokenHash: string, expiresAt: Date) {
+  await db.updateTable('user_tokens').set({ revoked_at: new Date() }).where('id', '=', open.id).execute();
+  await db.insertInto('user_tokens').values({
+    user_id: open.user_id, purpose: open.purpose, token_hash: tokenHash, expires_at: expiresAt,
+    new_email: open.new_email, last_sent_at: new Date(), sends: open.sends + 1,
+  }).execute();
+}
+
+/**
+ * Serialises the link writes of one user (change, resend, cancel, activation mail), so two
+ * requests at once cannot both pass the resend limit or both open a link.
+ */
+export async function lockUserTokens(db: Db, userId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.user_tokens'), hashtext(${userId}))`.execute(db);
 }
 
 /** What a message to this user needs: names and languages of the user and its tenant. */

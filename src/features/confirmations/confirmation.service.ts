@@ -22,6 +22,8 @@ const tokenError = {
   revoked: () => new AppError('token_revoked', 'This link was replaced by a newer one or cancelled.', { domain: 'confirmations' }),
 };
 
+const alreadyActivated = () => new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
+
 export type TokenState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
 
 /** Confirmed email changes and account activation: single-use links sent by mail. */
@@ -40,7 +42,13 @@ export class ConfirmationService {
     // leaves an open change alone: cancelling is explicit (DELETE …/pending-email).
     if (newEmail === user.email) return 'unchanged';
     await this.assertEmailFree(trx, user, newEmail, 'Another contact of this tenant already uses this email address');
-    if (!user.activated || newEmail.toLowerCase() === user.email.toLowerCase()) return 'changed';
+    if (newEmail.toLowerCase() === user.email.toLowerCase()) return 'changed';
+    await repo.lockUserTokens(trx, userId);
+    if (!user.activated) {
+      // An activation link mailed to the old address must not open the account any more.
+      await repo.revokeOpenToken(trx, userId, 'activation');
+      return 'changed';
+    }
     const { token, hash } = newToken();
     await repo.replaceOpenToken(trx, { userId, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
     await this.sendEmailChangeMails(trx, user, newEmail, token);
@@ -51,6 +59,7 @@ export class ConfirmationService {
   async cancelEmailChange(principal: Principal, userId: string) {
     await this.db.transaction().execute(async (trx) => {
       const user = await this.writableUser(trx, principal, userId);
+      await repo.lockUserTokens(trx, userId);
       if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
       await touchContactOfUser(trx, userId);
       await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_cancelled' });
@@ -61,11 +70,12 @@ export class ConfirmationService {
   async resendEmailChange(principal: Principal, userId: string) {
     await this.db.transaction().execute(async (trx) => {
       await this.writableUser(trx, principal, userId);
+      await repo.lockUserTokens(trx, userId);
       const open = await repo.findOpenToken(trx, userId, 'email_change');
       if (!open || open.expires_at <= new Date() || !open.new_email) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
       this.throttleResend(open);
       const { token, hash } = newToken();
-      await repo.markResent(trx, open.id, hash, this.expiry());
+      await repo.reissueToken(trx, open, hash, this.expiry());
       const user = (await repo.findRecipient(trx, userId))!;
       await this.sendEmailChangeMails(trx, user, open.new_email, token, { noticeToOld: false });
     });
@@ -91,11 +101,14 @@ export class ConfirmationService {
   async sendActivation(principal: Principal, userId: string) {
     await this.db.transaction().execute(async (trx) => {
       const user = await this.writableUser(trx, principal, userId);
-      if (user.activated) throw new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
-      const open = await repo.findOpenToken(trx, userId, 'activation');
+      if (user.activated) throw alreadyActivated();
+      await repo.lockUserTokens(trx, userId);
+      const found = await repo.findOpenToken(trx, userId, 'activation');
+      // Once the open link has expired, a send starts afresh (and replaces it), limits and all.
+      const open = found && found.expires_at > new Date() ? found : undefined;
       if (open) this.throttleResend(open);
       const { token, hash } = newToken();
-      if (open) await repo.markResent(trx, open.id, hash, this.expiry());
+      if (open) await repo.reissueToken(trx, open, hash, this.expiry());
       else await repo.replaceOpenToken(trx, { userId, purpose: 'activation', tokenHash: hash, expiresAt: this.expiry() });
       const recipient = (await repo.findRecipient(trx, userId))!;
       const language = pickLanguage(recipient.language, recipient.tenant_language);
@@ -107,13 +120,15 @@ export class ConfirmationService {
 
   async activate(token: string, password: string) {
     // Refuse a dead link before paying for a password hash.
-    const seen = await this.inspect(token);
+    const seen = await this.inspect(token, 'activation');
     if (seen.state !== 'valid') throw tokenError[seen.state]();
     const passwordHash = await hashPassword(password);
     return this.db.transaction().execute(async (trx) => {
       const row = await this.consumable(trx, token, 'activation');
       const user = await repo.findRecipient(trx, row.user_id);
       if (!user) throw tokenError.revoked();
+      // Activated meanwhile by another way: an old link must not reset the password.
+      if (user.activated) throw alreadyActivated();
       await repo.markUsed(trx, row.id);
       await patchUser(trx, user.id, { password_hash: passwordHash, activated: true });
       await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'activated' });
@@ -122,9 +137,10 @@ export class ConfirmationService {
   }
 
   /** For the link pages: what a press of the button would meet, without using the link. */
-  async inspect(token: string): Promise<{ state: TokenState; language?: string; newEmail?: string | null }> {
+  async inspect(token: string, purpose: repo.TokenPurpose): Promise<{ state: TokenState; language?: string; newEmail?: string | null }> {
     const row = await repo.findTokenByHash(this.db, sha256(token));
-    if (!row) return { state: 'unknown' };
+    // A link of the other kind is no link for this page: the button would only fail.
+    if (!row || row.purpose !== purpose) return { state: 'unknown' };
     const user = await repo.findRecipient(this.db, row.user_id);
     const language = pickLanguage(user?.language, user?.tenant_language);
     return { state: stateOf(row), language, newEmail: row.new_email };
@@ -171,13 +187,17 @@ export class ConfirmationService {
     }
   }
 
-  private throttleResend(open: { last_sent_at: Date; sends: number }) {
-    const wait = Math.ceil((open.last_sent_at.getTime() + this.config.resendCooldownSeconds * 1000 - Date.now()) / 1000);
-    if (wait > 0 || open.sends >= MAX_SENDS) {
-      const retryAfter = Math.max(wait, 1);
-      throw new AppError('too_many_requests', open.sends >= MAX_SENDS
-        ? `This message was already sent ${MAX_SENDS} times; start a new change instead`
-        : `This message was sent moments ago; try again in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
+  private throttleResend(open: { last_sent_at: Date; sends: number; expires_at: Date }) {
+    const secondsUntil = (time: number) => Math.max(Math.ceil((time - Date.now()) / 1000), 1);
+    if (open.sends >= MAX_SENDS) {
+      // The link is spent once it expires; then a new one can be asked for.
+      const retryAfter = secondsUntil(open.expires_at.getTime());
+      throw new AppError('too_many_requests', `This message was already sent ${MAX_SENDS} times; ask again after the link expires, in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
+    }
+    const readyAt = open.last_sent_at.getTime() + this.config.resendCooldownSeconds * 1000;
+    if (readyAt > Date.now()) {
+      const retryAfter = secondsUntil(readyAt);
+      throw new AppError('too_many_requests', `This message was sent moments ago; try again in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
     }
   }
 

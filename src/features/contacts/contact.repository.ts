@@ -108,5 +108,5 @@ export async function deleteContactsOf(db: Db, where: { userId?: string; tenantI
   let query = db.deleteFrom('contacts');
   if (where.userId) query = query.where('user_id', '=', where.userId);
   if (where.tenantId) query = query.where('tenant_id', '=', where.tenantId);
-  return query.returning(['id', 'tenant_id']).execute();
+  return query.returning(['id', 'tenant_id', 'user_id', 'types', 'firstname', 'lastname', 'email', 'version']).execute();
 }

@@ -1,11 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import type { ContactType } from '../../platform/db/schema.js';
 import { Email } from '../users/user.schemas.js';
 
-export const ContactTypeSchema = Type.Union([Type.Literal('billing'), Type.Literal('technical'), Type.Literal('management')], {
+// An enum, not a union of literals: one clear error for an unknown type instead of one per literal.
+export const ContactTypeSchema = Type.Unsafe<ContactType>({
+  type: 'string', enum: ['billing', 'technical', 'management'],
   description: 'billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes',
 });
-const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 3, uniqueItems: true });
+// A set: a type sent twice is one type (the service normalizes order and duplicates).
+const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 10 });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Phone = Nullable(Type.String({ maxLength: 50 }));
 const Title = Nullable(Type.String({ maxLength: 100 }));

@@ -7,6 +7,7 @@ import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { findTenant } from '../tenants/tenant.repository.js';
 import { findUser, patchUser } from '../users/user.repository.js';
+import { toUser } from '../users/user.service.js';
 import * as repo from './contact.repository.js';
 import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 
@@ -37,23 +38,34 @@ export class ContactService {
   }
 
   async list(principal: Principal, query: ListContactsInput) {
-    type Cursor = Omit<repo.ContactFilter, 'limit'>;
-    let filter: Cursor;
+    // The cursor keeps the first call's filter in the scalar shapes decodeCursor accepts.
+    type Cursor = { ids?: string[]; tenantId?: string; types?: string };
+    let cursor: Cursor;
+    let afterId: string | undefined;
     if (query.after) {
-      filter = decodeCursor<Cursor>(query.after);
-      if (filter.types && !(Array.isArray(filter.types) && filter.types.every((t) => typeOrder.includes(t)))) throw invalidField('after', 'is not a cursor returned by this API');
+      const decoded = decodeCursor<Record<string, unknown>>(query.after);
+      const { ids, tenantId, types } = decoded;
+      afterId = typeof decoded.afterId === 'string' ? decoded.afterId : undefined;
+      const typesOk = types === undefined || (typeof types === 'string' && types.split(',').every((t) => (typeOrder as string[]).includes(t)));
+      if ((ids === undefined) === (tenantId === undefined) || ids === null || tenantId === null || !afterId || !typesOk) {
+        throw invalidField('after', 'is not a cursor returned by this API');
+      }
+      cursor = { ids, tenantId, types } as Cursor;
     } else {
       if ((query.uuids === undefined) === (query.tenant_id === undefined)) throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
-      filter = {
+      cursor = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
-        tenantIds: query.tenant_id ? [query.tenant_id] : undefined,
-        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]) : undefined,
+        tenantId: query.tenant_id,
+        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]).join(',') : undefined,
       };
       if (query.tenant_id && !(await findTenant(this.db, principal.read, query.tenant_id))) throw notFound('Tenant', 1005);
     }
     const limit = query.limit ?? 1000;
-    const rows = await repo.findContacts(this.db, principal.read, { ...filter, limit });
-    return paged(rows.map(toContact), limit, (last) => ({ ...filter, afterId: last.id }));
+    const rows = await repo.findContacts(this.db, principal.read, {
+      ids: cursor.ids, tenantIds: cursor.tenantId ? [cursor.tenantId] : undefined,
+      types: cursor.types ? cursor.types.split(',') as ContactType[] : undefined, afterId, limit,
+    });
+    return paged(rows.map(toContact), limit, (last) => ({ ...cursor, afterId: last.id }));
   }
 
   /** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */
@@ -138,6 +150,11 @@ export class ContactService {
           ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}),
         });
         if (!moved) throw versionMismatch();
+        // The user changed too: its own trail shows it, as if edited through PUT /users.
+        if (Object.keys(patch).length) {
+          const userAfter = toUser((await findUser(trx, principal.read, user.id))!);
+          await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'update', before: toUser(user), after: userAfter });
+        }
       } else {
         if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()
           && await repo.isEmailTaken(trx, principal.read, current.tenant_id, input.email, id)) throw emailTaken();

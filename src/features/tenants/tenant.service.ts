@@ -141,10 +141,15 @@ export class TenantService {
       const deleted = await repo.updateTenant(trx, principal.write, id, version, { deleted_at: new Date() });
       if (!deleted) throw versionMismatch();
       // Nothing of a deleted tenant may keep acting or stay findable: its users and clients go too.
-      await deleteContactsOf(trx, { tenantId: id });
-      await deleteUsersOfTenant(trx, principal.write, id);
+      const actor = actorOf(principal);
+      for (const contact of await deleteContactsOf(trx, { tenantId: id })) {
+        await recordAudit(trx, actor, { tenantId: id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
+      }
+      for (const userId of await deleteUsersOfTenant(trx, principal.write, id)) {
+        await recordAudit(trx, actor, { tenantId: id, objectType: 'user', objectId: userId, action: 'delete' });
+      }
       await deleteClientsOfTenant(trx, principal.write, id);
-      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'delete', before: toTenant(current) });
+      await recordAudit(trx, actor, { tenantId: id, objectType: 'tenant', objectId: id, action: 'delete', before: toTenant(current) });
     });
   }
 

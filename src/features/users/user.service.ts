@@ -195,7 +195,7 @@ export class UserService {
       await repo.deleteTokensOf(trx, id);
       // A deleted user is nobody's contact any more.
       for (const contact of await deleteContactsOf(trx, { userId: id })) {
-        await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: { user_id: id } });
+        await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
       }
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'delete', before: toUser(current) });
     });

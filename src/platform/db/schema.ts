@@ -157,7 +157,44 @@ export interface AuditEventTable {
   created_at: CreatedAt;
 }
 
+export interface LocalizedText { en: string; it?: string }
+
+export interface AnnouncementTable {
+  id: Generated<string>;
+  scope_tenant_id: string;
+  category: ContactType;
+  subject: ColumnType<LocalizedText, string, string>;
+  body: ColumnType<LocalizedText, string, string>;
+  fallback: 'none' | 'ancestor';
+  status: Generated<'enqueuing' | 'queued' | 'sending' | 'done'>;
+  recipients: Generated<number>;
+  skipped: Generated<number>;
+  enqueue_after: string | null;
+  created_by_type: string;
+  created_by_id: string | null;
+  created_at: CreatedAt;
+  enqueued_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  announcement_id: string;
+  email: string;
+  address: string;
+  language: string;
+  tenant_ids: string[];
+  contact_ids: string[];
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+}
+
 export interface Database {
+  announcements: AnnouncementTable;
+  deliveries: DeliveryTable;
   contacts: ContactTable;
   user_tokens: UserTokenTable;
   mail_outbox: MailOutboxTable;

@@ -28,19 +28,24 @@ import { confirmationPages } from '../../features/confirmations/confirmation.pag
 import { AuditService, auditRoutes } from '../../features/audit/audit.routes.js';
 import { mailboxRoutes } from '../../features/mailbox/mailbox.routes.js';
 import { noKick, type MailKick } from '../mail/mailer.js';
+import { AnnouncementService } from '../../features/announcements/announcement.service.js';
+import { announcementRoutes } from '../../features/announcements/announcement.routes.js';
+import { CoverageService, coverageRoutes } from '../../features/coverage/coverage.routes.js';
 
 export interface AppOptions {
   db: Db;
   config: Config;
   /** The mail worker, nudged after a transaction that wrote mail commits. */
   mail?: MailKick;
+  /** The announcement worker, nudged when an announcement is accepted. */
+  announcements?: MailKick;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
   logger?: boolean;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream;
 }
 
-export async function buildApp({ db, config, logger = true, logStream, mail = noKick }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = true, logStream, mail = noKick, announcements = noKick }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
@@ -92,6 +97,8 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     await api.register(confirmationRoutes(confirmations));
     await api.register(auditRoutes(new AuditService(db)));
     await api.register(mailboxRoutes(db));
+    await api.register(announcementRoutes(new AnnouncementService(db, announcements, mail)));
+    await api.register(coverageRoutes(new CoverageService(db)));
   }, { prefix: '/api/2' });
 
   return app;

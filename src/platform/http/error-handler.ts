@@ -19,6 +19,8 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
 const constraintErrors: Record<string, () => AppError> = {
   users_login_unique: () => new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' }),
   tenants_sibling_name_unique: () => new AppError(1004, 'A tenant with this name already exists under the same parent', { domain: 'AccountServer', info: 'name' }),
+  contacts_user_unique: () => new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' }),
+  contacts_email_unique: () => new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', { domain: 'contacts', info: 'email' }),
   access_policies_unique: () => new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
 };
 

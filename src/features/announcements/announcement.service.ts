@@ -1,0 +1,133 @@
+import type { Static } from '@sinclair/typebox';
+import type { Db } from '../../platform/db/database.js';
+import type { ContactType } from '../../platform/db/schema.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { decodeCursor, paged } from '../../platform/http/paging.js';
+import type { MailKick } from '../../platform/mail/mailer.js';
+import { enqueueMail } from '../../platform/mail/outbox.repository.js';
+import { requireWrite, type Principal } from '../../platform/scope.js';
+import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import { findContact } from '../contacts/contact.repository.js';
+import { findTenant } from '../tenants/tenant.repository.js';
+import * as repo from './announcement.repository.js';
+import { countRecipients, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
+import { categoryLabel, renderNotice } from './notice.mails.js';
+import type { Announcement, AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
+
+type AnnouncementView = Static<typeof Announcement>;
+
+function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 0, failed: 0 }): AnnouncementView {
+  return {
+    id: row.id, scope_tenant_id: row.scope_tenant_id, category: row.category, subject: row.subject, body: row.body,
+    fallback: row.fallback, status: row.status, recipients: row.recipients,
+    counts: { ...counts, skipped: row.skipped },
+    created_by: { type: row.created_by_type, id: row.created_by_id },
+    created_at: row.created_at.toISOString(), enqueued_at: row.enqueued_at?.toISOString() ?? null, completed_at: row.completed_at?.toISOString() ?? null,
+  };
+}
+
+const announcementNotFound = () => notFound('Announcement');
+
+export class AnnouncementService {
+  constructor(private readonly db: Db, private readonly worker: MailKick, private readonly mail: MailKick) {}
+
+  async preview(principal: Principal, input: AnnouncementInput) {
+    const query = await this.recipientQuery(principal, input);
+    const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
+    return {
+      recipients: counts.recipients, skipped: counts.skipped, by_tenant_kind: counts.byKind,
+      sample: sample.map((s) => ({ email: s.address, tenant_id: s.tenant_id, tenant_name: s.tenant_name, inherited: s.inherited })),
+    };
+  }
+
+  /** Accepted at once; the worker enqueues (in chunks, resumably) and sends. */
+  async create(principal: Principal, input: AnnouncementInput) {
+    const query = await this.recipientQuery(principal, input);
+    const { recipients } = await countRecipients(this.db, query);
+    const announcement = await this.db.transaction().execute(async (trx) => {
+      const id = await repo.insertAnnouncement(trx, {
+        scope_tenant_id: input.scope_tenant_id, category: input.category, subject: input.subject, body: input.body,
+        fallback: input.fallback ?? 'none', created_by_type: principal.kind, created_by_id: principal.id,
+      });
+      await recordAudit(trx, actorOf(principal), { tenantId: input.scope_tenant_id, objectType: 'announcement', objectId: id, action: 'create', after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' } });
+      return (await repo.findAnnouncement(trx, principal.read, id))!;
+    });
+    this.worker.kick();
+    return { ...toAnnouncement(announcement), recipients };
+  }
+
+  async get(principal: Principal, id: string) {
+    const row = await repo.findAnnouncement(this.db, principal.read, id);
+    if (!row) throw announcementNotFound();
+    return toAnnouncement(row, (await repo.countDeliveries(this.db, [id])).get(id));
+  }
+
+  async list(principal: Principal, query: { tenant_id?: string; limit?: number; after?: string }) {
+    const tenantId = query.tenant_id ?? principal.tenantId;
+    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    const limit = query.limit ?? 50;
+    const before = query.after ? decodeCursor<{ created_at: string; id: string }>(query.after) : undefined;
+    const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
+    const counts = await repo.countDeliveries(this.db, rows.slice(0, limit).map((r) => r.id));
+    return paged(rows.map((r) => toAnnouncement(r, counts.get(r.id))), limit, (last) => ({ created_at: last.created_at, id: last.id }));
+  }
+
+  async deliveries(principal: Principal, id: string, query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string }) {
+    await this.get(principal, id);
+    const limit = query.limit ?? 100;
+    const afterId = query.after ? Number(decodeCursor<{ before: number }>(query.after).before) : undefined;
+    const rows = await repo.findDeliveries(this.db, principal.read, { announcementId: id, status: query.status, afterId, limit });
+    const names = new Map((await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]));
+    const items: Static<typeof Delivery>[] = rows.map((r) => ({
+      id: String(r.id), email: r.address, language: r.language,
+      tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })), contact_ids: r.contact_ids,
+      status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null,
+    }));
+    return paged(items, limit, (last) => ({ before: Number(last.id) }));
+  }
+
+  async contactDeliveries(principal: Principal, contactId: string, query: { limit?: number; after?: string }) {
+    if (!(await findContact(this.db, principal.read, contactId))) throw notFound('Contact');
+    const limit = query.limit ?? 100;
+    const beforeId = query.after ? Number(decodeCursor<{ before: number }>(query.after).before) : undefined;
+    const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
+    const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
+      id: String(r.id), announcement_id: r.announcement_id, category: r.category, subject: r.subject.en, email: r.address,
+      status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null, created_at: r.created_at.toISOString(),
+    }));
+    return paged(items, limit, (last) => ({ before: Number(last.id) }));
+  }
+
+  /** A short notice to one contact, to check that its address receives them. */
+  async sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
+    await this.db.transaction().execute(async (trx) => {
+      const contact = await findContact(trx, principal.read, contactId);
+      if (!contact) throw notFound('Contact');
+      await requireWrite(trx, principal, contact.tenant_id);
+      const tenant = (await findTenant(trx, principal.read, contact.tenant_id))!;
+      const label = categoryLabel.en[type];
+      const message = renderNotice({
+        category: type, language: contact.language ?? tenant.language, tenantNames: [tenant.name], test: true,
+        subject: { en: `${label} notices reach you`, it: `Gli avvisi ${categoryLabel.it[type]} ti raggiungono` },
+        body: {
+          en: `This is a test message. When the platform announces a change of the ${label} kind, the notice comes to this address.`,
+          it: `Questo è un messaggio di prova. Quando la piattaforma annuncia un cambiamento di tipo ${categoryLabel.it[type]}, l'avviso arriva a questo indirizzo.`,
+        },
+      });
+      await enqueueMail(trx, { tenantId: contact.tenant_id, kind: 'test_notice', to: contact.email!, subject: message.subject, text: message.text, html: message.html });
+    });
+    this.mail.kick();
+  }
+
+  /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */
+  private async recipientQuery(principal: Principal, input: AnnouncementInput): Promise<RecipientQuery> {
+    const scope = await findTenant(this.db, principal.read, input.scope_tenant_id);
+    if (!scope) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'scope_tenant_id' });
+    await requireWrite(this.db, principal, scope.id);
+    const own = await findTenant(this.db, [principal.tenantId], principal.tenantId);
+    if (!own || !['root', 'partner'].includes(own.kind)) {
+      throw new AppError(1002, 'Only service providers and platform administrators send announcements', { domain: 'announcements' });
+    }
+    return { scopeId: scope.id, category: input.category, fallback: (input.fallback ?? 'none') === 'ancestor', tenants: subtreeOf(scope.id) };
+  }
+}

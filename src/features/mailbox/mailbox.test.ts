@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+
+// Without SMTP_URL the worker keeps every message in the built-in mailbox, which the
+// platform operator reads through GET /api/2/mailbox.
+
+let t: TestApp;
+let p: PartnerWorld;
+beforeAll(async () => {
+  t = await startTestApp();
+  p = await createPartnerWorld(t, 'Mailbox');
+});
+afterAll(() => t?.close());
+
+let seq = 0;
+
+function expectError(res: Answer, status: number, code: number | string, info?: string) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object) });
+  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
+}
+
+const mailbox = (actor: Actor | undefined, query = '') => t.call(actor, 'GET', `/api/2/mailbox${query}`);
+
+/** Polls the mailbox until a message to `to` shows up (the worker stores it shortly after commit). */
+async function messageTo(to: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await mailbox(t.root, '?limit=200');
+    const found = res.body.items?.find((m: any) => m.to === to);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no message to ${to} in the mailbox`);
+}
+
+/** A new user of the customer, sent its activation mail: one message per call, each in its own transaction. */
+async function activationFor(language?: string) {
+  const login = `mailbox-${++seq}`;
+  const email = `${login}@example.test`;
+  const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login, contact: { email, firstname: 'Box', ...(language ? { language } : {}) } });
+  expect(user.status).toBe(200);
+  expect((await t.call(p.admin, 'POST', `/api/2/users/${user.body.id}/send-activation-email`)).status).toBe(204);
+  return { id: user.body.id as string, login, email, message: await messageTo(email) };
+}
+
+describe('GET /mailbox', () => {
+  it('shows a message sent without SMTP, whose link completes the flow', async () => {
+    const a = await activationFor('it');
+    expect(a.message).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/), kind: 'activation', to: a.email, subject: 'Attiva il tuo account',
+      text: expect.stringContaining('http://liaison.test/activate?token='), html: expect.stringContaining('<a href="http://liaison.test/activate?token='),
+      created_at: expect.any(String),
+    });
+    const row = await t.db.selectFrom('mail_outbox').selectAll().where('id', '=', a.message.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'sent', transport: 'mailbox', attempts: 1 });
+
+    const token = decodeURIComponent(/\/activate\?token=([A-Za-z0-9_%-]+)/.exec(a.message.text)![1]);
+    const done = await t.call(undefined, 'POST', '/api/2/users/activate', { token, password: 'from the mailbox' });
+    expect(done.status).toBe(200);
+    expect((await t.call(await t.tokenFor(a.login, 'from the mailbox'), 'GET', '/api/2/users/me')).body.id).toBe(a.id);
+  });
+
+  it('lists newest first and pages with a cursor, without repeats or gaps', async () => {
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await activationFor());
+    const all = await mailbox(t.root, '?limit=200');
+    expect(all.status).toBe(200);
+    const order = all.body.items.map((m: any) => m.to);
+    const positions = sent.map((s) => order.indexOf(s.email));
+    expect(positions.every((pos) => pos >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => y - x)).toEqual(positions);
+    const times = all.body.items.map((m: any) => Date.parse(m.created_at));
+    expect([...times].sort((x, y) => y - x)).toEqual(times);
+    expect(all.body.items[0].to).toBe(sent[4].email);
+
+    const seen: string[] = [];
+    let query = '?limit=2';
+    let pages = 0;
+    for (;;) {
+      const page = await mailbox(t.root, query);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((m: any) => m.id));
+      pages += 1;
+      const after = page.body.paging?.cursors?.after;
+      if (!after) break;
+      query = `?limit=2&after=${encodeURIComponent(after)}`;
+    }
+    expect(seen).toEqual(all.body.items.map((m: any) => m.id));
+    expect(seen.length).toBeGreaterThanOrEqual(6);
+    expect(pages).toBe(Math.ceil(seen.length / 2));
+  });
+
+  it('is for the platform operator only: 403 1002 to partner, customer and readonly admins and API clients, 401 without credentials', async () => {
+    await activationFor();
+    for (const actor of [p.admin, p.customerAdmin, p.readonly, p.client]) expectError(await mailbox(actor), 403, 1002);
+    expectError(await mailbox(undefined), 401, 'unauthorized');
+  });
+
+  it('validates its query', async () => {
+    expectError(await mailbox(t.root, '?limit=0'), 400, 'validation_failed', 'limit');
+    expectError(await mailbox(t.root, '?limit=201'), 400, 'validation_failed', 'limit');
+    expectError(await mailbox(t.root, '?folder=inbox'), 400, 'validation_failed', 'folder');
+    expectError(await mailbox(t.root, '?after=not-a-cursor'), 400, 'validation_failed', 'after');
+  });
+});

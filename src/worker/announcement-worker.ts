@@ -1,0 +1,136 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { LocalizedText, ContactType } from '../platform/db/schema.js';
+import { isPermanent, smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { mailboxTransport } from '../platform/mail/mailbox-transport.js';
+import type { Config } from '../platform/config.js';
+import * as repo from '../features/announcements/announcement.repository.js';
+import { insertDeliveries } from '../features/announcements/recipients.repository.js';
+import { renderNotice } from '../features/announcements/notice.mails.js';
+import { BatchLoop } from './batch-loop.js';
+
+export interface AnnouncementWorkerOptions {
+  transport: MailTransport;
+  log: FastifyBaseLogger;
+  pollMs: number;
+  /** Tenants resolved per enqueue transaction. */
+  chunkSize: number;
+  /** Deliveries claimed (and sent concurrently) per pass. */
+  batchSize: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseSeconds: number;
+  messageIdDomain: string;
+}
+
+interface AnnouncementInfo { category: ContactType; subject: LocalizedText; body: LocalizedText }
+
+/**
+ * Turns announcements into deliveries and deliveries into messages. Enqueueing goes one
+ * chunk of tenants per transaction under the announcement's row lock, so a crash leaves it
+ * resumable from its cursor; sending claims deliveries with SKIP LOCKED, so several
+ * processes share one announcement without sending an address twice in normal operation.
+ */
+export class AnnouncementWorker {
+  private readonly loop: BatchLoop;
+  private readonly announcements = new Map<string, AnnouncementInfo>();
+
+  constructor(private readonly db: Db, private readonly options: AnnouncementWorkerOptions) {
+    this.loop = new BatchLoop(() => this.runOnce(), { pollMs: options.pollMs, log: options.log, name: 'announcement worker' });
+  }
+
+  start() { this.loop.start(); }
+  kick() { this.loop.kick(); }
+  async stop() {
+    await this.loop.stop();
+    this.options.transport.close();
+  }
+
+  /** One step of each kind of work; returns how much it did (0: idle). */
+  async runOnce(): Promise<number> {
+    const enqueued = await this.enqueueStep();
+    const sent = await this.sendStep();
+    return enqueued + sent;
+  }
+
+  /** Resolves the next chunk of one announcement still being enqueued. */
+  async enqueueStep(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const announcement = await repo.lockEnqueuing(trx);
+      if (!announcement) return 0;
+      const end = await repo.nextChunkEnd(trx, announcement.scope_tenant_id, announcement.enqueue_after, this.options.chunkSize);
+      if (!end) {
+        await repo.finishEnqueue(trx, announcement.id);
+        this.options.log.info({ announcement_id: announcement.id }, 'announcement enqueued');
+        return 1;
+      }
+      const tenants = sql`SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${announcement.scope_tenant_id}::uuid
+        AND (${announcement.enqueue_after}::uuid IS NULL OR s.descendant_id > ${announcement.enqueue_after}::uuid) AND s.descendant_id <= ${end}::uuid`;
+      const skipped = await insertDeliveries(trx, announcement.id, {
+        scopeId: announcement.scope_tenant_id, category: announcement.category, fallback: announcement.fallback === 'ancestor', tenants,
+      });
+      await repo.advanceEnqueue(trx, announcement.id, end, skipped);
+      return 1;
+    });
+  }
+
+  async sendStep(): Promise<number> {
+    const batch = await repo.claimDeliveries(this.db, { limit: this.options.batchSize, leaseSeconds: this.options.leaseSeconds });
+    const ids = [...new Set(batch.map((d) => d.announcement_id))];
+    if (batch.length === 0) {
+      await repo.completeAnnouncements(this.db);
+      return 0;
+    }
+    await repo.markAnnouncementsSending(this.db, ids);
+    const names = new Map((await repo.findTenantNames(this.db, [...new Set(batch.flatMap((d) => d.tenant_ids))])).map((t) => [t.id, t.name]));
+    for (const id of ids) await this.announcement(id);
+    await Promise.all(batch.map(async (delivery) => {
+      const info = this.announcements.get(delivery.announcement_id)!;
+      const tenantNames = delivery.tenant_ids.map((id) => names.get(id) ?? id).sort((a, b) => a.localeCompare(b));
+      const message = renderNotice({ ...info, language: delivery.language, tenantNames });
+      try {
+        await this.options.transport.send({
+          messageId: `<delivery-${delivery.id}-${delivery.announcement_id}@${this.options.messageIdDomain}>`,
+          to: delivery.address, subject: message.subject, text: message.text, html: message.html,
+        });
+        await repo.markDeliverySent(this.db, delivery.id);
+      } catch (error) {
+        const text = String((error as Error).message ?? error).slice(0, 500);
+        const permanent = isPermanent(error);
+        if (permanent || delivery.attempts >= this.options.maxAttempts) {
+          await repo.markDeliveryFailed(this.db, delivery.id, text, delivery.contact_ids, permanent);
+        } else {
+          const delay = Math.min(this.options.retryBaseMs * 2 ** (delivery.attempts - 1), 3_600_000);
+          await repo.markDeliveryRetry(this.db, delivery.id, text, new Date(Date.now() + delay));
+        }
+      }
+    }));
+    await repo.completeAnnouncements(this.db, ids);
+    return batch.length;
+  }
+
+  private async announcement(id: string) {
+    if (!this.announcements.has(id)) {
+      if (this.announcements.size > 1000) this.announcements.clear();
+      this.announcements.set(id, await repo.findAnnouncementContent(this.db, id));
+    }
+    return this.announcements.get(id)!;
+  }
+}
+
+export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorker {
+  return new AnnouncementWorker(db, {
+    transport: config.smtpUrl
+      ? smtpTransport(config.smtpUrl, config.mailFrom, { maxConnections: config.deliveryConnections })
+      : mailboxTransport(db, 'announcement'),
+    log,
+    pollMs: config.mailPollMs,
+    chunkSize: config.enqueueChunkTenants,
+    batchSize: config.deliveryBatchSize,
+    maxAttempts: config.mailMaxAttempts,
+    retryBaseMs: config.mailRetryBaseMs,
+    leaseSeconds: 300,
+    messageIdDomain: new URL(config.publicUrl).hostname || 'liaison',
+  });
+}

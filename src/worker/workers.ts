@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/database.js';
+import type { MailKick } from '../platform/mail/mailer.js';
+import { createAnnouncementWorker, type AnnouncementWorker } from './announcement-worker.js';
+import { createMailWorker, type MailWorker } from './mail-worker.js';
+
+/** The background work of a process: the mail outbox and announcements. */
+export class Workers {
+  mailWorker: MailWorker | undefined;
+  announcementWorker: AnnouncementWorker | undefined;
+
+  /** Nudges usable before the workers exist (services are built first). */
+  readonly mail: MailKick = { kick: () => this.mailWorker?.kick() };
+  readonly announcements: MailKick = { kick: () => this.announcementWorker?.kick() };
+
+  start(db: Db, config: Config, log: FastifyBaseLogger) {
+    this.mailWorker = createMailWorker(db, config, log.child({ component: 'mail-worker' }));
+    this.announcementWorker = createAnnouncementWorker(db, config, log.child({ component: 'announcement-worker' }));
+    this.mailWorker.start();
+    this.announcementWorker.start();
+  }
+
+  async stop() {
+    await Promise.all([this.mailWorker?.stop(), this.announcementWorker?.stop()]);
+  }
+}
