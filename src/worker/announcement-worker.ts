@@ -2,7 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { LocalizedText, ContactType } from '../platform/db/schema.js';
-import { isPermanent, smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { afterFailure } from './retry-policy.js';
 import { mailboxTransport } from '../platform/mail/mailbox-transport.js';
 import type { Config } from '../platform/config.js';
 import * as repo from '../features/announcements/announcement.repository.js';
@@ -96,14 +97,9 @@ export class AnnouncementWorker {
         });
         await repo.markDeliverySent(this.db, delivery.id);
       } catch (error) {
-        const text = String((error as Error).message ?? error).slice(0, 500);
-        const permanent = isPermanent(error);
-        if (permanent || delivery.attempts >= this.options.maxAttempts) {
-          await repo.markDeliveryFailed(this.db, delivery.id, text, delivery.contact_ids, permanent);
-        } else {
-          const delay = Math.min(this.options.retryBaseMs * 2 ** (delivery.attempts - 1), 3_600_000);
-          await repo.markDeliveryRetry(this.db, delivery.id, text, new Date(Date.now() + delay));
-        }
+        const outcome = afterFailure(error, delivery.attempts, this.options);
+        if (outcome.fail) await repo.markDeliveryFailed(this.db, delivery.id, outcome.error, delivery.contact_ids, outcome.permanent);
+        else await repo.markDeliveryRetry(this.db, delivery.id, outcome.error, outcome.retryAt);
       }
     }));
     await repo.completeAnnouncements(this.db, ids);

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/database.js';
 import { claimDueMail, markFailed, markRetry, markSent } from '../platform/mail/outbox.repository.js';
-import { isPermanent, smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { BatchLoop } from './batch-loop.js';
+import { afterFailure } from './retry-policy.js';
 import type { Config } from '../platform/config.js';
 
 export interface MailWorkerOptions {
@@ -22,45 +24,20 @@ export interface MailWorkerOptions {
  * exponential backoff on temporary failures, or failed on a permanent (5xx) answer.
  */
 export class MailWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: BatchLoop;
 
-  constructor(private readonly db: Db, private readonly options: MailWorkerOptions) {}
-
-  start() {
-    this.stopped = false;
-    this.schedule(0);
+  constructor(private readonly db: Db, private readonly options: MailWorkerOptions) {
+    this.loop = new BatchLoop(() => this.runOnce(), { pollMs: options.pollMs, log: options.log, name: 'mail worker' });
   }
 
-  async stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-    this.options.transport?.close();
-  }
+  start() { this.loop.start(); }
 
   /** Asks for a pass soon, e.g. right after a transaction that wrote a message committed. */
-  kick() {
-    if (!this.stopped && !this.running) this.schedule(0);
-  }
+  kick() { this.loop.kick(); }
 
-  private schedule(delay: number) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.options.pollMs);
-      });
-    }, delay);
-  }
-
-  private async drain() {
-    try {
-      while (!this.stopped && (await this.runOnce()) > 0) { /* keep going while there is work */ }
-    } catch (err) {
-      this.options.log.error({ err }, 'mail worker pass failed');
-    }
+  async stop() {
+    await this.loop.stop();
+    this.options.transport?.close();
   }
 
   /** One batch; returns how many messages it handled. */
@@ -73,14 +50,13 @@ export class MailWorker {
         await transport.send({ messageId: `<${mail.id}@${this.options.messageIdDomain}>`, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
         await markSent(this.db, mail.id, 'smtp');
       } catch (error) {
-        const message = String((error as Error).message ?? error).slice(0, 500);
-        if (isPermanent(error) || mail.attempts >= this.options.maxAttempts) {
-          this.options.log.warn({ mail_id: mail.id, kind: mail.kind, attempts: mail.attempts, error: message }, 'mail failed permanently');
-          await markFailed(this.db, mail.id, message);
+        const outcome = afterFailure(error, mail.attempts, this.options);
+        if (outcome.fail) {
+          this.options.log.warn({ mail_id: mail.id, kind: mail.kind, attempts: mail.attempts, error: outcome.error }, 'mail failed permanently');
+          await markFailed(this.db, mail.id, outcome.error);
         } else {
-          const delay = Math.min(this.options.retryBaseMs * 2 ** (mail.attempts - 1), 3_600_000);
-          this.options.log.info({ mail_id: mail.id, attempts: mail.attempts, retry_in_ms: delay, error: message }, 'mail will be retried');
-          await markRetry(this.db, mail.id, message, new Date(Date.now() + delay));
+          this.options.log.info({ mail_id: mail.id, attempts: mail.attempts, retry_at: outcome.retryAt, error: outcome.error }, 'mail will be retried');
+          await markRetry(this.db, mail.id, outcome.error, outcome.retryAt);
         }
       }
     }));

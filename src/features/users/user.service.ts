@@ -172,7 +172,7 @@ export class UserService {
       if (!(await repo.updateUser(trx, principal.write, id, input.version, patch))) throw versionMismatch();
       if (input.enabled === false) await repo.deleteTokensOf(trx, id);
       // What the contact shows changed with the user: its version moves too.
-      if (['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
+      if (pending || ['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
         await touchContactOfUser(trx, id, 'email' in patch ? { validation_state: 'valid' } : {});
       }
       const after = toUser((await repo.findUser(trx, principal.read, id))!);
