@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { consoleDir } from '../platform/http/console.js';
 import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
 import { AppError } from '../platform/errors.js';
@@ -8,6 +12,15 @@ import { openConfiguredDatabase, startServer, startWorkerProcess } from '../serv
 import { announce, type AnnounceOptions } from './announce.command.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
 
+/** `npm install` builds the console (prepare); a checkout without the build gets one before the first start. */
+function ensureConsoleBuild() {
+  if (fs.existsSync(path.join(consoleDir, 'index.html'))) return;
+  console.log('Building the console (first start)…');
+  const vite = path.resolve(consoleDir, '../../node_modules/vite/bin/vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', path.resolve(consoleDir, '../vite.config.ts')], { stdio: 'inherit' });
+  if (result.status !== 0) console.error('liaison: the console could not be built; serving the API only');
+}
+
 const program = new Command('liaison')
   .description('Liaison, the contacts service of a multi-tenant cloud management portal.\n' +
     'Configuration comes from the environment: HOST, PORT, LIAISON_DATA_DIR, DATABASE_URL, LIAISON_ADMIN_PASSWORD, LOG_LEVEL.');
@@ -15,6 +28,7 @@ const program = new Command('liaison')
 program.command('start')
   .description('Migrate the database, create the root admin on first start, and serve the API')
   .action(async () => {
+    ensureConsoleBuild();
     const server = await startServer(loadConfig());
     const stop = async (signal: string) => {
       server.app.log.info({ signal }, 'shutting down');

@@ -29,6 +29,8 @@ export interface Config {
   /** Deliveries claimed and sent concurrently per pass, and SMTP connections for them. */
   deliveryBatchSize: number;
   deliveryConnections: number;
+  /** How long a claimed delivery stays reserved to its worker; a crashed worker's claims are retried after it. */
+  deliveryLeaseSeconds: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     enqueueChunkTenants: int(env, 'LIAISON_ENQUEUE_CHUNK_TENANTS', 2000),
     deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 50),
     deliveryConnections: int(env, 'LIAISON_DELIVERY_CONNECTIONS', 5),
+    deliveryLeaseSeconds: int(env, 'LIAISON_DELIVERY_LEASE_SECONDS', 300),
   };
 }

@@ -126,7 +126,7 @@ export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBas
     batchSize: config.deliveryBatchSize,
     maxAttempts: config.mailMaxAttempts,
     retryBaseMs: config.mailRetryBaseMs,
-    leaseSeconds: 300,
+    leaseSeconds: config.deliveryLeaseSeconds,
     messageIdDomain: new URL(config.publicUrl).hostname || 'liaison',
   });
 }

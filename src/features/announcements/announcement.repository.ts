@@ -12,8 +12,12 @@ export async function insertAnnouncement(db: Db, values: {
     .returning('id').executeTakeFirstOrThrow()).id;
 }
 
+// A JS Date keeps milliseconds only: the keyset cursor carries PostgreSQL's microseconds as
+// text, or announcements made within the same millisecond would be skipped between pages.
+const createdAtKey = sql<string>`to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 function selectAnnouncements(db: Db, scope: Scope) {
-  return db.selectFrom('announcements as a').selectAll('a').where(inScope('a.scope_tenant_id', scope));
+  return db.selectFrom('announcements as a').selectAll('a').select(createdAtKey.as('created_at_key')).where(inScope('a.scope_tenant_id', scope));
 }
 
 export type AnnouncementRow = Awaited<ReturnType<ReturnType<typeof selectAnnouncements>['executeTakeFirstOrThrow']>>;
@@ -27,7 +31,7 @@ export function findAnnouncements(db: Db, scope: Scope, filter: { tenantId: stri
   let query = selectAnnouncements(db, scope)
     .where('a.scope_tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.tenantId))
     .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit + 1);
-  if (filter.before) query = query.where(sql<boolean>`(a.created_at, a.id) < (${new Date(filter.before.created_at)}, ${filter.before.id}::uuid)`);
+  if (filter.before) query = query.where(sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`);
   return query.execute();
 }
 
@@ -123,12 +127,18 @@ export async function markDeliveryRetry(db: Db, id: number, error: string, retry
   await db.updateTable('deliveries').set({ last_error: error, next_attempt_at: retryAt }).where('id', '=', id).execute();
 }
 
-/** A permanent failure: the delivery fails and the contacts behind the address turn invalid. */
+/**
+ * A permanent failure: the delivery fails and the contacts behind the address turn invalid —
+ * those still using it: an address corrected while the old one was being retried is not blamed.
+ */
 export async function markDeliveryFailed(db: Db, id: number, error: string, contactIds: string[], permanent: boolean) {
   await db.updateTable('deliveries').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
   if (permanent && contactIds.length) {
-    await db.updateTable('contacts').set({ validation_state: 'invalid', updated_at: new Date(), version: sql`version + 1` })
-      .where('id', 'in', contactIds).where('validation_state', '=', 'valid').execute();
+    await db.updateTable('contacts as c').set({ validation_state: 'invalid', updated_at: new Date(), version: sql`c.version + 1` })
+      .where('c.id', 'in', contactIds).where('c.validation_state', '=', 'valid')
+      .where(sql<boolean>`lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END)
+        = (SELECT d.email FROM deliveries d WHERE d.id = ${id})`)
+      .execute();
   }
 }
 

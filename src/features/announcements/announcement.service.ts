@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { decodeCursor, paged } from '../../platform/http/paging.js';
 import type { MailKick } from '../../platform/mail/mailer.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
@@ -27,6 +27,13 @@ function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 
 }
 
 const announcementNotFound = () => notFound('Announcement');
+
+/** A cursor must carry the keys of this list (decodeCursor checks their types), or it is bad input, never a 500. */
+function cursorOf<K extends string>(after: string, keys: K[]) {
+  const cursor = decodeCursor<Record<string, unknown>>(after);
+  if (keys.some((key) => cursor[key] === undefined || cursor[key] === null)) throw invalidField('after', 'is not a cursor returned by this API');
+  return cursor as Record<K, never>;
+}
 
 export class AnnouncementService {
   constructor(private readonly db: Db, private readonly worker: MailKick, private readonly mail: MailKick) {}
@@ -66,16 +73,17 @@ export class AnnouncementService {
     const tenantId = query.tenant_id ?? principal.tenantId;
     if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
     const limit = query.limit ?? 50;
-    const before = query.after ? decodeCursor<{ created_at: string; id: string }>(query.after) : undefined;
+    const before: { created_at: string; id: string } | undefined = query.after ? cursorOf(query.after, ['created_at', 'id']) : undefined;
     const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
-    const counts = await repo.countDeliveries(this.db, rows.slice(0, limit).map((r) => r.id));
-    return paged(rows.map((r) => toAnnouncement(r, counts.get(r.id))), limit, (last) => ({ created_at: last.created_at, id: last.id }));
+    const page = paged(rows, limit, (last) => ({ created_at: last.created_at_key, id: last.id }));
+    const counts = await repo.countDeliveries(this.db, page.items.map((r) => r.id));
+    return { ...page, items: page.items.map((r) => toAnnouncement(r, counts.get(r.id))) };
   }
 
   async deliveries(principal: Principal, id: string, query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string }) {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
-    const afterId = query.after ? Number(decodeCursor<{ before: number }>(query.after).before) : undefined;
+    const afterId: number | undefined = query.after ? cursorOf(query.after, ['before']).before : undefined;
     const rows = await repo.findDeliveries(this.db, principal.read, { announcementId: id, status: query.status, afterId, limit });
     const names = new Map((await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]));
     const items: Static<typeof Delivery>[] = rows.map((r) => ({
@@ -89,7 +97,7 @@ export class AnnouncementService {
   async contactDeliveries(principal: Principal, contactId: string, query: { limit?: number; after?: string }) {
     if (!(await findContact(this.db, principal.read, contactId))) throw notFound('Contact');
     const limit = query.limit ?? 100;
-    const beforeId = query.after ? Number(decodeCursor<{ before: number }>(query.after).before) : undefined;
+    const beforeId: number | undefined = query.after ? cursorOf(query.after, ['before']).before : undefined;
     const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
       id: String(r.id), announcement_id: r.announcement_id, category: r.category, subject: r.subject.en, email: r.address,

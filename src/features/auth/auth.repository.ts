@@ -95,3 +95,7 @@ export async function forgiveAttempt(db: Db, subjectKey: string, addressKey: str
 export async function deleteStaleAttempts(db: Db, windowSeconds: number) {
   await db.deleteFrom('auth_failures').where('window_started_at', '<', new Date(Date.now() - windowSeconds * 1000)).execute();
 }
+
+export async function deleteToken(db: Db, tokenHash: string) {
+  await db.deleteFrom('access_tokens').where('token_hash', '=', tokenHash).execute();
+}

@@ -7,8 +7,9 @@ import * as repo from './auth.repository.js';
 
 const invalidLogin = () => new AppError(1033, 'Invalid login or password', { domain: 'auth' });
 const invalidClient = () => new AppError('invalid_client', 'Invalid client credentials', { domain: 'auth' });
+// No Basic challenge: a browser meeting one would pop up its own login box over the console.
 const unauthorized = (message = 'Authentication required') =>
-  new AppError('unauthorized', message, { domain: 'auth', headers: { 'www-authenticate': 'Bearer realm="liaison", Basic realm="liaison"' } });
+  new AppError('unauthorized', message, { domain: 'auth', headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
 
 export interface TokenAnswer { access_token: string; token_type: 'bearer'; expires_in: number; expires_on: number }
 
@@ -16,8 +17,17 @@ export class AuthService {
   constructor(private readonly db: Db, private readonly config: Config) {}
 
   async passwordGrant(username: string, password: string, ip: string): Promise<TokenAnswer> {
+    return (await this.signIn(username, password, ip)).token;
+  }
+
+  /** A password sign-in that also says who signed in (the console's session needs it). */
+  async signIn(username: string, password: string, ip: string) {
     const user = await this.checkPassword(username, password, ip);
-    return this.issue('user', user.id);
+    return { userId: user.id, token: await this.issue('user', user.id) };
+  }
+
+  async revoke(token: string) {
+    await repo.deleteToken(this.db, sha256(token));
   }
 
   async clientGrant(clientId: string, secret: string, ip: string): Promise<TokenAnswer> {

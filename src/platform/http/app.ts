@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,11 +8,13 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { installErrorHandler } from './error-handler.js';
+import { consoleDir, installConsole } from './console.js';
 import { installAuth } from './auth-hook.js';
 import { loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
 import { AuthService } from '../../features/auth/auth.service.js';
 import { authRoutes } from '../../features/auth/auth.routes.js';
+import { sessionRoutes } from '../../features/auth/session.routes.js';
 import { TenantService } from '../../features/tenants/tenant.service.js';
 import { tenantRoutes } from '../../features/tenants/tenant.routes.js';
 import { UserService } from '../../features/users/user.service.js';
@@ -24,7 +27,6 @@ import { ContactService } from '../../features/contacts/contact.service.js';
 import { contactRoutes } from '../../features/contacts/contact.routes.js';
 import { ConfirmationService } from '../../features/confirmations/confirmation.service.js';
 import { confirmationRoutes } from '../../features/confirmations/confirmation.routes.js';
-import { confirmationPages } from '../../features/confirmations/confirmation.pages.js';
 import { AuditService, auditRoutes } from '../../features/audit/audit.routes.js';
 import { mailboxRoutes } from '../../features/mailbox/mailbox.routes.js';
 import { noKick, type MailKick } from '../mail/mailer.js';
@@ -37,6 +39,8 @@ export interface AppOptions {
   config: Config;
   /** The mail worker, nudged after a transaction that wrote mail commits. */
   mail?: MailKick;
+  /** Where the console's build lives (default web/dist); null serves no console. */
+  consoleRoot?: string | null;
   /** The announcement worker, nudged when an announcement is accepted. */
   announcements?: MailKick;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
@@ -45,7 +49,7 @@ export interface AppOptions {
   logStream?: DestinationStream;
 }
 
-export async function buildApp({ db, config, logger = true, logStream, mail = noKick, announcements = noKick }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = true, logStream, mail = noKick, announcements = noKick, consoleRoot = consoleDir }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
@@ -57,14 +61,17 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installErrorHandler(app);
+  installErrorHandler(app, consoleRoot ? await installConsole(app, consoleRoot) : undefined);
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
   // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.
   app.removeContentTypeParser('text/plain');
   await app.register(formbody);
+  await app.register(cookie);
   app.addSchema(ErrorResponse);
 
   await app.register(swagger, {
+    // Named components (Tenant, User, Contact, …) rather than def-0, def-1: the console's types use these names.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Liaison API', version: '2', description: 'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.' },
@@ -84,11 +91,11 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
   const contacts = new ContactService(db, confirmations);
   const tenants = new TenantService(db, (principal, ids) => contacts.ofTenants(principal, ids));
   const users = new UserService(db, confirmations);
-  await app.register(confirmationPages(confirmations));
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await api.register(authRoutes(auth));
+    await api.register(sessionRoutes(auth, users, config));
     await api.register(tenantRoutes(tenants));
     await api.register(userRoutes(users));
     await api.register(clientRoutes(new ClientService(db)));

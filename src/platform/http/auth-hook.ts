@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../scope.js';
+import { AppError } from '../errors.js';
+import { sameHash, sha256 } from '../secrets.js';
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal }
@@ -8,12 +10,33 @@ declare module 'fastify' {
 
 export type Authenticate = (authorization: string | undefined, ip: string) => Promise<Principal>;
 
+/** The console's session: an access token in an httpOnly cookie. */
+export const SESSION_COOKIE = 'liaison_session';
+
+/** The CSRF token of a session: derived from its token, which scripts of other sites cannot read. */
+export const csrfTokenFor = (sessionToken: string) => sha256(`csrf:${sessionToken}`);
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The Authorization header, else the session cookie (whose writes must carry the CSRF token). */
+export function credentialsOf(request: FastifyRequest): string | undefined {
+  if (request.headers.authorization) return request.headers.authorization;
+  const session = request.cookies?.[SESSION_COOKIE];
+  if (!session) return undefined;
+  if (!safeMethods.has(request.method)) {
+    const given = request.headers['x-csrf-token'];
+    if (typeof given !== 'string' || !sameHash(given, csrfTokenFor(session))) {
+      throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header for this session', { domain: 'auth' });
+    }
+  }
+  return `Bearer ${session}`;
+}
+
 /** Every route of the instance requires a caller unless its config says `public: true`. */
 export function installAuth(app: FastifyInstance, authenticate: Authenticate): void {
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
-    request.principal = await authenticate(request.headers.authorization, request.ip);
+    request.principal = await authenticate(credentialsOf(request), request.ip);
   });
 }
-

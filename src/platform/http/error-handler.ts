@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../errors.js';
 
 interface ErrorBody {
@@ -47,7 +47,7 @@ function describeViolations(source: string, list: Violation[]) {
 }
 
 /** The one place that turns any error into the API's error shape. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       if (error.options.headers) reply.headers(error.options.headers);
@@ -75,6 +75,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     return send(reply, 500, { code: 1000, domain: 'AccountServer', message: 'Internal error' });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, 404, { code: 'not_found', domain: 'http', message: `Route ${request.method} ${request.url.split('?')[0]} not found` }));
+  app.setNotFoundHandler((request, reply) => {
+    // The console's pages are client-side routes: a browser asking for one gets the app.
+    if (pageFallback?.(request, reply)) return reply;
+    return send(reply, 404, { code: 'not_found', domain: 'http', message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+  });
 }

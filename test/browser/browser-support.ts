@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { consoleDir } from '../../src/platform/http/console.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Outside CI a machine without Chromium skips the browser suites (CI installs it and must run them). */
+export const haveBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(consoleDir, 'index.html'));
+if (!haveBrowser && process.env.CI) throw new Error(`browser tests need ${CHROMIUM} and a console build (npm run build:web)`);
+if (!haveBrowser) console.warn(`skipping browser tests: no ${CHROMIUM} or no console build`);
+
+const screenshots = path.resolve('test-results');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BrowserWorld {
+  t: TestApp;
+  smtp: TestSmtpServer;
+  browser: Browser;
+  baseUrl: string;
+  /** A fresh browser context (own cookies) at a viewport, with a page in it. */
+  newPage(options?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Liaison listening on a free port (links in mail point at it), an SMTP server, headless Chromium. */
+export async function startBrowserWorld(): Promise<BrowserWorld> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const smtp = await startSmtpServer();
+  const t = await startTestApp({ smtpUrl: smtp.url, publicUrl: baseUrl });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    t, smtp, browser, baseUrl,
+    async newPage({ width = 1280, height = 800, locale = 'en-GB' } = {}) {
+      const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: baseUrl });
+      return context.newPage();
+    },
+    async close() {
+      await browser.close();
+      await t.close();
+      await smtp.close();
+    },
+  };
+}
+
+export async function signIn(page: Page, login: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel(/^(Login)$/).fill(login);
+  await page.getByLabel(/^(Password)$/).fill(password);
+  await page.getByRole('button', { name: /^(Sign in|Accedi)$/ }).click();
+  await page.getByRole('navigation').waitFor();
+}
+
+/** Saves test-results/<name>.png (ignored by git). */
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page: no serious or critical violation may remain. */
+export async function expectAccessible(page: Page, where: string) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error axe is injected above
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return (result.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  expect(violations, `accessibility of ${where}`).toEqual([]);
+}
