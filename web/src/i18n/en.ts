@@ -1,5 +1,15 @@
 // The console's strings. it.ts must hold every key (the type checker enforces it).
+// Each area of pages keeps its strings in areas/<area>.ts.
+import * as contacts from './areas/contacts';
+import * as users from './areas/users';
+import * as clients from './areas/clients';
+import * as notices from './areas/notices';
+import * as mailbox from './areas/mailbox';
+import type { Strings } from './strings';
+
+export const areas = { contacts, users, clients, notices, mailbox };
 export const en = {
+  contacts: contacts.en, users: users.en, clients: clients.en, notices: notices.en, mailbox: mailbox.en,
   app: { name: 'Liaison', skip: 'Skip to content', loading: 'Loading…', retry: 'Try again', close: 'Close', cancel: 'Cancel', save: 'Save', add: 'Add', delete: 'Delete', edit: 'Edit', back: 'Back', search: 'Search', none: 'None', yes: 'Yes', no: 'No', error: 'Something went wrong: {{message}}', required: 'required' },
   nav: { main: 'Main', myCompany: 'My company', clients: 'Clients', users: 'Users', notices: 'Notices', mailbox: 'Mailbox', signOut: 'Sign out', language: 'Language', signedInAs: 'Signed in as {{name}}' },
   signIn: { title: 'Sign in to Liaison', login: 'Login', password: 'Password', submit: 'Sign in', failed: 'Wrong login or password.', throttled: 'Too many attempts. Try again later.' },
@@ -26,5 +36,4 @@ export const en = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 export type Dictionary = Strings<typeof en>;

@@ -1,6 +1,7 @@
-import type { Dictionary } from './en';
+import { areas, type Dictionary } from './en';
 
 export const it: Dictionary = {
+  contacts: areas.contacts.it, users: areas.users.it, clients: areas.clients.it, notices: areas.notices.it, mailbox: areas.mailbox.it,
   app: { name: 'Liaison', skip: 'Vai al contenuto', loading: 'Caricamento…', retry: 'Riprova', close: 'Chiudi', cancel: 'Annulla', save: 'Salva', add: 'Aggiungi', delete: 'Elimina', edit: 'Modifica', back: 'Indietro', search: 'Cerca', none: 'Nessuno', yes: 'Sì', no: 'No', error: 'Qualcosa è andato storto: {{message}}', required: 'obbligatorio' },
   nav: { main: 'Principale', myCompany: 'La mia azienda', clients: 'Clienti', users: 'Utenti', notices: 'Avvisi', mailbox: 'Posta', signOut: 'Esci', language: 'Lingua', signedInAs: 'Accesso come {{name}}' },
   signIn: { title: 'Accedi a Liaison', login: 'Login', password: 'Password', submit: 'Accedi', failed: 'Login o password errati.', throttled: 'Troppi tentativi. Riprova più tardi.' },

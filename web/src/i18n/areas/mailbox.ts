@@ -1,0 +1,10 @@
+// Strings of the mailbox pages. `it` must mirror `en` key for key (the type checker enforces it).
+import type { Strings } from '../strings';
+
+export const en = {
+  title: 'Mailbox',
+};
+
+export const it: Strings<typeof en> = {
+  title: 'Mailbox',
+};
