@@ -25,27 +25,27 @@ export const Contact = Type.Object({
   version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
 }, { $id: 'Contact' });
 
-export const CreateContactBody = Type.Object({
-  tenant_id: Uuid,
-  types: Types,
-  user_id: Type.Optional(Uuid),
+/** The person's fields, all optional in a body (a new contact requires the first three). */
+const personFields = {
   firstname: Type.Optional(Name),
   lastname: Type.Optional(Name),
   email: Type.Optional(Email),
   phone: Type.Optional(Phone),
   title: Type.Optional(Title),
   language: Type.Optional(Language),
+};
+
+export const CreateContactBody = Type.Object({
+  tenant_id: Uuid,
+  types: Types,
+  user_id: Type.Optional(Uuid),
+  ...personFields,
 }, { additionalProperties: false });
 
 export const UpdateContactBody = Type.Object({
   version: Version,
   types: Type.Optional(Types),
-  firstname: Type.Optional(Name),
-  lastname: Type.Optional(Name),
-  email: Type.Optional(Email),
-  phone: Type.Optional(Phone),
-  title: Type.Optional(Title),
-  language: Type.Optional(Language),
+  ...personFields,
 }, { additionalProperties: false });
 
 export const ListContactsQuery = Type.Object({
