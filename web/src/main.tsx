@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import './i18n';
 import './styles.css';
+import './pages.css';
 import { SessionProvider, useSession } from './session';
 import { AppShell } from './components/AppShell';
 import { Loading } from './components/Status';

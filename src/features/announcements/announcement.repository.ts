@@ -2,19 +2,20 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType, LocalizedText } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import { exactTime } from '../../platform/db/keyset.js';
 
 export async function insertAnnouncement(db: Db, values: {
   scope_tenant_id: string; category: ContactType; subject: LocalizedText; body: LocalizedText;
   fallback: 'none' | 'ancestor'; created_by_type: string; created_by_id: string | null;
+  /** The preview's count, shown until enqueueing counts the deliveries. */
+  recipients?: number;
 }) {
   return (await db.insertInto('announcements')
     .values({ ...values, subject: JSON.stringify(values.subject), body: JSON.stringify(values.body) })
     .returning('id').executeTakeFirstOrThrow()).id;
 }
 
-// A JS Date keeps milliseconds only: the keyset cursor carries PostgreSQL's microseconds as
-// text, or announcements made within the same millisecond would be skipped between pages.
-const createdAtKey = sql<string>`to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const createdAtKey = exactTime('a.created_at');
 
 function selectAnnouncements(db: Db, scope: Scope) {
   return db.selectFrom('announcements as a').selectAll('a').select(createdAtKey.as('created_at_key')).where(inScope('a.scope_tenant_id', scope));
@@ -73,10 +74,11 @@ export function findTenantNames(db: Db, ids: string[]) {
 
 // --- enqueueing (the announcement worker) ---
 
-/** Locks the next announcement still being enqueued; concurrent enqueuers skip it. */
-export function lockEnqueuing(db: Db) {
-  return db.selectFrom('announcements').selectAll().where('status', '=', 'enqueuing')
-    .orderBy('created_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
+/** Locks the next announcement still being enqueued (but those in `skip`); concurrent enqueuers skip it. */
+export function lockEnqueuing(db: Db, skip: string[] = []) {
+  let query = db.selectFrom('announcements').selectAll().where('status', '=', 'enqueuing');
+  if (skip.length) query = query.where('id', 'not in', skip);
+  return query.orderBy('created_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
 }
 
 /** The last tenant id of the next chunk of the scope after `after` (undefined: none left). */

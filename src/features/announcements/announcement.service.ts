@@ -54,13 +54,13 @@ export class AnnouncementService {
     const announcement = await this.db.transaction().execute(async (trx) => {
       const id = await repo.insertAnnouncement(trx, {
         scope_tenant_id: input.scope_tenant_id, category: input.category, subject: input.subject, body: input.body,
-        fallback: input.fallback ?? 'none', created_by_type: principal.kind, created_by_id: principal.id,
+        fallback: input.fallback ?? 'none', created_by_type: principal.kind, created_by_id: principal.id, recipients,
       });
       await recordAudit(trx, actorOf(principal), { tenantId: input.scope_tenant_id, objectType: 'announcement', objectId: id, action: 'create', after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' } });
       return (await repo.findAnnouncement(trx, principal.read, id))!;
     });
     this.worker.kick();
-    return { ...toAnnouncement(announcement), recipients };
+    return toAnnouncement(announcement);
   }
 
   async get(principal: Principal, id: string) {
@@ -112,6 +112,8 @@ export class AnnouncementService {
       const contact = await findContact(trx, principal.read, contactId);
       if (!contact) throw notFound('Contact');
       await requireWrite(trx, principal, contact.tenant_id);
+      // The message says "as the <type> contact of …": only true for a type it holds.
+      if (!contact.types.includes(type)) throw invalidField('type', `must be one of the contact's types (${contact.types.join(', ')})`);
       const tenant = (await findTenant(trx, principal.read, contact.tenant_id))!;
       const label = categoryLabel.en[type];
       const message = renderNotice({

@@ -27,6 +27,7 @@ let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
 const address = (base: string) => `${unique(base)}@example.test`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function expectError(res: Answer, status: number, code: number | string, info?: string) {
@@ -170,6 +171,9 @@ describe('POST /announcements', () => {
       [{ ...base, subject: { en: 'x'.repeat(201) } }, 'subject.en'],
       [{ ...base, body: { en: 'x'.repeat(50_001) } }, 'body.en'],
       [{ ...base, subject: { en: 'ok', fr: 'oui' } }, 'subject.fr'],
+      [{ ...base, subject: { en: 'ok', it: 'x'.repeat(201) } }, 'subject.it'],
+      [{ ...base, body: { en: 'ok', it: ' \n ' } }, 'body.it'],
+      [{ ...base, body: 'plain text' }, 'body'],
       [{ ...base, category: 'marketing' }, 'category'],
       [{ ...base, category: undefined }, 'category'],
       [{ ...base, fallback: 'parent' }, 'fallback'],
@@ -275,6 +279,10 @@ describe('GET /announcements', () => {
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${other.partnerId}`), 404, 1005);
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${t.rootTenantId}`), 404, 1005);
     expectError(await t.call(p.admin, 'GET', '/api/2/announcements?after=bm9wZQ'), 400, 'validation_failed', 'after');
+    // Well-formed cursors of another shape (forged, or from another list) are bad input too.
+    for (const foreign of [{}, { before: 3 }, { created_at: '2030-01-01T00:00:00Z' }]) {
+      expectError(await t.call(p.admin, 'GET', `/api/2/announcements?after=${cursor(foreign)}`), 400, 'validation_failed', 'after');
+    }
     expectError(await t.call(p.admin, 'GET', '/api/2/announcements?tenant_id=nope'), 400, 'validation_failed', 'tenant_id');
   });
 });
@@ -320,6 +328,25 @@ describe('GET /announcements/{id} and its deliveries', () => {
     const again = await announce(p.admin, { category: 'management', scope_tenant_id: customer.id });
     expect(await finished(again.id, p.admin)).toMatchObject({ recipients: 2, counts: { sent: 2, skipped: 0 } });
     expect(recipientsOf(again.subject.en)).toEqual([good.email, fixed].map((e) => e.toLowerCase()).sort());
+  });
+
+  it('marks a linked contact invalid on a bounce of its user\'s address, and valid again when the user\'s email changes', async () => {
+    const customer = await tenant(p.admin, p.partnerId);
+    const login = unique('bouncer');
+    const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: customer.id, login, contact: { email: `${login}@example.test`, firstname: 'B', lastname: 'Ouncer' } });
+    expect(user.status, JSON.stringify(user.body)).toBe(200);
+    const linked = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: customer.id, user_id: user.body.id, types: ['technical'] });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+    smtp.refuseAddress(`${login}@example.test`, 550);
+    const created = await announce(p.admin, { scope_tenant_id: customer.id });
+    expect(await finished(created.id, p.admin)).toMatchObject({ counts: { failed: 1, sent: 0 } });
+    expect((await t.call(p.admin, 'GET', `/api/2/contacts/${linked.body.id}`)).body.validation_state).toBe('invalid');
+
+    // Not activated yet: the new address applies at once, and starts out valid.
+    const current = (await t.call(p.admin, 'GET', `/api/2/users/${user.body.id}`)).body;
+    const put = await t.call(p.admin, 'PUT', `/api/2/users/${user.body.id}`, { version: current.version, contact: { email: address('bouncer-fixed') } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await t.call(p.admin, 'GET', `/api/2/contacts/${linked.body.id}`)).body.validation_state).toBe('valid');
   });
 
   it('does not blame a new address for a bounce of the old one', async () => {
@@ -381,6 +408,9 @@ describe('GET /announcements/{id} and its deliveries', () => {
     }
     // Readable by the partner's read-only admin.
     expect((await t.call(p.readonly, 'GET', `/api/2/announcements/${created.id}`)).status).toBe(200);
+    for (const foreign of [{}, { created_at: '2030-01-01T00:00:00Z', id: randomUUID() }]) {
+      expectError(await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?after=${cursor(foreign)}`), 400, 'validation_failed', 'after');
+    }
     expectError(await t.call(t.root, 'GET', `/api/2/announcements/${randomUUID()}`), 404, 'not_found');
     expectError(await t.call(t.root, 'GET', '/api/2/announcements/not-a-uuid'), 400, 'validation_failed', 'id');
   });
@@ -412,6 +442,8 @@ describe('POST /contacts/{id}/send-test-message', () => {
     expectError(await t.call(other.admin, 'POST', url, { type: 'technical' }), 404, 'not_found');
     expectError(await t.call(other.client, 'POST', url, { type: 'technical' }), 404, 'not_found');
     expectError(await t.call(p.admin, 'POST', url, { type: 'marketing' }), 400, 'validation_failed', 'type');
+    // It would say "as the Billing contact" to someone who is not one.
+    expectError(await t.call(p.admin, 'POST', url, { type: 'billing' }), 400, 'validation_failed', 'type');
     expectError(await t.call(p.admin, 'POST', url, {}), 400, 'validation_failed', 'type');
     expectError(await t.call(p.admin, 'POST', url, { type: 'technical', to: 'x@example.test' }), 400, 'validation_failed', 'to');
     expectError(await t.call(p.admin, 'POST', `/api/2/contacts/${randomUUID()}/send-test-message`, { type: 'technical' }), 404, 'not_found');
@@ -451,6 +483,44 @@ describe('GET /contacts/{id}/deliveries', () => {
     expect((await t.call(p.readonly, 'GET', `/api/2/contacts/${reader.id}/deliveries`)).status).toBe(200);
     for (const actor of [other.admin, other.client, p.customerAdmin]) {
       expectError(await t.call(actor, 'GET', `/api/2/contacts/${reader.id}/deliveries`), 404, 'not_found');
+    }
+    for (const foreign of [{}, { afterId: randomUUID() }, 'bm9wZQ']) {
+      const after = typeof foreign === 'string' ? foreign : cursor(foreign);
+      expectError(await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?after=${after}`), 400, 'validation_failed', 'after');
+    }
+  });
+});
+
+describe('without an SMTP server', () => {
+  it('shows the expected recipients while enqueuing, then puts the notices into the built-in mailbox', async () => {
+    const local = await startTestApp();
+    try {
+      const partner = (await local.call(local.root, 'POST', '/api/2/tenants', { name: 'Mailbox partner', parent_id: local.rootTenantId, kind: 'partner' })).body;
+      for (const email of ['one@example.test', 'two@example.test']) {
+        const res = await local.call(local.root, 'POST', '/api/2/contacts', { tenant_id: partner.id, types: ['billing'], firstname: 'M', lastname: 'B', email });
+        expect(res.status).toBe(201);
+      }
+      // Paused: nothing is enqueued yet, and GET still tells how many it will reach.
+      await local.announcementWorker.stop();
+      const created = await local.call(local.root, 'POST', '/api/2/announcements', notice({ category: 'billing', scope_tenant_id: partner.id }));
+      expect(created.status).toBe(202);
+      expect(created.body).toMatchObject({ status: 'enqueuing', recipients: 2, counts: { pending: 0, sent: 0, failed: 0, skipped: 0 } });
+      expect((await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).toMatchObject({ status: 'enqueuing', recipients: 2 });
+
+      local.announcementWorker.start();
+      const deadline = Date.now() + 10_000;
+      let done;
+      while ((done = (await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).status !== 'done') {
+        if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(done)}`);
+        await sleep(25);
+      }
+      expect(done).toMatchObject({ recipients: 2, counts: { sent: 2, pending: 0, failed: 0 } });
+      const mailbox = await local.call(local.root, 'GET', '/api/2/mailbox?limit=200');
+      const notices = mailbox.body.items.filter((m: { subject: string }) => m.subject === created.body.subject.en);
+      expect(notices.map((m: { to: string }) => m.to).sort()).toEqual(['one@example.test', 'two@example.test']);
+      expect(notices[0].text).toContain('You receive this notice as the Billing contact of: Mailbox partner.');
+    } finally {
+      await local.close();
     }
   });
 });

@@ -24,7 +24,8 @@ export async function listMailbox(db: Db, principal: Principal, query: { limit?:
   const before = query.after ? decodeCursor<{ created_at: string; id: string }>(query.after) : undefined;
   const rows = await findMailbox(db, principal.read, { limit, before });
   const items = rows.map((r) => ({ id: r.id, kind: r.kind, to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body, created_at: r.created_at.toISOString() }));
-  return paged(items, limit, (last) => ({ created_at: last.created_at, id: last.id }));
+  const keyOf = new Map(rows.map((r) => [r.id, r.created_at_key]));
+  return paged(items, limit, (last) => ({ created_at: keyOf.get(last.id), id: last.id }));
 }
 
 export const mailboxRoutes = (db: Db): FastifyPluginAsyncTypebox => async (app) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 
@@ -89,6 +90,23 @@ describe('GET /mailbox', () => {
     expect(seen).toEqual(all.body.items.map((m: any) => m.id));
     expect(seen.length).toBeGreaterThanOrEqual(6);
     expect(pages).toBe(Math.ceil(seen.length / 2));
+  });
+
+  it('pages through messages written within one millisecond (microsecond timestamps) without losing any', async () => {
+    const base = "2030-01-01 00:00:00.123";
+    for (let i = 0; i < 6; i++) {
+      await sql`INSERT INTO mail_outbox (kind, to_address, subject, text_body, html_body, status, transport, created_at)
+        VALUES ('probe', ${`same-ms-${i}@example.test`}, 'probe', 'x', 'x', 'sent', 'mailbox', ${`${base}${i}00+00`}::timestamptz)`.execute(t.db);
+    }
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const res = await t.call(t.root, 'GET', `/api/2/mailbox?limit=1${after ? `&after=${after}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((m: { to: string }) => m.to).filter((to: string) => to.startsWith('same-ms-')));
+      after = res.body.paging.cursors.after;
+    } while (after && seen.length < 6);
+    expect(seen).toEqual([5, 4, 3, 2, 1, 0].map((i) => `same-ms-${i}@example.test`));
   });
 
   it('is for the platform operator only: 403 1002 to partner, customer and readonly admins and API clients, 401 without credentials', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { inScope, type Scope } from '../scope.js';
+import { exactTime } from '../db/keyset.js';
 
 export interface OutgoingMail {
   tenantId: string | null;
@@ -52,13 +53,14 @@ export async function markFailed(db: Db, id: string, error: string) {
 export function findMailbox(db: Db, scope: Scope, options: { limit: number; before?: { created_at: string; id: string } }) {
   let query = db.selectFrom('mail_outbox')
     .select(['id', 'kind', 'to_address', 'subject', 'text_body', 'html_body', 'created_at', 'sent_at', 'tenant_id'])
+    .select(exactTime('mail_outbox.created_at').as('created_at_key'))
     .where('transport', '=', 'mailbox')
     .where((eb) => eb.or([eb('tenant_id', 'is', null), inScope('mail_outbox.tenant_id', scope)]))
     .orderBy('created_at', 'desc').orderBy('id', 'desc')
     .limit(options.limit + 1);
   if (options.before) {
     const { created_at, id } = options.before;
-    query = query.where(sql<boolean>`(created_at, id) < (${new Date(created_at)}, ${id}::uuid)`);
+    query = query.where(sql<boolean>`(created_at, id) < (${created_at}::timestamptz, ${id}::uuid)`);
   }
   return query.execute();
 }

@@ -1,4 +1,54 @@
-// Placeholder until the page is built.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { ApiFailure } from '../api/client';
+import { ContactsSection } from '../components/ContactsSection';
+import { ErrorNote, Loading } from '../components/Status';
+import { loadTenant, type Tenant } from '../components/contacts/load';
+import { TenantFacts } from '../components/contacts/TenantFacts';
+
+/** A client's Configure page: its facts, its contacts (the very list its own admins see), its users. */
 export function ClientConfigure() {
-  return <h1>ClientConfigure</h1>;
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const [tenant, setTenant] = useState<Tenant>();
+  const [error, setError] = useState<unknown>();
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setTenant(undefined);
+    setError(undefined);
+    loadTenant(id).then((found) => live && setTenant(found), (e) => live && setError(e));
+    return () => { live = false; };
+  }, [id, attempt]);
+
+  const notFound = error instanceof ApiFailure && (error.status === 404 || error.status === 400);
+  return (
+    <>
+      <nav aria-label={t('contacts.company.breadcrumb')} className="breadcrumb">
+        <ol>
+          <li><Link to="/clients">{t('contacts.client.crumb')}</Link></li>
+          <li aria-current="page">{tenant?.name ?? t('contacts.client.configure')}</li>
+        </ol>
+      </nav>
+      {notFound ? (
+        <>
+          <h1>{t('contacts.client.configure')}</h1>
+          <p role="alert" className="note warn">{t('contacts.client.notFound')}</p>
+          <p><Link to="/clients">{t('contacts.client.back')}</Link></p>
+        </>
+      ) : error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        : !tenant ? <Loading />
+          : (
+            <>
+              <h1>{tenant.name}</h1>
+              <TenantFacts tenant={tenant} withStatus />
+              <p><Link to={`/users?tenant=${encodeURIComponent(tenant.id)}`}>{t('contacts.client.users', { name: tenant.name })}</Link></p>
+              <p className="muted">{t('contacts.client.shared')}</p>
+              <ContactsSection tenantId={tenant.id} />
+            </>
+          )}
+    </>
+  );
 }

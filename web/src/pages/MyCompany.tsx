@@ -1,4 +1,34 @@
-// Placeholder until the page is built.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ContactsSection } from '../components/ContactsSection';
+import { ErrorNote, Loading } from '../components/Status';
+import { loadTenant, type Tenant } from '../components/contacts/load';
+import { TenantFacts } from '../components/contacts/TenantFacts';
+import { useSession } from '../session';
+
+/** My company > Company profile > Contacts: the signed-in user's own tenant. */
 export function MyCompany() {
-  return <h1>MyCompany</h1>;
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const tenantId = user!.tenant_id;
+  const [tenant, setTenant] = useState<Tenant>();
+  const [error, setError] = useState<unknown>();
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    loadTenant(tenantId).then((found) => live && setTenant(found), (e) => live && setError(e));
+    return () => { live = false; };
+  }, [tenantId, attempt]);
+
+  return (
+    <>
+      {/* Where this is in the menu; plain text, as neither step is a page of its own. */}
+      <p className="muted breadcrumb-text">{t('contacts.company.crumb')} › {t('contacts.company.title')}</p>
+      <h1>{tenant ? tenant.name : t('contacts.company.title')}</h1>
+      {error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : !tenant ? <Loading /> : <TenantFacts tenant={tenant} />}
+      <ContactsSection tenantId={tenantId} />
+    </>
+  );
 }

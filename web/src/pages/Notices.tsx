@@ -1,4 +1,36 @@
-// Placeholder until the page is built.
+import { useTranslation } from 'react-i18next';
+import { NavLink, Route, Routes } from 'react-router-dom';
+import { useSession } from '../session';
+import { AnnouncementList } from './notices/AnnouncementList';
+import { AnnouncementDetail } from './notices/AnnouncementDetail';
+import { Compose } from './notices/Compose';
+import { Coverage } from './notices/Coverage';
+
+/** /notices: sent notices with live progress, /notices/new, /notices/coverage, /notices/<id>. */
 export function Notices() {
-  return <h1>Notices</h1>;
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const provider = user?.tenant_kind === 'root' || user?.tenant_kind === 'partner';
+  return (
+    <>
+      <h1>{t('notices.title')}</h1>
+      {!provider ? <p className="note warn">{t('notices.onlyProviders')}</p> : (
+        <>
+          <nav aria-label={t('notices.sections')}>
+            <ul className="sub-tabs">
+              <li><NavLink end to="/notices">{t('notices.tabs.list')}</NavLink></li>
+              <li><NavLink to="/notices/new">{t('notices.tabs.compose')}</NavLink></li>
+              <li><NavLink to="/notices/coverage">{t('notices.tabs.coverage')}</NavLink></li>
+            </ul>
+          </nav>
+          <Routes>
+            <Route index element={<AnnouncementList />} />
+            <Route path="new" element={<Compose />} />
+            <Route path="coverage" element={<Coverage />} />
+            <Route path=":id" element={<AnnouncementDetail />} />
+          </Routes>
+        </>
+      )}
+    </>
+  );
 }

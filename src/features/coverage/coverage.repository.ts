@@ -1,0 +1,55 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { ContactType } from '../../platform/db/schema.js';
+import { inScope, type Scope } from '../../platform/scope.js';
+import { recipientRows } from '../announcements/recipients.repository.js';
+
+const TYPES: ContactType[] = ['billing', 'technical', 'management'];
+
+/** The highest root of the caller's scope above the tenant: how far fallback may climb. */
+export async function findScopeRootOf(db: Db, scope: Scope, tenantId: string) {
+  if (scope.length === 0) return undefined;
+  const row = await db.selectFrom('tenant_closure').select('ancestor_id')
+    .where('descendant_id', '=', tenantId).where('ancestor_id', 'in', [...scope])
+    .orderBy('depth', 'desc').limit(1).executeTakeFirst();
+  return row?.ancestor_id;
+}
+
+/** Who a notice of `type` would reach for this tenant: its own contacts or inherited ones. */
+export async function findEffectiveContacts(db: Db, scopeRootId: string, tenantId: string, type: ContactType) {
+  const { rows } = await sql<{ contact_id: string; tenant_id: string; valid: boolean; inherited: boolean }>`
+    SELECT r.contact_id, r.tenant_id, r.valid, r.inherited
+    FROM (${recipientRows({ scopeId: scopeRootId, category: type, fallback: true, tenants: sql`SELECT ${tenantId}::uuid` })}) r
+    ORDER BY r.inherited, r.contact_id`.execute(db);
+  return rows;
+}
+
+const hasContact = (type: ContactType) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id AND ${type}::text = ANY (c.types) AND c.validation_state = 'valid')`;
+
+/** Per type: live tenants of the subtree, and how many have a deliverable contact of it. */
+export async function countCoverage(db: Db, scope: Scope, rootId: string) {
+  const row = await db.selectFrom('tenants as t')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      ...TYPES.map((type) => sql<number>`count(*) FILTER (WHERE ${hasContact(type)})`.as(type)),
+    ])
+    .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
+    .where('t.deleted_at', 'is', null).where(inScope('t.id', scope))
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), covered: Object.fromEntries(TYPES.map((t) => [t, Number((row as Record<string, unknown>)[t])])) as Record<ContactType, number> };
+}
+
+/** Tenants of the subtree lacking a contact of `types` (any of them), keyset-paged by id. */
+export async function findUncovered(db: Db, scope: Scope, rootId: string, options: { types: ContactType[]; afterId?: string; limit: number }) {
+  const missing = sql<ContactType[]>`ARRAY(SELECT x FROM unnest(${sql.val(options.types)}::text[]) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id AND x = ANY (c.types) AND c.validation_state = 'valid'))`;
+  let query = db.selectFrom('tenants as t')
+    .select(['t.id', 't.name', 't.kind', 't.parent_id', missing.as('missing_types')])
+    .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
+    .where('t.deleted_at', 'is', null).where(inScope('t.id', scope))
+    .where(sql<boolean>`cardinality(${missing}) > 0`)
+    .orderBy('t.id').limit(options.limit + 1);
+  if (options.afterId) query = query.where('t.id', '>', options.afterId);
+  return query.execute();
+}

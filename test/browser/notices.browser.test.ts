@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
+
+describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures, coverage', () => {
+  let w: BrowserWorld;
+  let p1: PartnerWorld;
+  let verdiId: string;
+
+  beforeAll(async () => {
+    w = await startBrowserWorld();
+    const { t } = w;
+    p1 = await createPartnerWorld(t, 'P1');
+    const verdi = await t.call(t.root, 'POST', '/api/2/tenants', { name: 'Verdi Srl', parent_id: p1.partnerId, kind: 'customer' });
+    expect(verdi.status).toBe(201);
+    verdiId = verdi.body.id;
+    const contact = async (tenantId: string, email: string, types: string[]) => {
+      const [firstname] = email.split('@');
+      const res = await t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: tenantId, types, firstname, lastname: 'Test', email });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    await contact(p1.partnerId, 'pat@partner.test', ['technical']);
+    await contact(p1.customerId, 'tess@customer.test', ['technical', 'billing']);
+    await contact(p1.customerId, 'bounce@customer.test', ['technical']);
+    await contact(verdiId, 'vera@verdi.test', ['billing']);
+    w.smtp.refuseAddress('bounce@customer.test', 550);
+  }, 60_000);
+  afterAll(() => w?.close());
+
+  const signInAs = (page: Page, world: PartnerWorld) => signIn(page, world.admin.login, `pw-${world.admin.login}`);
+  const english = (page: Page) => page.getByRole('group', { name: 'English' });
+
+  it('composes with a preview of the recipients, sends, and follows the delivery to done with its failure', async () => {
+    const page = await w.newPage();
+    await signInAs(page, p1);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notices' }).click();
+    await page.getByText('No notice sent yet.').waitFor();
+    await expectAccessible(page, 'notices list (empty)');
+
+    await page.getByRole('navigation', { name: 'Notices sections' }).getByRole('link', { name: 'New notice' }).click();
+    await page.getByRole('heading', { name: 'New notice' }).waitFor();
+    // Nothing filled: the errors sit next to their fields, and the first one gets the focus.
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('Choose a category.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('category-billing');
+    const subject = english(page).getByLabel(/^Subject/);
+    expect(await subject.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await subject.getAttribute('aria-describedby')}`).textContent()).toBe('Required.');
+    await expectAccessible(page, 'compose with errors');
+    await screenshot(page, 'notices-compose-errors');
+
+    await page.getByRole('radio', { name: 'Technical' }).check();
+    await subject.fill('Maintenance window');
+    await english(page).getByLabel(/^Message/).fill('We upgrade the platform on **Sunday**.\n\nSee https://status.example.test for news.');
+    const italian = page.getByRole('group', { name: 'Italian (optional)' });
+    await italian.getByLabel(/^Subject/).fill('Finestra di manutenzione');
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('Give both the Italian subject and message, or neither.').waitFor();
+    await italian.getByLabel(/^Message/).fill('Aggiorniamo la piattaforma **domenica**.');
+
+    // Scope: one client found by search, then back to one's own tenant.
+    await page.getByLabel('Find a client').fill('Customer of');
+    await page.getByRole('button', { name: 'Choose Customer of P1' }).click();
+    await page.getByText('Sent to Customer of P1 and every client below it.').waitFor();
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('2 people receive this notice').waitFor();
+    await page.getByRole('button', { name: 'Back to Partner P1' }).click();
+    await page.getByText('You changed the notice: check the recipients again before sending.').waitFor();
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('3 people receive this notice').waitFor();
+    const byKind = await page.getByRole('list', { name: 'By kind of tenant' }).textContent();
+    expect(byKind).toContain('Partner: 1');
+    expect(byKind).toContain('Customer: 2');
+    await expectAccessible(page, 'compose with preview');
+    await screenshot(page, 'notices-compose-preview');
+
+    await page.getByRole('button', { name: 'Send to 3 recipients' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this notice?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('“Maintenance window” goes to 3 people now.');
+    await expectAccessible(page, 'send confirmation');
+    await dialog.getByRole('button', { name: 'Send notice' }).click();
+
+    // The detail page: live progress until done, with the failed delivery.
+    await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
+    await page.getByText('The notice was accepted: it is being sent now.').waitFor();
+    const counts = page.getByRole('article').locator('.box .counts');
+    await page.getByText('Done', { exact: true }).waitFor({ timeout: 20_000 });
+    const text = await counts.textContent();
+    for (const part of ['3 of 3 handled', 'Sent: 2', 'Failed: 1', 'Pending: 0']) expect(text).toContain(part);
+    const bar = page.getByRole('progressbar', { name: 'Delivery of “Maintenance window”' });
+    expect([await bar.getAttribute('value'), await bar.getAttribute('max')]).toEqual(['3', '3']);
+    const failed = page.getByRole('region', { name: /^Failed deliveries/ });
+    await expect.poll(() => failed.getByRole('row').count()).toBe(2);
+    const row = failed.getByRole('row').nth(1);
+    expect(await row.textContent()).toContain('bounce@customer.test');
+    expect(await row.getByRole('link', { name: 'Customer of P1' }).getAttribute('href')).toBe(`/clients/${p1.customerId}`);
+    expect(await row.textContent()).toMatch(/550/);
+    expect(await row.getByRole('cell').nth(2).textContent()).toBe('1');
+    await expectAccessible(page, 'notice detail');
+    await screenshot(page, 'notices-detail');
+
+    const mail = await w.smtp.waitFor((m) => m.to.includes('tess@customer.test'));
+    expect(mail.subject).toContain('Maintenance window');
+    await w.smtp.waitFor((m) => m.to.includes('pat@partner.test'));
+    expect(w.smtp.received.filter((m) => m.to.includes('bounce@customer.test'))).toEqual([]);
+
+    // The list shows it done, with its counts.
+    await page.getByRole('link', { name: 'All notices' }).click();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Maintenance window' }) });
+    await expect.poll(() => card.textContent()).toContain('Sent: 2');
+    expect(await card.textContent()).toContain('Failed: 1');
+    expect(await card.getByRole('progressbar').getAttribute('value')).toBe('3');
+    await expectAccessible(page, 'notices list');
+    await screenshot(page, 'notices-list');
+
+    // Coverage: Verdi Srl has no Technical contact; the partner itself lacks a Billing one.
+    await page.getByRole('link', { name: 'Coverage' }).click();
+    const technical = page.getByRole('region', { name: 'Without a Technical contact (1)' });
+    await technical.getByRole('link', { name: 'Verdi Srl' }).waitFor();
+    expect(await technical.getByRole('link', { name: 'Verdi Srl' }).getAttribute('href')).toBe(`/clients/${verdiId}`);
+    const billing = page.getByRole('region', { name: 'Without a Billing contact (1)' });
+    expect(await billing.getByRole('link', { name: 'Partner P1' }).getAttribute('href')).toBe('/my-company');
+    expect(await page.getByText('2 of 3 have a Technical contact').count()).toBe(1);
+    expect(await page.getByRole('progressbar', { name: 'Technical coverage' }).getAttribute('value')).toBe('2');
+    await expectAccessible(page, 'coverage');
+    await screenshot(page, 'notices-coverage');
+  }, 90_000);
+
+  it('works in Italian, and is closed to customer admins', async () => {
+    const page = await w.newPage({ locale: 'it-IT' });
+    await signInAs(page, p1);
+    await page.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
+    await page.goto('/notices');
+    await page.getByRole('heading', { name: 'Avvisi inviati' }).waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Finestra di manutenzione' }) });
+    await expect.poll(() => card.textContent()).toContain('Inviati: 2');
+    expect(await card.textContent()).toContain('Non riusciti: 1');
+    expect(await card.textContent()).toContain('Completato');
+    await expectAccessible(page, 'avvisi');
+    await screenshot(page, 'notices-list-it');
+
+    await page.getByRole('link', { name: 'Nuovo avviso' }).first().click();
+    await page.getByRole('button', { name: 'Controlla i destinatari' }).click();
+    await page.getByText('Scegli una categoria.').waitFor();
+    await page.getByRole('radio', { name: 'Fatturazione' }).check();
+    await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Oggetto/).fill('New invoices');
+    await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Messaggio/).fill('Invoices change next month.');
+    await page.getByRole('button', { name: 'Controlla i destinatari' }).click();
+    await page.getByText('2 persone ricevono questo avviso').waitFor();
+    await expectAccessible(page, 'nuovo avviso');
+    await screenshot(page, 'notices-compose-it');
+
+    await page.getByRole('link', { name: 'Copertura' }).click();
+    await page.getByRole('region', { name: 'Senza contatto Tecnico (1)' }).getByRole('link', { name: 'Verdi Srl' }).waitFor();
+    await expectAccessible(page, 'copertura');
+    await screenshot(page, 'notices-coverage-it');
+
+    const customer = await w.newPage();
+    await signIn(customer, p1.customerAdmin.name, `pw-${p1.customerAdmin.name}`);
+    expect(await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notices' }).count()).toBe(0);
+    await customer.goto('/notices/new');
+    await customer.getByText('Only service providers and platform administrators send notices.').waitFor();
+  });
+});

@@ -1,0 +1,71 @@
+import { useTranslation } from 'react-i18next';
+import { fullName, type Contact } from './load';
+import { TypeChips } from './TypeChips';
+
+interface ContactsTableProps {
+  contacts: Contact[];
+  labelledBy: string;
+  busy?: string;
+  onEdit(contact: Contact): void;
+  onDelete(contact: Contact): void;
+  onResend(contact: Contact): void;
+  onCancelPending(contact: Contact): void;
+}
+
+/** One row a contact: who, how to reach them, their types, what can be done. */
+export function ContactsTable({ contacts, labelledBy, busy, onEdit, onDelete, onResend, onCancelPending }: ContactsTableProps) {
+  const { t } = useTranslation();
+  return (
+    <div className="table-wrap">
+      <table aria-labelledby={labelledBy}>
+        <thead>
+          <tr>
+            <th scope="col">{t('contacts.table.name')}</th>
+            <th scope="col">{t('contacts.table.email')}</th>
+            <th scope="col" className="hide-narrow">{t('contacts.table.phone')}</th>
+            <th scope="col" className="hide-narrow">{t('contacts.table.title')}</th>
+            <th scope="col">{t('contacts.table.types')}</th>
+            <th scope="col">{t('contacts.table.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {contacts.map((c) => {
+            const name = fullName(c) || c.email;
+            return (
+              <tr key={c.id}>
+                <td>
+                  {name}
+                  {c.user_id && <span className="badge linked" title={t('contacts.table.linkedHelp')}>{t('contacts.table.linked')}</span>}
+                </td>
+                <td className="email-cell">
+                  {c.email}
+                  {c.validation_state === 'invalid' && <span className="badge invalid" title={t('contacts.table.invalidHelp')}>{t('contacts.table.invalid')}</span>}
+                  {c.pending_email && (
+                    <span className="pending-line">
+                      <span className="badge pending">{t('contacts.table.pending')}</span> {c.pending_email}{' '}
+                      <button type="button" className="link-button" disabled={busy === c.id} onClick={() => onResend(c)} aria-label={t('contacts.table.resendFor', { email: c.pending_email })}>
+                        {t('contacts.table.resend')}
+                      </button>
+                      <button type="button" className="link-button" disabled={busy === c.id} onClick={() => onCancelPending(c)} aria-label={t('contacts.table.cancelFor', { email: c.pending_email })}>
+                        {t('contacts.table.cancelPending')}
+                      </button>
+                    </span>
+                  )}
+                </td>
+                <td className="hide-narrow">{c.phone ?? ''}</td>
+                <td className="hide-narrow">{c.title ?? ''}</td>
+                <td><TypeChips types={c.types} /></td>
+                <td>
+                  <div className="row-actions">
+                    <button type="button" onClick={() => onEdit(c)} aria-label={t('contacts.table.editFor', { name })}>{t('app.edit')}</button>
+                    <button type="button" onClick={() => onDelete(c)} aria-label={t('contacts.table.deleteFor', { name })}>{t('app.delete')}</button>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
