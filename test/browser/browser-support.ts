@@ -27,6 +27,7 @@ function freePort(): Promise<number> {
 
 export interface BrowserWorld {
   t: TestApp;
+  /** The SMTP test server (startBrowserWorld({ smtp: false }): none, mail goes to the built-in mailbox). */
   smtp: TestSmtpServer;
   browser: Browser;
   baseUrl: string;
@@ -35,19 +36,26 @@ export interface BrowserWorld {
   close(): Promise<void>;
 }
 
-/** Liaison listening on a free port (links in mail point at it), an SMTP server, headless Chromium. */
-export async function startBrowserWorld(): Promise<BrowserWorld> {
+/**
+ * Liaison listening on a free port (links in mail point at it), an SMTP server, headless Chromium.
+ * `smtp: false` starts no SMTP server: Liaison then keeps its mail in the built-in mailbox.
+ */
+export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promise<BrowserWorld> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const smtp = await startSmtpServer();
-  const t = await startTestApp({ smtpUrl: smtp.url, publicUrl: baseUrl });
+  const smtp = options.smtp === false ? undefined : await startSmtpServer();
+  const t = await startTestApp({ smtpUrl: smtp?.url, publicUrl: baseUrl });
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
-    t, smtp, browser, baseUrl,
+    t, browser, baseUrl,
+    get smtp(): TestSmtpServer {
+      if (!smtp) throw new Error('this browser world was started without an SMTP server');
+      return smtp;
+    },
     async newPage({ width = 1280, height = 800, locale = 'en-GB' } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: baseUrl });
       return context.newPage();
@@ -55,7 +63,7 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
     async close() {
       await browser.close();
       await t.close();
-      await smtp.close();
+      await smtp?.close();
     },
   };
 }
@@ -65,7 +73,7 @@ export async function signIn(page: Page, login: string, password: string) {
   await page.getByLabel(/^(Login)$/).fill(login);
   await page.getByLabel(/^(Password)$/).fill(password);
   await page.getByRole('button', { name: /^(Sign in|Accedi)$/ }).click();
-  await page.getByRole('navigation').waitFor();
+  await page.getByRole('navigation', { name: /^(Main|Principale)$/ }).waitFor();
 }
 
 /** Saves test-results/<name>.png (ignored by git). */
