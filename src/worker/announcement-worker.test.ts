@@ -282,6 +282,17 @@ describe('enqueueing', () => {
     expect([...receivedBy(server, broken.subject).values()].every((ids) => ids.length === 1)).toBe(true);
   });
 
+  it('ends an announcement with no recipient done, sending nothing', async () => {
+    const server = await smtpServer();
+    const partner = await tenant(t.rootTenantId, 'partner');
+    await contact(partner.id, address('billing-person'), ['billing']);
+    const a = await announce(partner.id);
+    expect(a.recipients).toBe(0);
+    worker(server).start();
+    expect(await finished(a.id)).toMatchObject({ status: 'done', recipients: 0, counts: { pending: 0, sent: 0, failed: 0, skipped: 0 } });
+    expect(server.received).toEqual([]);
+  });
+
   it('lets only one of two workers enqueue an announcement at a time, and both finish it', async () => {
     const server = await smtpServer();
     const partner = await tenant(t.rootTenantId, 'partner');

@@ -43,23 +43,29 @@ export class MailWorker {
   /** One batch; returns how many messages it handled. */
   async runOnce(): Promise<number> {
     const batch = await claimDueMail(this.db, { limit: this.options.batchSize, leaseSeconds: this.options.leaseSeconds });
-    await Promise.all(batch.map(async (mail) => {
+    const results = await Promise.allSettled(batch.map(async (mail) => {
       const { transport } = this.options;
-      if (!transport) return markSent(this.db, mail.id, 'mailbox');
+      const claim = { id: mail.id, attempts: mail.attempts };
+      if (!transport) return markSent(this.db, claim, 'mailbox');
+      let failure: unknown;
       try {
         await transport.send({ messageId: `<${mail.id}@${this.options.messageIdDomain}>`, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
-        await markSent(this.db, mail.id, 'smtp');
       } catch (error) {
-        const outcome = afterFailure(error, mail.attempts, this.options);
-        if (outcome.fail) {
-          this.options.log.warn({ mail_id: mail.id, kind: mail.kind, attempts: mail.attempts, error: outcome.error }, 'mail failed permanently');
-          await markFailed(this.db, mail.id, outcome.error);
-        } else {
-          this.options.log.info({ mail_id: mail.id, attempts: mail.attempts, retry_at: outcome.retryAt, error: outcome.error }, 'mail will be retried');
-          await markRetry(this.db, mail.id, outcome.error, outcome.retryAt);
-        }
+        failure = error ?? new Error('send failed');
+      }
+      if (failure === undefined) return markSent(this.db, claim, 'smtp');
+      const outcome = afterFailure(failure, mail.attempts, this.options);
+      if (outcome.fail) {
+        this.options.log.warn({ mail_id: mail.id, kind: mail.kind, attempts: mail.attempts, error: outcome.error }, 'mail failed permanently');
+        await markFailed(this.db, claim, outcome.error);
+      } else {
+        this.options.log.info({ mail_id: mail.id, attempts: mail.attempts, retry_at: outcome.retryAt, error: outcome.error }, 'mail will be retried');
+        await markRetry(this.db, claim, outcome.error, outcome.retryAt);
       }
     }));
+    // Every message of the batch is recorded before an error (of recording) is raised.
+    const rejected = results.find((r) => r.status === 'rejected');
+    if (rejected) throw (rejected as PromiseRejectedResult).reason;
     return batch.length;
   }
 }

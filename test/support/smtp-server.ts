@@ -4,9 +4,20 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail { to: string[]; subject: string; text: string; html: string; messageId: string; parsed: ParsedMail }
 
+export interface RefusedMail {
+  /** The address refused at RCPT TO, or the recipients of a message refused after DATA. */
+  to: string[];
+  code: number;
+  /** Known only for a message refused after DATA (refuseNext); '' for a refused recipient. */
+  messageId: string;
+  at: number;
+}
+
 export interface TestSmtpServer {
   url: string;
   received: ReceivedMail[];
+  /** Every refusal the server answered, in order (refuseNext and refuseAddress). */
+  refused: RefusedMail[];
   /** The next `times` messages are refused with this SMTP reply code (4xx temporary, 5xx permanent). */
   refuseNext(code: number, times?: number): void;
   /** Refuses every message to this address with the code (e.g. 550: mailbox unknown). */
@@ -15,9 +26,18 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
+export interface SmtpServerOptions {
+  /**
+   * A slow server: each accepted message is stored at once, and the 250 answer comes this
+   * many milliseconds later (so a client killed in between has delivered but not heard so).
+   */
+  delayMs?: number;
+}
+
 /** A real SMTP server on 127.0.0.1 (random port) that keeps what it receives. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
+  const refused: RefusedMail[] = [];
   const waiters = new Set<() => void>();
   let refusals: { code: number; times: number } | undefined;
   const refusedAddresses = new Map<string, number>();
@@ -28,18 +48,23 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     logger: false,
     onRcptTo(address, _session, callback) {
       const code = refusedAddresses.get(address.address.toLowerCase());
-      if (code) return callback(Object.assign(new Error(`${code} mailbox refused`), { responseCode: code }));
+      if (code) {
+        refused.push({ to: [address.address.toLowerCase()], code, messageId: '', at: Date.now() });
+        return callback(Object.assign(new Error(`${code} mailbox refused`), { responseCode: code }));
+      }
       callback();
     },
     onData(stream, _session, callback) {
       simpleParser(stream).then((parsed) => {
+        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
         if (refusals && refusals.times > 0) {
           refusals.times -= 1;
+          refused.push({ to: to.map((a) => a.toLowerCase()), code: refusals.code, messageId: parsed.messageId ?? '', at: Date.now() });
           return callback(Object.assign(new Error(`${refusals.code} refused by the test`), { responseCode: refusals.code }));
         }
-        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
         received.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', messageId: parsed.messageId ?? '', parsed });
-        callback();
+        if (options.delayMs) setTimeout(() => callback(), options.delayMs);
+        else callback();
         for (const wake of waiters) wake();
       }, callback);
     },
@@ -50,6 +75,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    refused,
     refuseNext(code, times = 1) { refusals = { code, times }; },
     refuseAddress(address, code) { refusedAddresses.set(address.toLowerCase(), code); },
     waitFor(predicate, timeoutMs = 10_000) {

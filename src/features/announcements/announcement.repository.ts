@@ -121,25 +121,35 @@ export async function markAnnouncementsSending(db: Db, ids: string[]) {
   if (ids.length) await db.updateTable('announcements').set({ status: 'sending' }).where('id', 'in', ids).where('status', '=', 'queued').execute();
 }
 
-export async function markDeliverySent(db: Db, id: number) {
-  await db.updateTable('deliveries').set({ status: 'sent', sent_at: new Date(), last_error: null }).where('id', '=', id).execute();
+/**
+ * Outcomes are recorded only by the claim that sent them (same attempt, still pending): a
+ * worker whose lease ran out mid-send cannot overwrite what another worker recorded since.
+ */
+export interface Claim { id: number; attempts: number }
+
+function ownClaim(db: Db, claim: Claim) {
+  return db.updateTable('deliveries').where('id', '=', claim.id).where('status', '=', 'pending').where('attempts', '=', claim.attempts);
 }
 
-export async function markDeliveryRetry(db: Db, id: number, error: string, retryAt: Date) {
-  await db.updateTable('deliveries').set({ last_error: error, next_attempt_at: retryAt }).where('id', '=', id).execute();
+export async function markDeliverySent(db: Db, claim: Claim) {
+  await ownClaim(db, claim).set({ status: 'sent', sent_at: new Date(), last_error: null }).execute();
+}
+
+export async function markDeliveryRetry(db: Db, claim: Claim, error: string, retryAt: Date) {
+  await ownClaim(db, claim).set({ last_error: error, next_attempt_at: retryAt }).execute();
 }
 
 /**
- * A permanent failure: the delivery fails and the contacts behind the address turn invalid —
- * those still using it: an address corrected while the old one was being retried is not blamed.
+ * A failure: the delivery fails and, when permanent, the contacts behind the address turn
+ * invalid — those still using it: an address corrected while the old one was being retried is not blamed.
  */
-export async function markDeliveryFailed(db: Db, id: number, error: string, contactIds: string[], permanent: boolean) {
-  await db.updateTable('deliveries').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
-  if (permanent && contactIds.length) {
+export async function markDeliveryFailed(db: Db, claim: Claim, error: string, contactIds: string[], permanent: boolean) {
+  const failed = await ownClaim(db, claim).set({ status: 'failed', last_error: error }).returning('id').executeTakeFirst();
+  if (failed && permanent && contactIds.length) {
     await db.updateTable('contacts as c').set({ validation_state: 'invalid', updated_at: new Date(), version: sql`c.version + 1` })
       .where('c.id', 'in', contactIds).where('c.validation_state', '=', 'valid')
       .where(sql<boolean>`lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END)
-        = (SELECT d.email FROM deliveries d WHERE d.id = ${id})`)
+        = (SELECT d.email FROM deliveries d WHERE d.id = ${claim.id})`)
       .execute();
   }
 }

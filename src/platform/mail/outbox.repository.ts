@@ -37,16 +37,23 @@ export function claimDueMail(db: Db, options: { limit: number; leaseSeconds: num
     .execute();
 }
 
-export async function markSent(db: Db, id: string, transport: 'smtp' | 'mailbox') {
-  await db.updateTable('mail_outbox').set({ status: 'sent', transport, sent_at: new Date(), last_error: null }).where('id', '=', id).execute();
+/** Outcomes are recorded only by the claim that sent them (same attempt, still pending). */
+export interface MailClaim { id: string; attempts: number }
+
+function ownClaim(db: Db, claim: MailClaim) {
+  return db.updateTable('mail_outbox').where('id', '=', claim.id).where('status', '=', 'pending').where('attempts', '=', claim.attempts);
 }
 
-export async function markRetry(db: Db, id: string, error: string, retryAt: Date) {
-  await db.updateTable('mail_outbox').set({ last_error: error, next_attempt_at: retryAt }).where('id', '=', id).execute();
+export async function markSent(db: Db, claim: MailClaim, transport: 'smtp' | 'mailbox') {
+  await ownClaim(db, claim).set({ status: 'sent', transport, sent_at: new Date(), last_error: null }).execute();
 }
 
-export async function markFailed(db: Db, id: string, error: string) {
-  await db.updateTable('mail_outbox').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
+export async function markRetry(db: Db, claim: MailClaim, error: string, retryAt: Date) {
+  await ownClaim(db, claim).set({ last_error: error, next_attempt_at: retryAt }).execute();
+}
+
+export async function markFailed(db: Db, claim: MailClaim, error: string) {
+  await ownClaim(db, claim).set({ status: 'failed', last_error: error }).execute();
 }
 
 /** The built-in mailbox: what would have been sent, newest first (keyset on created_at, id). */
