@@ -92,18 +92,6 @@ export async function hasLiveChildren(db: Db, scope: Scope, id: string): Promise
   return Boolean(row);
 }
 
-/** The tenant itself or one of its ancestors, nearest first (for search paths and scope checks). */
-export function findAncestorNames(db: Db, scope: Scope, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('tenant_closure as tc')
-    .innerJoin('tenants as a', 'a.id', 'tc.ancestor_id')
-    .select(['tc.descendant_id', 'tc.depth', 'a.name'])
-    .where('tc.descendant_id', 'in', ids)
-    .where(inScope('a.id', scope))
-    .orderBy('tc.depth', 'desc')
-    .execute();
-}
-
 export function findRootTenant(db: Db) {
   return db.selectFrom('tenants').select(['id']).where('kind', '=', 'root').executeTakeFirst();
 }
