@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/support/smtp-server.js';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 // The announcements API over HTTP, with the app's own workers sending into a real SMTP server.
 
@@ -29,13 +30,6 @@ const address = (base: string) => `${unique(base)}@example.test`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object) });
-  expect(typeof res.body.error.message).toBe('string');
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 async function tenant(actor: Actor, parentId: string, kind = 'customer', fields: Record<string, unknown> = {}) {
   const res = await t.call(actor, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind, ...fields });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
 let p: PartnerWorld;
@@ -16,12 +17,6 @@ afterAll(() => t?.close());
 
 let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object), data: [] });
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 function ok<T = any>(res: Answer<T>, status = 200): T {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);

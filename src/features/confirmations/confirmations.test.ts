@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/support/smtp-server.js';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 // Confirmed email changes and account activation over the API, with every message taken
 // from a real SMTP server: links and tokens are read from the received text part only.
@@ -29,13 +30,6 @@ afterAll(async () => {
 let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
 const address = (base: string) => `${unique(base)}@example.test`;
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object) });
-  expect(typeof res.body.error.message).toBe('string');
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 interface Person { userId: string; contactId: string; login: string; email: string; tenantId: string }
 

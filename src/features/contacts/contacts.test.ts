@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
 let p: PartnerWorld;
@@ -16,14 +17,6 @@ afterAll(() => t?.close());
 let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The API's error shape, with the code and (when given) the field named in details.info. */
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object), data: [] });
-  expect(typeof res.body.error.message).toBe('string');
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 /** A 400 whose named fields all lie within `field` (`types` or one of its items, `types.0`). */
 function expectInvalid(res: Answer, field: string) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 // Effective contacts (who a notice of a type reaches for a tenant) and contact coverage.
 
@@ -16,12 +17,6 @@ afterAll(() => t?.close());
 
 let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object) });
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 async function tenant(actor: Actor, parentId: string, kind = 'customer') {
   const res = await t.call(actor, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 // Without SMTP_URL the worker keeps every message in the built-in mailbox, which the
 // platform operator reads through GET /api/2/mailbox.
@@ -14,12 +15,6 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 let seq = 0;
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object) });
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 const mailbox = (actor: Actor | undefined, query = '') => t.call(actor, 'GET', `/api/2/mailbox${query}`);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
 let a: PartnerWorld;
@@ -41,12 +42,6 @@ const search = (actor: Actor, query: Record<string, string>) =>
 
 const hitIds = (res: Answer) => res.body.items.map((h: any) => h.id) as string[];
 const hit = (res: Answer, id: string) => res.body.items.find((h: any) => h.id === id);
-
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code });
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
-}
 
 describe('GET /search: tenants', () => {
   it('finds tenants by name, case-insensitively, with the path from the searched tenant down', async () => {

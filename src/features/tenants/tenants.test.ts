@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
 let p: PartnerWorld;
@@ -20,14 +21,6 @@ async function create(actor: Actor, parentId: string, kind: string, extra: Recor
   const res = await t.call(actor, 'POST', '/api/2/tenants', { name: unique(kind), parent_id: parentId, kind, ...extra });
   if (res.status !== 201) throw new Error(`create ${kind}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; version: number; name: string; kind: string; enabled: boolean };
-}
-
-/** The API's error shape, with the code and (when given) the field named in details.info. */
-function expectError(res: Answer, status: number, code: number | string, info?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error).toMatchObject({ code, details: expect.any(Object), context: expect.any(Object), data: [] });
-  expect(typeof res.body.error.message).toBe('string');
-  if (info !== undefined) expect(String(res.body.error.details.info).split(',')).toContain(info);
 }
 
 const get = (actor: Actor, id: string, query = '') => t.call(actor, 'GET', `/api/2/tenants/${id}${query}`);
