@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
 import { csrfTokenFor, SESSION_COOKIE } from '../../platform/http/auth-hook.js';
 import type { Config } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
 import type { AuthService } from './auth.service.js';
 import type { UserService } from '../users/user.service.js';
 import { Me } from '../users/user.schemas.js';
@@ -26,7 +27,13 @@ export const sessionRoutes = (auth: AuthService, users: UserService, config: Con
     schema: {
       tags, summary: 'Sign in to the console (sets the session cookie)',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
-      response: { 200: Session, 400: Type.Ref(ErrorResponse), 401: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) },
+      response: { 200: Session, 400: Type.Ref(ErrorResponse), 401: Type.Ref(ErrorResponse), 415: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) },
+    },
+    // JSON only: a cross-site form cannot send it, so no other site can sign a browser in.
+    preValidation: async (request) => {
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new AppError('unsupported_media_type', 'Send the sign-in as application/json', { domain: 'auth' });
+      }
     },
   }, async (request, reply) => {
     const { userId, token } = await auth.signIn(request.body.username, request.body.password, request.ip);
