@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { openSync, closeSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.js';
+import { cliEnv, freePort } from './support/processes.js';
 
 // `liaison announce` and `liaison worker` as real processes: a Liaison started with
 // `liaison start`, the command run against it, mail going to a real SMTP server.
@@ -15,21 +15,6 @@ import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.js';
 const bin = path.resolve('bin/liaison.mjs');
 const children: ChildProcess[] = [];
 const PASSWORD = 'cli-root-password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
-  for (const name of Object.keys(env)) if (name.startsWith('LIAISON_') || name === 'DATABASE_URL' || name === 'SMTP_URL') delete env[name];
-  return { ...env, ...extra };
-}
 
 interface Started { child: ChildProcess; output: () => string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
 
@@ -117,7 +102,7 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
     smtp = await startSmtpServer({ delayMs: 150 });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await launch(['start'], baseEnv({
+    server = await launch(['start'], cliEnv({
       PORT: String(port), LIAISON_DATA_DIR: path.join(dir, 'data'), LIAISON_ADMIN_PASSWORD: PASSWORD, SMTP_URL: smtp.url,
       LIAISON_MAIL_POLL_MS: '50', LIAISON_DELIVERY_CONNECTIONS: '1', LIAISON_DELIVERY_BATCH: '5',
     }), 'Liaison is ready');
@@ -152,7 +137,7 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
     const { code, output } = await runAnnounce([
       '--category', 'technical', '--subject', 'New console', '--subject-it', 'Nuova console',
       '--body-file', en, '--body-file-it', it, '--scope', partner.id, '--url', base,
-    ], baseEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
+    ], cliEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
     const ms = Date.now() - started;
     expect(code, output).toBe(0);
     const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -192,24 +177,24 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
     const before = (await api.call('GET', `/announcements?tenant_id=${api.rootTenantId}&limit=100`)).items.length;
     const args = (scope: string, url = base) => ['--category', 'technical', '--subject', 'Refused', '--body-file', body, '--scope', scope, '--url', url];
 
-    const wrongPassword = await runAnnounce(args(api.rootTenantId), baseEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: 'not-the-password' }), dir);
+    const wrongPassword = await runAnnounce(args(api.rootTenantId), cliEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: 'not-the-password' }), dir);
     expect(wrongPassword.code).toBe(1);
     expect(wrongPassword.output.trim()).toBe('liaison: cannot sign in as "admin": 401: Invalid login or password');
 
-    const wrongToken = await runAnnounce(args(api.rootTenantId), baseEnv({ LIAISON_TOKEN: 'not-a-token' }), dir);
+    const wrongToken = await runAnnounce(args(api.rootTenantId), cliEnv({ LIAISON_TOKEN: 'not-a-token' }), dir);
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.output.trim()).toBe('liaison: 401: The access token is invalid or expired');
 
-    const none = await runAnnounce(args(api.rootTenantId), baseEnv({}), dir);
+    const none = await runAnnounce(args(api.rootTenantId), cliEnv({}), dir);
     expect(none.code).toBe(1);
     expect(none.output.trim()).toBe('liaison: set LIAISON_TOKEN, or LIAISON_USERNAME and LIAISON_PASSWORD');
 
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const unreachable = await runAnnounce(args(api.rootTenantId, closed), baseEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
+    const unreachable = await runAnnounce(args(api.rootTenantId, closed), cliEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
     expect(unreachable.code).toBe(1);
     expect(unreachable.output.trim()).toMatch(new RegExp(`^liaison: cannot reach Liaison at ${closed.replace(/\./g, '\\.')} \\(.*ECONNREFUSED.*\\); check --url or LIAISON_URL$`));
 
-    const unknownScope = await runAnnounce(args('00000000-0000-4000-8000-000000000000'), baseEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
+    const unknownScope = await runAnnounce(args('00000000-0000-4000-8000-000000000000'), cliEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD }), dir);
     expect(unknownScope.code).toBe(1);
     expect(unknownScope.output.trim()).toBe('liaison: 404: Tenant not found');
 
@@ -243,7 +228,7 @@ describe.runIf(inject('testDatabase').kind === 'postgres')('liaison worker proce
     databaseUrl = url.toString();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await launch(['start'], baseEnv({
+    server = await launch(['start'], cliEnv({
       PORT: String(port), DATABASE_URL: databaseUrl, LIAISON_ADMIN_PASSWORD: PASSWORD, LIAISON_RUN_WORKERS: 'false',
     }), 'Liaison is ready');
     api = await apiClient(base);
@@ -263,7 +248,7 @@ describe.runIf(inject('testDatabase').kind === 'postgres')('liaison worker proce
     }
   });
 
-  const workerEnv = (smtp: TestSmtpServer) => baseEnv({
+  const workerEnv = (smtp: TestSmtpServer) => cliEnv({
     DATABASE_URL: databaseUrl, SMTP_URL: smtp.url, LIAISON_MAIL_POLL_MS: '50', LIAISON_DELIVERY_BATCH: String(batch),
     LIAISON_DELIVERY_CONNECTIONS: '5', LIAISON_ENQUEUE_CHUNK_TENANTS: '3', LIAISON_DELIVERY_LEASE_SECONDS: '2',
   });

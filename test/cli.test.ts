@@ -1,30 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cliEnv, freePort } from './support/processes.js';
 
 const bin = path.resolve('bin/liaison.mjs');
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
-  delete env.DATABASE_URL;
-  delete env.LIAISON_ADMIN_PASSWORD;
-  return { ...env, ...extra };
-}
 
 interface Started { child: ChildProcess; output: () => string; exit: Promise<number | null> }
 
@@ -68,16 +52,16 @@ afterAll(async () => {
 
 describe('the liaison command on the embedded database', () => {
   it('prints its commands', () => {
-    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: baseEnv({}) });
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: cliEnv({}) });
     expect(help.status).toBe(0);
     for (const command of ['start', 'migrate', 'admin']) expect(help.stdout).toContain(command);
-    const admin = spawnSync(process.execPath, [bin, 'admin', '--help'], { encoding: 'utf8', env: baseEnv({}) });
+    const admin = spawnSync(process.execPath, [bin, 'admin', '--help'], { encoding: 'utf8', env: cliEnv({}) });
     expect(admin.stdout).toContain('set-password');
   });
 
   it('starts on an empty folder, prints a generated admin password once, and refuses a second process', async () => {
     const port = await freePort();
-    const env = baseEnv({ PORT: String(port), LIAISON_DATA_DIR: dataDir });
+    const env = cliEnv({ PORT: String(port), LIAISON_DATA_DIR: dataDir });
     const t0 = Date.now();
     const first = await start(env);
     const startupMs = Date.now() - t0;
@@ -94,16 +78,16 @@ describe('the liaison command on the embedded database', () => {
     const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes(password!))).toBe(false);
 
-    const second = await start(baseEnv({ PORT: String(await freePort()), LIAISON_DATA_DIR: dataDir }));
+    const second = await start(cliEnv({ PORT: String(await freePort()), LIAISON_DATA_DIR: dataDir }));
     expect(await second.exit).not.toBe(0);
     expect(second.output()).toMatch(/in use by another Liaison process/);
 
     expect(await stop(first)).toBe(0);
 
-    const set = spawnSync(process.execPath, [bin, 'admin', 'set-password'], { encoding: 'utf8', env: baseEnv({ LIAISON_DATA_DIR: dataDir, LIAISON_ADMIN_PASSWORD: 'a-new-password' }) });
+    const set = spawnSync(process.execPath, [bin, 'admin', 'set-password'], { encoding: 'utf8', env: cliEnv({ LIAISON_DATA_DIR: dataDir, LIAISON_ADMIN_PASSWORD: 'a-new-password' }) });
     expect(set.stderr).toBe('');
     expect(set.status).toBe(0);
-    const migrate = spawnSync(process.execPath, [bin, 'migrate'], { encoding: 'utf8', env: baseEnv({ LIAISON_DATA_DIR: dataDir }) });
+    const migrate = spawnSync(process.execPath, [bin, 'migrate'], { encoding: 'utf8', env: cliEnv({ LIAISON_DATA_DIR: dataDir }) });
     expect(migrate.stdout).toContain('up to date');
 
     const again = await start(env);
@@ -127,7 +111,7 @@ describe.runIf(inject('testDatabase').kind === 'postgres')('the liaison command 
       const url = new URL(target.serverUrl);
       url.pathname = `/${name}`;
       const port = await freePort();
-      const server = await start(baseEnv({ PORT: String(port), DATABASE_URL: url.toString(), LIAISON_ADMIN_PASSWORD: 'given-password' }));
+      const server = await start(cliEnv({ PORT: String(port), DATABASE_URL: url.toString(), LIAISON_ADMIN_PASSWORD: 'given-password' }));
       expect(server.output()).toContain('"database":"postgres"');
       expect(server.output()).not.toContain('given-password');
       expect(await token(port, 'admin', 'given-password')).toBe(200);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -7,6 +6,7 @@ import { expect } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { consoleDir } from '../../src/platform/http/console.js';
+import { freePort } from '../support/processes.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Outside CI a machine without Chromium skips the browser suites (CI installs it and must run them). */
@@ -15,15 +15,6 @@ if (!haveBrowser && process.env.CI) throw new Error(`browser tests need ${CHROMI
 if (!haveBrowser) console.warn(`skipping browser tests: no ${CHROMIUM} or no console build`);
 
 const screenshots = path.resolve('test-results');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BrowserWorld {
   t: TestApp;
