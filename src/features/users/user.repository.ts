@@ -122,9 +122,6 @@ export function findTenantsBelow(db: Db, scope: Scope, rootId: string, ids: stri
     .execute();
 }
 
-export function findTenantKind(db: Db, scope: Scope, tenantId: string) {
-  return db.selectFrom('tenants as t').select(['t.kind', 't.enabled', 't.language']).where('t.id', '=', tenantId).where('t.deleted_at', 'is', null).where(inScope('t.id', scope)).executeTakeFirst();
-}
 
 /** With a deleted tenant go its users, their roles and their sessions. */
 export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string) {

@@ -5,6 +5,7 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
+import { findTenant } from '../tenants/tenant.repository.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { deleteContactsOf, touchContactOfUser } from '../contacts/contact.repository.js';
@@ -71,7 +72,7 @@ export class UserService {
     if (principal.kind !== 'user') throw new AppError('not_found', 'An API client is not a user; read its tenant instead', { domain: 'AccountServer' });
     const self: readonly string[] = [principal.tenantId];
     const row = await repo.findUser(this.db, self, principal.id);
-    const tenant = await repo.findTenantKind(this.db, self, principal.tenantId);
+    const tenant = await findTenant(this.db, self, principal.tenantId);
     if (!row || !tenant) throw userNotFound();
     return { ...toUser(row), tenant_kind: tenant.kind };
   }
@@ -104,7 +105,7 @@ export class UserService {
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
-    if (!(await repo.findTenantKind(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
     return repo.findUserIdsOfTenant(this.db, principal.read, tenantId, { includeGrandChildren });
   }
 
@@ -115,7 +116,7 @@ export class UserService {
 
   async create(principal: Principal, input: CreateUserInput) {
     return this.db.transaction().execute(async (trx) => {
-      const tenant = await repo.findTenantKind(trx, principal.read, input.tenant_id);
+      const tenant = await findTenant(trx, principal.read, input.tenant_id);
       if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
       await requireWrite(trx, principal, input.tenant_id);
       // Without a login the email serves as one, but only if it is a valid login too.
