@@ -1,7 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
-import type { ContactType } from '../../platform/db/schema.js';
+import type { ContactTable, ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import { cardFields, type CardField } from './contact.schemas.js';
+
+export type CardValues = Partial<Pick<ContactTable, CardField>>;
 
 /**
  * A linked contact shows its user's person fields (the user is the one source of truth);
@@ -14,6 +17,7 @@ function selectContacts(db: Db, scope: Scope) {
     .leftJoin('users as u', 'u.id', 'c.user_id')
     .select(['c.id', 'c.tenant_id', 'c.user_id', 'c.types', 'c.validation_state', 'c.version', 'c.created_at', 'c.updated_at'])
     .select([person('firstname'), person('lastname'), person('email'), person('phone'), person('title'), person('language')])
+    .select(cardFields.map((f) => `c.${f}` as const))
     .select(sql<boolean>`coalesce(u.activated, false)`.as('user_activated'))
     .select((eb) => eb.selectFrom('user_tokens as t').select('t.new_email')
       .whereRef('t.user_id', '=', 'c.user_id').where('t.purpose', '=', 'email_change')
@@ -80,14 +84,14 @@ export async function isEmailTaken(db: Db, scope: Scope, tenantId: string, email
 export async function insertContact(db: Db, values: {
   tenant_id: string; user_id: string | null; types: ContactType[];
   firstname?: string | null; lastname?: string | null; email?: string | null; phone?: string | null; title?: string | null; language?: string | null;
-}) {
+} & CardValues) {
   return (await db.insertInto('contacts').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 export function updateContact(db: Db, scope: Scope, id: string, version: number, patch: {
   types?: ContactType[]; firstname?: string; lastname?: string; email?: string; phone?: string | null; title?: string | null;
   language?: string | null; validation_state?: 'valid' | 'invalid';
-}) {
+} & CardValues) {
   return db.updateTable('contacts as c')
     .set({ ...patch, version: sql`c.version + 1`, updated_at: new Date() })
     .where('c.id', '=', id).where('c.version', '=', version).where(inScope('c.tenant_id', scope))

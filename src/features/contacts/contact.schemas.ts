@@ -1,7 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TOptional } from '@sinclair/typebox';
 import { Language, Nullable, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { Email } from '../users/user.schemas.js';
+import { Email, Phone } from '../users/user.schemas.js';
 
 // An enum, not a union of literals: one clear error for an unknown type instead of one per literal.
 export const ContactTypeSchema = Type.Unsafe<ContactType>({
@@ -11,8 +11,31 @@ export const ContactTypeSchema = Type.Unsafe<ContactType>({
 // A set: a type sent twice is one type (the service normalizes order and duplicates).
 const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 10 });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
-const Phone = Nullable(Type.String({ maxLength: 50 }));
 const Title = Nullable(Type.String({ maxLength: 100 }));
+const text = (maxLength: number, options: { pattern?: string; description?: string } = {}) => Nullable(Type.String({ maxLength, ...options }));
+
+export const organizationSizes = ['1-10', '11-100', '101-500', '501-1000', '5000+'] as const;
+
+/**
+ * The card fields of the established API's contact, all optional and nullable; an empty
+ * string is kept as sent. They are the contact's own, linked to a user or not (the user
+ * holds the person: name, email, phone, job title, language).
+ */
+const cardSchemas = {
+  address1: text(255), address2: text(255),
+  city: text(100), state: text(100),
+  zipcode: text(20, { pattern: '^[A-Za-z0-9 \\-]*$', description: 'Letters, digits, spaces and hyphens' }),
+  // A letter first, then letters of any script and the punctuation of country names.
+  country: text(100, { pattern: "^(?:\\p{L}[\\p{L}\\p{M} .,'’()&\\-]+)?$", description: 'An ISO 3166 code (IT) or a name (Italy); at least 2 letters' }),
+  website: text(255, { pattern: '^(?:https?://[^\\s/?#]+(?:[/?#]\\S*)?)?$', description: 'An http(s) URL, or empty' }),
+  industry: text(100),
+  organization_size: Type.Unsafe<typeof organizationSizes[number] | null>({ type: ['string', 'null'], enum: [...organizationSizes, null] }),
+  fax: Phone,
+};
+export type CardField = keyof typeof cardSchemas;
+export const cardFields = Object.keys(cardSchemas) as CardField[];
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const cardAnswers = Object.fromEntries(cardFields.map((f) => [f, NullableString])) as { [K in CardField]: typeof NullableString };
 
 export const Contact = Type.Object({
   id: Uuid, tenant_id: Uuid, user_id: Type.Union([Uuid, Type.Null()]),
@@ -22,6 +45,8 @@ export const Contact = Type.Object({
   language: Type.Union([Type.String(), Type.Null()]),
   pending_email: Type.Union([Type.String(), Type.Null()], { description: 'The new address waiting for the person\'s confirmation' }),
   validation_state: Type.Union([Type.Literal('valid'), Type.Literal('invalid')]),
+  email_confirmed: Type.Boolean({ description: 'Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it)' }),
+  ...cardAnswers,
   version: Type.Integer(), created_at: Timestamp, updated_at: Timestamp,
 }, { $id: 'Contact' });
 
@@ -34,18 +59,21 @@ const personFields = {
   title: Type.Optional(Title),
   language: Type.Optional(Language),
 };
+const cardBodyFields = Object.fromEntries(cardFields.map((f) => [f, Type.Optional(cardSchemas[f])])) as { [K in CardField]: TOptional<typeof cardSchemas[K]> };
 
 export const CreateContactBody = Type.Object({
   tenant_id: Uuid,
   types: Types,
   user_id: Type.Optional(Uuid),
   ...personFields,
+  ...cardBodyFields,
 }, { additionalProperties: false });
 
 export const UpdateContactBody = Type.Object({
   version: Version,
   types: Type.Optional(Types),
   ...personFields,
+  ...cardBodyFields,
 }, { additionalProperties: false });
 
 export const ListContactsQuery = Type.Object({

@@ -9,7 +9,7 @@ import { findTenant } from '../tenants/tenant.repository.js';
 import { findUser, patchUser } from '../users/user.repository.js';
 import { toUser } from '../users/user.service.js';
 import * as repo from './contact.repository.js';
-import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
+import { cardFields, type ContactView, type CreateContactInput, type ListContactsInput, type UpdateContactInput } from './contact.schemas.js';
 
 const typeOrder: ContactType[] = ['billing', 'management', 'technical'];
 const normalizeTypes = (types: ContactType[]) => typeOrder.filter((t) => types.includes(t));
@@ -20,6 +20,10 @@ export function toContact(row: repo.ContactRecord): ContactView {
     firstname: row.firstname ?? '', lastname: row.lastname ?? '', email: row.email ?? '',
     phone: row.phone, title: row.title, language: row.language,
     pending_email: row.pending_email ?? null, validation_state: row.validation_state,
+    // Only a linked user's address was ever proven: by activating the account through the
+    // link mailed to it, or by confirming the change to it (its one way to change once active).
+    email_confirmed: row.user_id !== null && row.user_activated,
+    ...Object.fromEntries(cardFields.map((f) => [f, row[f]])) as Required<repo.CardValues>,
     version: row.version, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
   };
 }
@@ -27,6 +31,9 @@ export function toContact(row: repo.ContactRecord): ContactView {
 const contactNotFound = () => notFound('Contact');
 const emailTaken = () => new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', { domain: 'contacts', info: 'email' });
 const personFields = ['firstname', 'lastname', 'email', 'phone', 'title', 'language'] as const;
+/** The card fields a body sets (those it leaves out stay as they are). */
+const cardOf = (input: CreateContactInput | UpdateContactInput): repo.CardValues =>
+  Object.fromEntries(cardFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
 
 export class ContactService {
   constructor(private readonly db: Db, private readonly confirmations: ConfirmationService) {}
@@ -99,7 +106,7 @@ export class ContactService {
           throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' });
         }
         if (await repo.isEmailTaken(trx, principal.read, tenant.id, user.email)) throw emailTaken();
-        id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types });
+        id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types, ...cardOf(input) });
       } else {
         for (const field of ['firstname', 'lastname', 'email'] as const) {
           if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
@@ -108,7 +115,7 @@ export class ContactService {
         id = await repo.insertContact(trx, {
           tenant_id: tenant.id, user_id: null, types,
           firstname: input.firstname!.trim(), lastname: input.lastname!.trim(), email: input.email!,
-          phone: input.phone ?? null, title: input.title ?? null, language: input.language ?? null,
+          phone: input.phone ?? null, title: input.title ?? null, language: input.language ?? null, ...cardOf(input),
         });
       }
       const created = toContact((await repo.findContact(trx, principal.read, id))!);
@@ -147,7 +154,7 @@ export class ContactService {
           await patchUser(trx, user.id, patch);
         }
         const moved = await repo.updateContact(trx, principal.write, id, input.version, {
-          ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}),
+          ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}), ...cardOf(input),
         });
         if (!moved) throw versionMismatch();
         // The user changed too: its own trail shows it, as if edited through PUT /users.
@@ -168,6 +175,7 @@ export class ContactService {
           ...(input.title !== undefined ? { title: input.title } : {}),
           ...(input.language !== undefined ? { language: input.language } : {}),
           ...(emailChanged ? { validation_state: 'valid' as const } : {}),
+          ...cardOf(input),
         });
         if (!moved) throw versionMismatch();
       }

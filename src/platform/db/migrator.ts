@@ -3,12 +3,14 @@ import type { Db } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-contacts-mail-audit.js';
 import * as m0003 from './migrations/0003-announcements.js';
+import * as m0004 from './migrations/0004-contact-card.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-contacts-mail-audit': m0002,
   '0003-announcements': m0003,
+  '0004-contact-card': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -107,6 +107,16 @@ export interface ContactTable {
   phone: string | null;
   title: string | null;
   language: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  state: string | null;
+  zipcode: string | null;
+  country: string | null;
+  website: string | null;
+  industry: string | null;
+  organization_size: '1-10' | '11-100' | '101-500' | '501-1000' | '5000+' | null;
+  fax: string | null;
   validation_state: Generated<'valid' | 'invalid'>;
   version: Generated<number>;
   created_at: CreatedAt;
