@@ -24,6 +24,8 @@ export interface BrowserWorld {
   baseUrl: string;
   /** A fresh browser context (own cookies) at a viewport, with a page in it. */
   newPage(options?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  /** What the Content-Security-Policy blocked on any page of this world (close() fails unless none). */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -41,20 +43,29 @@ export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promi
     executablePath: CHROMIUM, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const cspViolations: string[] = [];
   return {
-    t, browser, baseUrl,
+    t, browser, baseUrl, cspViolations,
     get smtp(): TestSmtpServer {
       if (!smtp) throw new Error('this browser world was started without an SMTP server');
       return smtp;
     },
     async newPage({ width = 1280, height = 800, locale = 'en-GB' } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: baseUrl });
-      return context.newPage();
+      // Chromium reports what the CSP blocked on the console and as an event: keep both.
+      await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)));
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+      });
+      return page;
     },
     async close() {
       await browser.close();
       await t.close();
       await smtp?.close();
+      expect(cspViolations, 'what the Content-Security-Policy blocked').toEqual([]);
     },
   };
 }
@@ -77,7 +88,8 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
 
 /** Runs axe-core on the page: no serious or critical violation may remain. */
 export async function expectAccessible(page: Page, where: string) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through DevTools, not as an inline <script>: the console's CSP rightly refuses those.
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // @ts-expect-error axe is injected above
     const result = await window.axe.run(document, { resultTypes: ['violations'] });

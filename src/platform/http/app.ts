@@ -8,7 +8,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { installErrorHandler } from './error-handler.js';
-import { consoleDir, installConsole } from './console.js';
+import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
 import { installAuth } from './auth-hook.js';
 import { loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
@@ -61,6 +61,7 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await installSecurityHeaders(app, config.publicUrl);
   installErrorHandler(app, consoleRoot ? await installConsole(app, consoleRoot) : undefined);
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
   // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.

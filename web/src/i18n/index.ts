@@ -17,6 +17,8 @@ export function initialLanguage(): Language {
   return navigator.language?.toLowerCase().startsWith('it') ? 'it' : 'en';
 }
 
+// <html lang> follows the language shown (screen readers, hyphenation, spelling), from the first paint on.
+i18n.on('languageChanged', (language) => { document.documentElement.lang = language; });
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, it: { translation: it } },
   lng: initialLanguage(),
@@ -26,7 +28,6 @@ void i18n.use(initReactI18next).init({
 
 export function setLanguage(language: Language, remember: boolean) {
   if (remember) localStorage.setItem('liaison.language', language);
-  document.documentElement.lang = language;
   void i18n.changeLanguage(language);
 }
 
