@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { decodeCursor, paged } from '../../platform/http/paging.js';
 import { PagedItemsOf, standardErrors, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
 import { findMailbox } from '../../platform/mail/outbox.repository.js';
-import type { Principal } from '../../platform/scope.js';
+import { inScope, type Principal } from '../../platform/scope.js';
 
 const MailboxMessage = Type.Object({
   id: Uuid, kind: Type.String(), to: Type.String(), subject: Type.String(),
@@ -17,9 +17,23 @@ const MailboxQuery = Type.Object({
   after: Type.Optional(Type.String({ maxLength: 300 })),
 }, { additionalProperties: false });
 
+/**
+ * The mailbox holds live activation and confirmation links: reading one is acting as its
+ * recipient, so only a person who may already write at the root may read it. A read-only
+ * root admin or a root API client (a script's secret) is refused. Everyone signed in gets
+ * the same 403 1002: the mailbox is no tenant's object, so its existence hides nothing.
+ */
+async function mayReadMailbox(db: Db, principal: Principal): Promise<boolean> {
+  if (principal.kind !== 'user') return false;
+  const root = await db.selectFrom('tenants').select('id').where('kind', '=', 'root').where(inScope('tenants.id', principal.write)).executeTakeFirst();
+  return root !== undefined;
+}
+
 /** The built-in mailbox (no SMTP server configured): for the platform operator only. */
 export async function listMailbox(db: Db, principal: Principal, query: { limit?: number; after?: string }) {
-  if (!principal.isRootAdmin) throw new AppError(1002, 'Only platform administrators may read the mailbox', { domain: 'AccountServer' });
+  if (!(await mayReadMailbox(db, principal))) {
+    throw new AppError(1002, 'Only administrators who may change the root tenant may read the mailbox', { domain: 'AccountServer' });
+  }
   const limit = query.limit ?? 50;
   const before = query.after ? decodeCursor<{ created_at: string; id: string }>(query.after) : undefined;
   const rows = await findMailbox(db, principal.read, { limit, before });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { setPassword } from '../setup/bootstrap.service.js';
+import { createPartnerWorld, form, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Without SMTP_URL the worker keeps every message in the built-in mailbox, which the
@@ -15,6 +16,16 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 let seq = 0;
+
+/** A signed-in user of the root tenant holding one role there. */
+async function rootUser(role: string): Promise<Actor> {
+  const login = `mailbox-root-${role}-${++seq}`;
+  const user = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: t.rootTenantId, login, contact: { email: `${login}@example.test` } });
+  expect(user.status).toBe(200);
+  expect((await t.call(t.root, 'PUT', `/api/2/users/${user.body.id}/access_policies`, { items: [{ tenant_id: t.rootTenantId, role_id: role }] })).status).toBe(200);
+  await setPassword(t.db, login, `pw-${login}`);
+  return t.tokenFor(login, `pw-${login}`);
+}
 
 const mailbox = (actor: Actor | undefined, query = '') => t.call(actor, 'GET', `/api/2/mailbox${query}`);
 
@@ -108,6 +119,32 @@ describe('GET /mailbox', () => {
     await activationFor();
     for (const actor of [p.admin, p.customerAdmin, p.readonly, p.client]) expectError(await mailbox(actor), 403, 1002);
     expectError(await mailbox(undefined), 401, 'unauthorized');
+  });
+
+  // It holds live activation links: whoever reads one can become its recipient.
+  it('is for root administrators who may write only: a read-only root admin, a root user and a root API client get 403 1002', async () => {
+    const a = await activationFor();
+    const rootWriter = await rootUser('partner_admin');
+    const page = await mailbox(rootWriter, '?limit=200');
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((m: any) => m.id)).toContain(a.message.id);
+
+    const client = await t.call(t.root, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: t.rootTenantId, data: { client_name: 'root script' } });
+    expect(client.status).toBe(201);
+    const grant = await t.app.inject({
+      method: 'POST', url: '/api/2/idp/token', payload: form({ grant_type: 'client_credentials', client_id: client.body.client_id, client_secret: client.body.client_secret }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(grant.statusCode).toBe(200);
+    const rootClient = { name: 'root client', authorization: `Bearer ${grant.json().access_token}` };
+    // The client may otherwise act at the root: the refusal is the mailbox's, not a missing scope.
+    expect((await t.call(rootClient, 'GET', `/api/2/tenants/${t.rootTenantId}`)).status).toBe(200);
+
+    for (const actor of [await rootUser('readonly_admin'), await rootUser('user'), rootClient]) {
+      const res = await mailbox(actor, '?limit=200');
+      expectError(res, 403, 1002);
+      expect(JSON.stringify(res.body)).not.toContain('token=');
+    }
   });
 
   it('validates its query', async () => {
