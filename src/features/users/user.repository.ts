@@ -19,6 +19,17 @@ export function findUser(db: Db, scope: Scope, id: string) {
   return selectUsers(db, scope).where('u.id', '=', id).where('u.deleted_at', 'is', null).executeTakeFirst();
 }
 
+/**
+ * Locks the user's row until the transaction ends, so changes of what hangs off the user
+ * (its roles) run one after another rather than interleaved. Answers whether it exists.
+ */
+export async function lockUser(db: Db, scope: Scope, id: string): Promise<boolean> {
+  const row = await db.selectFrom('users as u').select('u.id')
+    .where('u.id', '=', id).where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope))
+    .forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Text sort keys of the Users list; keyset paging compares (key, id). */
 const sortKeys = {
   login: sql<string>`lower(u.login)`,

@@ -207,9 +207,14 @@ export class UserService {
     return (await repo.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
   }
 
-  /** Replaces every policy of the user; unchanged ones keep their id and version. */
+  /**
+   * Replaces every policy of the user; unchanged ones keep their id and version. Two
+   * replacements of one user run one after the other (the user's row is locked first), so
+   * one wins whole instead of both adding their roles.
+   */
   async replacePolicies(principal: Principal, userId: string, items: AccessPolicyInput[]) {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await repo.lockUser(trx, principal.read, userId))) throw userNotFound();
       const user = await repo.findUser(trx, principal.read, userId);
       if (!user) throw userNotFound();
       await requireWrite(trx, principal, user.tenant_id);

@@ -522,6 +522,25 @@ describe('access policies', () => {
     expect((await t.call(bossActor, 'GET', `/api/2/tenants/${p.customerId}`)).status).toBe(404);
   });
 
+  // On PostgreSQL both used to commit side by side and the user kept both roles (PGlite has one connection).
+  it('two simultaneous replacements: one wins whole, neither answers 409', async () => {
+    const user = await createUser(p.admin, p.customerId);
+    const sets = [[{ tenant_id: p.customerId, role_id: 'company_admin' }], [{ tenant_id: p.customerId, role_id: 'readonly_admin' }]];
+    const roles = (items: any[]) => items.map((x) => `${x.tenant_id}/${x.role_id}`).sort();
+    const wanted = sets.map(roles);
+    for (let round = 0; round < 20; round++) {
+      // Start from a third state each round, so each replacement deletes and inserts.
+      expect((await setPolicies(p.admin, user.id, [{ tenant_id: p.customerId, role_id: 'user' }])).status).toBe(200);
+      const answers = await Promise.all(sets.map((items) => setPolicies(p.admin, user.id, items)));
+      answers.forEach((res, i) => {
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(roles(res.body.items)).toEqual(wanted[i]);
+      });
+      const after = roles((await t.call(p.admin, 'GET', `/api/2/users/${user.id}/access_policies`)).body.items);
+      expect(wanted).toContainEqual(after);
+    }
+  });
+
   it('drops a deleted user\'s policies', async () => {
     const user = await createUser(p.admin, p.customerId);
     await setPolicies(p.admin, user.id, [{ tenant_id: p.customerId, role_id: 'company_admin' }]);
