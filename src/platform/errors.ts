@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'login_taken' | 'has_children' | 'too_many_requests' | 'unsupported_media_type'
   | 'invalid_client' | 'unsupported_grant_type' | 'data_dir_locked'
   | 'contact_email_taken' | 'contact_user_taken' | 'already_activated' | 'nothing_pending'
-  | 'token_invalid' | 'token_expired' | 'token_used' | 'token_revoked';
+  | 'token_invalid' | 'token_expired' | 'token_used' | 'token_revoked'
+  | 'not_revocable';
 
 const statusByCode: Record<string, number> = {
   1000: 500, 1001: 409, 1002: 403, 1003: 409, 1004: 409, 1005: 404, 1006: 409, 1018: 401, 1033: 401,
@@ -17,6 +18,7 @@ const statusByCode: Record<string, number> = {
   invalid_client: 401, unsupported_grant_type: 400, data_dir_locked: 500,
   contact_email_taken: 409, contact_user_taken: 409, already_activated: 409, nothing_pending: 404,
   token_invalid: 400, token_expired: 410, token_used: 410, token_revoked: 410,
+  not_revocable: 400,
 };
 
 export interface AppErrorOptions {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
-import { csrfTokenFor, SESSION_COOKIE } from '../../platform/http/auth-hook.js';
+import { bearerTokenOf, csrfTokenFor, SESSION_COOKIE } from '../../platform/http/auth-hook.js';
 import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuthService } from './auth.service.js';
@@ -52,10 +52,18 @@ export const sessionRoutes = (auth: AuthService, users: UserService, config: Con
   });
 
   app.delete('/session', {
-    schema: { tags, summary: 'Sign out: the session token is revoked and the cookie cleared', response: { 204: Type.Null(), 401: Type.Ref(ErrorResponse), 403: Type.Ref(ErrorResponse) } },
+    schema: {
+      tags, summary: 'Sign out: the credential of this call (session cookie or bearer token) is revoked and the cookie cleared',
+      description: 'HTTP Basic sends the password with every call: there is nothing to revoke, so it answers 400 `not_revocable`.',
+      response: { 204: Type.Null(), 400: Type.Ref(ErrorResponse), 401: Type.Ref(ErrorResponse), 403: Type.Ref(ErrorResponse) },
+    },
   }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await auth.revoke(token);
+    // Whichever credential made the call is the one signed out, not just the console's cookie.
+    const token = bearerTokenOf(request);
+    if (token === undefined) {
+      throw new AppError('not_revocable', 'HTTP Basic sends the password with every call, so there is no session to end: stop sending it, or change the password', { domain: 'auth' });
+    }
+    await auth.revoke(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });

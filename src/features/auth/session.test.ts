@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { form, ROOT_PASSWORD, startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, form, ROOT_PASSWORD, startTestApp, type Actor, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
@@ -55,5 +55,35 @@ describe('the console session', () => {
     expect((await call('DELETE', '/api/2/session')).statusCode).toBe(403);
     expect((await call('DELETE', '/api/2/session', { 'x-csrf-token': csrf })).statusCode).toBe(204);
     expect((await call('GET', '/api/2/session')).statusCode).toBe(401);
+  });
+});
+
+describe('DELETE /session signs out the credential that made the call', () => {
+  const answer = async (actor: Actor, method: 'GET' | 'DELETE', url: string) => t.call(actor, method, url);
+
+  it('revokes a bearer token of a user: it is refused afterwards, the user\'s other tokens are not', async () => {
+    const token = await t.tokenFor('admin', ROOT_PASSWORD);
+    const other = await t.tokenFor('admin', ROOT_PASSWORD);
+    expect((await answer(token, 'GET', '/api/2/users/me')).status).toBe(200);
+    const out = await answer(token, 'DELETE', '/api/2/session');
+    expect(out.status).toBe(204);
+    expectError(await answer(token, 'GET', '/api/2/users/me'), 401, 'unauthorized');
+    expectError(await answer(token, 'DELETE', '/api/2/session'), 401, 'unauthorized');
+    expect((await answer(other, 'GET', '/api/2/users/me')).status).toBe(200);
+  });
+
+  it('revokes an API client\'s bearer token', async () => {
+    const p = await createPartnerWorld(t, 'Signout');
+    expect((await answer(p.client, 'GET', `/api/2/tenants/${p.partnerId}`)).status).toBe(200);
+    expect((await answer(p.client, 'DELETE', '/api/2/session')).status).toBe(204);
+    expectError(await answer(p.client, 'GET', `/api/2/tenants/${p.partnerId}`), 401, 'unauthorized');
+  });
+
+  it('says that HTTP Basic has nothing to revoke (400 not_revocable) rather than pretending to sign out', async () => {
+    const basic = { name: 'basic', authorization: `Basic ${Buffer.from(`admin:${ROOT_PASSWORD}`).toString('base64')}` };
+    const res = await answer(basic, 'DELETE', '/api/2/session');
+    expectError(res, 400, 'not_revocable');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect((await answer(basic, 'GET', '/api/2/users/me')).status).toBe(200);
   });
 });

@@ -32,6 +32,12 @@ export function credentialsOf(request: FastifyRequest): string | undefined {
   return `Bearer ${session}`;
 }
 
+/** The bearer token (header or session cookie) that authenticated the request; undefined for HTTP Basic. */
+export function bearerTokenOf(request: FastifyRequest): string | undefined {
+  const [scheme, value = ''] = (credentialsOf(request) ?? '').split(' ', 2);
+  return scheme.toLowerCase() === 'bearer' ? value.trim() : undefined;
+}
+
 /** Every route of the instance requires a caller unless its config says `public: true`. */
 export function installAuth(app: FastifyInstance, authenticate: Authenticate): void {
   app.decorateRequest('principal', null as unknown as Principal);
