@@ -8,8 +8,14 @@ function subtree(db: Db, rootId: string) {
   return db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId);
 }
 
+/**
+ * Tenants by name, legal contact card, or the name or email of one of their contacts (a
+ * linked contact's are its user's). A tenant's contacts are its own, so the tenant's scope
+ * covers them.
+ */
 export function searchTenants(db: Db, scope: Scope, rootId: string, text: string, limit: number) {
   const pattern = like(text);
+  const person = (column: 'firstname' | 'lastname' | 'email') => sql`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`;
   return db.selectFrom('tenants as t')
     .select(['t.id', 't.parent_id', 't.kind', 't.name'])
     .where('t.deleted_at', 'is', null)
@@ -20,6 +26,9 @@ export function searchTenants(db: Db, scope: Scope, rootId: string, text: string
       eb(sql`t.contact->>'email'`, 'ilike', pattern),
       eb(sql`t.contact->>'firstname'`, 'ilike', pattern),
       eb(sql`t.contact->>'lastname'`, 'ilike', pattern),
+      eb.exists(eb.selectFrom('contacts as c').leftJoin('users as u', 'u.id', 'c.user_id').select(sql`1`.as('one'))
+        .whereRef('c.tenant_id', '=', 't.id')
+        .where((cb) => cb.or([cb(person('firstname'), 'ilike', pattern), cb(person('lastname'), 'ilike', pattern), cb(person('email'), 'ilike', pattern)]))),
     ]))
     .orderBy(sql`lower(t.name)`).orderBy('t.id')
     .limit(limit)

@@ -13,7 +13,7 @@ export interface SearchHit {
 export class SearchService {
   constructor(private readonly db: Db) {}
 
-  /** Tenants by name or contact card, users by login, email or name; case-insensitive. */
+  /** Tenants by name, contact card or their contacts' names and emails; users by login, email or name; case-insensitive. */
   async search(principal: Principal, input: { tenant?: string; text: string; limit: number }): Promise<SearchHit[]> {
     const rootId = input.tenant ?? principal.tenantId;
     if (!(await findTenant(this.db, principal.read, rootId))) throw notFound('Tenant', 1005);

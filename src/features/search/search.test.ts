@@ -113,6 +113,62 @@ describe('GET /search: users', () => {
   });
 });
 
+describe('GET /search: tenants by their contacts', () => {
+  async function contact(actor: Actor, body: Record<string, unknown>) {
+    const res = await t.call(actor, 'POST', '/api/2/contacts', { types: ['billing'], ...body });
+    if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; version: number };
+  }
+  const tenantHits = (res: Answer) => res.body.items.filter((h: any) => h.obj_type === 'tenant').map((h: any) => h.id) as string[];
+
+  beforeAll(async () => {
+    await contact(a.admin, { tenant_id: ids.customer, firstname: 'Wilhelmina', lastname: 'Okonkwo-Brandt', email: 'w.ok@invoices.example' });
+    await contact(a.admin, { tenant_id: a.partnerId, firstname: 'Ottoline', lastname: 'Fairweather', email: 'otto@partner-a.example' });
+    // The same person at partner B: its tenant must stay invisible to A.
+    await contact(b.admin, { tenant_id: ids.bCustomer, firstname: 'Wilhelmina', lastname: 'Okonkwo-Brandt', email: 'w.ok@invoices.example' });
+  });
+
+  it.each([
+    ['first name', 'WILHELMINA'],
+    ['last name', 'okonkwo-b'],
+    ['email', 'W.OK@INVOICES'],
+  ])('finds the tenant of a contact by its %s, case-insensitively', async (_field, text) => {
+    const res = await search(a.admin, { text });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([{ obj_type: 'tenant', id: ids.customer, parent_id: ids.folder, kind: 'customer', name: 'Northwind Traders', path: ['Partner A', 'Northwind Holdings'] }]);
+  });
+
+  it('finds the tenant of a linked contact by its user\'s name and email, as they are now', async () => {
+    const userId = await user(ids.unit, 'bquince', { email: 'bq@unit.example', firstname: 'Bartholomew', lastname: 'Quince' });
+    expect(tenantHits(await search(a.admin, { text: 'quince' }))).toEqual([]);
+    await contact(a.admin, { tenant_id: ids.unit, user_id: userId });
+    for (const text of ['BARTHOLOMEW', 'quince', 'bq@unit']) {
+      const res = await search(a.admin, { text });
+      expect(tenantHits(res)).toEqual([ids.unit]);
+      expect(hitIds(res)).toContain(userId);
+    }
+    const read = await t.call(a.admin, 'GET', `/api/2/users/${userId}`);
+    expect((await t.call(a.admin, 'PUT', `/api/2/users/${userId}`, { version: read.body.version, contact: { lastname: 'Marmalade' } })).status).toBe(200);
+    expect(tenantHits(await search(a.admin, { text: 'quince' }))).toEqual([]);
+    expect(tenantHits(await search(a.admin, { text: 'marmalade' }))).toEqual([ids.unit]);
+  });
+
+  it('stays within the caller\'s scope: another partner\'s contacts never make its tenants findable', async () => {
+    for (const actor of [a.admin, a.client, a.readonly]) {
+      expect(tenantHits(await search(actor, { text: 'okonkwo' }))).toEqual([ids.customer]);
+    }
+    for (const actor of [b.admin, b.client]) {
+      expect(tenantHits(await search(actor, { text: 'okonkwo' }))).toEqual([ids.bCustomer]);
+      expect(tenantHits(await search(actor, { text: 'fairweather' }))).toEqual([]);
+    }
+    expect(tenantHits(await search(t.root, { text: 'okonkwo' })).sort()).toEqual([ids.customer, ids.bCustomer].sort());
+    // A customer's admin does not see its partner's contacts, nor through them its partner.
+    expect(tenantHits(await search(a.admin, { text: 'fairweather' }))).toEqual([a.partnerId]);
+    expect((await search(a.customerAdmin, { text: 'fairweather' })).body.items).toEqual([]);
+    expect((await search(a.admin, { text: 'okonkwo', tenant: ids.unit })).body.items).toEqual([]);
+  });
+});
+
 describe('GET /search: scope', () => {
   it('never answers objects of another partner', async () => {
     // The root sees both partners' objects, so the words really do match at B too.
