@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import { Contact } from '../contacts/contact.schemas.js';
+import { phoneMaxLength, phonePattern } from '../contacts/phone.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
 
@@ -11,7 +13,7 @@ export const TenantKind = Type.Union([Type.Literal('root'), CreatableKind]);
 export const TenantContactCard = Type.Object({
   email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
   firstname: Type.Optional(text(100)), lastname: Type.Optional(text(100)),
-  phone: Type.Optional(text(50)), title: Type.Optional(text(100)),
+  phone: Type.Optional(Type.String({ maxLength: phoneMaxLength, pattern: phonePattern })), title: Type.Optional(text(100)),
   address1: Type.Optional(text(255)), address2: Type.Optional(text(255)),
   city: Type.Optional(text(100)), state: Type.Optional(text(100)), zipcode: Type.Optional(text(20)),
   country: Type.Optional(text(100)), website: Type.Optional(text(255)),
@@ -33,7 +35,7 @@ export const Tenant = Type.Object({
   ancestral_access: Type.Boolean(),
   update_lock: Type.Object({ enabled: Type.Boolean(), owner_id: Type.Null() }),
   contact: TenantContactCard,
-  contacts: Type.Array(Type.Unknown(), { description: 'The tenant\'s contacts ([] unless with_contacts)' }),
+  contacts: Type.Array(Contact, { description: 'The tenant\'s contacts ([] unless with_contacts)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
   deleted_at: NullableTimestamp,

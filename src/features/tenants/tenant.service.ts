@@ -9,6 +9,7 @@ import * as repo from './tenant.repository.js';
 import { deleteUsersOfTenant } from '../users/user.repository.js';
 import { deleteClientsOfTenant } from '../clients/client.repository.js';
 import { deleteContactsOf } from '../contacts/contact.repository.js';
+import type { ContactView } from '../contacts/contact.schemas.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
@@ -36,7 +37,7 @@ export function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
 const tenantNotFound = () => notFound('Tenant', 1005);
 
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
-export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, unknown[]>>;
+export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
 export class TenantService {
   constructor(private readonly db: Db, private readonly contactsOf: ContactsOf) {}

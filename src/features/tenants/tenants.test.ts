@@ -124,6 +124,16 @@ describe('POST /tenants', () => {
     expect((await t.call(p.admin, 'GET', `/api/2/tenants?parent_id=${p.partnerId}`)).body.items.map((x: any) => x.name)).not.toContain(expect.stringMatching(/^x /));
   });
 
+  it('takes only a phone number in the legal contact card\'s phone, naming contact.phone', async () => {
+    for (const phone of ['call us', '+39 02 x', '1'.repeat(26)]) {
+      const res = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('phone'), parent_id: p.partnerId, kind: 'customer', contact: { phone } });
+      expectError(res, 400, 'validation_failed', 'contact.phone');
+    }
+    const ok = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('phone'), parent_id: p.partnerId, kind: 'customer', contact: { phone: '+39 02 1234 5678 ext. 9' } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.contact.phone).toBe('+39 02 1234 5678 ext. 9');
+  });
+
   it('limits the name to 255 characters and refuses a blank or missing one', async () => {
     const long = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'n'.repeat(256), parent_id: p.partnerId, kind: 'customer' });
     expectError(long, 400, 'validation_failed', 'name');
