@@ -1,14 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { LocalizedText, ContactType } from '../platform/db/schema.js';
 import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
 import { afterFailure } from './retry-policy.js';
 import { mailboxTransport } from '../platform/mail/mailbox-transport.js';
 import type { Config } from '../platform/config.js';
 import * as repo from '../features/announcements/announcement.repository.js';
 import { insertDeliveries } from '../features/announcements/recipients.repository.js';
-import { renderNotice } from '../features/announcements/notice.mails.js';
+import { prepareNotice, type PreparedNotice } from '../features/announcements/notice.mails.js';
 import { BatchLoop } from './batch-loop.js';
 
 export interface AnnouncementWorkerOptions {
@@ -25,8 +24,6 @@ export interface AnnouncementWorkerOptions {
   messageIdDomain: string;
 }
 
-interface AnnouncementInfo { category: ContactType; subject: LocalizedText; body: LocalizedText }
-
 /**
  * Turns announcements into deliveries and deliveries into messages. Enqueueing goes one
  * chunk of tenants per transaction under the announcement's row lock, so a crash leaves it
@@ -35,7 +32,8 @@ interface AnnouncementInfo { category: ContactType; subject: LocalizedText; body
  */
 export class AnnouncementWorker {
   private readonly loop: BatchLoop;
-  private readonly announcements = new Map<string, AnnouncementInfo>();
+  /** Each announcement's notice, prepared once per process: its Markdown is rendered once per language. */
+  private readonly notices = new Map<string, PreparedNotice>();
   /** Announcements whose last enqueue step failed here, and when to try them again. */
   private readonly enqueueFailures = new Map<string, { failures: number; retryAt: number }>();
 
@@ -87,7 +85,7 @@ export class AnnouncementWorker {
         const tenants = sql`SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${announcement.scope_tenant_id}::uuid
           AND (${announcement.enqueue_after}::uuid IS NULL OR s.descendant_id > ${announcement.enqueue_after}::uuid) AND s.descendant_id <= ${end}::uuid`;
         const skipped = await insertDeliveries(trx, announcement.id, {
-          scopeId: announcement.scope_tenant_id, category: announcement.category, fallback: announcement.fallback === 'ancestor', tenants,
+          ceilingId: announcement.fallback_ceiling_id ?? announcement.scope_tenant_id, category: announcement.category, fallback: announcement.fallback === 'ancestor', tenants,
         });
         await repo.advanceEnqueue(trx, announcement.id, end, skipped);
         return 1;
@@ -112,13 +110,13 @@ export class AnnouncementWorker {
     }
     await repo.markAnnouncementsSending(this.db, ids);
     const names = new Map((await repo.findTenantNames(this.db, [...new Set(batch.flatMap((d) => d.tenant_ids))])).map((t) => [t.id, t.name]));
-    for (const id of ids) await this.announcement(id);
+    const notices = new Map<string, PreparedNotice>();
+    for (const id of ids) notices.set(id, await this.notice(id));
     // Every send of the batch finishes and is recorded before an error is raised: a failed
     // record must not leave the others sending while the worker stops under them.
     const results = await Promise.allSettled(batch.map(async (delivery) => {
-      const info = this.announcements.get(delivery.announcement_id)!;
       const tenantNames = delivery.tenant_ids.map((id) => names.get(id) ?? id).sort((a, b) => a.localeCompare(b));
-      const message = renderNotice({ ...info, language: delivery.language, tenantNames });
+      const message = notices.get(delivery.announcement_id)!({ language: delivery.language, tenantNames });
       const claim = { id: delivery.id, attempts: delivery.attempts };
       let failure: unknown;
       try {
@@ -140,12 +138,12 @@ export class AnnouncementWorker {
     return batch.length;
   }
 
-  private async announcement(id: string) {
-    if (!this.announcements.has(id)) {
-      if (this.announcements.size > 1000) this.announcements.clear();
-      this.announcements.set(id, await repo.findAnnouncementContent(this.db, id));
+  private async notice(id: string) {
+    if (!this.notices.has(id)) {
+      if (this.notices.size > 1000) this.notices.clear();
+      this.notices.set(id, prepareNotice(await repo.findAnnouncementContent(this.db, id)));
     }
-    return this.announcements.get(id)!;
+    return this.notices.get(id)!;
   }
 }
 

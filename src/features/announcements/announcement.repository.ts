@@ -6,7 +6,7 @@ import { exactTime } from '../../platform/db/keyset.js';
 
 export async function insertAnnouncement(db: Db, values: {
   scope_tenant_id: string; category: ContactType; subject: LocalizedText; body: LocalizedText;
-  fallback: 'none' | 'ancestor'; created_by_type: string; created_by_id: string | null;
+  fallback: 'none' | 'ancestor'; fallback_ceiling_id?: string; created_by_type: string; created_by_id: string | null;
   /** The preview's count, shown until enqueueing counts the deliveries. */
   recipients?: number;
 }) {
@@ -60,7 +60,8 @@ export function findDeliveries(db: Db, scope: Scope, filter: { announcementId: s
 /** The notices a contact was among the recipients of, newest first. */
 export function findDeliveriesOfContact(db: Db, contactId: string, filter: { beforeId?: number; limit: number }) {
   let query = db.selectFrom('deliveries as d').innerJoin('announcements as a', 'a.id', 'd.announcement_id')
-    .select(['d.id', 'd.announcement_id', 'a.category', 'a.subject', 'a.created_at', 'd.address', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
+    .select(['d.id', 'd.announcement_id', 'a.category', 'a.subject', 'a.created_at', 'd.address', 'd.language', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
+    .select(sql<boolean>`a.body->>'it' IS NOT NULL`.as('italian_body'))
     .where(sql<boolean>`d.contact_ids @> ARRAY[${contactId}::uuid]`)
     .orderBy('d.id', 'desc').limit(filter.limit + 1);
   if (filter.beforeId !== undefined) query = query.where('d.id', '<', filter.beforeId);

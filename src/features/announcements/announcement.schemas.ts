@@ -12,7 +12,7 @@ export const AnnouncementBody = Type.Object({
   subject: Localized(200),
   body: Localized(50_000),
   scope_tenant_id: Uuid,
-  fallback: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('ancestor')], { default: 'none', description: 'ancestor: a tenant without a contact of the category is covered by its nearest ancestor\'s' })),
+  fallback: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('ancestor')], { default: 'none', description: 'ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor\'s that has one, above the scope if need be but never above the announcer\'s own tenant' })),
 }, { additionalProperties: false });
 
 const Counts = Type.Object({ pending: Type.Integer(), sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() });
@@ -31,7 +31,9 @@ export const Announcement = Type.Object({
 
 export const Preview = Type.Object({
   recipients: Type.Integer(), skipped: Type.Integer(),
-  by_tenant_kind: Type.Record(Type.String(), Type.Integer()),
+  by_tenant_kind: Type.Record(Type.String(), Type.Integer(), {
+    description: 'The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`.',
+  }),
   sample: Type.Array(Type.Object({ email: Type.String(), tenant_id: Uuid, tenant_name: Type.String(), inherited: Type.Boolean() })),
 });
 

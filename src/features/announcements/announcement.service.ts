@@ -10,8 +10,8 @@ import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import { findContact } from '../contacts/contact.repository.js';
 import { findTenant } from '../tenants/tenant.repository.js';
 import * as repo from './announcement.repository.js';
-import { countRecipients, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
-import { categoryLabel, renderNotice } from './notice.mails.js';
+import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
+import { categoryLabel, noticeLanguage, noticeSubject, prepareNotice } from './notice.mails.js';
 import type { Announcement, AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
 type AnnouncementView = Static<typeof Announcement>;
@@ -54,7 +54,7 @@ export class AnnouncementService {
     const announcement = await this.db.transaction().execute(async (trx) => {
       const id = await repo.insertAnnouncement(trx, {
         scope_tenant_id: input.scope_tenant_id, category: input.category, subject: input.subject, body: input.body,
-        fallback: input.fallback ?? 'none', created_by_type: principal.kind, created_by_id: principal.id, recipients,
+        fallback: input.fallback ?? 'none', fallback_ceiling_id: query.ceilingId, created_by_type: principal.kind, created_by_id: principal.id, recipients,
       });
       await recordAudit(trx, actorOf(principal), { tenantId: input.scope_tenant_id, objectType: 'announcement', objectId: id, action: 'create', after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' } });
       return (await repo.findAnnouncement(trx, principal.read, id))!;
@@ -100,7 +100,9 @@ export class AnnouncementService {
     const beforeId: number | undefined = query.after ? cursorOf(query.after, ['before']).before : undefined;
     const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
-      id: String(r.id), announcement_id: r.announcement_id, category: r.category, subject: r.subject.en, email: r.address,
+      // What was sent: the subject in the language the message was written in for this person.
+      id: String(r.id), announcement_id: r.announcement_id, category: r.category, email: r.address,
+      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body)),
       status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null, created_at: r.created_at.toISOString(),
     }));
     return paged(items, limit, (last) => ({ before: Number(last.id) }));
@@ -116,14 +118,14 @@ export class AnnouncementService {
       if (!contact.types.includes(type)) throw invalidField('type', `must be one of the contact's types (${contact.types.join(', ')})`);
       const tenant = (await findTenant(trx, principal.read, contact.tenant_id))!;
       const label = categoryLabel.en[type];
-      const message = renderNotice({
-        category: type, language: contact.language ?? tenant.language, tenantNames: [tenant.name], test: true,
+      const message = prepareNotice({
+        category: type, test: true,
         subject: { en: `${label} notices reach you`, it: `Gli avvisi ${categoryLabel.it[type]} ti raggiungono` },
         body: {
           en: `This is a test message. When the platform announces a change of the ${label} kind, the notice comes to this address.`,
           it: `Questo è un messaggio di prova. Quando la piattaforma annuncia un cambiamento di tipo ${categoryLabel.it[type]}, l'avviso arriva a questo indirizzo.`,
         },
-      });
+      })({ language: contact.language ?? tenant.language, tenantNames: [tenant.name] });
       await enqueueMail(trx, { tenantId: contact.tenant_id, kind: 'test_notice', to: contact.email!, subject: message.subject, text: message.text, html: message.html });
     });
     this.mail.kick();
@@ -138,6 +140,7 @@ export class AnnouncementService {
     if (!own || !['root', 'partner'].includes(own.kind)) {
       throw new AppError(1002, 'Only service providers and platform administrators send announcements', { domain: 'announcements' });
     }
-    return { scopeId: scope.id, category: input.category, fallback: (input.fallback ?? 'none') === 'ancestor', tenants: subtreeOf(scope.id) };
+    const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;
+    return { ceilingId, category: input.category, fallback: (input.fallback ?? 'none') === 'ancestor', tenants: subtreeOf(scope.id) };
   }
 }

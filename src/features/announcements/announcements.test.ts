@@ -202,8 +202,10 @@ describe('POST /announcements/preview', () => {
     const mailsBefore = smtp.received.length;
     const res = await preview(t.root, notice({ scope_tenant_id: partner.id, fallback: 'ancestor' }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    // U inherits C's contact, C2 (its only contact bounced) the partner's.
-    expect(res.body).toMatchObject({ recipients: 2, skipped: 1, by_tenant_kind: { partner: 1, customer: 2, unit: 1 } });
+    // U inherits C's contact, C2 (its only contact bounced) the partner's. The kinds count
+    // the same two people, each under the kind of the tenant whose contact it is.
+    expect(res.body).toMatchObject({ recipients: 2, skipped: 1 });
+    expect(res.body.by_tenant_kind).toEqual({ partner: 1, customer: 1 });
     const sample = res.body.sample.map((s: Record<string, unknown>) => ({ ...s, email: String(s.email).toLowerCase() }));
     expect(sample).toHaveLength(4);
     expect(sample).toEqual(expect.arrayContaining([
@@ -214,8 +216,8 @@ describe('POST /announcements/preview', () => {
     ]));
 
     const none = await preview(t.root, notice({ scope_tenant_id: partner.id, fallback: 'none' }));
-    expect(none.body).toMatchObject({ recipients: 2, skipped: 1, by_tenant_kind: { partner: 1, customer: 1 } });
-    expect(none.body.by_tenant_kind.unit ?? 0).toBe(0);
+    expect(none.body).toMatchObject({ recipients: 2, skipped: 1 });
+    expect(none.body.by_tenant_kind).toEqual({ partner: 1, customer: 1 });
 
     await sleep(200);
     expect({ announcements: await count('announcements'), deliveries: await count('deliveries'), audit: await count('audit_events') }).toEqual(counts);
@@ -482,6 +484,21 @@ describe('GET /contacts/{id}/deliveries', () => {
       const after = typeof foreign === 'string' ? foreign : cursor(foreign);
       expectError(await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?after=${after}`), 400, 'validation_failed', 'after');
     }
+  });
+
+  it('shows the subject as it was sent: in Italian to a person who read it in Italian, in English when the notice had no Italian', async () => {
+    const customer = await tenant(p.admin, p.partnerId, 'customer', { language: 'it' });
+    const reader = await contact(p.admin, customer.id, ['technical']);
+    const subject = { en: unique('Maintenance'), it: unique('Manutenzione') };
+    const italian = await announce(p.admin, { scope_tenant_id: customer.id, subject, body: { en: 'Short stop.', it: 'Breve fermo.' } });
+    await finished(italian.id, p.admin);
+    expect((await smtp.waitFor((m) => m.to.includes(reader.email) && m.subject === subject.it)).text).toContain('Breve fermo.');
+    const halfItalian = await announce(p.admin, { scope_tenant_id: customer.id, subject: { en: unique('Only English body'), it: unique('Oggetto') }, body: { en: 'English only.' } });
+    await finished(halfItalian.id, p.admin);
+
+    const history = await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries`);
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body.items.map((d: { subject: string }) => d.subject)).toEqual([halfItalian.subject.en, subject.it]);
   });
 });
 

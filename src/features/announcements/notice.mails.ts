@@ -7,12 +7,15 @@ const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
 export const categoryLabel: Record<Language, Record<ContactType, string>> = {
   en: { billing: 'Billing', technical: 'Technical', management: 'Business' },
-  it: { billing: 'Fatturazione', technical: 'Tecnico', management: 'Commerciale' },
+  it: { billing: 'Fatturazione', technical: 'Tecnico', management: 'Business' },
 };
 
+/** Ends a sentence with a full stop unless it already ends with one ("Acme Inc." stays "Acme Inc."). */
+const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
 const why = {
-  en: (label: string, tenants: string) => `You receive this notice as the ${label} contact of: ${tenants}.`,
-  it: (label: string, tenants: string) => `Ricevi questo avviso come contatto ${label} di: ${tenants}.`,
+  en: (label: string, tenants: string) => sentence(`You receive this notice as the ${label} contact of: ${tenants}`),
+  it: (label: string, tenants: string) => sentence(`Ricevi questo avviso come contatto ${label} di: ${tenants}`),
 };
 const footer = {
   en: 'Liaison, the contacts service of your cloud platform. To change who receives these notices, ask the administrator of your account.',
@@ -22,28 +25,65 @@ const footer = {
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export interface NoticeInput {
+export interface NoticeContent {
   category: ContactType;
   subject: LocalizedText;
   body: LocalizedText;
-  /** The recipient's language; the text falls back to English when not given in it. */
-  language: string;
-  tenantNames: string[];
   test?: boolean;
 }
 
-/** A notice in the recipient's language, saying for which tenants and which type it is sent. */
-export function renderNotice(input: NoticeInput) {
-  const wanted = pickLanguage(input.language);
-  const language: Language = wanted === 'it' && input.subject.it && input.body.it ? 'it' : 'en';
-  const subject = (input.test ? '[Test] ' : '') + (language === 'it' ? input.subject.it! : input.subject.en);
-  const body = language === 'it' ? input.body.it! : input.body.en;
-  const reason = why[language](categoryLabel[language][input.category], input.tenantNames.join(', '));
-  const text = `${body.trim()}\n\n-- \n${reason}\n${footer[language]}\n`;
-  const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+/**
+ * The language a recipient reads a notice in: Italian when the person's language is Italian
+ * and the notice has both its subject and its body in Italian, else English.
+ */
+export function noticeLanguage(wanted: string, italianWritten: boolean): Language {
+  return pickLanguage(wanted) === 'it' && italianWritten ? 'it' : 'en';
+}
+
+/** The subject line as sent in `language` (see noticeLanguage). */
+export function noticeSubject(subject: LocalizedText, language: Language, test = false) {
+  return (test ? '[Test] ' : '') + (language === 'it' ? subject.it! : subject.en);
+}
+
+/** Markdown bodies rendered by this process: each notice is rendered once per language, whatever its recipients. */
+export const markdownRenders = { count: 0 };
+
+export interface NoticeRecipient {
+  /** The recipient's language; the text falls back to English when not given in it. */
+  language: string;
+  tenantNames: string[];
+}
+
+/**
+ * A notice ready to send to any number of recipients, each in their language and saying for
+ * which tenants and which type it is sent. The Markdown body (up to 50,000 characters) is
+ * rendered once per language and shared: rendering it per recipient blocked the process.
+ */
+export function prepareNotice(content: NoticeContent) {
+  const italianWritten = Boolean(content.subject.it && content.body.it);
+  const bodies = new Map<Language, string>();
+  const bodyHtml = (language: Language, body: string) => {
+    let html = bodies.get(language);
+    if (html === undefined) {
+      html = markdown.render(body);
+      markdownRenders.count += 1;
+      bodies.set(language, html);
+    }
+    return html;
+  };
+  return (recipient: NoticeRecipient) => {
+    const language = noticeLanguage(recipient.language, italianWritten);
+    const subject = noticeSubject(content.subject, language, content.test);
+    const body = language === 'it' ? content.body.it! : content.body.en;
+    const reason = why[language](categoryLabel[language][content.category], recipient.tenantNames.join(', '));
+    const text = `${body.trim()}\n\n-- \n${reason}\n${footer[language]}\n`;
+    const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:40em">
-${markdown.render(body)}
+${bodyHtml(language, body)}
 <hr><p style="font-size:.85em;color:#555">${escapeHtml(reason)}<br>${escapeHtml(footer[language])}</p>
 </body></html>`;
-  return { subject, text, html, language };
+    return { subject, text, html, language };
+  };
 }
+
+export type PreparedNotice = ReturnType<typeof prepareNotice>;

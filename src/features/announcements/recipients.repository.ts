@@ -1,10 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
+import { inScope, type Principal } from '../../platform/scope.js';
 
 export interface RecipientQuery {
-  /** The announcement's scope: fallback never reaches above it. */
-  scopeId: string;
+  /** How far fallback may climb: the announcer's own tenant (see findFallbackCeiling), never above. */
+  ceilingId: string;
   category: ContactType;
   fallback: boolean;
   /** A SELECT of the tenant ids to resolve (a chunk of the scope, or one tenant). */
@@ -14,7 +15,7 @@ export interface RecipientQuery {
 /**
  * Who receives a notice of `category` for each live tenant of `tenants`: its own contacts
  * of the category, or, with fallback and none of its own that is deliverable, those of its
- * nearest ancestor inside the scope. One row per (tenant, contact), with the address a
+ * nearest ancestor that has one — above the scope if need be, never above the ceiling. One row per (tenant, contact), with the address a
  * message goes to (a linked contact's confirmed user address, never a pending one), the
  * language (the person's, then the contact's tenant's, then English) and whether the
  * address is deliverable (`valid`). Set-based: no list of recipients is built in memory.
@@ -45,7 +46,7 @@ export function recipientRows(q: RecipientQuery) {
     CROSS JOIN LATERAL (
       SELECT tc.ancestor_id FROM tenant_closure tc
       WHERE tc.descendant_id = l.id AND tc.depth > 0
-        AND tc.ancestor_id IN (SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${q.scopeId}::uuid)
+        AND tc.ancestor_id IN (SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${q.ceilingId}::uuid)
         AND EXISTS (SELECT 1 FROM matching v WHERE v.tenant_id = tc.ancestor_id AND v.valid)
       ORDER BY tc.depth LIMIT 1
     ) source
@@ -56,19 +57,42 @@ export function recipientRows(q: RecipientQuery) {
 export const subtreeOf = (scopeId: string) =>
   sql`SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${scopeId}::uuid`;
 
-/** Distinct deliverable addresses (total and by the kind of tenant they are for) and skipped contacts. */
+/**
+ * How far fallback climbs for a caller announcing to (or looking at) `tenantId`: the caller's
+ * own tenant (the root for the root admin) when it lies above, else the highest tenant above
+ * that the caller can read; never above either. One rule for preview, sending and effective
+ * contacts. Undefined: the caller cannot read the tenant.
+ */
+export async function findFallbackCeiling(db: Db, principal: Pick<Principal, 'tenantId' | 'read'>, tenantId: string) {
+  const { rows } = await sql<{ id: string }>`
+    SELECT tc.ancestor_id AS id FROM tenant_closure tc
+    WHERE tc.descendant_id = ${tenantId}::uuid AND ${inScope('tc.ancestor_id', principal.read)}
+      AND (tc.ancestor_id IN (SELECT o.descendant_id FROM tenant_closure o WHERE o.ancestor_id = ${principal.tenantId}::uuid)
+           OR NOT EXISTS (SELECT 1 FROM tenant_closure o WHERE o.descendant_id = ${tenantId}::uuid AND o.ancestor_id = ${principal.tenantId}::uuid))
+    ORDER BY tc.depth DESC LIMIT 1`.execute(db);
+  return rows[0]?.id;
+}
+
+/**
+ * Distinct deliverable addresses and skipped contacts. `byKind` counts the same people: each
+ * address once, under the kind of the tenant whose contact it is (named by several tenants:
+ * the highest of them in the tree), so the kinds add up to the total.
+ */
 export async function countRecipients(db: Db, q: RecipientQuery) {
-  const { rows } = await sql<{ kind: string | null; addresses: number; skipped: number }>`
-    SELECT r.for_kind AS kind,
-           count(DISTINCT lower(r.address)) FILTER (WHERE r.valid) AS addresses,
-           count(DISTINCT r.contact_id) FILTER (WHERE NOT r.valid) AS skipped
-    FROM (${recipientRows(q)}) r
-    GROUP BY GROUPING SETS ((r.for_kind), ())`.execute(db);
-  const total = rows.find((r) => r.kind === null);
+  const { rows } = await sql<{ kind: string | null; people: number }>`
+    SELECT kind, count(*) AS people FROM (
+      SELECT DISTINCT ON (lower(r.address)) ct.kind
+      FROM (${recipientRows(q)}) r JOIN tenants ct ON ct.id = r.tenant_id
+      WHERE r.valid
+      ORDER BY lower(r.address), (SELECT count(*) FROM tenant_closure x WHERE x.descendant_id = r.tenant_id), ct.id
+    ) people
+    GROUP BY ROLLUP (kind)`.execute(db);
+  const skipped = await sql<{ n: number }>`
+    SELECT count(DISTINCT r.contact_id) AS n FROM (${recipientRows(q)}) r WHERE NOT r.valid`.execute(db);
   return {
-    recipients: Number(total?.addresses ?? 0),
-    skipped: Number(total?.skipped ?? 0),
-    byKind: Object.fromEntries(rows.filter((r) => r.kind !== null).map((r) => [r.kind!, Number(r.addresses)])),
+    recipients: Number(rows.find((r) => r.kind === null)?.people ?? 0),
+    skipped: Number(skipped.rows[0]?.n ?? 0),
+    byKind: Object.fromEntries(rows.filter((r) => r.kind !== null).map((r) => [r.kind!, Number(r.people)])),
   };
 }
 

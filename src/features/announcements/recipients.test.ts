@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
+import { markdownRenders } from './notice.mails.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/support/smtp-server.js';
 import { startTestApp, type Actor, type TestApp } from '../../../test/support/test-app.js';
 
@@ -57,7 +58,7 @@ async function announce(fields: Record<string, unknown>, actor: Actor = t.root) 
     category: 'technical', subject: { en: subject }, body: { en: `Body of ${subject}` }, fallback: 'none', ...fields,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body as { id: string; recipients: number; subject: { en: string } };
+  return res.body as { id: string; recipients: number; subject: { en: string; it?: string } };
 }
 
 /** Waits until the announcement is done; answers it as GET shows it. */
@@ -199,12 +200,13 @@ describe('fallback to the nearest ancestor', () => {
     expect(sent.done).toMatchObject({ recipients: 3, counts: { sent: 3, skipped: 1, failed: 0 } });
   });
 
-  it('never climbs above the scope: a scope without contacts of its own reaches nobody', async () => {
+  it('climbs above the scope to the nearest ancestor with a contact: a scope without contacts of its own reaches its partner\'s', async () => {
     const w = await tree();
     const sent = await deliver({ scope_tenant_id: w.c1.id, fallback: 'ancestor' });
-    expect(sent.to).toEqual([]);
-    expect(sent.created.recipients).toBe(0);
-    expect(sent.done).toMatchObject({ recipients: 0, counts: { pending: 0, sent: 0, failed: 0, skipped: 0 } });
+    expect(sent.to).toEqual(lower([w.pT.email]));
+    expect(tenantsNamed(sent.mails[0])).toEqual([w.c1.name, w.u1.name].sort());
+    expect(sent.created.recipients).toBe(1);
+    expect(sent.done).toMatchObject({ recipients: 1, counts: { pending: 0, sent: 1, failed: 0, skipped: 0 } });
 
     const folder = await deliver({ scope_tenant_id: w.f.id, fallback: 'ancestor' });
     expect(folder.to).toEqual(lower([w.fT.email]));
@@ -397,5 +399,23 @@ describe('Markdown body', () => {
     expect(text).toContain(body);
     expect(text).toContain(`Billing contact of: ${p.name}.`);
     expect(text).toContain('You receive this notice as the Billing contact of: ');
+  });
+});
+
+describe('rendering', () => {
+  it('renders the Markdown body once per language for all its recipients, across batches of the worker', async () => {
+    const p = await tenant(t.rootTenantId, 'partner');
+    const emails = [];
+    for (let i = 0; i < 60; i++) emails.push((await contact(p.id, ['technical'], i % 4 === 0 ? { language: 'it' } : {})).email);
+    const paragraph = 'The platform changes **this** part. ';
+    const body = { en: `# Notes\n\n${paragraph.repeat(20)}`, it: `# Note\n\n${'La piattaforma cambia **questa** parte. '.repeat(20)}` };
+    const before = markdownRenders.count;
+    const sent = await deliver({ scope_tenant_id: p.id, subject: { en: unique('Long notice'), it: unique('Avviso lungo') }, body });
+    expect(sent.to).toHaveLength(45);
+    expect(sent.done).toMatchObject({ recipients: 60, counts: { sent: 60, failed: 0 } });
+    expect(markdownRenders.count - before).toBe(2);
+    const italian = smtp.received.filter((m) => m.subject === sent.created.subject.it);
+    expect(italian).toHaveLength(15);
+    expect(italian[0].html).toContain('<h1>Note</h1>');
   });
 });

@@ -6,20 +6,11 @@ import { recipientRows } from '../announcements/recipients.repository.js';
 
 const TYPES: ContactType[] = ['billing', 'technical', 'management'];
 
-/** The highest root of the caller's scope above the tenant: how far fallback may climb. */
-export async function findScopeRootOf(db: Db, scope: Scope, tenantId: string) {
-  if (scope.length === 0) return undefined;
-  const row = await db.selectFrom('tenant_closure').select('ancestor_id')
-    .where('descendant_id', '=', tenantId).where('ancestor_id', 'in', [...scope])
-    .orderBy('depth', 'desc').limit(1).executeTakeFirst();
-  return row?.ancestor_id;
-}
-
-/** Who a notice of `type` would reach for this tenant: its own contacts or inherited ones. */
-export async function findEffectiveContacts(db: Db, scopeRootId: string, tenantId: string, type: ContactType) {
+/** Who a notice of `type` would reach for this tenant: its own contacts or inherited ones, from no higher than the ceiling. */
+export async function findEffectiveContacts(db: Db, ceilingId: string, tenantId: string, type: ContactType) {
   const { rows } = await sql<{ contact_id: string; tenant_id: string; valid: boolean; inherited: boolean }>`
     SELECT r.contact_id, r.tenant_id, r.valid, r.inherited
-    FROM (${recipientRows({ scopeId: scopeRootId, category: type, fallback: true, tenants: sql`SELECT ${tenantId}::uuid` })}) r
+    FROM (${recipientRows({ ceilingId, category: type, fallback: true, tenants: sql`SELECT ${tenantId}::uuid` })}) r
     ORDER BY r.inherited, r.contact_id`.execute(db);
   return rows;
 }

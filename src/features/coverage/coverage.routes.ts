@@ -10,6 +10,7 @@ import { findContacts } from '../contacts/contact.repository.js';
 import { toContact } from '../contacts/contact.service.js';
 import { Contact, ContactTypeSchema } from '../contacts/contact.schemas.js';
 import { findTenant } from '../tenants/tenant.repository.js';
+import { findFallbackCeiling } from '../announcements/recipients.repository.js';
 import * as repo from './coverage.repository.js';
 
 const EffectiveContact = Type.Intersect([Contact, Type.Object({
@@ -23,9 +24,10 @@ export class CoverageService {
   constructor(private readonly db: Db) {}
 
   async effectiveContacts(principal: Principal, tenantId: string, type: ContactType) {
-    const root = await repo.findScopeRootOf(this.db, principal.read, tenantId);
-    if (!root || !(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
-    const rows = await repo.findEffectiveContacts(this.db, root, tenantId, type);
+    // The same ceiling as the caller's own announcement to this tenant would have.
+    const ceiling = await findFallbackCeiling(this.db, principal, tenantId);
+    if (!ceiling || !(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
     if (rows.length === 0) return [];
     const contacts = new Map((await findContacts(this.db, principal.read, { ids: rows.map((r) => r.contact_id), limit: rows.length })).map((c) => [c.id, c]));
     return rows.filter((r) => contacts.has(r.contact_id))

@@ -180,6 +180,10 @@ export interface AnnouncementTable {
   recipients: Generated<number>;
   skipped: Generated<number>;
   enqueue_after: string | null;
+  /** How far fallback climbs: the announcer's tenant (null: the scope). */
+  fallback_ceiling_id: string | null;
+  /** A test message to one contact (left out of announcement lists). */
+  test: Generated<boolean>;
   created_by_type: string;
   created_by_id: string | null;
   created_at: CreatedAt;
