@@ -253,7 +253,10 @@ export interface paths {
                 };
             };
         };
-        /** Sign out: the session token is revoked and the cookie cleared */
+        /**
+         * Sign out: the credential of this call (session cookie or bearer token) is revoked and the cookie cleared
+         * @description HTTP Basic sends the password with every call: there is nothing to revoke, so it answers 400 `not_revocable`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -269,6 +272,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Default Response */
                 401: {
@@ -479,7 +491,7 @@ export interface paths {
                                 website?: string;
                             };
                             /** @description The tenant's contacts ([] unless with_contacts) */
-                            contacts: unknown[];
+                            contacts: components["schemas"]["Contact"][];
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -616,7 +628,7 @@ export interface paths {
                                 website?: string;
                             };
                             /** @description The tenant's contacts ([] unless with_contacts) */
-                            contacts: unknown[];
+                            contacts: components["schemas"]["Contact"][];
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -765,7 +777,7 @@ export interface paths {
                                 website?: string;
                             };
                             /** @description The tenant's contacts ([] unless with_contacts) */
-                            contacts: unknown[];
+                            contacts: components["schemas"]["Contact"][];
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -1316,6 +1328,7 @@ export interface paths {
                             email: string;
                             firstname?: string;
                             lastname?: string;
+                            /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                             phone?: string | null;
                             title?: string | null;
                             /** @description e.g. en, it */
@@ -1568,6 +1581,7 @@ export interface paths {
                             email?: string;
                             firstname?: string;
                             lastname?: string;
+                            /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                             phone?: string | null;
                             title?: string | null;
                             /** @description e.g. en, it */
@@ -2695,10 +2709,26 @@ export interface paths {
                         lastname?: string;
                         /** Format: email */
                         email?: string;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                         phone?: string | null;
                         title?: string | null;
                         /** @description e.g. en, it */
                         language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
                     };
                 };
             };
@@ -2726,6 +2756,18 @@ export interface paths {
                             /** @description The new address waiting for the person's confirmation */
                             pending_email: string | null;
                             validation_state: "valid" | "invalid";
+                            /** @description Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
                             version: number;
                             /** Format: date-time */
                             created_at: string;
@@ -2838,6 +2880,18 @@ export interface paths {
                             /** @description The new address waiting for the person's confirmation */
                             pending_email: string | null;
                             validation_state: "valid" | "invalid";
+                            /** @description Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
                             version: number;
                             /** Format: date-time */
                             created_at: string;
@@ -2921,10 +2975,26 @@ export interface paths {
                         lastname?: string;
                         /** Format: email */
                         email?: string;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                         phone?: string | null;
                         title?: string | null;
                         /** @description e.g. en, it */
                         language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
                     };
                 };
             };
@@ -2952,6 +3022,18 @@ export interface paths {
                             /** @description The new address waiting for the person's confirmation */
                             pending_email: string | null;
                             validation_state: "valid" | "invalid";
+                            /** @description Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
                             version: number;
                             /** Format: date-time */
                             created_at: string;
@@ -5071,7 +5153,7 @@ export interface components {
                 website?: string;
             };
             /** @description The tenant's contacts ([] unless with_contacts) */
-            contacts: unknown[];
+            contacts: components["schemas"]["Contact"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -5096,6 +5178,18 @@ export interface components {
             /** @description The new address waiting for the person's confirmation */
             pending_email: string | null;
             validation_state: "valid" | "invalid";
+            /** @description Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it) */
+            email_confirmed: boolean;
+            address1: string | null;
+            address2: string | null;
+            city: string | null;
+            state: string | null;
+            zipcode: string | null;
+            country: string | null;
+            website: string | null;
+            industry: string | null;
+            organization_size: string | null;
+            fax: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
