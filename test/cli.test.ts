@@ -96,7 +96,7 @@ describe('the liaison command on the embedded database', () => {
     expect(await token(port, 'admin', password!)).toBe(401);
     expect(await token(port, 'admin', 'a-new-password')).toBe(200);
     expect(await stop(again)).toBe(0);
-  }, 90_000);
+  }, 240_000);
 });
 
 describe.runIf(inject('testDatabase').kind === 'postgres')('the liaison command on a PostgreSQL server', () => {
@@ -120,5 +120,5 @@ describe.runIf(inject('testDatabase').kind === 'postgres')('the liaison command 
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import lockfile from 'proper-lockfile';
-import { AppError } from '../errors.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 export interface EmbeddedServer {
   /** Directory holding the unix socket; node-postgres takes it as `host`. */
@@ -52,28 +51,6 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     };
   } catch (error) {
     await release?.();
-    throw error;
-  }
-}
-
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  try {
-    return await lockfile.lock(dataDir, {
-      lockfilePath: path.join(dataDir, 'liaison.lock'),
-      stale: 15_000,
-      update: 5_000,
-      onCompromised: (error) => {
-        // Another process may now write the same files: stopping is the only safe move.
-        console.error(`liaison: lost the lock on ${dataDir}: ${error.message}`);
-        process.exit(70);
-      },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new AppError('data_dir_locked', `The data folder ${dataDir} is in use by another Liaison process. ` +
-        'Stop that process, or point LIAISON_DATA_DIR at another folder. ' +
-        '(A lock left by a crashed process expires after 15 seconds.)');
-    }
     throw error;
   }
 }

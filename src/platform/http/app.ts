@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { documentRoute, documentSchema } from './openapi.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
@@ -75,10 +76,12 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Liaison API', version: '2', description: 'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.' },
+      info: { title: 'Liaison API', version: '2', description: 'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.', license: { name: 'Proprietary', url: config.publicUrl } },
+      servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } } },
       security: [{ bearer: [] }, { basic: [] }],
     },
+    transform: documentRoute,
   });
   await app.register(swaggerUi, { routePrefix: '/api/2/docs' });
 
@@ -94,7 +97,7 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
   const users = new UserService(db, confirmations);
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
-    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    api.get('/openapi.json', { config: { public: true }, schema: documentSchema }, async () => app.swagger());
     await api.register(authRoutes(auth));
     await api.register(sessionRoutes(auth, users, config));
     await api.register(tenantRoutes(tenants));

@@ -1,0 +1,81 @@
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+
+/**
+ * The OpenAPI document's operation ids and security, derived from each route at the one place
+ * the document is built, so no route file repeats them. SDKs name their methods after the
+ * ids: they must stay stable, so a rename here is a breaking change for API clients.
+ */
+
+/** Ids the derivation below would not name well. */
+const namedOperations: Record<string, string> = {
+  'POST /api/2/idp/token': 'createToken',
+  'GET /api/2/session': 'getSession',
+  'POST /api/2/session': 'createSession',
+  'GET /api/2/users/me': 'getCurrentUser',
+  'GET /api/2/users/check_login': 'checkLogin',
+  'GET /api/2/search': 'search',
+  'POST /api/2/email-confirmations': 'confirmEmail',
+  'GET /api/2/audit': 'listAuditEvents',
+  'GET /api/2/mailbox': 'listMailboxMessages',
+  'GET /api/2/tenants/{id}/contact-coverage': 'getTenantContactCoverage',
+  'GET /api/2/openapi.json': 'getOpenApiDocument',
+};
+
+/** A path segment that names an action rather than a resource (POST /users/activate). */
+const actionVerbs = new Set(['activate', 'preview', 'resend', 'send']);
+
+const pascal = (words: string[]) => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const wordsOf = (segment: string) => segment.split(/[-_]/).filter(Boolean);
+
+function singular(word: string): string {
+  if (word === 'children') return 'child';
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * list/create/replace on a collection, get/update/delete on an item, the verb itself on an
+ * action; the resources owning it come first, in the singular: GET /tenants/{id}/users is
+ * listTenantUsers, POST /users/{id}/send-activation-email is sendUserActivationEmail.
+ */
+export function operationIdOf(method: string, route: string): string {
+  const url = route.replace(/:(\w+)/g, '{$1}');
+  const named = namedOperations[`${method} ${url}`];
+  if (named) return named;
+  const segments = url.replace(/^\/api\/2\//, '').split('/').filter((s) => /^[\w{}-]+$/.test(s));
+  if (segments.length === 0) return method.toLowerCase();
+  const onItem = segments.at(-1)!.startsWith('{');
+  const resources = segments.filter((s) => !s.startsWith('{')).map(wordsOf);
+  const target = resources.pop()!;
+  const owners = resources.map((words) => pascal([...words.slice(0, -1), singular(words.at(-1)!)])).join('');
+  if (method === 'POST' && !onItem && actionVerbs.has(target[0]!)) return `${target[0]}${owners}${pascal(target.slice(1))}`;
+  const one = onItem || method === 'POST';
+  const noun = pascal(one ? [...target.slice(0, -1), singular(target.at(-1)!)] : target);
+  const verbs: Record<string, string> = onItem
+    ? { GET: 'get', PUT: 'update', PATCH: 'update', DELETE: 'delete' }
+    : { GET: 'list', POST: 'create', PUT: 'replace', DELETE: 'delete' };
+  return `${verbs[method] ?? method.toLowerCase()}${owners}${noun}`;
+}
+
+/** The schema of GET /api/2/openapi.json itself. */
+export const documentSchema = {
+  summary: 'This OpenAPI document',
+  response: {
+    200: { description: 'The OpenAPI 3.0 document of this API', type: 'object', additionalProperties: true },
+    '4xx': { $ref: 'Error' },
+  },
+};
+
+type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
+
+/** Adds the operation id, and `security: []` on the routes anyone may call. */
+export const documentRoute: Transform = ({ schema, url, route }) => {
+  if (!schema || (schema as { hide?: boolean }).hide) return { schema, url };
+  const method = Array.isArray(route.method) ? route.method[0]! : route.method;
+  const extra: Record<string, unknown> = {};
+  if (!(schema as { operationId?: string } | undefined)?.operationId) extra.operationId = operationIdOf(method, url);
+  if ((route.config as { public?: boolean } | undefined)?.public) extra.security = [];
+  // A copy: the route's own schema also drives validation and serialization.
+  return { schema: { ...schema, ...extra } as typeof schema, url };
+};
