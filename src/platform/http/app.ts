@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Ajv } from 'ajv';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -8,7 +9,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, installErrorHandler, sendFrameworkError } from './error-handler.js';
+import { installInputGuard, installJsonParser } from './input-hooks.js';
+import { isTimestamp } from '../timestamps.js';
 import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
 import { installAuth } from './auth-hook.js';
 import { loggerOptions, requestId } from './logging.js';
@@ -55,11 +58,16 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
+    // Longer than any id, so an over-long one is named by validation rather than refused as a URL.
+    routerOptions: { maxParamLength: 500 },
+    frameworkErrors: (error, _request, reply) => sendFrameworkError(reply, error),
+    clientErrorHandler,
     ajv: {
-      // Established clients send "3" and "false": coerce them. Unknown fields are errors,
-      // never silently dropped, and every violation is reported at once.
-      customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true, useDefaults: true },
-    },
+      // Unknown fields are errors, never silently dropped, and every violation is reported
+      // (the answer lists a few). Coercion of "3" and "false" is the input guard's, strictly.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
+      onCreate: (ajv: Ajv) => ajv.addFormat('date-time', { type: 'string', validate: isTimestamp }),
+    } as FastifyServerOptions['ajv'],
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await installSecurityHeaders(app, config.publicUrl);
@@ -67,6 +75,8 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
   // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
+  installInputGuard(app);
   await app.register(formbody);
   await app.register(cookie);
   app.addSchema(ErrorResponse);

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../errors.js';
 
@@ -26,7 +28,11 @@ const constraintErrors: Record<string, () => AppError> = {
 
 interface Violation { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string }
 
-function describeViolations(source: string, list: Violation[]) {
+/** An error answer lists this many violations at most, then says how many more there were. */
+export const MAX_LISTED_VIOLATIONS = 20;
+
+function describeViolations(source: string, all: Violation[]) {
+  const list = all.slice(0, MAX_LISTED_VIOLATIONS);
   const fields = new Set<string>();
   const messages = list.map((v) => {
     const base = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
@@ -43,7 +49,31 @@ function describeViolations(source: string, list: Violation[]) {
     fields.add(field);
     return `${field} ${message}`;
   });
-  return { fields: [...fields], message: messages.join('; ') };
+  const more = all.length - list.length;
+  return { fields: [...fields], message: messages.join('; ') + (more > 0 ? `; and ${more} more` : '') };
+}
+
+/** Errors Fastify's router raises before a route is chosen (bad or over-long URL parts). */
+export function sendFrameworkError(reply: FastifyReply, error: FastifyError) {
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The request URL is not valid';
+  return send(reply, status, { code: status === 414 ? 'uri_too_long' : 'bad_request', domain: 'http', message });
+}
+
+const clientErrors: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'request_header_fields_too_large', 'The request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request took too long to arrive'],
+};
+
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request (oversized headers, a
+ * request that never finishes): answered on the raw socket, in the API's error shape.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = clientErrors[error.code ?? ''] ?? [400, 'bad_request', 'The request could not be read'];
+  const body = JSON.stringify({ error: { code, domain: 'http', message, details: { info: null }, context: {}, data: [] } });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** The one place that turns any error into the API's error shape. */

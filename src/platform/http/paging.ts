@@ -1,4 +1,6 @@
 import { AppError } from '../errors.js';
+import { isTimestamp } from '../timestamps.js';
+import { isStorableText } from './input-guard.js';
 
 /**
  * Opaque keyset cursors: the filters of the first call and the last key seen, so a client
@@ -16,7 +18,7 @@ const isUuid = (v: unknown) => typeof v === 'string' && uuidPattern.test(v);
  * truncated one must answer 400, never reach SQL as a malformed uuid, date or list (500).
  * Keys the list routes share are checked by type; any other key must be a plain scalar.
  */
-const isDate = (v: unknown) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
+const isDate = isTimestamp;
 const cursorFields: Record<string, (value: unknown) => boolean> = {
   id: isUuid, created_at: isDate, before: (v) => Number.isSafeInteger(v),
   ids: (v) => Array.isArray(v) && v.length > 0 && v.length <= 100 && v.every(isUuid),
@@ -24,7 +26,7 @@ const cursorFields: Record<string, (value: unknown) => boolean> = {
   updatedSince: isDate,
   allowDeleted: (v) => typeof v === 'boolean', withPolicies: (v) => typeof v === 'boolean',
 };
-const isScalar = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 255);
+const isScalar = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 255 && isStorableText(v));
 
 function isCursor(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
