@@ -200,3 +200,35 @@ describe('refusals before a route, in the error shape', () => {
     expect(body.error).toMatchObject({ code: 'request_header_fields_too_large', domain: 'http', details: { info: null }, context: {}, data: [] });
   });
 });
+
+describe('every request schema bounds its sizes', () => {
+  it('each text has a maxLength (or is an enum) and each list a maxItems, in bodies and parameters', async () => {
+    const doc = (await t.call(undefined, 'GET', '/api/2/openapi.json')).body;
+    const resolve = (schema: any): any => (schema?.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema);
+    const unbounded: string[] = [];
+    let seen = 0;
+    const walk = (schema: any, where: string, depth = 0): void => {
+      schema = resolve(schema);
+      if (!schema || depth > 12) return;
+      for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) walk(branch, where, depth + 1);
+      const types = [schema.type].flat();
+      if (types.includes('string') || types.includes('array')) seen++;
+      if (types.includes('string') && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) unbounded.push(`${where}: text without maxLength`);
+      if (types.includes('array')) {
+        if (schema.maxItems === undefined) unbounded.push(`${where}: list without maxItems`);
+        walk(schema.items, `${where}[]`, depth + 1);
+      }
+      for (const [key, property] of Object.entries<any>(schema.properties ?? {})) walk(property, `${where}.${key}`, depth + 1);
+      if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`, depth + 1);
+    };
+    for (const [path, operations] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(operations)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const parameter of op.parameters ?? []) walk(parameter.schema, `${where} ${parameter.in} ${parameter.name}`);
+        for (const content of Object.values<any>(op.requestBody?.content ?? {})) walk(content.schema, `${where} body`);
+      }
+    }
+    expect(seen).toBeGreaterThan(100);
+    expect(unbounded).toEqual([]);
+  });
+});
