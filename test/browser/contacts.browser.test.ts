@@ -7,20 +7,20 @@ import { setPassword } from '../../src/features/setup/bootstrap.service.js';
 /** The labels the flow presses, per language. */
 const L = {
   en: {
-    addContact: 'Add contact', addTitle: 'Add a contact', add: 'Add', save: 'Save', fromUser: 'Create from existing user', newContact: 'Create a new contact',
+    addContact: 'Add a contact', addTitle: 'Add a contact', add: 'Add', save: 'Save', fromUser: 'Create from existing user', newContact: 'Create a new contact',
     user: 'User', first: 'First name', last: 'Last name', email: 'Business email', phone: 'Business phone', jobTitle: 'Job title',
     billing: 'Billing', technical: 'Technical', management: 'Business', pending: 'Pending confirmation', linked: 'User',
     edit: 'Edit', delete: 'Delete', deleteContact: 'Delete contact', confirm: 'Confirm', typesColumn: 'Contact types', none: 'None',
-    chooseUser: 'Choose a user from the list.', chooseType: 'Choose at least one contact type.', emailTaken: 'Another contact of this tenant already uses this address.',
+    chooseUser: 'Choose a user from the list.', chooseType: 'Choose at least one contact type.', emailTaken: 'Another contact of this company already uses this address.',
     sent: 'A confirmation was sent to', kept: 'is kept and can still sign in', confirmed: 'is now the address of your account',
   },
   it: {
-    addContact: 'Aggiungi contatto', addTitle: 'Aggiungi un contatto', add: 'Aggiungi', save: 'Salva', fromUser: 'Crea da un utente esistente', newContact: 'Crea un nuovo contatto',
-    user: 'Utente', first: 'Nome', last: 'Cognome', email: 'Email aziendale', phone: 'Telefono aziendale', jobTitle: 'Ruolo',
-    billing: 'Fatturazione', technical: 'Tecnico', management: 'Commerciale', pending: 'In attesa di conferma', linked: 'Utente',
+    addContact: 'Aggiungi un contatto', addTitle: 'Aggiungi un contatto', add: 'Aggiungi', save: 'Salva', fromUser: 'Crea da un utente esistente', newContact: 'Crea un nuovo contatto',
+    user: 'Utente', first: 'Nome', last: 'Cognome', email: 'Indirizzo e-mail aziendale', phone: 'Telefono aziendale', jobTitle: 'Posizione professionale',
+    billing: 'Fatturazione', technical: 'Tecnico', management: 'Business', pending: 'In attesa di conferma', linked: 'Utente',
     edit: 'Modifica', delete: 'Elimina', deleteContact: 'Elimina contatto', confirm: 'Conferma', typesColumn: 'Tipi di contatto', none: 'Nessuno',
-    chooseUser: 'Scegli un utente dall’elenco.', chooseType: 'Scegli almeno un tipo di contatto.', emailTaken: 'Un altro contatto di questo tenant usa già questo indirizzo.',
-    sent: 'È stata inviata una conferma a', kept: 'viene mantenuto e può ancora accedere', confirmed: 'è ora l\'indirizzo del tuo account',
+    chooseUser: 'Scegli un utente dall’elenco.', chooseType: 'Scegli almeno un tipo di contatto.', emailTaken: 'Un altro contatto di questa azienda usa già questo indirizzo.',
+    sent: 'È stata inviata una conferma a', kept: 'resta e può ancora accedere', confirmed: 'è ora l\'indirizzo del tuo account',
   },
 };
 type Labels = typeof L.en;
@@ -155,7 +155,8 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await screenshot(page, 'my-company-add-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain(l.addContact);
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(l.addContact);
+    expect(await page.getByRole('button', { name: l.addContact }).textContent()).toBe('+ Add');
 
     await addFromUser(page, l, 'Alice', ['billing', 'technical']);
     await poll(() => rowOf(page, 'Alice Archer').textContent()).toMatch(/Alice Archer\s*User.*alice\.p1@example\.test.*Billing.*Technical/);
@@ -218,14 +219,16 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await screenshot(page, 'client-configure-it-phone');
 
     await addFromUser(page, l, 'Carla', ['technical', 'management']);
-    await poll(() => rowOf(page, 'Carla Conti').textContent()).toMatch(/Carla Conti\s*Utente.*Tecnico.*Commerciale/);
+    await poll(() => rowOf(page, 'Carla Conti').textContent()).toMatch(/Carla Conti\s*Utente.*Tecnico.*Business/);
+    expect(await page.getByRole('button', { name: l.addContact }).textContent()).toBe('+ Aggiungi');
+    expect(await page.getByRole('navigation', { name: 'Percorso' }).textContent()).toBe('ClientiCustomer of P1Configura');
     await addNew(page, l, { first: 'Dario', last: 'Dini', email: 'dario@example.test' }, ['billing', 'technical']);
     await page.getByText(/2 contatti/).waitFor();
     await screenshot(page, 'client-configure-it-contacts');
 
     await page.getByRole('link', { name: 'Utenti di Customer of P1' }).click();
     await page.getByRole('heading', { level: 1, name: 'Utenti di Customer of P1' }).waitFor();
-    await poll(() => typesCellOf(page, 'carla.c1')).toBe('TecnicoCommerciale');
+    await poll(() => typesCellOf(page, 'carla.c1')).toBe('TecnicoBusiness');
     await expectAccessible(page, 'client users (it, phone)');
     await screenshot(page, 'client-users-it-phone');
 
@@ -252,7 +255,7 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await rowOf(own, 'Carla Conti').count()).toBe(0);
   });
 
-  it('an edit that crossed another one reloads the form; a pending change can be resent (later) and cancelled', async () => {
+  it('an edit that crossed another one keeps what was typed and shows what changed; a pending change can be resent (later) and cancelled', async () => {
     const gina = await makeUser(w, p1.partnerId, 'gina.p1', 'Gina', 'Galli');
     const created = await w.t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: p1.partnerId, user_id: gina, types: ['billing'] });
     expect(created.status).toBe(201);
@@ -267,20 +270,104 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await field(dialog, 'Business email').fill('gina.new@example.test');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await poll(() => dialog.getByRole('alert').textContent()).toContain('Someone else changed this contact meanwhile');
+    // Their change (a type the person left alone) is taken over and listed; what the person typed stays.
+    expect(await dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Contact types: “Billing, Technical” → “Billing, Technical”']);
     expect(await dialog.getByRole('checkbox', { name: 'Technical', exact: true }).isChecked()).toBe(true);
-    expect(await field(dialog, 'Business email').inputValue()).toBe('gina.p1@example.test');
+    expect(await field(dialog, 'Business email').inputValue()).toBe('gina.new@example.test');
     await screenshot(page, 'my-company-edit-conflict');
-    await field(dialog, 'Business email').fill('gina.new@example.test');
+    // A field both changed: theirs → yours, and saving again keeps yours.
+    const fresh = (await w.t.call(p1.admin, 'GET', `/api/2/contacts/${created.body.id}`)).body;
+    expect((await w.t.call(p1.admin, 'PUT', `/api/2/contacts/${created.body.id}`, { version: fresh.version, title: 'Controller' })).status).toBe(200);
+    await field(dialog, 'Job title').fill('CFO');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await poll(() => dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Job title: “Controller” → “CFO”']);
+    expect(await field(dialog, 'Business email').inputValue()).toBe('gina.new@example.test');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await poll(() => rowOf(page, 'Gina Galli').textContent()).toContain('Pending confirmation gina.new@example.test');
     expect(await rowOf(page, 'Gina Galli').locator('.chip').allTextContents()).toEqual(['Billing', 'Technical']);
+    expect(await rowOf(page, 'Gina Galli').textContent()).toContain('CFO');
 
     await rowOf(page, 'Gina Galli').getByRole('button', { name: 'Resend the confirmation to gina.new@example.test' }).click();
     await poll(() => page.getByRole('alert').textContent()).toContain('Try again in a few minutes');
     await rowOf(page, 'Gina Galli').getByRole('button', { name: 'Cancel change to gina.new@example.test' }).click();
     await poll(() => page.getByRole('status').first().textContent()).toContain('The change of address to gina.new@example.test was cancelled');
     await poll(() => rowOf(page, 'Gina Galli').textContent()).not.toContain('Pending confirmation');
+  });
+
+  it('the forms say what will happen to a linked user, report every error at once, and say the limits', async () => {
+    // Nora never activated her account; Olga did.
+    const nora = await w.t.call(w.t.root, 'POST', '/api/2/users', { tenant_id: p1.partnerId, login: 'nora.p1', contact: { email: 'nora.p1@example.test', firstname: 'Nora', lastname: 'Neri' } });
+    expect(nora.status).toBe(200);
+    const olga = await makeUser(w, p1.partnerId, 'olga.p1', 'Olga', 'Orsi');
+    for (const userId of [nora.body.id, olga]) expect((await w.t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: p1.partnerId, user_id: userId, types: ['technical'] })).status).toBe(201);
+    const page = await open();
+    await signIn(page, p1.admin.login, `pw-${p1.admin.login}`);
+    await page.goto('/my-company');
+
+    // The email hint says what saving does: at once for Nora, after confirmation for Olga.
+    await rowOf(page, 'Olga Orsi').getByRole('button', { name: 'Edit Olga Orsi' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Edit Olga Orsi' });
+    await poll(() => description(field(dialog, 'Business email'))).toContain('must be confirmed by the person');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await rowOf(page, 'Nora Neri').getByRole('button', { name: 'Edit Nora Neri' }).click();
+    dialog = page.getByRole('dialog', { name: 'Edit Nora Neri' });
+    await poll(() => description(field(dialog, 'Business email'))).toContain('has not activated the account yet: a new address replaces the current one as soon as you save');
+    expect(await description(field(dialog, 'Business email'))).not.toContain('must be confirmed');
+    await field(dialog, 'Business email').fill('nora.new@example.test');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await poll(() => page.getByRole('status').first().textContent()).toContain('The changes to Nora Neri were saved.');
+    await poll(() => rowOf(page, 'Nora Neri').textContent()).toContain('nora.new@example.test');
+    expect(await rowOf(page, 'Nora Neri').textContent()).not.toContain('Pending confirmation');
+
+    // The delete dialog says what stays true of each user.
+    await rowOf(page, 'Nora Neri').getByRole('button', { name: 'Delete Nora Neri' }).click();
+    dialog = page.getByRole('dialog', { name: 'Delete contact' });
+    await poll(() => dialog.textContent()).toContain('The user Nora Neri is kept (it has not activated its account yet)');
+    expect(await dialog.textContent()).not.toContain('can still sign in');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await rowOf(page, 'Olga Orsi').getByRole('button', { name: 'Delete Olga Orsi' }).click();
+    await poll(() => dialog.textContent()).toContain('The user Olga Orsi is kept and can still sign in');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // A new contact: every error at once, the focus on the first one.
+    await page.getByRole('button', { name: 'Add a contact' }).click();
+    dialog = page.getByRole('dialog', { name: 'Add a contact' });
+    await dialog.getByRole('radio', { name: 'Create a new contact' }).check();
+    await field(dialog, 'Business email').fill('not-an-address');
+    await field(dialog, 'Business phone').fill('call me maybe');
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    const invalid = () => Promise.all(['First name', 'Last name', 'Business email', 'Business phone', 'Job title'].map((label) => field(dialog, label).getAttribute('aria-invalid')));
+    await poll(invalid).toEqual(['true', 'true', 'true', 'true', null]);
+    expect(await description(field(dialog, 'Business email'))).toContain('Enter a valid email address');
+    expect(await description(field(dialog, 'Business phone'))).toContain('digits, spaces and + ( ) - .');
+    expect(await description(dialog.getByRole('group', { name: /^Contact types/ }))).toContain('Choose at least one contact type.');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('firstname');
+    await screenshot(page, 'my-company-add-all-errors');
+
+    // Over-long input is cut at the limit, and the form says so.
+    await field(dialog, 'Job title').fill('x'.repeat(120));
+    expect(await field(dialog, 'Job title').inputValue()).toHaveLength(100);
+    await poll(() => description(field(dialog, 'Job title'))).toContain('Limit reached: at most 100 characters.');
+    await field(dialog, 'Job title').fill('x'.repeat(85));
+    await poll(() => description(field(dialog, 'Job title'))).toContain('85 of 100 characters');
+    await field(dialog, 'Business phone').fill('+39 02 1234 5678 9999 9999 9999');
+    expect(await field(dialog, 'Business phone').inputValue()).toHaveLength(25);
+    await poll(() => description(field(dialog, 'Business phone'))).toContain('at most 25 characters');
+    await expectAccessible(page, 'add contact with every error');
+
+    await field(dialog, 'First name').fill('Pia');
+    await field(dialog, 'Last name').fill('Pini');
+    await field(dialog, 'Business email').fill('pia@example.test');
+    await field(dialog, 'Business phone').fill('+39 (02) 1234-5678 ext. 12');
+    expect(await field(dialog, 'Business phone').inputValue()).toBe('+39 (02) 1234-5678 ext. 1');
+    await field(dialog, 'Business phone').fill('+39 02 1234.5678 x123');
+    await field(dialog, 'Job title').fill('Buyer');
+    await dialog.getByRole('checkbox', { name: 'Business', exact: true }).check();
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await poll(() => rowOf(page, 'Pia Pini').textContent()).toContain('+39 02 1234.5678 x123');
   });
 
   it('another partner sees none of it', async () => {
@@ -292,7 +379,7 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await expectAccessible(page, 'client not found');
     await screenshot(page, 'client-not-found');
     await page.goto(`/users?tenant=${p1.customerId}`);
-    await poll(() => page.getByRole('alert').textContent()).toContain('There is no such tenant');
+    await poll(() => page.getByRole('alert').textContent()).toContain('There is no such client');
     await page.goto('/my-company');
     await page.getByRole('heading', { level: 1, name: 'Partner P2' }).waitFor();
     await page.getByText(/0 contacts/).waitFor();

@@ -42,11 +42,12 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByRole('heading', { name: 'New notice' }).waitFor();
     // Nothing filled: the errors sit next to their fields, and the first one gets the focus.
     await page.getByRole('button', { name: 'Check recipients' }).click();
-    await page.getByText('Choose a category.').waitFor();
+    await page.getByText('Choose a contact type.').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('category-billing');
     const subject = english(page).getByLabel(/^Subject/);
     expect(await subject.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator(`#${await subject.getAttribute('aria-describedby')}`).textContent()).toBe('Required.');
+    const described = await subject.evaluate((el) => el.getAttribute('aria-describedby')!.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '));
+    expect(described).toContain('Fill in this field.');
     await expectAccessible(page, 'compose with errors');
     await screenshot(page, 'notices-compose-errors');
 
@@ -69,7 +70,7 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByText('You changed the notice: check the recipients again before sending.').waitFor();
     await page.getByRole('button', { name: 'Check recipients' }).click();
     await page.getByText('3 people receive this notice').waitFor();
-    const byKind = await page.getByRole('list', { name: 'By kind of tenant' }).textContent();
+    const byKind = await page.getByRole('list', { name: 'By kind of client' }).textContent();
     expect(byKind).toContain('Partner: 1');
     expect(byKind).toContain('Customer: 2');
     await expectAccessible(page, 'compose with preview');
@@ -87,6 +88,9 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByText('The notice was accepted: it is being sent now.').waitFor();
     const counts = page.getByRole('article').locator('.box .counts');
     await page.getByText('Done', { exact: true }).waitFor({ timeout: 20_000 });
+    // Once done, it is no longer "being sent now".
+    await expect.poll(() => page.getByText('it is being sent now').count()).toBe(0);
+    expect(await page.getByRole('term').filter({ hasText: /^Contact types$/ }).count()).toBe(1);
     const text = await counts.textContent();
     for (const part of ['3 of 3 handled', 'Sent: 2', 'Failed: 1', 'Pending: 0']) expect(text).toContain(part);
     const bar = page.getByRole('progressbar', { name: 'Delivery of “Maintenance window”' });
@@ -143,7 +147,8 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
 
     await page.getByRole('link', { name: 'Nuovo avviso' }).first().click();
     await page.getByRole('button', { name: 'Controlla i destinatari' }).click();
-    await page.getByText('Scegli una categoria.').waitFor();
+    await page.getByText('Scegli un tipo di contatto.').waitFor();
+    await page.getByRole('group', { name: /^Tipi di contatto/ }).waitFor();
     await page.getByRole('radio', { name: 'Fatturazione' }).check();
     await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Oggetto/).fill('New invoices');
     await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Messaggio/).fill('Invoices change next month.');

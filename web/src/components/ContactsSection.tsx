@@ -54,7 +54,7 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
     <section aria-labelledby={headingId}>
       <div className="toolbar">
         <h2 id={headingId} ref={headingRef} tabIndex={-1}>{t('contacts.title')}</h2>
-        <button type="button" className="primary" onClick={() => { setNote(undefined); setAdding(true); }} disabled={!contacts}>
+        <button type="button" className="primary" onClick={() => { setNote(undefined); setAdding(true); }} disabled={!contacts} aria-label={t('contacts.add.buttonFor')}>
           <span aria-hidden="true">+</span> {t('contacts.add.button')}
         </button>
       </div>

@@ -10,8 +10,8 @@ import type { Strings } from './strings';
 export const areas = { contacts, users, clients, notices, mailbox };
 export const en = {
   contacts: contacts.en, users: users.en, clients: clients.en, notices: notices.en, mailbox: mailbox.en,
-  app: { name: 'Liaison', skip: 'Skip to content', loading: 'Loading…', retry: 'Try again', close: 'Close', cancel: 'Cancel', save: 'Save', add: 'Add', delete: 'Delete', edit: 'Edit', back: 'Back', search: 'Search', none: 'None', yes: 'Yes', no: 'No', error: 'Something went wrong: {{message}}', required: 'required' },
-  nav: { main: 'Main', myCompany: 'My company', clients: 'Clients', users: 'Users', notices: 'Notices', mailbox: 'Mailbox', signOut: 'Sign out', language: 'Language', signedInAs: 'Signed in as {{name}}' },
+  app: { name: 'Liaison', skip: 'Skip to content', loading: 'Loading…', retry: 'Try again', close: 'Close', cancel: 'Cancel', save: 'Save', add: 'Add', delete: 'Delete', edit: 'Edit', back: 'Back', search: 'Search', none: 'None', yes: 'Yes', no: 'No', error: 'Something went wrong: {{message}}', required: 'required', length: '{{n}} of {{max}} characters', lengthFull: 'Limit reached: at most {{max}} characters.' },
+  nav: { main: 'Main', myCompany: 'Company management', clients: 'Clients', users: 'Users', notices: 'Notices', mailbox: 'Mailbox', signOut: 'Sign out', language: 'Language', signedInAs: 'Signed in as {{name}}' },
   signIn: { title: 'Sign in to Liaison', login: 'Login', password: 'Password', submit: 'Sign in', failed: 'Wrong login or password.', throttled: 'Too many attempts. Try again later.' },
   contactTypes: {
     billing: 'Billing', technical: 'Technical', management: 'Business',

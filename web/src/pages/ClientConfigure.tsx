@@ -7,7 +7,7 @@ import { ErrorNote, Loading } from '../components/Status';
 import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
 
-/** A client's Configure page: its facts, its contacts (the very list its own admins see), its users. */
+/** Clients > <client> > Configure: its facts, its contacts (the very list its own admins see), its users. */
 export function ClientConfigure() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -29,7 +29,8 @@ export function ClientConfigure() {
       <nav aria-label={t('contacts.company.breadcrumb')} className="breadcrumb">
         <ol>
           <li><Link to="/clients">{t('contacts.client.crumb')}</Link></li>
-          <li aria-current="page">{tenant?.name ?? t('contacts.client.configure')}</li>
+          {tenant && <li>{tenant.name}</li>}
+          <li aria-current="page">{t('contacts.client.configure')}</li>
         </ol>
       </nav>
       {notFound ? (

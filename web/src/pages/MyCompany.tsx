@@ -6,7 +6,7 @@ import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
 import { useSession } from '../session';
 
-/** My company > Company profile > Contacts: the signed-in user's own tenant. */
+/** Company management > Partner profile (a customer's: Company profile) > Contacts: the signed-in user's own tenant. */
 export function MyCompany() {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -22,11 +22,12 @@ export function MyCompany() {
     return () => { live = false; };
   }, [tenantId, attempt]);
 
+  const profile = tenant?.kind === 'partner' ? t('contacts.company.partnerTitle') : t('contacts.company.title');
   return (
     <>
       {/* Where this is in the menu; plain text, as neither step is a page of its own. */}
-      <p className="muted breadcrumb-text">{t('contacts.company.crumb')} › {t('contacts.company.title')}</p>
-      <h1>{tenant ? tenant.name : t('contacts.company.title')}</h1>
+      <p className="muted breadcrumb-text">{t('contacts.company.crumb')} › {profile}</p>
+      <h1>{tenant ? tenant.name : profile}</h1>
       {error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : !tenant ? <Loading /> : <TenantFacts tenant={tenant} />}
       <ContactsSection tenantId={tenantId} />
     </>

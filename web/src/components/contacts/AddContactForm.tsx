@@ -1,10 +1,10 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { Loading, ErrorNote } from '../Status';
-import { formErrorsOf, type FormErrors } from './errors';
+import { focusFirstInvalid, formErrorsOf, type FormErrors } from './errors';
 import { loadUsers, type Contact, type ContactType, type User } from './load';
-import { PersonFields, readPerson, missingPersonFields } from './PersonFields';
+import { PersonFields, personErrors, readPerson } from './PersonFields';
 import { TypesField } from './TypesField';
 import { UserPicker } from './UserPicker';
 
@@ -28,6 +28,11 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
   const [types, setTypes] = useState<ContactType[]>([]);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Bumped to move focus to the first invalid field once the errors are on screen.
+  const [checked, setChecked] = useState(0);
+  useEffect(() => { if (checked) focusFirstInvalid(formRef.current); }, [checked]);
+  const show = (found: FormErrors) => { setErrors(found); setChecked((n) => n + 1); };
 
   useEffect(() => {
     let live = true;
@@ -43,18 +48,17 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const person = readPerson(new FormData(event.currentTarget));
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string> = mode === 'new' ? personErrors(person, t) : {};
     if (mode === 'user' && !userId) fields.user_id = t('contacts.errors.chooseUser');
-    if (mode === 'new') for (const f of missingPersonFields(person)) fields[f] = t('contacts.errors.required');
     if (!types.length) fields.types = t('contacts.errors.types');
+    if (Object.keys(fields).length) return show({ fields });
     setErrors({ fields });
-    if (Object.keys(fields).length) return;
     setBusy(true);
     try {
       const body = mode === 'user' ? { tenant_id: tenantId, user_id: userId!, types } : { tenant_id: tenantId, types, ...person };
       onAdded(await ok(api.POST('/api/2/contacts', { body })));
     } catch (e) {
-      setErrors(formErrorsOf(e, t, mode === 'user' ? ['user_id', 'types'] : ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
+      show(formErrorsOf(e, t, mode === 'user' ? ['user_id', 'types'] : ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
     } finally {
       setBusy(false);
     }
@@ -67,7 +71,7 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
   if (!users) return <Loading />;
   const noFreeUser = users.length === 0;
   return (
-    <form onSubmit={submit} noValidate>
+    <form ref={formRef} onSubmit={submit} noValidate>
       {errors.form && <p role="alert" className="note error">{errors.form}</p>}
       <fieldset>
         <legend>{t('contacts.add.how')}</legend>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { formErrorsOf, isGone, isVersionConflict } from './errors';
-import { fullName, type Contact } from './load';
+import { fullName, useLinkedUser, type Contact, type User } from './load';
 import { TypeChips } from './TypeChips';
 
 interface DeleteContactFormProps {
@@ -19,6 +19,7 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
   const [problem, setProblem] = useState<{ text: string; warn?: boolean }>();
   const [busy, setBusy] = useState(false);
   const name = fullName(contact) || contact.email;
+  const user = useLinkedUser(contact.user_id);
 
   const remove = async () => {
     setBusy(true);
@@ -47,9 +48,7 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
       {problem && <p role="alert" className={`note ${problem.warn ? 'warn' : 'error'}`}>{problem.text}</p>}
       <p>{t('contacts.remove.question', { name, email: contact.email })}</p>
       <TypeChips types={contact.types} />
-      <p className={contact.user_id ? 'note' : undefined}>
-        {contact.user_id ? t('contacts.remove.linked', { name }) : t('contacts.remove.unlinked')}
-      </p>
+      {!contact.user_id ? <p>{t('contacts.remove.unlinked')}</p> : user && <p className="note">{t(linkedNote(user), { name })}</p>}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>{t('app.cancel')}</button>
         <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>{t('contacts.remove.confirm')}</button>
@@ -57,3 +56,7 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
     </>
   );
 }
+
+/** What stays true of a linked user once its contact is gone: only an activated, enabled one can sign in. */
+const linkedNote = (user: User) =>
+  !user.enabled ? 'contacts.remove.linkedDisabled' as const : user.activated ? 'contacts.remove.linked' as const : 'contacts.remove.linkedNotActivated' as const;

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
-import { formErrorsOf, isGone, isVersionConflict, type FormErrors } from './errors';
-import type { Contact, ContactType } from './load';
-import { PersonFields, missingPersonFields, readPerson } from './PersonFields';
+import { focusFirstInvalid, formErrorsOf, isGone, isVersionConflict, type FormErrors } from './errors';
+import { contactTypes, useLinkedUser, type Contact, type ContactType } from './load';
+import { PersonFields, personErrors, readPerson } from './PersonFields';
 import { TypesField } from './TypesField';
 
 interface EditContactFormProps {
@@ -16,6 +16,12 @@ interface EditContactFormProps {
 }
 
 type Body = { version: number; types?: ContactType[]; firstname?: string; lastname?: string; email?: string; phone?: string | null; title?: string | null };
+const textFields = ['firstname', 'lastname', 'email', 'phone', 'title'] as const;
+type TextFieldName = typeof textFields[number];
+/** One field someone else changed meanwhile: their value, and what the form now holds. */
+interface Change { field: TextFieldName | 'types'; theirs: string; yours: string }
+
+const textOf = (c: Pick<Contact, TextFieldName>, f: TextFieldName) => c[f] ?? '';
 
 /** Edits a contact, sending only what changed and the version it read. */
 export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: EditContactFormProps) {
@@ -23,17 +29,46 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
   const [contact, setContact] = useState(first);
   const [types, setTypes] = useState<ContactType[]>(first.types);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
-  const [warning, setWarning] = useState<string>();
+  const [changes, setChanges] = useState<Change[]>();
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const [checked, setChecked] = useState(0);
+  useEffect(() => { if (checked) focusFirstInvalid(formRef.current); }, [checked]);
+  const show = (found: FormErrors) => { setErrors(found); setChecked((n) => n + 1); };
+  // An activated user's new address waits for the person's confirmation; anyone else's changes at once.
+  const user = useLinkedUser(contact.user_id);
+  const emailHint = !user ? undefined : user.activated ? t('contacts.edit.emailConfirmHint') : t('contacts.edit.emailNowHint');
+
+  /**
+   * After a version conflict: what the person typed stays; a field they left alone takes the
+   * server's value; every field changed on the server is listed, theirs → yours.
+   */
+  const merge = (fresh: Contact) => {
+    const form = formRef.current!;
+    const found: Change[] = [];
+    for (const f of textFields) {
+      if (textOf(fresh, f) === textOf(contact, f)) continue;
+      const input = form.elements.namedItem(f) as HTMLInputElement;
+      if (input.value.trim() === textOf(contact, f)) input.value = textOf(fresh, f);
+      found.push({ field: f, theirs: textOf(fresh, f), yours: input.value.trim() });
+    }
+    if (fresh.types.join() !== contact.types.join()) {
+      const mine = types.join() === contact.types.join() ? fresh.types : types;
+      setTypes(mine);
+      const names = (list: readonly string[]) => contactTypes.filter((x) => list.includes(x)).map((x) => t(`contactTypes.${x}`)).join(', ');
+      found.push({ field: 'types', theirs: names(fresh.types), yours: names(mine) });
+    }
+    setContact(fresh);
+    setChanges(found);
+  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const person = readPerson(new FormData(event.currentTarget));
-    const fields: Record<string, string> = {};
-    for (const f of missingPersonFields(person)) fields[f] = t('contacts.errors.required');
+    const fields = personErrors(person, t);
     if (!types.length) fields.types = t('contacts.errors.types');
+    if (Object.keys(fields).length) return show({ fields });
     setErrors({ fields });
-    if (Object.keys(fields).length) return;
 
     const body: Body = { version: contact.version };
     if (types.join() !== contact.types.join()) body.types = types;
@@ -47,32 +82,34 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
       if (isVersionConflict(e)) {
         onStale();
         try {
-          const fresh = await ok(api.GET('/api/2/contacts/{id}', { params: { path: { id: contact.id } } }));
-          setContact(fresh);
-          setTypes(fresh.types);
-          setErrors({ fields: {} });
-          setWarning(t('contacts.edit.changedMeanwhile'));
+          merge(await ok(api.GET('/api/2/contacts/{id}', { params: { path: { id: contact.id } } })));
         } catch (again) {
           setErrors(formErrorsOf(again, t, []));
         }
       } else {
         if (isGone(e)) onStale();
-        setErrors(formErrorsOf(e, t, ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
+        show(formErrorsOf(e, t, ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
       }
     } finally {
       setBusy(false);
     }
   };
 
+  const label = (field: Change['field']) => (field === 'types' ? t('contacts.form.types') : t(`contacts.form.${field}`));
+  const shown = (value: string) => value || t('contacts.edit.empty');
   return (
-    <form onSubmit={submit} noValidate>
-      {warning && <p role="alert" className="note warn">{warning}</p>}
+    <form ref={formRef} onSubmit={submit} noValidate>
+      {changes && (
+        <div role="alert" className="note warn">
+          <p>{t('contacts.edit.changedMeanwhile')}</p>
+          <ul className="changes">
+            {changes.map((c) => <li key={c.field}>{t('contacts.edit.changedField', { field: label(c.field), theirs: shown(c.theirs), yours: shown(c.yours) })}</li>)}
+          </ul>
+        </div>
+      )}
       {errors.form && <p role="alert" className="note error">{errors.form}</p>}
       {contact.user_id && <p className="note">{t('contacts.edit.linkedLead')}</p>}
-      <PersonFields
-        key={contact.version} errors={errors.fields} initial={contact}
-        emailHint={contact.user_id ? t('contacts.edit.emailConfirmHint') : undefined}
-      />
+      <PersonFields errors={errors.fields} initial={first} emailHint={emailHint} />
       <TypesField value={types} onChange={(next) => { setTypes(next); if (next.length) setErrors((e) => ({ ...e, fields: { ...e.fields, types: '' } })); }} error={errors.fields.types} />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>{t('app.cancel')}</button>

@@ -1,7 +1,16 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+// The API's own rule, shared as plain values: the console refuses exactly what the API would.
+import { phoneMaxLength, phonePattern } from '../../../../src/features/contacts/phone';
 import { TextField } from './TextField';
 
 export interface Person { firstname: string; lastname: string; email: string; phone?: string; title?: string }
+
+/** The limits the API sets on the person's fields. */
+export const personLimits = { firstname: 100, lastname: 100, email: 254, phone: phoneMaxLength, title: 100 } as const;
+const phoneRule = new RegExp(phonePattern, 'u');
+// The API decides what an address is; this only catches what plainly is not one, before a round trip.
+const emailLike = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The person's fields from the form; optional ones left empty are left out. */
 export function readPerson(form: FormData): Person {
@@ -12,7 +21,14 @@ export function readPerson(form: FormData): Person {
   return person;
 }
 
-export const missingPersonFields = (p: Person) => (['firstname', 'lastname', 'email'] as const).filter((f) => !p[f]);
+/** Every field's problem at once: missing names and a bad email are said together. */
+export function personErrors(p: Person, t: TFunction): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const f of ['firstname', 'lastname', 'email'] as const) if (!p[f]) fields[f] = t('contacts.errors.required');
+  if (p.email && !emailLike.test(p.email)) fields.email = t('contacts.errors.email');
+  if (p.phone && !phoneRule.test(p.phone)) fields.phone = t('contacts.errors.phone');
+  return fields;
+}
 
 interface PersonFieldsProps {
   errors: Record<string, string>;
@@ -27,13 +43,13 @@ export function PersonFields({ errors, initial = {}, emailHint }: PersonFieldsPr
   return (
     <>
       <div className="two-cols">
-        <TextField name="firstname" label={t('contacts.form.firstname')} required maxLength={100} autoComplete="off" defaultValue={initial.firstname ?? ''} error={errors.firstname} />
-        <TextField name="lastname" label={t('contacts.form.lastname')} required maxLength={100} autoComplete="off" defaultValue={initial.lastname ?? ''} error={errors.lastname} />
+        <TextField name="firstname" label={t('contacts.form.firstname')} required maxLength={personLimits.firstname} autoComplete="off" defaultValue={initial.firstname ?? ''} error={errors.firstname} />
+        <TextField name="lastname" label={t('contacts.form.lastname')} required maxLength={personLimits.lastname} autoComplete="off" defaultValue={initial.lastname ?? ''} error={errors.lastname} />
       </div>
-      <TextField name="email" type="email" label={t('contacts.form.email')} required maxLength={254} autoComplete="off" defaultValue={initial.email ?? ''} error={errors.email} hint={emailHint} />
+      <TextField name="email" type="email" label={t('contacts.form.email')} required maxLength={personLimits.email} autoComplete="off" defaultValue={initial.email ?? ''} error={errors.email} hint={emailHint} />
       <div className="two-cols">
-        <TextField name="phone" type="tel" label={t('contacts.form.phone')} maxLength={50} autoComplete="off" defaultValue={initial.phone ?? ''} error={errors.phone} />
-        <TextField name="title" label={t('contacts.form.title')} maxLength={100} autoComplete="off" defaultValue={initial.title ?? ''} error={errors.title} />
+        <TextField name="phone" type="tel" label={t('contacts.form.phone')} maxLength={personLimits.phone} autoComplete="off" defaultValue={initial.phone ?? ''} error={errors.phone} />
+        <TextField name="title" label={t('contacts.form.title')} maxLength={personLimits.title} autoComplete="off" defaultValue={initial.title ?? ''} error={errors.title} />
       </div>
     </>
   );

@@ -16,7 +16,7 @@ export function TypesField({ value, onChange, error }: TypesFieldProps) {
   const toggle = (type: ContactType, on: boolean) =>
     onChange(on ? contactTypes.filter((x) => x === type || value.includes(x)) : value.filter((x) => x !== type));
   return (
-    <fieldset className="types-field" aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset className="types-field" aria-describedby={error ? `${id}-error` : undefined} data-invalid={error ? true : undefined}>
       <legend>
         {t('contacts.form.types')} <span className="required-mark" aria-hidden="true">*</span>
         <span className="visually-hidden"> ({t('app.required')})</span>

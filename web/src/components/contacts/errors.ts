@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiFailure } from '../../api/client';
+import { personLimits } from './PersonFields';
 
 /** Messages shown next to the named fields, and one for the whole form. */
 export interface FormErrors { fields: Record<string, string>; form?: string }
@@ -42,10 +43,19 @@ function messageFor(field: string, t: TFunction) {
     case 'types': return t('contacts.errors.types');
     case 'user_id': return t('contacts.errors.user');
     case 'login': return t('contacts.errors.login');
-    case 'phone': case 'title': return t('contacts.errors.tooLong');
+    case 'phone': return t('contacts.errors.phone');
+    case 'title': return t('contacts.errors.tooLong', { max: personLimits.title });
     default: return t('contacts.errors.invalid');
   }
 }
 
 export const isVersionConflict = (e: unknown) => e instanceof ApiFailure && e.status === 409 && String(e.code) === '1001';
 export const isGone = (e: unknown) => e instanceof ApiFailure && e.status === 404;
+
+/**
+ * Moves focus to the first field marked invalid, in the order the form shows them (a group of
+ * checkboxes marks itself with data-invalid): call after the errors are rendered.
+ */
+export function focusFirstInvalid(form: HTMLFormElement | null) {
+  form?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid] input')?.focus();
+}

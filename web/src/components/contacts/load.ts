@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { api, ok, type Schemas } from '../../api/client';
 
 export type Contact = Schemas['Contact'];
@@ -30,3 +31,15 @@ export const loadUsers = (tenantId: string, order?: UserOrder) =>
 export const loadTenant = (id: string) => ok(api.GET('/api/2/tenants/{id}', { params: { path: { id } } }));
 
 export const fullName = (p: { firstname?: string; lastname?: string }) => [p.firstname, p.lastname].filter(Boolean).join(' ');
+
+/** The user a contact is linked to (for what a change or a delete does to it); undefined until read, or unlinked. */
+export function useLinkedUser(userId: string | null | undefined): User | undefined {
+  const [user, setUser] = useState<User>();
+  useEffect(() => {
+    let live = true;
+    setUser(undefined);
+    if (userId) ok(api.GET('/api/2/users/{id}', { params: { path: { id: userId } } })).then((u) => live && setUser(u), () => undefined);
+    return () => { live = false; };
+  }, [userId]);
+  return user;
+}

@@ -45,7 +45,7 @@ export const it: Strings<typeof en> = {
   notFound: 'Questo cliente non esiste, oppure non è tra i tuoi.',
   backToAll: 'Torna a tutti i clienti',
   search: 'Cerca clienti',
-  searchHelp: 'Per nome, o per nome o email del contatto aziendale.',
+  searchHelp: 'Per nome, o per nome o indirizzo e-mail del contatto aziendale.',
   searchButton: 'Cerca',
   clearSearch: 'Cancella la ricerca',
   results_one: '{{n}} cliente corrisponde a «{{text}}»',

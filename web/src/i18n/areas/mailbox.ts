@@ -24,7 +24,7 @@ export const it: Strings<typeof en> = {
   to: 'A',
   date: 'Data',
   kind: 'Tipo',
-  kinds: { activation: 'Attivazione dell’account', email_change_confirmation: 'Cambio email: conferma', email_change_notice: 'Cambio email: avviso al vecchio indirizzo', test_notice: 'Avviso di prova', announcement: 'Avviso' },
+  kinds: { activation: 'Attivazione dell’account', email_change_confirmation: 'Cambio e-mail: conferma', email_change_notice: 'Cambio e-mail: avviso al vecchio indirizzo', test_notice: 'Avviso di prova', announcement: 'Avviso' },
   showText: 'Mostra il messaggio',
   more: 'Mostra altri',
   count_one: '{{n}} messaggio mostrato',

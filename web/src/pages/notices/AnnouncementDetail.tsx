@@ -18,16 +18,16 @@ export function AnnouncementDetail() {
   return (
     <>
       <p><Link to="/notices">{t('notices.detail.back')}</Link></p>
-      {accepted && <p role="status" className="note success">{t('notices.detail.accepted')}</p>}
       {loaded.loading && !loaded.data ? <Loading />
         : missing ? <p role="alert" className="note error">{t('notices.detail.notFound')}</p>
           : loaded.error ? <ErrorNote error={loaded.error} onRetry={loaded.reload} />
-            : <Detail key={id} initial={loaded.data!} />}
+            : <Detail key={id} initial={loaded.data!} accepted={!!accepted} />}
     </>
   );
 }
 
-function Detail({ initial }: { initial: Announcement }) {
+/** `accepted`: just sent from the form; "being sent now" is said until the notice is done. */
+function Detail({ initial, accepted }: { initial: Announcement; accepted: boolean }) {
   const { t } = useTranslation();
   const { user } = useSession();
   const a = useLiveAnnouncement(initial);
@@ -36,6 +36,7 @@ function Detail({ initial }: { initial: Announcement }) {
   const scopeName = scope.data?.[0]?.name;
   return (
     <article aria-labelledby="notice-title">
+      <div role="status">{accepted && a.status !== 'done' && <p className="note success">{t('notices.detail.accepted')}</p>}</div>
       <h2 id="notice-title">{subjectOf(a)}</h2>
       <dl className="facts">
         <div><dt>{t('notices.detail.category')}</dt><dd><span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span></dd></div>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { LengthHint } from '../../components/LengthHint';
 import { categories, type Category } from './shared';
 
 interface TextFieldProps {
@@ -9,7 +10,7 @@ interface TextFieldProps {
 /** A labelled input or textarea with its help and its error, tied by aria-describedby. */
 export function TextField({ id, label, value, onChange, required, multiline, help, error, maxLength }: TextFieldProps) {
   const { t } = useTranslation();
-  const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const describedBy = [help && `${id}-help`, `${id}-length`, error && `${id}-error`].filter(Boolean).join(' ');
   const common = { id, value, required, maxLength, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
   return (
     <div className="field">
@@ -19,6 +20,7 @@ export function TextField({ id, label, value, onChange, required, multiline, hel
       </label>
       {multiline ? <textarea {...common} rows={8} onChange={(e) => onChange(e.target.value)} /> : <input {...common} onChange={(e) => onChange(e.target.value)} />}
       {help && <span id={`${id}-help`} className="muted">{help}</span>}
+      <LengthHint id={`${id}-length`} length={value.length} max={maxLength} />
       {error && <p id={`${id}-error`} className="field-error">{error}</p>}
     </div>
   );
