@@ -142,6 +142,8 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
     expect(code, output).toBe(0);
     const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
     expect(lines[0]).toMatch(/^Recipients: 20 addresses \((customer: \d+, partner: \d+|partner: \d+, customer: \d+)\); skipped \(invalid\): 0$/);
+    // The kinds count the same 20 people: the shared address once, under the partner (the higher tenant naming it).
+    expect(Object.fromEntries([...lines[0].matchAll(/(customer|partner): (\d+)/g)].map((m) => [m[1], Number(m[2])]))).toEqual({ partner: 10, customer: 10 });
     const id = /^Announcement ([0-9a-f-]{36}) accepted\.$/.exec(lines[1])?.[1];
     expect(id, output).toBeTruthy();
     const progress = lines.slice(2, -1);

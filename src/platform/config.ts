@@ -31,6 +31,10 @@ export interface Config {
   deliveryConnections: number;
   /** How long a claimed delivery stays reserved to its worker; a crashed worker's claims are retried after it. */
   deliveryLeaseSeconds: number;
+  /** Test messages: least seconds between two to one contact; at most N per caller per window (0: no limit). */
+  testMessageContactSeconds: number;
+  testMessageCallerLimit: number;
+  testMessageCallerWindowSeconds: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -67,5 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 50),
     deliveryConnections: int(env, 'LIAISON_DELIVERY_CONNECTIONS', 5),
     deliveryLeaseSeconds: int(env, 'LIAISON_DELIVERY_LEASE_SECONDS', 300),
+    testMessageContactSeconds: int(env, 'LIAISON_TEST_MESSAGE_CONTACT_SECONDS', 60),
+    testMessageCallerLimit: int(env, 'LIAISON_TEST_MESSAGE_CALLER_LIMIT', 10),
+    testMessageCallerWindowSeconds: int(env, 'LIAISON_TEST_MESSAGE_CALLER_WINDOW_SECONDS', 600),
   };
 }

@@ -122,7 +122,7 @@ export class AnnouncementWorker {
       try {
         await this.options.transport.send({
           messageId: `<delivery-${delivery.id}-${delivery.announcement_id}@${this.options.messageIdDomain}>`,
-          to: delivery.address, subject: message.subject, text: message.text, html: message.html,
+          to: delivery.address, subject: message.subject, text: message.text, html: message.html, kind: message.test ? 'test_notice' : 'announcement',
         });
       } catch (error) {
         failure = error ?? new Error('send failed');

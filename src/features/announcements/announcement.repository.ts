@@ -27,9 +27,9 @@ export function findAnnouncement(db: Db, scope: Scope, id: string) {
   return selectAnnouncements(db, scope).where('a.id', '=', id).executeTakeFirst();
 }
 
-/** Announcements whose scope lies in the tenant's subtree, newest first. */
+/** Announcements whose scope lies in the tenant's subtree, newest first (test messages left out). */
 export function findAnnouncements(db: Db, scope: Scope, filter: { tenantId: string; before?: { created_at: string; id: string }; limit: number }) {
-  let query = selectAnnouncements(db, scope)
+  let query = selectAnnouncements(db, scope).where('a.test', '=', false)
     .where('a.scope_tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.tenantId))
     .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit + 1);
   if (filter.before) query = query.where(sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`);
@@ -57,10 +57,10 @@ export function findDeliveries(db: Db, scope: Scope, filter: { announcementId: s
   return query.execute();
 }
 
-/** The notices a contact was among the recipients of, newest first. */
+/** The notices (and test messages) a contact was among the recipients of, newest first. */
 export function findDeliveriesOfContact(db: Db, contactId: string, filter: { beforeId?: number; limit: number }) {
   let query = db.selectFrom('deliveries as d').innerJoin('announcements as a', 'a.id', 'd.announcement_id')
-    .select(['d.id', 'd.announcement_id', 'a.category', 'a.subject', 'a.created_at', 'd.address', 'd.language', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
+    .select(['d.id', 'd.announcement_id', 'a.category', 'a.subject', 'a.test', 'a.created_at', 'd.address', 'd.language', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
     .select(sql<boolean>`a.body->>'it' IS NOT NULL`.as('italian_body'))
     .where(sql<boolean>`d.contact_ids @> ARRAY[${contactId}::uuid]`)
     .orderBy('d.id', 'desc').limit(filter.limit + 1);
@@ -71,6 +71,26 @@ export function findDeliveriesOfContact(db: Db, contactId: string, filter: { bef
 export function findTenantNames(db: Db, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids).execute();
+}
+
+/**
+ * A test message: an announcement to one contact, queued at once with its one delivery (there
+ * is nothing to enqueue), so the worker sends, retries and records it like any other.
+ */
+export async function insertTestMessage(db: Db, values: {
+  tenantId: string; contactId: string; category: ContactType; subject: LocalizedText; body: LocalizedText;
+  address: string; language: string; createdBy: { type: string; id: string };
+}) {
+  const { id } = await db.insertInto('announcements').values({
+    scope_tenant_id: values.tenantId, fallback_ceiling_id: values.tenantId, category: values.category, fallback: 'none', test: true,
+    subject: JSON.stringify(values.subject), body: JSON.stringify(values.body), status: 'queued', recipients: 1, enqueued_at: sql<Date>`now()`,
+    created_by_type: values.createdBy.type, created_by_id: values.createdBy.id,
+  }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('deliveries').values({
+    announcement_id: id, email: values.address.toLowerCase(), address: values.address, language: values.language,
+    tenant_ids: [values.tenantId], contact_ids: [values.contactId], next_attempt_at: sql<Date>`now()`,
+  }).execute();
+  return id;
 }
 
 // --- enqueueing (the announcement worker) ---
@@ -165,5 +185,5 @@ export async function completeAnnouncements(db: Db, ids?: string[]) {
 }
 
 export function findAnnouncementContent(db: Db, id: string) {
-  return db.selectFrom('announcements').select(['category', 'subject', 'body']).where('id', '=', id).executeTakeFirstOrThrow();
+  return db.selectFrom('announcements').select(['category', 'subject', 'body', 'test']).where('id', '=', id).executeTakeFirstOrThrow();
 }

@@ -38,7 +38,8 @@ export const announcementRoutes = (announcements: AnnouncementService): FastifyP
 
   app.post('/contacts/:id/send-test-message', {
     schema: {
-      tags: ['contacts', 'announcements'], summary: 'Send a short test notice of a type to the contact', params: IdParams,
+      tags: ['contacts', 'announcements'], params: IdParams,
+      summary: 'Send a short test notice of a type to the contact (a delivery like any other: in its history; a bounce marks it invalid); rate-limited per contact and per caller (429)',
       body: Type.Object({ type: ContactTypeSchema }, { additionalProperties: false }),
       response: { 202: Type.Object({ status: Type.Literal('queued') }), ...standardErrors },
     },

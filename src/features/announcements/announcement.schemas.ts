@@ -22,6 +22,7 @@ export const Announcement = Type.Object({
   subject: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   body: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   fallback: Type.String(),
+  test: Type.Boolean({ description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists' }),
   status: Type.Union(['enqueuing', 'queued', 'sending', 'done'].map((s) => Type.Literal(s))),
   recipients: Type.Integer({ description: 'Distinct addresses (known once enqueued; the preview count before)' }),
   counts: Counts,
@@ -45,7 +46,9 @@ export const Delivery = Type.Object({
 });
 
 export const ContactDelivery = Type.Object({
-  id: Type.String(), announcement_id: Uuid, category: Type.String(), subject: Type.String(), email: Type.String(),
+  id: Type.String(), announcement_id: Uuid, category: Type.String(),
+  subject: Type.String({ description: 'As sent: in the language the message was written in for this person' }),
+  test: Type.Boolean({ description: 'A test message (POST /contacts/{id}/send-test-message)' }), email: Type.String(),
   status: Type.String(), attempts: Type.Integer(), last_error: Type.Union([Type.String(), Type.Null()]),
   sent_at: NullableTimestamp, created_at: Timestamp,
 });

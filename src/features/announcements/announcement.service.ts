@@ -4,14 +4,14 @@ import type { ContactType } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { decodeCursor, paged } from '../../platform/http/paging.js';
 import type { MailKick } from '../../platform/mail/mailer.js';
-import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
+import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import { findContact } from '../contacts/contact.repository.js';
 import { findTenant } from '../tenants/tenant.repository.js';
 import * as repo from './announcement.repository.js';
 import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
-import { categoryLabel, noticeLanguage, noticeSubject, prepareNotice } from './notice.mails.js';
+import { noticeLanguage, noticeSubject } from './notice.mails.js';
 import type { Announcement, AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
 type AnnouncementView = Static<typeof Announcement>;
@@ -19,7 +19,7 @@ type AnnouncementView = Static<typeof Announcement>;
 function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 0, failed: 0 }): AnnouncementView {
   return {
     id: row.id, scope_tenant_id: row.scope_tenant_id, category: row.category, subject: row.subject, body: row.body,
-    fallback: row.fallback, status: row.status, recipients: row.recipients,
+    fallback: row.fallback, status: row.status, recipients: row.recipients, test: row.test,
     counts: { ...counts, skipped: row.skipped },
     created_by: { type: row.created_by_type, id: row.created_by_id },
     created_at: row.created_at.toISOString(), enqueued_at: row.enqueued_at?.toISOString() ?? null, completed_at: row.completed_at?.toISOString() ?? null,
@@ -36,7 +36,7 @@ function cursorOf<K extends string>(after: string, keys: K[]) {
 }
 
 export class AnnouncementService {
-  constructor(private readonly db: Db, private readonly worker: MailKick, private readonly mail: MailKick) {}
+  constructor(private readonly db: Db, private readonly worker: MailKick, private readonly limits: TestMessageLimits) {}
 
   async preview(principal: Principal, input: AnnouncementInput) {
     const query = await this.recipientQuery(principal, input);
@@ -102,33 +102,15 @@ export class AnnouncementService {
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
       // What was sent: the subject in the language the message was written in for this person.
       id: String(r.id), announcement_id: r.announcement_id, category: r.category, email: r.address,
-      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body)),
+      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test), test: r.test,
       status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null, created_at: r.created_at.toISOString(),
     }));
     return paged(items, limit, (last) => ({ before: Number(last.id) }));
   }
 
-  /** A short notice to one contact, to check that its address receives them. */
-  async sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
-    await this.db.transaction().execute(async (trx) => {
-      const contact = await findContact(trx, principal.read, contactId);
-      if (!contact) throw notFound('Contact');
-      await requireWrite(trx, principal, contact.tenant_id);
-      // The message says "as the <type> contact of …": only true for a type it holds.
-      if (!contact.types.includes(type)) throw invalidField('type', `must be one of the contact's types (${contact.types.join(', ')})`);
-      const tenant = (await findTenant(trx, principal.read, contact.tenant_id))!;
-      const label = categoryLabel.en[type];
-      const message = prepareNotice({
-        category: type, test: true,
-        subject: { en: `${label} notices reach you`, it: `Gli avvisi ${categoryLabel.it[type]} ti raggiungono` },
-        body: {
-          en: `This is a test message. When the platform announces a change of the ${label} kind, the notice comes to this address.`,
-          it: `Questo è un messaggio di prova. Quando la piattaforma annuncia un cambiamento di tipo ${categoryLabel.it[type]}, l'avviso arriva a questo indirizzo.`,
-        },
-      })({ language: contact.language ?? tenant.language, tenantNames: [tenant.name] });
-      await enqueueMail(trx, { tenantId: contact.tenant_id, kind: 'test_notice', to: contact.email!, subject: message.subject, text: message.text, html: message.html });
-    });
-    this.mail.kick();
+  /** A short notice to one contact, to check that its address receives them (see test-message.ts). */
+  sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
+    return sendTestMessage(this.db, this.worker, this.limits, principal, contactId, type);
   }
 
   /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */

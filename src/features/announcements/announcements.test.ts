@@ -82,9 +82,9 @@ describe('POST /announcements', () => {
     const body = notice({ scope_tenant_id: p.partnerId, subject: { en: unique('Upgrade'), it: unique('Aggiornamento') }, body: { en: 'Hello', it: 'Ciao' } });
     const res = await post(t.root, body);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    expect(Object.keys(res.body).sort()).toEqual(['body', 'category', 'completed_at', 'counts', 'created_at', 'created_by', 'enqueued_at', 'fallback', 'id', 'recipients', 'scope_tenant_id', 'status', 'subject']);
+    expect(Object.keys(res.body).sort()).toEqual(['body', 'category', 'completed_at', 'counts', 'created_at', 'created_by', 'enqueued_at', 'fallback', 'id', 'recipients', 'scope_tenant_id', 'status', 'subject', 'test']);
     expect(res.body).toMatchObject({
-      scope_tenant_id: p.partnerId, category: 'technical', subject: body.subject, body: body.body, fallback: 'none',
+      scope_tenant_id: p.partnerId, category: 'technical', subject: body.subject, body: body.body, fallback: 'none', test: false,
       recipients: 2, created_by: { type: 'user', id: rootUserId },
     });
     expect(res.body.id).toMatch(uuidPattern);

@@ -82,7 +82,7 @@ export function prepareNotice(content: NoticeContent) {
 ${bodyHtml(language, body)}
 <hr><p style="font-size:.85em;color:#555">${escapeHtml(reason)}<br>${escapeHtml(footer[language])}</p>
 </body></html>`;
-    return { subject, text, html, language };
+    return { subject, text, html, language, test: Boolean(content.test) };
   };
 }
 

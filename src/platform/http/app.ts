@@ -118,7 +118,7 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     await api.register(confirmationRoutes(confirmations));
     await api.register(auditRoutes(new AuditService(db)));
     await api.register(mailboxRoutes(db));
-    await api.register(announcementRoutes(new AnnouncementService(db, announcements, mail)));
+    await api.register(announcementRoutes(new AnnouncementService(db, announcements, config)));
     await api.register(coverageRoutes(new CoverageService(db)));
   }, { prefix: '/api/2' });
 

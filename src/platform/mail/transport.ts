@@ -7,6 +7,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** What the built-in mailbox files it under (e.g. test_notice); SMTP ignores it. */
+  kind?: string;
 }
 
 export interface MailTransport {
