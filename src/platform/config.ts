@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -9,7 +10,10 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   tokenTtlSeconds: number;
-  /** Failed sign-ins allowed per login (and 4× that per address) inside one window. */
+  /**
+   * Failed sign-ins allowed per login (or API client) and address inside one window; 4× that
+   * per address over every login, 10× that per login from everywhere.
+   */
   authFailureLimit: number;
   authFailureWindowSeconds: number;
   /** smtp://user:pass@host:port; unset: mail goes to the built-in mailbox. */
@@ -35,6 +39,33 @@ export interface Config {
   testMessageContactSeconds: number;
   testMessageCallerLimit: number;
   testMessageCallerWindowSeconds: number;
+  /**
+   * Fastify's `trustProxy`: which proxies' X-Forwarded-For gives the caller's address (false:
+   * none, the socket's address counts; true: any; addresses and CIDRs; or the nearest n hops).
+   */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+}
+
+/** LIAISON_TRUST_PROXY: unset or false, true, a hop count, or a comma-separated list of addresses and CIDRs. */
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  // Fastify 5 ignores a bare hop count (it cannot tell a proxy from a caller): trusting the
+  // nearest n hops is said explicitly, and is only safe where nothing reaches us but the proxies.
+  if (/^[0-9]{1,2}$/.test(value)) return (_address, hop) => hop < Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  // proxy-addr's names for the private ranges are accepted too.
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    if (!named.has(entry) && (family === 0 || !prefixOk || extra !== undefined)) {
+      throw new Error(`LIAISON_TRUST_PROXY must be true, false, a hop count or a list of addresses and CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -74,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testMessageContactSeconds: int(env, 'LIAISON_TEST_MESSAGE_CONTACT_SECONDS', 60),
     testMessageCallerLimit: int(env, 'LIAISON_TEST_MESSAGE_CALLER_LIMIT', 10),
     testMessageCallerWindowSeconds: int(env, 'LIAISON_TEST_MESSAGE_CALLER_WINDOW_SECONDS', 600),
+    trustProxy: trustProxy(env.LIAISON_TRUST_PROXY),
   };
 }

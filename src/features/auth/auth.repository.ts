@@ -85,10 +85,10 @@ export function countAttempt(db: Db, keys: string[], windowSeconds: number) {
     .execute();
 }
 
-/** A right answer was no guess: the subject's count starts over, the address's attempt is taken back. */
-export async function forgiveAttempt(db: Db, subjectKey: string, addressKey: string) {
-  await db.deleteFrom('auth_failures').where('key', '=', subjectKey).execute();
-  await db.updateTable('auth_failures').set({ failures: sql`greatest(failures - 1, 0)` }).where('key', '=', addressKey).execute();
+/** A right answer was no guess: the pair's count starts over, the attempt is taken back from the wider counts. */
+export async function forgiveAttempt(db: Db, pairKey: string, widerKeys: string[]) {
+  await db.deleteFrom('auth_failures').where('key', '=', pairKey).execute();
+  await db.updateTable('auth_failures').set({ failures: sql`greatest(failures - 1, 0)` }).where('key', 'in', widerKeys).execute();
 }
 
 /** Windows that ended no longer throttle anyone: drop them so invented logins do not pile up. */

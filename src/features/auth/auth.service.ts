@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
 import * as repo from './auth.repository.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 const invalidLogin = () => new AppError(1033, 'Invalid login or password', { domain: 'auth' });
 const invalidClient = () => new AppError('invalid_client', 'Invalid client credentials', { domain: 'auth' });
@@ -13,8 +14,15 @@ const unauthorized = (message = 'Authentication required') =>
 
 export interface TokenAnswer { access_token: string; token_type: 'bearer'; expires_in: number; expires_on: number }
 
+// PostgreSQL cannot store a NUL: a login or client id holding one matches nobody.
+const hasNul = (text: string) => text.includes('\u0000');
+
 export class AuthService {
-  constructor(private readonly db: Db, private readonly config: Config) {}
+  private readonly throttle: SignInThrottle;
+
+  constructor(private readonly db: Db, private readonly config: Config) {
+    this.throttle = new SignInThrottle(db, config.authFailureLimit, config.authFailureWindowSeconds);
+  }
 
   async passwordGrant(username: string, password: string, ip: string): Promise<TokenAnswer> {
     return (await this.signIn(username, password, ip)).token;
@@ -31,11 +39,11 @@ export class AuthService {
   }
 
   async clientGrant(clientId: string, secret: string, ip: string): Promise<TokenAnswer> {
-    const keys = [`client:${clientId.toLowerCase()}`, `ip:${ip}`];
-    await this.throttle(keys);
+    if (hasNul(clientId)) throw invalidClient();
+    const attempt = await this.throttle.attempt(`client:${clientId.toLowerCase()}`, ip);
     const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await repo.findActiveClient(this.db, clientId.toLowerCase()) : undefined;
     if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) throw invalidClient();
-    await repo.forgiveAttempt(this.db, keys[0], keys[1]);
+    await attempt.forgive();
     await repo.touchClient(this.db, client.id, ip);
     return this.issue('client', client.id);
   }
@@ -88,30 +96,14 @@ export class AuthService {
   }
 
   private async checkPassword(username: string, password: string, ip: string) {
-    const keys = [`login:${username.toLowerCase()}`, `ip:${ip}`];
-    await this.throttle(keys);
+    if (hasNul(username)) throw invalidLogin();
+    const attempt = await this.throttle.attempt(`login:${username.toLowerCase()}`, ip);
     const user = await repo.findActiveUserByLogin(this.db, username);
     const ok = await verifyPassword(user?.password_hash, password);
     if (!user || !ok) throw invalidLogin();
-    await repo.forgiveAttempt(this.db, keys[0], keys[1]);
+    await attempt.forgive();
     if (!user.enabled) throw new AppError(1018, 'This user is disabled', { domain: 'auth' });
     return user;
-  }
-
-  /**
-   * Counts this attempt as a failure until it proves right, and refuses with 429 once a
-   * login/client or an address is past its limit of recent failures.
-   */
-  private async throttle(keys: string[]) {
-    const { authFailureLimit: limit, authFailureWindowSeconds: window } = this.config;
-    const rows = await repo.countAttempt(this.db, keys, window);
-    const blocked = rows.find((r) => r.failures > (r.key.startsWith('ip:') ? limit * 4 : limit));
-    if (blocked) {
-      const retryAfter = Math.max(1, Math.ceil((new Date(blocked.window_started_at).getTime() + window * 1000 - Date.now()) / 1000));
-      throw new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
-        domain: 'auth', headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter },
-      });
-    }
   }
 
   private async issue(subjectType: 'user' | 'client', subjectId: string): Promise<TokenAnswer> {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { loadConfig } from '../../platform/config.js';
 import { buildApp } from '../../platform/http/app.js';
 import { sha256 } from '../../platform/secrets.js';
 import { ensureRoot, setPassword } from '../setup/bootstrap.service.js';
-import { createPartnerWorld, form, ROOT_PASSWORD, startTestApp, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, form, startTestApp, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
 
 let t: TestApp;
@@ -289,127 +288,7 @@ describe('a disabled tenant (or ancestor) locks its users and clients out', () =
   });
 });
 
-describe('throttling failed sign-ins', () => {
-  const wrongPassword = (login: string, ip: string) => token(t, { grant_type: 'password', username: login, password: 'wrong' }, { ip });
-  const rightPassword = (login: string, ip: string) => token(t, { grant_type: 'password', username: login, password: passwordOf(login) }, { ip });
-
-  it('after 5 failures for one login answers 429 with Retry-After, even to the right password', async () => {
-    const login = 'throttle-victim';
-    await newUser(t, p.partnerId, login);
-    const other = 'throttle-bystander';
-    await newUser(t, p.partnerId, other);
-    const ip = freshIp();
-    for (let i = 0; i < t.config.authFailureLimit; i++) expect((await wrongPassword(login, ip)).status).toBe(401);
-    expect(t.config.authFailureLimit).toBe(5);
-
-    const blocked = await rightPassword(login, ip);
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('too_many_requests');
-    const retryAfter = Number(blocked.headers['retry-after']);
-    expect(Number.isInteger(retryAfter)).toBe(true);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(t.config.authFailureWindowSeconds);
-    // From anywhere, and over Basic too: the counter is the login's.
-    expect((await rightPassword(login, freshIp())).status).toBe(429);
-    expect((await me(t, basic(login, passwordOf(login)), freshIp())).status).toBe(429);
-
-    // Another login is not affected, from the same address (below 4× the limit) or another.
-    expect((await rightPassword(other, ip)).status).toBe(200);
-    expect((await rightPassword(other, freshIp())).status).toBe(200);
-  });
-
-  it('holds the limit against concurrent guesses', async () => {
-    const login = 'throttle-burst';
-    await newUser(t, p.partnerId, login);
-    const limit = t.config.authFailureLimit;
-    // Each guess from its own address: only the login's counter can stop them.
-    const answers = await Promise.all(Array.from({ length: limit * 4 }, () => wrongPassword(login, freshIp())));
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(limit);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(limit * 3);
-    expect((await rightPassword(login, freshIp())).status).toBe(429);
-  });
-
-  it('counts failures over Basic on API calls as well', async () => {
-    const login = 'throttle-basic';
-    await newUser(t, p.partnerId, login);
-    const ip = freshIp();
-    for (let i = 0; i < t.config.authFailureLimit; i++) expect((await me(t, basic(login, 'wrong'), ip)).status).toBe(401);
-    expect((await rightPassword(login, freshIp())).status).toBe(429);
-  });
-
-  it('a success before the limit resets the login\'s counter', async () => {
-    const login = 'throttle-forgetful';
-    await newUser(t, p.partnerId, login);
-    const ip = freshIp();
-    for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < t.config.authFailureLimit - 1; i++) expect((await wrongPassword(login, ip)).status).toBe(401);
-      expect((await rightPassword(login, ip)).status).toBe(200);
-    }
-  });
-
-  it('lets the login in again once the window has passed', async () => {
-    const login = 'throttle-patient';
-    await newUser(t, p.partnerId, login);
-    const ip = freshIp();
-    for (let i = 0; i < t.config.authFailureLimit; i++) await wrongPassword(login, ip);
-    expect((await rightPassword(login, ip)).status).toBe(429);
-    // Move the window into the past rather than sleeping through 15 minutes.
-    await t.db.updateTable('auth_failures')
-      .set({ window_started_at: sql<Date>`now() - make_interval(secs => ${t.config.authFailureWindowSeconds + 1})` })
-      .where('key', 'in', [`login:${login}`, `ip:${ip}`]).execute();
-    expect((await rightPassword(login, ip)).status).toBe(200);
-  });
-
-  it('throttles client credentials per client', async () => {
-    const created = await t.call(p.admin, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: p.partnerId, data: { client_name: 'throttled' } });
-    expect(created.status).toBe(201);
-    const { client_id: id, client_secret: secret } = created.body;
-    const issued = await token(t, { grant_type: 'client_credentials' }, { authorization: basic(id, secret) });
-    expect(issued.status).toBe(200);
-    const ip = freshIp();
-    for (let i = 0; i < t.config.authFailureLimit; i++) {
-      const res = await token(t, { grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }, { ip });
-      expect(res.status).toBe(401);
-    }
-    const blocked = await token(t, { grant_type: 'client_credentials' }, { ip: freshIp(), authorization: basic(id, secret) });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    // Its existing tokens keep working: throttling guards sign-in, not use.
-    const bearer = { name: 'throttled', authorization: `Bearer ${issued.body.access_token}` };
-    expect((await t.call(bearer, 'GET', `/api/2/tenants/${p.partnerId}`)).status).toBe(200);
-  });
-
-  describe('per address, with LIAISON_AUTH_FAILURE_LIMIT=2 (so 8 per address)', () => {
-    let s: TestApp;
-    beforeAll(async () => { s = await startTestApp({ authFailureLimit: 2 }); });
-    afterAll(() => s?.close());
-
-    it('honours the configured per-login limit', async () => {
-      const ip = '10.2.0.1';
-      for (let i = 0; i < 2; i++) expect((await token(s, { grant_type: 'password', username: 'admin', password: 'wrong' }, { ip })).status).toBe(401);
-      expect((await token(s, { grant_type: 'password', username: 'admin', password: ROOT_PASSWORD }, { ip: '10.2.0.2' })).status).toBe(429);
-      await s.db.deleteFrom('auth_failures').execute();
-    });
-
-    it('blocks an address after 4× the limit spread over many logins, but not other addresses', async () => {
-      const login = 'spray-target';
-      await newUser(s, s.rootTenantId, login);
-      const ip = '10.2.1.1';
-      // One failure per login never reaches the per-login limit; the address's count does.
-      for (let i = 0; i < 7; i++) {
-        expect((await token(s, { grant_type: 'password', username: `sprayed-${i}`, password: 'guess' }, { ip })).status).toBe(401);
-      }
-      expect((await token(s, { grant_type: 'password', username: login, password: passwordOf(login) }, { ip })).status).toBe(200);
-      expect((await token(s, { grant_type: 'password', username: 'sprayed-7', password: 'guess' }, { ip })).status).toBe(401);
-
-      const blocked = await token(s, { grant_type: 'password', username: login, password: passwordOf(login) }, { ip });
-      expect(blocked.status).toBe(429);
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      expect((await token(s, { grant_type: 'password', username: login, password: passwordOf(login) }, { ip: '10.2.1.2' })).status).toBe(200);
-    });
-  });
-});
+// Throttling of failed sign-ins: throttle.test.ts.
 
 describe('logs', () => {
   it('carry a request id on every line and never a password, secret, token or Basic header', async () => {

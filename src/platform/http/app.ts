@@ -58,6 +58,8 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer request.ip is the caller's (X-Forwarded-For) only from proxies trusted here.
+    trustProxy: config.trustProxy,
     // Longer than any id, so an over-long one is named by validation rather than refused as a URL.
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(reply, error),
