@@ -8,7 +8,9 @@ import { ensureRoot } from './features/setup/bootstrap.service.js';
 import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.repository.js';
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
+  return config.databaseUrl
+    ? openDatabase({ databaseUrl: config.databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs })
+    : openDatabase({ dataDir: config.dataDir });
 }
 
 export interface RunningServer { app: FastifyInstance; database: DatabaseHandle; url: string; close(): Promise<void> }

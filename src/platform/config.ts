@@ -39,6 +39,14 @@ export interface Config {
   testMessageContactSeconds: number;
   testMessageCallerLimit: number;
   testMessageCallerWindowSeconds: number;
+  /** A slow client's bounds: all headers within, the whole request within, and idle keep-alive connections closed after. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** How long a request waits for a PostgreSQL connection before answering 503; 0: forever. */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout for every connection; 0: none (migrations may run long). */
+  dbStatementTimeoutMs: number;
   /**
    * Fastify's `trustProxy`: which proxies' X-Forwarded-For gives the caller's address (false:
    * none, the socket's address counts; true: any; addresses and CIDRs; or the nearest n hops).
@@ -105,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testMessageContactSeconds: int(env, 'LIAISON_TEST_MESSAGE_CONTACT_SECONDS', 60),
     testMessageCallerLimit: int(env, 'LIAISON_TEST_MESSAGE_CALLER_LIMIT', 10),
     testMessageCallerWindowSeconds: int(env, 'LIAISON_TEST_MESSAGE_CALLER_WINDOW_SECONDS', 600),
+    headersTimeoutMs: int(env, 'LIAISON_HEADERS_TIMEOUT_MS', 10_000),
+    requestTimeoutMs: int(env, 'LIAISON_REQUEST_TIMEOUT_MS', 30_000),
+    keepAliveTimeoutMs: int(env, 'LIAISON_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+    dbConnectTimeoutMs: int(env, 'LIAISON_DB_CONNECT_TIMEOUT_MS', 10_000),
+    dbStatementTimeoutMs: int(env, 'LIAISON_DB_STATEMENT_TIMEOUT_MS', 0),
     trustProxy: trustProxy(env.LIAISON_TRUST_PROXY),
   };
 }

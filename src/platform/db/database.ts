@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { startEmbedded, type EmbeddedOptions } from './embedded.js';
+import { AppError } from '../errors.js';
 
 // int8 (counts) as numbers: every count we produce fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -15,16 +16,43 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseOptions =
-  | { databaseUrl: string; poolSize?: number }
+  | { databaseUrl: string; poolSize?: number; connectTimeoutMs?: number; statementTimeoutMs?: number }
   | ({ databaseUrl?: undefined } & EmbeddedOptions);
+
+/**
+ * A database that cannot be reached is the service being unavailable (503), not a fault in the
+ * request: whoever called may retry. The cause goes to the log, never to the caller.
+ */
+function unavailable(cause: unknown): AppError {
+  const error = new AppError('database_unavailable', 'The database is unavailable; try again shortly', {
+    domain: 'AccountServer', headers: { 'retry-after': '5' },
+  });
+  error.cause = cause;
+  return error;
+}
+
+/** The pool, with a failure to get a connection (refused, timed out, too many clients) turned 503. */
+function answeringPool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: () => pool.connect().catch((error: unknown) => { throw unavailable(error); }),
+    end: () => pool.end(),
+  };
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A server that is gone or hung fails a request within this bound instead of holding it forever.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      keepAlive: true,
+    });
     // An idle connection the server dropped (restart, failover, admin command) is discarded by
     // the pool and replaced on the next query; it must not take the process down.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: answeringPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const embedded = await startEmbedded(options as EmbeddedOptions);

@@ -4,7 +4,8 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { documentRoute, documentSchema } from './openapi.js';
+import { documentRoute } from './openapi.js';
+import { serverTimeouts } from './timeouts.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
@@ -60,6 +61,7 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     bodyLimit: 1024 * 1024,
     // Behind a load balancer request.ip is the caller's (X-Forwarded-For) only from proxies trusted here.
     trustProxy: config.trustProxy,
+    ...serverTimeouts(config),
     // Longer than any id, so an over-long one is named by validation rather than refused as a URL.
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(reply, error),
@@ -109,7 +111,7 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
   const users = new UserService(db, confirmations);
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
-    api.get('/openapi.json', { config: { public: true }, schema: documentSchema }, async () => app.swagger());
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await api.register(authRoutes(auth));
     await api.register(sessionRoutes(auth, users, config));
     await api.register(tenantRoutes(tenants));

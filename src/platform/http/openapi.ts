@@ -18,7 +18,6 @@ const namedOperations: Record<string, string> = {
   'GET /api/2/audit': 'listAuditEvents',
   'GET /api/2/mailbox': 'listMailboxMessages',
   'GET /api/2/tenants/{id}/contact-coverage': 'getTenantContactCoverage',
-  'GET /api/2/openapi.json': 'getOpenApiDocument',
 };
 
 /** A path segment that names an action rather than a resource (POST /users/activate). */
@@ -57,15 +56,6 @@ export function operationIdOf(method: string, route: string): string {
     : { GET: 'list', POST: 'create', PUT: 'replace', DELETE: 'delete' };
   return `${verbs[method] ?? method.toLowerCase()}${owners}${noun}`;
 }
-
-/** The schema of GET /api/2/openapi.json itself. */
-export const documentSchema = {
-  summary: 'This OpenAPI document',
-  response: {
-    200: { description: 'The OpenAPI 3.0 document of this API', type: 'object', additionalProperties: true },
-    '4xx': { $ref: 'Error' },
-  },
-};
 
 type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
 
