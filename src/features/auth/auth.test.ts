@@ -216,6 +216,15 @@ describe('Authorization on API calls', () => {
     expect(malformed.body.error.code).toBe('unauthorized');
   });
 
+  it('answers a NUL in a Basic login or client id with 401, not a database error', async () => {
+    const user = await me(t, basic('ad\u0000min', 'x'), freshIp());
+    expect(user.status).toBe(401);
+    expect(user.body.error.code).toBe(1033);
+    const client = await token(t, { grant_type: 'client_credentials' }, { ip: freshIp(), authorization: basic(`${p.client.clientId}\u0000`, p.client.secret) });
+    expect(client.status).toBe(401);
+    expect(client.body.error.code).toBe('invalid_client');
+  });
+
   it('refuses a bogus bearer token with 401 and a challenge', async () => {
     const res = await me(t, 'Bearer this-is-not-a-token');
     expect(res.status).toBe(401);
