@@ -212,6 +212,10 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     const page = await open({ width: 390, height: 844 });
     await signIn(page, p1.admin.login, `pw-${p1.admin.login}`);
     await page.getByRole('combobox', { name: 'Language' }).selectOption('it');
+    // A partner's own page, in the seed's words.
+    await page.getByRole('link', { name: 'Gestione azienda' }).click();
+    await page.getByText('Gestione azienda › Profilo partner').waitFor();
+    expect(await page.getByRole('heading', { level: 2, name: 'Contatti' }).count()).toBe(1);
     await page.goto(`/clients/${p1.customerId}`);
     await page.getByRole('heading', { level: 1, name: 'Customer of P1' }).waitFor();
     await page.getByRole('link', { name: 'Clienti' }).first().waitFor();
