@@ -59,6 +59,18 @@ describe('the embedded data folder lock', () => {
     await expect(fs.stat(path.join(dataDir, 'liaison.pid'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 120_000);
 
+  it('goes to exactly one of two processes starting at once', async () => {
+    const dataDir = await folder();
+    const releaseFile = path.join(dataDir, 'release-now');
+    const results = await Promise.allSettled([hold(dataDir, releaseFile), hold(dataDir, releaseFile)]);
+    const holders = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    expect(holders).toHaveLength(1);
+    expect(refused).toEqual([expect.stringContaining('in use by another Liaison process')]);
+    await fs.writeFile(releaseFile, '');
+    expect(await holders[0]!.exit).toBe(0);
+  }, 120_000);
+
   it('is taken over at once from an owner that was killed', async () => {
     const dataDir = await folder();
     const owner = await hold(dataDir, path.join(dataDir, 'never'));

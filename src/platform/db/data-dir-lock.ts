@@ -68,7 +68,8 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   const me: Owner = { pid: process.pid, hostname: os.hostname(), started: startTimeOf(process.pid), since: new Date().toISOString() };
   // Deciding and writing happen under a short guard, so two processes starting at once cannot
   // both find a dead owner and both take over. The guard is held for milliseconds.
-  const releaseGuard = await lockfile.lock(file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } });
+  const releaseGuard = await lockfile.lock(file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } })
+    .catch((error: NodeJS.ErrnoException) => { throw error.code === 'ELOCKED' ? inUse(dataDir, 'another process is starting on it') : error; });
   try {
     await refuseLegacyHolder(dataDir);
     const owner = await readOwner(file);
