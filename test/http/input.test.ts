@@ -167,6 +167,15 @@ describe('size before cost', () => {
   });
 });
 
+describe('validation messages a person can read', () => {
+  it('a value off its pattern is described by the schema, not by the regular expression', async () => {
+    const res = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.customerId, types: ['billing'], firstname: 'a', lastname: 'b', email: 'pattern@example.test', phone: 'call me' });
+    expectError(res, 400, 'validation_failed', 'phone');
+    expect(res.body.error.message).toContain('phone is not valid: Digits, spaces');
+    expect(res.body.error.message).not.toContain('must match pattern');
+  });
+});
+
 describe('refusals before a route, in the error shape', () => {
   it('a __proto__ key names it', async () => {
     const res = await json(p.admin, 'POST', '/api/2/tenants', '{"name":"P","parent_id":"' + p.partnerId + '","kind":"customer","__proto__":{"x":1}}');

@@ -68,8 +68,8 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     clientErrorHandler,
     ajv: {
       // Unknown fields are errors, never silently dropped, and every violation is reported
-      // (the answer lists a few). Coercion of "3" and "false" is the input guard's, strictly.
-      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true },
+      // (the answer lists a few, with the schema's description of a pattern). Coercion of "3" and "false" is the input guard's, strictly.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true, verbose: true },
       onCreate: (ajv: Ajv) => ajv.addFormat('date-time', { type: 'string', validate: isTimestamp }),
     } as FastifyServerOptions['ajv'],
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -26,7 +26,7 @@ const constraintErrors: Record<string, () => AppError> = {
   access_policies_unique: () => new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
 };
 
-interface Violation { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string }
+interface Violation { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string; parentSchema?: { description?: unknown } }
 
 /** An error answer lists this many violations at most, then says how many more there were. */
 export const MAX_LISTED_VIOLATIONS = 20;
@@ -41,6 +41,9 @@ function describeViolations(source: string, all: Violation[]) {
     if (v.keyword === 'additionalProperties') {
       field = [base, String(v.params?.additionalProperty)].filter(Boolean).join('.');
       message = 'is not a known field';
+    } else if ((v.keyword === 'pattern' || v.keyword === 'format') && typeof v.parentSchema?.description === 'string') {
+      // "must match pattern ^(?:(?=…" means nothing to a person; the schema says what is expected.
+      message = `is not valid: ${v.parentSchema.description}`;
     } else if (v.keyword === 'required') {
       field = [base, String(v.params?.missingProperty)].filter(Boolean).join('.');
       message = 'is required';
@@ -80,6 +83,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 export function installErrorHandler(app: FastifyInstance, pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      // An outage (503) or any other 5xx of ours leaves a line; a caller's 4xx does not.
+      if (error.status >= 500) request.log.error({ err: error, code: error.code }, error.message);
       if (error.options.headers) reply.headers(error.options.headers);
       return send(reply, error.status, {
         code: error.code, domain: error.options.domain ?? null, message: error.message,
