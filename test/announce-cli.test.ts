@@ -107,7 +107,7 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
       LIAISON_MAIL_POLL_MS: '50', LIAISON_DELIVERY_CONNECTIONS: '1', LIAISON_DELIVERY_BATCH: '5',
     }), 'Liaison is ready');
     api = await apiClient(base);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     if (server) {
       server.child.kill('SIGTERM');
@@ -171,7 +171,7 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
     const english = mails.find((m) => m.to.includes(emails[0]))!;
     expect(english.subject).toBe('New console');
     expect(english.text).toContain('The **new console** opens on Monday.');
-  }, 60_000);
+  }, 120_000);
 
   it('exits non-zero with a clear message on wrong credentials, an unreachable server or a bad scope, and announces nothing', async () => {
     const body = path.join(dir, 'refused.md');
@@ -202,7 +202,7 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
 
     expect((await api.call('GET', `/announcements?tenant_id=${api.rootTenantId}&limit=100`)).items).toHaveLength(before);
     expect(smtp.received.filter((m) => m.subject === 'Refused')).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe.runIf(inject('testDatabase').kind === 'postgres')('liaison worker processes stopped in the middle of an announcement (PostgreSQL)', () => {

@@ -59,7 +59,7 @@ async function announce(actor: Actor, fields: Record<string, unknown>) {
 }
 
 async function finished(id: string, actor: Actor = t.root) {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     const res = await t.call(actor, 'GET', `/api/2/announcements/${id}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -351,7 +351,7 @@ describe('GET /announcements/{id} and its deliveries', () => {
     const moving = await contact(p.admin, customer.id, ['billing'], { email: old });
     smtp.refuseAddress(old, 451);
     const created = await announce(p.admin, { category: 'billing', scope_tenant_id: customer.id });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (!(await t.db.selectFrom('deliveries').select('last_error').where('announcement_id', '=', created.id).executeTakeFirst())?.last_error) {
       if (Date.now() > deadline) throw new Error('no temporary failure recorded');
       await sleep(10);
@@ -519,7 +519,7 @@ describe('without an SMTP server', () => {
       expect((await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).toMatchObject({ status: 'enqueuing', recipients: 2 });
 
       local.announcementWorker.start();
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       let done;
       while ((done = (await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).status !== 'done') {
         if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(done)}`);

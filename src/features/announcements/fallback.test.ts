@@ -73,7 +73,7 @@ async function preview(actor: Actor, body: ReturnType<typeof notice>) {
 /** Sends and answers who received it, each with the tenants their message names. */
 async function send(actor: Actor, body: ReturnType<typeof notice>) {
   const created = await ok(t.call(actor, 'POST', '/api/2/announcements', body), 202);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 45_000;
   let done;
   while ((done = await ok(t.call(actor, 'GET', `/api/2/announcements/${created.id}`), 200)).status !== 'done') {
     if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(done)}`);

@@ -63,7 +63,7 @@ async function announce(fields: Record<string, unknown>, actor: Actor = t.root) 
 
 /** Waits until the announcement is done; answers it as GET shows it. */
 async function finished(id: string) {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     const res = await t.call(t.root, 'GET', `/api/2/announcements/${id}`);
     expect(res.status).toBe(200);

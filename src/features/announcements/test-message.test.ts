@@ -34,7 +34,7 @@ const sendTest = (actor: Actor, contactId: string) => t.call(actor, 'POST', `/ap
 
 /** Polls the contact's history until its newest delivery is no longer pending. */
 async function settledHistory(actor: Actor, contactId: string) {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     const res = await t.call(actor, 'GET', `/api/2/contacts/${contactId}/deliveries`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -70,7 +70,7 @@ describe('a test message is a delivery like any other', () => {
     const moving = await contact(p.admin, p.customerId);
     smtp.refuseAddress(moving.email, 451);
     expect((await sendTest(p.admin, moving.id)).status).toBe(202);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (!(await t.call(p.admin, 'GET', `/api/2/contacts/${moving.id}/deliveries`)).body.items[0]?.last_error) {
       if (Date.now() > deadline) throw new Error('no temporary failure recorded');
       await sleep(10);
