@@ -127,6 +127,13 @@ describe('timestamps and cursors', () => {
 
   const forged = (state: Record<string, unknown>) => Buffer.from(JSON.stringify(state)).toString('base64url');
   const oddDates = ['1', '+275760-09-13T00:00:00.000Z', '275760-01-01T00:00:00Z', '2000-02-30T00:00:00Z', '2016-12-31T23:59:60Z'];
+  it.each(['{"__proto__":{"id":"x"}}', '{"constructor":1,"toString":2}', '{"hasOwnProperty":"x"}'])('a cursor with the key of an inherited property (%s) is a 400 on every list', async (state) => {
+    const after = Buffer.from(state).toString('base64url');
+    const lists = [`/api/2/tenants?parent_id=${p.partnerId}`, `/api/2/users?tenant_id=${p.partnerId}`, `/api/2/contacts?tenant_id=${p.partnerId}`, `/api/2/audit?tenant_id=${p.partnerId}`, '/api/2/announcements?limit=5'];
+    for (const url of lists) expectError(await t.call(p.admin, 'GET', `${url}&after=${after}`), 400, 'validation_failed', 'after');
+    expectError(await t.call(t.root, 'GET', `/api/2/mailbox?after=${after}`), 400, 'validation_failed', 'after');
+  });
+
   it.each(oddDates)('a cursor carrying %s is a 400 on the mailbox and announcements', async (date) => {
     const after = forged({ created_at: date, id: '00000000-0000-4000-8000-000000000000' });
     expectError(await t.call(t.root, 'GET', `/api/2/mailbox?after=${after}`), 400, 'validation_failed', 'after');

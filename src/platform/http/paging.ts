@@ -28,9 +28,12 @@ const cursorFields: Record<string, (value: unknown) => boolean> = {
 };
 const isScalar = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 255 && isStorableText(v));
 
+/** Keys we issue: plain identifiers, never one an object inherits (`__proto__`, `constructor`, `toString`). */
+const isCursorKey = (key: string) => /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(key) && !(key in Object.prototype);
+
 function isCursor(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, v]) => v === null || (cursorFields[key] ?? isScalar)(v));
+  return Object.entries(value).every(([key, v]) => isCursorKey(key) && (v === null || (Object.hasOwn(cursorFields, key) ? cursorFields[key] : isScalar)(v)));
 }
 
 export function decodeCursor<T extends Record<string, unknown>>(after: string): T {
