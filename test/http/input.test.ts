@@ -174,6 +174,26 @@ describe('size before cost', () => {
   });
 });
 
+describe('found by the fuzz suite', () => {
+  it('an id sent in capitals is the same id, wherever code compares ids', async () => {
+    const created = (await t.call(p.admin, 'POST', '/api/2/announcements', { category: 'billing', scope_tenant_id: p.partnerId.toUpperCase(), subject: { en: 'Caps' }, body: { en: 'Body' } })).body;
+    expect(created.scope_tenant_id).toBe(p.partnerId);
+    const upper = String(created.id).toUpperCase();
+    const res = await t.call(p.admin, 'GET', `/api/2/announcements/${upper}/deliveries`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await t.call(p.admin, 'GET', `/api/2/announcements/${upper}`)).body.id).toBe(created.id);
+  });
+
+  it('PUT /clients/{id} with nothing to change answers the client as it is', async () => {
+    const created = (await t.call(p.admin, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: p.partnerId, data: { client_name: 'Unchanged' } })).body;
+    for (const payload of ['', '{}']) {
+      const res = await json(p.admin, 'PUT', `/api/2/clients/${created.client_id}`, payload);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ client_id: created.client_id, data: { client_name: 'Unchanged' }, status: 'enabled' });
+    }
+  });
+});
+
 describe('validation messages a person can read', () => {
   it('a value off its pattern is described by the schema, not by the regular expression', async () => {
     const res = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.customerId, types: ['billing'], firstname: 'a', lastname: 'b', email: 'pattern@example.test', phone: 'call me' });

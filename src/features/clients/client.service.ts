@@ -50,10 +50,13 @@ export class ClientService {
       const row = await repo.findClient(trx, principal.read, id);
       if (!row) throw clientNotFound();
       await requireWrite(trx, principal, row.tenant_id);
-      await repo.updateClient(trx, principal.write, id, {
+      const patch = {
         ...(input.data ? { name: input.data.client_name } : {}),
         ...(input.status ? { status: input.status } : {}),
-      });
+      };
+      // A PUT that changes nothing (an empty body) answers the client as it is.
+      if (Object.keys(patch).length === 0) return toClient(row);
+      await repo.updateClient(trx, principal.write, id, patch);
       return toClient((await repo.findClient(trx, principal.read, id))!);
     });
   }

@@ -24,6 +24,7 @@ type Schema = Record<string, unknown> & {
   oneOf?: Schema[];
   allOf?: Schema[];
   const?: unknown;
+  format?: string;
   maxLength?: number;
   maxItems?: number;
 };
@@ -102,6 +103,9 @@ export function guard(value: unknown, schema: Schema | undefined, field: string,
     const maxLength = maxLengthOf(schema);
     if (maxLength !== undefined && value.length > maxLength) return value; // the validator says so
     if (!isStorableText(value)) return refuse('must not contain NUL characters or unpaired UTF-16 surrogates');
+    // Ids are lower-case in every answer; one sent in capitals is the same id, so it is made
+    // to compare equal to them in code as it does in SQL.
+    if (schema?.format === 'uuid') return value.toLowerCase();
     return coerceScalar(value, types);
   }
   if (typeof value === 'number' || typeof value === 'boolean') return coerceScalar(value, types);
