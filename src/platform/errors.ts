@@ -33,6 +33,10 @@ export class AppError extends Error {
   }
 }
 
+/** A 429 that says when to come back, in the Retry-After header and in context.retry_after. */
+export const tooManyRequests = (message: string, retryAfter: number, domain: string) =>
+  new AppError('too_many_requests', message, { domain, headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter } });
+
 export const notFound = (what: string, code: ErrorCode = 'not_found') =>
   new AppError(code, `${what} not found`, { domain: 'AccountServer' });
 

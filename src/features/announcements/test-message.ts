@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { AppError, invalidField, notFound } from '../../platform/errors.js';
+import { invalidField, notFound, tooManyRequests } from '../../platform/errors.js';
 import type { MailKick } from '../../platform/mail/mailer.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import { findContact } from '../contacts/contact.repository.js';
@@ -18,9 +18,7 @@ export interface TestMessageLimits {
 }
 
 const tooMany = (retryAfter: number, what: string) =>
-  new AppError('too_many_requests', `Too many test messages ${what}: try again in ${retryAfter} s`, {
-    domain: 'announcements', headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter },
-  });
+  tooManyRequests(`Too many test messages ${what}: try again in ${retryAfter} s`, retryAfter, 'announcements');
 
 /**
  * Test messages go to addresses nobody may have confirmed: bounded per contact and per caller.

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { Db } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { tooManyRequests } from '../../platform/errors.js';
 import * as repo from './auth.repository.js';
 
 /**
@@ -57,8 +57,6 @@ export class SignInThrottle {
 
   private tooMany(windowStartedAt: Date) {
     const retryAfter = Math.max(1, Math.ceil((windowStartedAt.getTime() + this.windowSeconds * 1000 - Date.now()) / 1000));
-    return new AppError('too_many_requests', 'Too many failed sign-in attempts; try again later', {
-      domain: 'auth', headers: { 'retry-after': String(retryAfter) }, context: { retry_after: retryAfter },
-    });
+    return tooManyRequests('Too many failed sign-in attempts; try again later', retryAfter, 'auth');
   }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, notFound, tooManyRequests } from '../../platform/errors.js';
 import type { MailKick } from '../../platform/mail/mailer.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
@@ -192,12 +192,12 @@ export class ConfirmationService {
     if (open.sends >= MAX_SENDS) {
       // The link is spent once it expires; then a new one can be asked for.
       const retryAfter = secondsUntil(open.expires_at.getTime());
-      throw new AppError('too_many_requests', `This message was already sent ${MAX_SENDS} times; ask again after the link expires, in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
+      throw tooManyRequests(`This message was already sent ${MAX_SENDS} times; ask again after the link expires, in ${retryAfter} s`, retryAfter, 'confirmations');
     }
     const readyAt = open.last_sent_at.getTime() + this.config.resendCooldownSeconds * 1000;
     if (readyAt > Date.now()) {
       const retryAfter = secondsUntil(readyAt);
-      throw new AppError('too_many_requests', `This message was sent moments ago; try again in ${retryAfter} s`, { domain: 'confirmations', headers: { 'retry-after': String(retryAfter) } });
+      throw tooManyRequests(`This message was sent moments ago; try again in ${retryAfter} s`, retryAfter, 'confirmations');
     }
   }
 
