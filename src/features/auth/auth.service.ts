@@ -5,6 +5,7 @@ import type { Principal } from '../../platform/scope.js';
 import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
 import * as repo from './auth.repository.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { isStorableText } from '../../platform/http/input-guard.js';
 
 const invalidLogin = () => new AppError(1033, 'Invalid login or password', { domain: 'auth' });
 const invalidClient = () => new AppError('invalid_client', 'Invalid client credentials', { domain: 'auth' });
@@ -14,8 +15,6 @@ const unauthorized = (message = 'Authentication required') =>
 
 export interface TokenAnswer { access_token: string; token_type: 'bearer'; expires_in: number; expires_on: number }
 
-// PostgreSQL cannot store a NUL: a login or client id holding one matches nobody.
-const hasNul = (text: string) => text.includes('\u0000');
 
 export class AuthService {
   private readonly throttle: SignInThrottle;
@@ -39,7 +38,8 @@ export class AuthService {
   }
 
   async clientGrant(clientId: string, secret: string, ip: string): Promise<TokenAnswer> {
-    if (hasNul(clientId)) throw invalidClient();
+    // Text PostgreSQL cannot store (a NUL) matches nobody.
+    if (!isStorableText(clientId)) throw invalidClient();
     const attempt = await this.throttle.attempt(`client:${clientId.toLowerCase()}`, ip);
     const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await repo.findActiveClient(this.db, clientId.toLowerCase()) : undefined;
     if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) throw invalidClient();
@@ -96,7 +96,7 @@ export class AuthService {
   }
 
   private async checkPassword(username: string, password: string, ip: string) {
-    if (hasNul(username)) throw invalidLogin();
+    if (!isStorableText(username)) throw invalidLogin();
     const attempt = await this.throttle.attempt(`login:${username.toLowerCase()}`, ip);
     const user = await repo.findActiveUserByLogin(this.db, username);
     const ok = await verifyPassword(user?.password_hash, password);
