@@ -28,12 +28,14 @@ const tooMany = (retryAfter: number, what: string) =>
 async function checkLimits(db: Db, principal: Principal, contactId: string, limits: TestMessageLimits) {
   await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.test-messages'), hashtext(${principal.id}))`.execute(db);
   await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.test-messages'), hashtext(${contactId}))`.execute(db);
-  const wait = (since: string, window: number) => sql<number>`ceil(extract(epoch FROM ${sql.raw(since)} + make_interval(secs => ${window}) - now()))::int`;
+  // The clock after the locks, not now(): now() is when this transaction began, which can be
+  // before a competing one that held the lock wrote its message (a wait past the window).
+  const wait = (since: string, window: number) => sql<number>`ceil(extract(epoch FROM ${sql.raw(since)} + make_interval(secs => ${window}) - clock_timestamp()))::int`;
   if (limits.testMessageContactSeconds > 0) {
     const window = limits.testMessageContactSeconds;
     const { rows } = await sql<{ wait: number | null }>`
       SELECT ${wait('max(a.created_at)', window)} AS wait FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
-      WHERE a.test AND d.contact_ids @> ARRAY[${contactId}::uuid] AND a.created_at > now() - make_interval(secs => ${window})`.execute(db);
+      WHERE a.test AND d.contact_ids @> ARRAY[${contactId}::uuid] AND a.created_at > clock_timestamp() - make_interval(secs => ${window})`.execute(db);
     if (rows[0]?.wait != null) throw tooMany(Math.max(1, rows[0].wait), 'to this contact');
   }
   if (limits.testMessageCallerLimit > 0) {
@@ -41,7 +43,7 @@ async function checkLimits(db: Db, principal: Principal, contactId: string, limi
     const { rows } = await sql<{ n: number; wait: number | null }>`
       SELECT count(*)::int AS n, ${wait('min(created_at)', window)} AS wait FROM announcements
       WHERE test AND created_by_type = ${principal.kind} AND created_by_id = ${principal.id}::uuid
-        AND created_at > now() - make_interval(secs => ${window})`.execute(db);
+        AND created_at > clock_timestamp() - make_interval(secs => ${window})`.execute(db);
     if (rows[0] && rows[0].n >= limits.testMessageCallerLimit) throw tooMany(Math.max(1, rows[0].wait ?? window), 'from you');
   }
 }

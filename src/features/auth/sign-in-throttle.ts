@@ -56,7 +56,9 @@ export class SignInThrottle {
   }
 
   private tooMany(windowStartedAt: Date) {
-    const retryAfter = Math.max(1, Math.ceil((windowStartedAt.getTime() + this.windowSeconds * 1000 - Date.now()) / 1000));
+    // The window began on the database's clock: bounded to the window, whatever the two clocks say.
+    const left = Math.ceil((windowStartedAt.getTime() + this.windowSeconds * 1000 - Date.now()) / 1000);
+    const retryAfter = Math.min(this.windowSeconds, Math.max(1, left));
     return tooManyRequests('Too many failed sign-in attempts; try again later', retryAfter, 'auth');
   }
 }
