@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import type { ContactType, LocalizedText } from '../../platform/db/schema.js';
-import { pickLanguage, type Language } from '../../platform/mail/render.js';
+import { layoutMail, pickLanguage, type Language } from '../../platform/mail/render.js';
 
 // Raw HTML in a notice's Markdown is shown as text, never passed into the message.
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
@@ -21,9 +21,6 @@ const footer = {
   en: 'Liaison, the contacts service of your cloud platform. To change who receives these notices, ask the administrator of your account.',
   it: 'Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all\'amministratore del tuo account.',
 };
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface NoticeContent {
   category: ContactType;
@@ -76,13 +73,8 @@ export function prepareNotice(content: NoticeContent) {
     const subject = noticeSubject(content.subject, language, content.test);
     const body = language === 'it' ? content.body.it! : content.body.en;
     const reason = why[language](categoryLabel[language][content.category], recipient.tenantNames.join(', '));
-    const text = `${body.trim()}\n\n-- \n${reason}\n${footer[language]}\n`;
-    const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:40em">
-${bodyHtml(language, body)}
-<hr><p style="font-size:.85em;color:#555">${escapeHtml(reason)}<br>${escapeHtml(footer[language])}</p>
-</body></html>`;
-    return { subject, text, html, language, test: Boolean(content.test) };
+    const message = layoutMail({ subject, language, body: { text: body.trim(), html: bodyHtml(language, body) }, footer: [reason, footer[language]] });
+    return { ...message, language, test: Boolean(content.test) };
   };
 }
 

@@ -9,8 +9,32 @@ export function pickLanguage(...candidates: (string | null | undefined)[]): Lang
   return 'en';
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe for HTML content and (double- or single-quoted) attribute values. */
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => entities[c]);
+
+export interface RenderedMail { subject: string; text: string; html: string }
+
+export interface MailLayout {
+  subject: string;
+  language: Language;
+  /** The message itself, as plain text and as HTML saying the same (the HTML is trusted as is). */
+  body: { text: string; html: string };
+  /** Lines under the signature separator (plain text, escaped here). */
+  footer: string[];
+}
+
+/** The one shell of every message: a plain-text part and an HTML part, each with the footer. */
+export function layoutMail(mail: MailLayout): RenderedMail {
+  const text = `${mail.body.text}\n\n-- \n${mail.footer.join('\n')}\n`;
+  const html = `<!doctype html><html lang="${mail.language}"><head><meta charset="utf-8"><title>${escapeHtml(mail.subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:40em">
+${mail.body.html}
+<hr><p style="font-size:.85em;color:#555">${mail.footer.map(escapeHtml).join('<br>')}</p>
+</body></html>`;
+  return { subject: mail.subject, text, html };
+}
 
 export interface MailContent {
   subject: string;
@@ -20,21 +44,14 @@ export interface MailContent {
   footer: string;
 }
 
-/** One layout for every message: a plain-text part and an HTML part saying the same. */
-export function renderMail(content: MailContent, language: Language): { subject: string; text: string; html: string } {
-  const text = [
-    content.greeting, '',
-    ...content.paragraphs.flatMap((p) => [p, '']),
-    ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
-    '-- ', content.footer, '',
-  ].join('\n');
-  const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:40em">
-<p>${escapeHtml(content.greeting)}</p>
-${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-${content.action ? `<p><a href="${escapeHtml(content.action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(content.action.label)}</a></p>
-<p style="font-size:.9em;color:#555">${escapeHtml(content.action.url)}</p>` : ''}
-<hr><p style="font-size:.85em;color:#555">${escapeHtml(content.footer)}</p>
-</body></html>`;
-  return { subject: content.subject, text, html };
+/** A message of plain paragraphs, with an optional button whose address is also written out. */
+export function renderMail(content: MailContent, language: Language): RenderedMail {
+  const { action } = content;
+  const text = [content.greeting, ...content.paragraphs, ...(action ? [`${action.label}: ${action.url}`] : [])].join('\n\n');
+  const html = [content.greeting, ...content.paragraphs].map((p) => `<p>${escapeHtml(p)}</p>`);
+  if (action) {
+    html.push(`<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>`,
+      `<p style="font-size:.9em;color:#555">${escapeHtml(action.url)}</p>`);
+  }
+  return layoutMail({ subject: content.subject, language, body: { text, html: html.join('\n') }, footer: [content.footer] });
 }

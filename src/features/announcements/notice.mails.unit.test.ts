@@ -43,3 +43,31 @@ describe('rendering', () => {
     expect(send({ language: 'it', tenantNames: ['X'] })).toMatchObject({ subject: '[Test] S', language: 'en' });
   });
 });
+
+describe('the notice in the common layout', () => {
+  const send = prepareNotice({
+    category: 'technical', subject: { en: 'Maintenance <Saturday> & "more"', it: 'Manutenzione' },
+    body: { en: 'Raw <b onclick="x()">HTML</b> stays text.\n\n**Bold** words.', it: 'Corpo' },
+  });
+
+  it('escapes the subject and the tenant names, and shows raw HTML of the Markdown as text', () => {
+    const mail = send({ language: 'en', tenantNames: ['<Evil> & Co'] });
+    expect(mail.subject).toBe('Maintenance <Saturday> & "more"');
+    expect(mail.html).toContain('<title>Maintenance &lt;Saturday&gt; &amp; &quot;more&quot;</title>');
+    expect(mail.html).toContain('contact of: &lt;Evil&gt; &amp; Co.<br>');
+    expect(mail.html).not.toMatch(/<b onclick|<Evil>/);
+    expect(mail.html).toContain('Raw &lt;b onclick=&quot;x()&quot;&gt;HTML&lt;/b&gt; stays text.');
+    expect(mail.html).toContain('<strong>Bold</strong> words.');
+    expect(mail.text).toContain('contact of: <Evil> & Co.\n');
+  });
+
+  it('writes the language it chose into the page, the same in both parts', () => {
+    const it = send({ language: 'it', tenantNames: ['X'] });
+    expect(it.html).toMatch(/^<!doctype html><html lang="it">/);
+    expect(it.text).toBe('Corpo\n\n-- \nRicevi questo avviso come contatto Tecnico di: X.\n'
+      + "Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all'amministratore del tuo account.\n");
+    expect(it.html).toContain('<p>Corpo</p>');
+    expect(it.html).toContain("rivolgiti all&#39;amministratore del tuo account.</p>");
+    expect(send({ language: 'de', tenantNames: ['X'] }).html).toMatch(/^<!doctype html><html lang="en">/);
+  });
+});
