@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/platform/config.js';
-import { buildApp } from '../src/platform/http/app.js';
+import { buildApp } from '../src/app.js';
 import type { Database } from '../src/platform/db/schema.js';
 
 const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ max: 1 }) }) });

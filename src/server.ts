@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
-import { buildApp } from './platform/http/app.js';
+import { buildApp } from './app.js';
 import { Workers } from './worker/workers.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
 import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.repository.js';

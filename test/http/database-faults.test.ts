@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.js';
 import { openDatabase, type DatabaseHandle, type Db } from '../../src/platform/db/database.js';
-import { buildApp } from '../../src/platform/http/app.js';
+import { buildApp } from '../../src/app.js';
 import { expectError } from '../support/expect-error.js';
 import type { Answer } from '../support/test-app.js';
 import { freePort } from '../support/processes.js';

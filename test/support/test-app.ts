@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import type { Db } from '../../src/platform/db/database.js';
-import { buildApp } from '../../src/platform/http/app.js';
+import { buildApp } from '../../src/app.js';
 import { ensureRoot, setPassword } from '../../src/features/setup/bootstrap.service.js';
 import { createTestDatabase } from './test-database.js';
 import type { MailWorker } from '../../src/worker/mail-worker.js';

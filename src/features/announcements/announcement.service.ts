@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
-import { decodeCursor, paged } from '../../platform/http/paging.js';
+import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { MailKick } from '../../platform/mail/mailer.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
@@ -28,12 +28,9 @@ function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 
 
 const announcementNotFound = () => notFound('Announcement');
 
-/** A cursor must carry the keys of this list (decodeCursor checks their types), or it is bad input, never a 500. */
-function cursorOf<K extends string>(after: string, keys: K[]) {
-  const cursor = decodeCursor<Record<string, unknown>>(after);
-  if (keys.some((key) => cursor[key] === undefined || cursor[key] === null)) throw invalidField('after', 'is not a cursor returned by this API');
-  return cursor as Record<K, never>;
-}
+/** Newest first: announcements by creation time, deliveries by id. */
+const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
+const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
 
 export class AnnouncementService {
   constructor(private readonly db: Db, private readonly worker: MailKick, private readonly limits: TestMessageLimits) {}
@@ -73,9 +70,9 @@ export class AnnouncementService {
     const tenantId = query.tenant_id ?? principal.tenantId;
     if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
     const limit = query.limit ?? 50;
-    const before: { created_at: string; id: string } | undefined = query.after ? cursorOf(query.after, ['created_at', 'id']) : undefined;
+    const before = query.after ? announcementCursor.decode(query.after) : undefined;
     const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
-    const page = paged(rows, limit, (last) => ({ created_at: last.created_at_key, id: last.id }));
+    const page = paged(rows, limit, (last) => announcementCursor.encode({ created_at: last.created_at_key, id: last.id }));
     const counts = await repo.countDeliveries(this.db, page.items.map((r) => r.id));
     return { ...page, items: page.items.map((r) => toAnnouncement(r, counts.get(r.id))) };
   }
@@ -83,7 +80,7 @@ export class AnnouncementService {
   async deliveries(principal: Principal, id: string, query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string }) {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
-    const afterId: number | undefined = query.after ? cursorOf(query.after, ['before']).before : undefined;
+    const afterId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
     const rows = await repo.findDeliveries(this.db, principal.read, { announcementId: id, status: query.status, afterId, limit });
     const names = new Map((await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]));
     const items: Static<typeof Delivery>[] = rows.map((r) => ({
@@ -91,13 +88,13 @@ export class AnnouncementService {
       tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })), contact_ids: r.contact_ids,
       status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null,
     }));
-    return paged(items, limit, (last) => ({ before: Number(last.id) }));
+    return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
 
   async contactDeliveries(principal: Principal, contactId: string, query: { limit?: number; after?: string }) {
     if (!(await findContact(this.db, principal.read, contactId))) throw notFound('Contact');
     const limit = query.limit ?? 100;
-    const beforeId: number | undefined = query.after ? cursorOf(query.after, ['before']).before : undefined;
+    const beforeId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
     const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
       // What was sent: the subject in the language the message was written in for this person.
@@ -105,7 +102,7 @@ export class AnnouncementService {
       subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test), test: r.test,
       status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null, created_at: r.created_at.toISOString(),
     }));
-    return paged(items, limit, (last) => ({ before: Number(last.id) }));
+    return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
 
   /** A short notice to one contact, to check that its address receives them (see test-message.ts). */

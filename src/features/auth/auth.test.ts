@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
-import { buildApp } from '../../platform/http/app.js';
+import { buildApp } from '../../app.js';
 import { sha256 } from '../../platform/secrets.js';
 import { ensureRoot, setPassword } from '../setup/bootstrap.service.js';
 import { createPartnerWorld, form, startTestApp, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';

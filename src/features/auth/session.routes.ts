@@ -18,13 +18,14 @@ const Session = Type.Object({
  * that scripts cannot read; writes carry the CSRF token derived from it. The bearer-token
  * API is untouched beside it.
  */
-export const sessionRoutes = (auth: AuthService, users: UserService, config: Config): FastifyPluginAsyncTypebox => async (app) => {
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UserService; config: Config }> = async (app, { auth, users, config }) => {
   const secure = config.publicUrl.startsWith('https://');
   const tags = ['auth'];
 
   app.post('/session', {
     config: { public: true },
     schema: {
+      operationId: 'createSession',
       tags, summary: 'Sign in to the console (sets the session cookie)',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 255 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
       response: { 200: Session, 400: Type.Ref(ErrorResponse), 401: Type.Ref(ErrorResponse), 415: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) },
@@ -44,7 +45,7 @@ export const sessionRoutes = (auth: AuthService, users: UserService, config: Con
   });
 
   app.get('/session', {
-    schema: { tags, summary: 'The signed-in user of this session, and its CSRF token', response: { 200: Session, 401: Type.Ref(ErrorResponse), 404: Type.Ref(ErrorResponse) } },
+    schema: { operationId: 'getSession', tags, summary: 'The signed-in user of this session, and its CSRF token', response: { 200: Session, 401: Type.Ref(ErrorResponse), 404: Type.Ref(ErrorResponse) } },
   }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
     reply.header('cache-control', 'no-store');

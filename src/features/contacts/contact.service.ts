@@ -1,7 +1,8 @@
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
+import { Type } from '@sinclair/typebox';
+import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
@@ -13,6 +14,13 @@ import { cardFields, type ContactView, type CreateContactInput, type ListContact
 
 const typeOrder: ContactType[] = ['billing', 'management', 'technical'];
 const normalizeTypes = (types: ContactType[]) => typeOrder.filter((t) => types.includes(t));
+
+/** The first call's filter (ids, or a tenant with its types) and the last id seen. */
+const cursor = cursorOf({
+  ids: Type.Optional(CursorFields.Uuids), tenantId: Type.Optional(CursorFields.Uuid),
+  types: Type.Optional(Type.Array(Type.Union(typeOrder.map((t) => Type.Literal(t))), { maxItems: 3 })),
+  afterId: CursorFields.Uuid,
+}, (c) => exactlyOne(c.ids, c.tenantId));
 
 export function toContact(row: repo.ContactRecord): ContactView {
   return {
@@ -45,34 +53,24 @@ export class ContactService {
   }
 
   async list(principal: Principal, query: ListContactsInput) {
-    // The cursor keeps the first call's filter in the scalar shapes decodeCursor accepts.
-    type Cursor = { ids?: string[]; tenantId?: string; types?: string };
-    let cursor: Cursor;
+    let filter: { ids?: string[]; tenantId?: string; types?: ContactType[] };
     let afterId: string | undefined;
     if (query.after) {
-      const decoded = decodeCursor<Record<string, unknown>>(query.after);
-      const { ids, tenantId, types } = decoded;
-      afterId = typeof decoded.afterId === 'string' ? decoded.afterId : undefined;
-      const typesOk = types === undefined || (typeof types === 'string' && types.split(',').every((t) => (typeOrder as string[]).includes(t)));
-      if ((ids === undefined) === (tenantId === undefined) || ids === null || tenantId === null || !afterId || !typesOk) {
-        throw invalidField('after', 'is not a cursor returned by this API');
-      }
-      cursor = { ids, tenantId, types } as Cursor;
+      ({ afterId, ...filter } = cursor.decode(query.after));
     } else {
       if ((query.uuids === undefined) === (query.tenant_id === undefined)) throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
-      cursor = {
+      filter = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
         tenantId: query.tenant_id,
-        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]).join(',') : undefined,
+        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]) : undefined,
       };
       if (query.tenant_id && !(await findTenant(this.db, principal.read, query.tenant_id))) throw notFound('Tenant', 1005);
     }
     const limit = query.limit ?? 1000;
     const rows = await repo.findContacts(this.db, principal.read, {
-      ids: cursor.ids, tenantIds: cursor.tenantId ? [cursor.tenantId] : undefined,
-      types: cursor.types ? cursor.types.split(',') as ContactType[] : undefined, afterId, limit,
+      ids: filter.ids, tenantIds: filter.tenantId ? [filter.tenantId] : undefined, types: filter.types, afterId, limit,
     });
-    return paged(rows.map(toContact), limit, (last) => ({ ...cursor, afterId: last.id }));
+    return paged(rows.map(toContact), limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
   }
 
   /** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
+import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './tenant.repository.js';
 import { deleteUsersOfTenant } from '../users/user.repository.js';
@@ -36,6 +36,12 @@ export function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
 
 const tenantNotFound = () => notFound('Tenant', 1005);
 
+/** The first call's filter (exactly one of ids, parent, subtree) and the last id seen. */
+const cursor = cursorOf({
+  ids: Type.Optional(CursorFields.Uuids), parentId: Type.Optional(CursorFields.Uuid), subtreeRootId: Type.Optional(CursorFields.Uuid),
+  updatedSince: Type.Optional(CursorFields.Timestamp), allowDeleted: Type.Boolean(), afterId: CursorFields.Uuid,
+}, (c) => exactlyOne(c.ids, c.parentId, c.subtreeRootId));
+
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
@@ -49,10 +55,9 @@ export class TenantService {
   }
 
   async list(principal: Principal, query: ListTenantsInput) {
-    type Cursor = Omit<repo.TenantFilter, 'limit'>;
-    let filter: Cursor;
+    let filter: Omit<repo.TenantFilter, 'limit'>;
     if (query.after) {
-      filter = decodeCursor<Cursor>(query.after);
+      filter = cursor.decode(query.after);
     } else {
       const given = (['uuids', 'parent_id', 'subtree_root_id'] as const).filter((k) => query[k] !== undefined);
       if (given.length > 1) throw invalidField(given.join(','), 'give only one of uuids, parent_id, subtree_root_id');
@@ -72,7 +77,7 @@ export class TenantService {
       const contacts = await this.contactsOf(principal, tenants.map((t) => t.id));
       for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
     }
-    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) => ({ ...filter, afterId: last.id }));
+    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
   }
 
   async childIds(principal: Principal, id: string, options: { order?: ChildOrder; allowDeleted?: boolean }) {

@@ -1,8 +1,8 @@
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
 import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { decodeCursor, paged, parseUuidList } from '../../platform/http/paging.js';
+import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
 import { findTenant } from '../tenants/tenant.repository.js';
@@ -22,22 +22,13 @@ const roleKinds: Record<RoleId, string[]> = {
 const userNotFound = () => notFound('User');
 const loginPattern = new RegExp(Login.pattern!);
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const isUuid = (v: unknown) => typeof v === 'string' && uuidPattern.test(v);
-const invalidCursor = () => invalidField('after', 'is not a cursor returned by this API');
-
-/** A cursor comes back from the client: check it is one we issued before its values reach SQL. */
-function isUserCursor(c: Record<string, unknown>): boolean {
-  if (Array.isArray(c)) return false;
-  const ids = c.ids;
-  if (ids !== undefined && !(Array.isArray(ids) && ids.length > 0 && ids.length <= 100 && ids.every(isUuid))) return false;
-  if (!(['tenantId', 'subtreeRootId', 'afterId'] as const).every((k) => c[k] === undefined || isUuid(c[k]))) return false;
-  if (c.updatedSince !== undefined && !(typeof c.updatedSince === 'string' && !Number.isNaN(Date.parse(c.updatedSince)))) return false;
-  if (typeof c.withPolicies !== 'boolean') return false;
-  if (c.order !== undefined && !(UserOrders as readonly unknown[]).includes(c.order)) return false;
-  if (c.afterKey !== undefined && typeof c.afterKey !== 'string') return false;
-  return [ids, c.tenantId, c.subtreeRootId].filter((v) => v !== undefined).length === 1;
-}
+/** The first call's filter (exactly one of ids, tenant, subtree), its order, and the last row seen. */
+const cursor = cursorOf({
+  ids: Type.Optional(CursorFields.Uuids), tenantId: Type.Optional(CursorFields.Uuid), subtreeRootId: Type.Optional(CursorFields.Uuid),
+  updatedSince: Type.Optional(CursorFields.Timestamp), withPolicies: Type.Boolean(),
+  order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
+  afterId: CursorFields.Uuid, afterKey: Type.Optional(CursorFields.Text),
+}, (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId));
 
 export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
   return {
@@ -78,12 +69,9 @@ export class UserService {
   }
 
   async list(principal: Principal, query: ListUsersInput) {
-    type Cursor = Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
-    let filter: Cursor;
+    let filter: Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
     if (query.after) {
-      const decoded = decodeCursor(query.after);
-      if (!isUserCursor(decoded)) throw invalidCursor();
-      filter = decoded as unknown as Cursor;
+      filter = cursor.decode(query.after);
     } else {
       const choices = ['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const;
       const given = choices.filter((k) => query[k] !== undefined);
@@ -101,7 +89,7 @@ export class UserService {
     const rows = await repo.findUsers(this.db, principal.read, { ...filter, limit });
     const policies = filter.withPolicies ? await repo.findPolicies(this.db, principal.read, rows.map((r) => r.id)) : undefined;
     const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
-    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => ({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }));
+    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => cursor.encode({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }));
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {

@@ -2,23 +2,10 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 
 /**
  * The OpenAPI document's operation ids and security, derived from each route at the one place
- * the document is built, so no route file repeats them. SDKs name their methods after the
- * ids: they must stay stable, so a rename here is a breaking change for API clients.
+ * the document is built, so no route file repeats them; a route whose id the rule would not
+ * name well gives its own `operationId` in its schema. SDKs name their methods after the ids:
+ * they must stay stable, so a rename here is a breaking change for API clients.
  */
-
-/** Ids the derivation below would not name well. */
-const namedOperations: Record<string, string> = {
-  'POST /api/2/idp/token': 'createToken',
-  'GET /api/2/session': 'getSession',
-  'POST /api/2/session': 'createSession',
-  'GET /api/2/users/me': 'getCurrentUser',
-  'GET /api/2/users/check_login': 'checkLogin',
-  'GET /api/2/search': 'search',
-  'POST /api/2/email-confirmations': 'confirmEmail',
-  'GET /api/2/audit': 'listAuditEvents',
-  'GET /api/2/mailbox': 'listMailboxMessages',
-  'GET /api/2/tenants/{id}/contact-coverage': 'getTenantContactCoverage',
-};
 
 /** A path segment that names an action rather than a resource (POST /users/activate). */
 const actionVerbs = new Set(['activate', 'preview', 'resend', 'send']);
@@ -40,8 +27,6 @@ function singular(word: string): string {
  */
 export function operationIdOf(method: string, route: string): string {
   const url = route.replace(/:(\w+)/g, '{$1}');
-  const named = namedOperations[`${method} ${url}`];
-  if (named) return named;
   const segments = url.replace(/^\/api\/2\//, '').split('/').filter((s) => /^[\w{}-]+$/.test(s));
   if (segments.length === 0) return method.toLowerCase();
   const onItem = segments.at(-1)!.startsWith('{');

@@ -2,7 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../platform/errors.js';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
+import type { Config } from '../../platform/config.js';
+import type { UserService } from '../users/user.service.js';
 import type { AuthService } from './auth.service.js';
+import { sessionRoutes } from './session.routes.js';
 
 // RFC 6749 §3.2: a token endpoint ignores parameters it does not know (clients send
 // `audience`, `resource`, …), unlike our write bodies; unknown grant types get their own code.
@@ -35,10 +38,13 @@ function basicClient(header: string | undefined): { id: string; secret: string }
 const missing = (field: string) =>
   new AppError('validation_failed', `${field} is required for this grant_type`, { domain: 'validation', info: field, context: { fields: [field] } });
 
-export const authRoutes = (auth: AuthService): FastifyPluginAsyncTypebox => async (app) => {
+/** Tokens for scripts (OAuth client credentials, password grant) and the console's session. */
+export const authPlugin: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UserService; config: Config }> = async (app, { auth, users, config }) => {
+  await app.register(sessionRoutes, { auth, users, config });
   app.post('/idp/token', {
     config: { public: true },
     schema: {
+      operationId: 'createToken',
       tags: ['auth'], summary: 'Issue an access token (password or client_credentials grant)',
       consumes: ['application/x-www-form-urlencoded'],
       body: TokenRequest,

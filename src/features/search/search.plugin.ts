@@ -16,9 +16,9 @@ const SearchHit = Type.Object({
   login: Type.Optional(Type.String()), first_name: Type.Optional(Type.String()), last_name: Type.Optional(Type.String()),
 });
 
-export const searchRoutes = (search: SearchService): FastifyPluginAsyncTypebox => async (app) => {
+export const searchPlugin: FastifyPluginAsyncTypebox<{ search: SearchService }> = async (app, { search }) => {
   app.get('/search', {
-    schema: { tags: ['search'], summary: 'Find tenants and users in a subtree', querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(SearchHit) }), ...standardErrors } },
+    schema: { operationId: 'search', tags: ['search'], summary: 'Find tenants and users in a subtree', querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(SearchHit) }), ...standardErrors } },
   }, async (request) => ({
     items: await search.search(request.principal, { tenant: request.query.tenant, text: request.query.text, limit: request.query.limit ?? 50 }),
   }));

@@ -5,7 +5,7 @@ import { ContactTypeSchema } from '../contacts/contact.schemas.js';
 import type { AnnouncementService } from './announcement.service.js';
 import { Announcement, AnnouncementBody, ContactDelivery, Delivery, DeliveriesQuery, ListAnnouncementsQuery, Preview } from './announcement.schemas.js';
 
-export const announcementRoutes = (announcements: AnnouncementService): FastifyPluginAsyncTypebox => async (app) => {
+export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: AnnouncementService }> = async (app, { announcements }) => {
   const tags = ['announcements'];
 
   app.post('/announcements', {

@@ -8,11 +8,12 @@ export const Password = Type.String({ minLength: 8, maxLength: 256, description:
 
 const linkErrors = { 400: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse), 410: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) };
 
-export const confirmationRoutes = (confirmations: ConfirmationService): FastifyPluginAsyncTypebox => async (app) => {
+export const confirmationsPlugin: FastifyPluginAsyncTypebox<{ confirmations: ConfirmationService }> = async (app, { confirmations }) => {
   // Consumed by POST only: mail scanners prefetch GET links, and must not confirm anything.
   app.post('/email-confirmations', {
     config: { public: true },
     schema: {
+      operationId: 'confirmEmail',
       tags: ['confirmations'], summary: 'Confirm a new email address with the token from the mailed link',
       body: Type.Object({ token: Token }, { additionalProperties: false }),
       response: { 200: Type.Object({ user_id: Uuid, email: Type.String() }), ...linkErrors },

@@ -4,7 +4,7 @@ import { IdList, IdParams, PagedItemsOf, standardErrors, VersionQuery } from '..
 import type { ContactService } from './contact.service.js';
 import { Contact, CreateContactBody, ListContactsQuery, UpdateContactBody } from './contact.schemas.js';
 
-export const contactRoutes = (contacts: ContactService): FastifyPluginAsyncTypebox => async (app) => {
+export const contactsPlugin: FastifyPluginAsyncTypebox<{ contacts: ContactService }> = async (app, { contacts }) => {
   const tags = ['contacts'];
 
   app.post('/contacts', {

@@ -3,7 +3,7 @@ import { IdList, IdParams, PagedItemsOf, standardErrors, VersionQuery } from '..
 import type { TenantService } from './tenant.service.js';
 import { AllowDeletedQuery, ChildrenQuery, CreateTenantBody, ListTenantsQuery, Tenant, UpdateTenantBody } from './tenant.schemas.js';
 
-export const tenantRoutes = (tenants: TenantService): FastifyPluginAsyncTypebox => async (app) => {
+export const tenantsPlugin: FastifyPluginAsyncTypebox<{ tenants: TenantService }> = async (app, { tenants }) => {
   const tags = ['tenants'];
 
   app.get('/tenants', {

@@ -4,15 +4,15 @@ import { IdList, IdParams, ItemsOf, PagedItemsOf, standardErrors, VersionQuery }
 import type { UserService } from './user.service.js';
 import { AccessPolicy, CheckLoginQuery, CreateUserBody, ListUsersQuery, Me, PutAccessPoliciesBody, TenantUsersQuery, UpdateUserBody, User } from './user.schemas.js';
 
-export const userRoutes = (users: UserService): FastifyPluginAsyncTypebox => async (app) => {
+export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   const tags = ['users'];
 
   app.get('/users/me', {
-    schema: { tags, summary: 'The signed-in user, with its tenant kind', response: { 200: Me, ...standardErrors } },
+    schema: { operationId: 'getCurrentUser', tags, summary: 'The signed-in user, with its tenant kind', response: { 200: Me, ...standardErrors } },
   }, (request) => users.me(request.principal));
 
   app.get('/users/check_login', {
-    schema: { tags, summary: '204 when the login is free, 409 when taken', querystring: CheckLoginQuery, response: { 204: Type.Null(), ...standardErrors } },
+    schema: { operationId: 'checkLogin', tags, summary: '204 when the login is free, 409 when taken', querystring: CheckLoginQuery, response: { 204: Type.Null(), ...standardErrors } },
   }, async (request, reply) => {
     await users.assertLoginFree(request.query.username);
     return reply.status(204).send(null);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Ajv } from 'ajv';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
@@ -14,47 +14,26 @@ import { clientErrorHandler, installErrorHandler, sendFrameworkError } from './e
 import { installInputGuard, installJsonParser } from './input-hooks.js';
 import { isTimestamp } from '../timestamps.js';
 import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
-import { installAuth } from './auth-hook.js';
 import { loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
-import { AuthService } from '../../features/auth/auth.service.js';
-import { authRoutes } from '../../features/auth/auth.routes.js';
-import { sessionRoutes } from '../../features/auth/session.routes.js';
-import { TenantService } from '../../features/tenants/tenant.service.js';
-import { tenantRoutes } from '../../features/tenants/tenant.routes.js';
-import { UserService } from '../../features/users/user.service.js';
-import { userRoutes } from '../../features/users/user.routes.js';
-import { ClientService } from '../../features/clients/client.service.js';
-import { clientRoutes } from '../../features/clients/client.routes.js';
-import { SearchService } from '../../features/search/search.service.js';
-import { searchRoutes } from '../../features/search/search.routes.js';
-import { ContactService } from '../../features/contacts/contact.service.js';
-import { contactRoutes } from '../../features/contacts/contact.routes.js';
-import { ConfirmationService } from '../../features/confirmations/confirmation.service.js';
-import { confirmationRoutes } from '../../features/confirmations/confirmation.routes.js';
-import { AuditService, auditRoutes } from '../../features/audit/audit.routes.js';
-import { mailboxRoutes } from '../../features/mailbox/mailbox.routes.js';
-import { noKick, type MailKick } from '../mail/mailer.js';
-import { AnnouncementService } from '../../features/announcements/announcement.service.js';
-import { announcementRoutes } from '../../features/announcements/announcement.routes.js';
-import { CoverageService, coverageRoutes } from '../../features/coverage/coverage.routes.js';
 
-export interface AppOptions {
+export interface ServerOptions {
   db: Db;
   config: Config;
-  /** The mail worker, nudged after a transaction that wrote mail commits. */
-  mail?: MailKick;
   /** Where the console's build lives (default web/dist); null serves no console. */
   consoleRoot?: string | null;
-  /** The announcement worker, nudged when an announcement is accepted. */
-  announcements?: MailKick;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
   logger?: boolean;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream;
 }
 
-export async function buildApp({ db, config, logger = true, logStream, mail = noKick, announcements = noKick, consoleRoot = consoleDir }: AppOptions): Promise<FastifyInstance> {
+/**
+ * The HTTP server with everything a route relies on — input guard, validator, error answers,
+ * security headers, console, OpenAPI document, health check — and no route of any feature:
+ * the composition root (src/app.ts) registers those.
+ */
+export async function createHttpServer({ db, config, logger = true, logStream, consoleRoot = consoleDir }: ServerOptions) {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
@@ -103,28 +82,6 @@ export async function buildApp({ db, config, logger = true, logStream, mail = no
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     return reply.send({ status: 'ok' });
   });
-
-  const auth = new AuthService(db, config);
-  const confirmations = new ConfirmationService(db, config, mail);
-  const contacts = new ContactService(db, confirmations);
-  const tenants = new TenantService(db, (principal, ids) => contacts.ofTenants(principal, ids));
-  const users = new UserService(db, confirmations);
-  await app.register(async (api) => {
-    installAuth(api, (header, ip) => auth.authenticate(header, ip));
-    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-    await api.register(authRoutes(auth));
-    await api.register(sessionRoutes(auth, users, config));
-    await api.register(tenantRoutes(tenants));
-    await api.register(userRoutes(users));
-    await api.register(clientRoutes(new ClientService(db)));
-    await api.register(searchRoutes(new SearchService(db)));
-    await api.register(contactRoutes(contacts));
-    await api.register(confirmationRoutes(confirmations));
-    await api.register(auditRoutes(new AuditService(db)));
-    await api.register(mailboxRoutes(db));
-    await api.register(announcementRoutes(new AnnouncementService(db, announcements, config)));
-    await api.register(coverageRoutes(new CoverageService(db)));
-  }, { prefix: '/api/2' });
 
   return app;
 }

@@ -4,7 +4,7 @@ import { standardErrors } from '../../platform/http/common-schemas.js';
 import type { ClientService } from './client.service.js';
 import { Client, ClientParams, CreateClientBody, CreatedClient, UpdateClientBody } from './client.schemas.js';
 
-export const clientRoutes = (clients: ClientService): FastifyPluginAsyncTypebox => async (app) => {
+export const clientsPlugin: FastifyPluginAsyncTypebox<{ clients: ClientService }> = async (app, { clients }) => {
   const tags = ['clients'];
 
   app.post('/clients', {

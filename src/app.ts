@@ -1,0 +1,76 @@
+import type { DestinationStream } from 'pino';
+import type { Config } from './platform/config.js';
+import type { Db } from './platform/db/database.js';
+import { installAuth } from './platform/http/auth-hook.js';
+import { createHttpServer } from './platform/http/server.js';
+import { noKick, type MailKick } from './platform/mail/mailer.js';
+import { AnnouncementService } from './features/announcements/announcement.service.js';
+import { announcementsPlugin } from './features/announcements/announcements.plugin.js';
+import { auditPlugin } from './features/audit/audit.plugin.js';
+import { AuditService } from './features/audit/audit.service.js';
+import { authPlugin } from './features/auth/auth.plugin.js';
+import { AuthService } from './features/auth/auth.service.js';
+import { ClientService } from './features/clients/client.service.js';
+import { clientsPlugin } from './features/clients/clients.plugin.js';
+import { ConfirmationService } from './features/confirmations/confirmation.service.js';
+import { confirmationsPlugin } from './features/confirmations/confirmations.plugin.js';
+import { ContactService } from './features/contacts/contact.service.js';
+import { contactsPlugin } from './features/contacts/contacts.plugin.js';
+import { coveragePlugin } from './features/coverage/coverage.plugin.js';
+import { CoverageService } from './features/coverage/coverage.service.js';
+import { mailboxPlugin } from './features/mailbox/mailbox.plugin.js';
+import { SearchService } from './features/search/search.service.js';
+import { searchPlugin } from './features/search/search.plugin.js';
+import { TenantService } from './features/tenants/tenant.service.js';
+import { tenantsPlugin } from './features/tenants/tenants.plugin.js';
+import { UserService } from './features/users/user.service.js';
+import { usersPlugin } from './features/users/users.plugin.js';
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  /** The mail worker, nudged after a transaction that wrote mail commits. */
+  mail?: MailKick;
+  /** The announcement worker, nudged when an announcement is accepted. */
+  announcements?: MailKick;
+  /** Where the console's build lives (default web/dist); null serves no console. */
+  consoleRoot?: string | null;
+  /** false silences logs (tests); otherwise pino at config.logLevel. */
+  logger?: boolean;
+  /** Where log lines go instead of stdout (tests capture them). */
+  logStream?: DestinationStream;
+}
+
+/**
+ * The composition root: the one file that names every feature. It builds each feature's
+ * services, hands them what they depend on, and registers each feature's plugin under /api/2
+ * on a platform server that knows none of them.
+ */
+export async function buildApp({ mail = noKick, announcements = noKick, ...options }: AppOptions) {
+  const { db, config } = options;
+  const app = await createHttpServer(options);
+
+  const auth = new AuthService(db, config);
+  const confirmations = new ConfirmationService(db, config, mail);
+  const contacts = new ContactService(db, confirmations);
+  const tenants = new TenantService(db, (principal, ids) => contacts.ofTenants(principal, ids));
+  const users = new UserService(db, confirmations);
+
+  await app.register(async (api) => {
+    installAuth(api, (header, ip) => auth.authenticate(header, ip));
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    await api.register(authPlugin, { auth, users, config });
+    await api.register(tenantsPlugin, { tenants });
+    await api.register(usersPlugin, { users });
+    await api.register(clientsPlugin, { clients: new ClientService(db) });
+    await api.register(searchPlugin, { search: new SearchService(db) });
+    await api.register(contactsPlugin, { contacts });
+    await api.register(confirmationsPlugin, { confirmations });
+    await api.register(auditPlugin, { audit: new AuditService(db) });
+    await api.register(mailboxPlugin, { db });
+    await api.register(announcementsPlugin, { announcements: new AnnouncementService(db, announcements, config) });
+    await api.register(coveragePlugin, { coverage: new CoverageService(db) });
+  }, { prefix: '/api/2' });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../../platform/db/database.js';
+import type { ContactType } from '../../platform/db/schema.js';
+import { notFound } from '../../platform/errors.js';
+import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
+import type { Principal } from '../../platform/scope.js';
+import { findContacts } from '../contacts/contact.repository.js';
+import { toContact } from '../contacts/contact.service.js';
+import { findTenant } from '../tenants/tenant.repository.js';
+import { findFallbackCeiling } from '../announcements/recipients.repository.js';
+import * as repo from './coverage.repository.js';
+
+const cursor = cursorOf({ afterId: CursorFields.Uuid });
+
+export class CoverageService {
+  constructor(private readonly db: Db) {}
+
+  async effectiveContacts(principal: Principal, tenantId: string, type: ContactType) {
+    // The same ceiling as the caller's own announcement to this tenant would have.
+    const ceiling = await findFallbackCeiling(this.db, principal, tenantId);
+    if (!ceiling || !(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
+    if (rows.length === 0) return [];
+    const contacts = new Map((await findContacts(this.db, principal.read, { ids: rows.map((r) => r.contact_id), limit: rows.length })).map((c) => [c.id, c]));
+    return rows.filter((r) => contacts.has(r.contact_id))
+      .map((r) => ({ ...toContact(contacts.get(r.contact_id)!), inherited: r.inherited, deliverable: r.valid }));
+  }
+
+  async coverage(principal: Principal, tenantId: string, query: { type?: ContactType; limit?: number; after?: string }) {
+    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    const { total, covered } = await repo.countCoverage(this.db, principal.read, tenantId);
+    const limit = query.limit ?? 100;
+    const afterId = query.after ? cursor.decode(query.after).afterId : undefined;
+    const types: ContactType[] = query.type ? [query.type] : ['billing', 'technical', 'management'];
+    const rows = await repo.findUncovered(this.db, principal.read, tenantId, { types, afterId, limit });
+    return {
+      tenants: total,
+      types: (['billing', 'technical', 'management'] as const).map((type) => ({ type, covered: covered[type], uncovered: total - covered[type] })),
+      missing: paged(rows, limit, (last) => cursor.encode({ afterId: last.id })),
+    };
+  }
+}
