@@ -19,7 +19,7 @@ import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { ensureRoot } from '../src/features/setup/bootstrap.service.js';
 import { smtpTransport } from '../src/platform/mail/transport.js';
-import { AnnouncementWorker } from '../src/worker/announcement-worker.js';
+import { AnnouncementWorker } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
 import { findEffectiveContacts, countCoverage, findUncovered } from '../src/features/coverage/coverage.repository.js';
 

@@ -4,9 +4,9 @@ import type { Db } from '../../src/platform/db/database.js';
 import { buildApp } from '../../src/app.js';
 import { ensureRoot, setPassword } from '../../src/features/setup/bootstrap.service.js';
 import { createTestDatabase } from './test-database.js';
-import type { MailWorker } from '../../src/worker/mail-worker.js';
-import type { AnnouncementWorker } from '../../src/worker/announcement-worker.js';
-import { Workers } from '../../src/worker/workers.js';
+import type { MailWorker } from '../../src/engine/outbox-queue.js';
+import type { AnnouncementWorker } from '../../src/engine/delivery-queue.js';
+import { Workers } from '../../src/engine/workers.js';
 
 export interface Actor { name: string; authorization: string }
 
@@ -36,7 +36,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const config: Config = { ...loadConfig({}), publicUrl: 'http://liaison.test', mailPollMs: 50, mailRetryBaseMs: 100, ...overrides };
   await ensureRoot(database.db, { adminPassword: ROOT_PASSWORD });
   const workers = new Workers();
-  const app = await buildApp({ db: database.db, config, logger: false, mail: workers.mail, announcements: workers.announcements });
+  const app = await buildApp({ db: database.db, config, logger: false, wakers: { mail: () => workers.mail.kick(), notices: () => workers.announcements.kick() } });
   workers.start(database.db, config, app.log);
   await app.ready();
 

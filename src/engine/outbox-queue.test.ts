@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfirmationService } from '../features/confirmations/confirmation.service.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
-import { noKick } from '../platform/mail/mailer.js';
-import { claimDueMail, enqueueMail } from '../platform/mail/outbox.repository.js';
+import { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { enqueueMail } from '../platform/mail/outbox.repository.js';
 import { smtpTransport } from '../platform/mail/transport.js';
 import { startSmtpServer, type TestSmtpServer } from '../../test/support/smtp-server.js';
 import { startTestApp, type TestApp } from '../../test/support/test-app.js';
-import { createMailWorker, MailWorker, type MailWorkerOptions } from './mail-worker.js';
+import { createMailWorker, MailWorker, type MailWorkerOptions } from './outbox-queue.js';
+import { claimDueMail } from './outbox-queue.repository.js';
 
 // The outbox and its worker against a real SMTP server. The app's own worker is stopped:
 // each test runs the workers it needs, so nothing else claims the rows it writes.
@@ -66,7 +67,7 @@ describe('sending', () => {
     expect(mail.subject).toBe('Hello there');
     expect(mail.text.trim()).toBe(`Plain text for ${to}`);
     expect(mail.html).toContain(`<p>HTML for ${to}</p>`);
-    expect(mail.messageId).toBe(`<${id}@liaison.test>`);
+    expect(mail.messageId).toBe(`<mail.${id}@liaison.test>`);
     expect(mail.parsed.from?.value[0].address).toBe('no-reply@liaison.test');
     await settled(id);
     expect(await row(id)).toMatchObject({ status: 'sent', transport: 'smtp', attempts: 1, last_error: null, sent_at: expect.any(Date) });
@@ -78,7 +79,7 @@ describe('sending', () => {
     smtp.refuseNext(451, 2);
     worker().start();
     const mail = await smtp.waitFor((m) => m.to.includes(to));
-    expect(mail.messageId).toBe(`<${id}@liaison.test>`);
+    expect(mail.messageId).toBe(`<mail.${id}@liaison.test>`);
     await settled(id);
     expect(await row(id)).toMatchObject({ status: 'sent', transport: 'smtp', attempts: 3, last_error: null });
     expect(smtp.received.filter((m) => m.to.includes(to))).toHaveLength(1);
@@ -153,11 +154,11 @@ describe('the outbox and transactions', () => {
     const created = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: t.rootTenantId, login, contact: { email: `${login}@example.test` } });
     expect(created.status).toBe(200);
     await setPassword(t.db, login, `pw-${login}`);
-    const confirmations = new ConfirmationService(t.db, t.config, noKick);
+    const confirmations = new ConfirmationService(new UnitOfWork(t.db), t.config);
     const newEmail = address('never-asked');
     let outcome: string | undefined;
     await expect(t.db.transaction().execute(async (trx) => {
-      outcome = await confirmations.requestEmailChange(trx, { type: 'system', id: null }, created.body.id, newEmail);
+      outcome = await confirmations.requestEmailChange(trx, { wake: () => {} }, { type: 'system', id: null }, created.body.id, newEmail);
       throw new Error('a later step of the same change failed');
     })).rejects.toThrow(/later step/);
     expect(outcome).toBe('pending');
@@ -189,7 +190,7 @@ describe('crashes', () => {
     workers.push(fresh);
     fresh.start();
     const mail = await smtp.waitFor((m) => m.to.includes(email));
-    expect(mail.messageId).toBe(`<${pending[0].id}@liaison.test>`);
+    expect(mail.messageId).toBe(`<mail.${pending[0].id}@liaison.test>`);
     const token = decodeURIComponent(/\/activate\?token=([A-Za-z0-9_%-]+)/.exec(mail.text)![1]);
     const activated = await t.call(undefined, 'POST', '/api/2/users/activate', { token, password: 'after the crash' });
     expect(activated.status).toBe(200);
@@ -207,7 +208,7 @@ describe('crashes', () => {
     await sleep(400);
     expect(smtp.received).toHaveLength(0);
     const mail = await smtp.waitFor((m) => m.to.includes(to), 5_000);
-    expect(mail.messageId).toBe(`<${id}@liaison.test>`);
+    expect(mail.messageId).toBe(`<mail.${id}@liaison.test>`);
     await settled(id);
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
@@ -227,7 +228,7 @@ describe('several workers', () => {
     expect(smtp.received).toHaveLength(50);
     const messageIds = smtp.received.map((m) => m.messageId);
     expect(new Set(messageIds).size).toBe(50);
-    expect(new Set(messageIds.map((m) => /^<(.+)@liaison\.test>$/.exec(m)![1]))).toEqual(ids);
+    expect(new Set(messageIds.map((m) => /^<mail\.(.+)@liaison\.test>$/.exec(m)![1]))).toEqual(ids);
     const rows = await t.db.selectFrom('mail_outbox').select(['status', 'attempts']).execute();
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { claimDeliveries } from '../features/announcements/announcement.repository.js';
 import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../../test/support/smtp-server.js';
 import { startTestApp, type Answer, type TestApp } from '../../test/support/test-app.js';
-import { AnnouncementWorker, type AnnouncementWorkerOptions } from './announcement-worker.js';
+import { AnnouncementWorker, type AnnouncementWorkerOptions } from './delivery-queue.js';
+import { claimDeliveries } from './delivery-queue.repository.js';
 
 // The delivery engine against a real SMTP server: chunked, resumable enqueueing; retries and
 // permanent failures; several workers sharing one announcement. The app's own announcement
@@ -118,7 +118,7 @@ function receivedBy(server: TestSmtpServer, subject: string) {
   return byAddress;
 }
 
-const messageId = (delivery: { id: number | string; announcement_id: string }) => `<delivery-${delivery.id}-${delivery.announcement_id}@liaison.test>`;
+const messageId = (delivery: { id: number | string }) => `<delivery.${delivery.id}@liaison.test>`;
 
 describe('enqueueing', () => {
   it('goes chunk by chunk, each chunk its own committed step, and sends nothing until all are in', async () => {

@@ -2,8 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import type { MailKick } from '../platform/mail/mailer.js';
-import { createAnnouncementWorker, type AnnouncementWorker } from './announcement-worker.js';
-import { createMailWorker, type MailWorker } from './mail-worker.js';
+import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
+import { createMailWorker, type MailWorker } from './outbox-queue.js';
 
 /** The background work of a process: the mail outbox and announcements. */
 export class Workers {

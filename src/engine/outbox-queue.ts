@@ -1,0 +1,48 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/database.js';
+import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
+import { DeliveryEngine, type EngineOptions, type SendQueue } from './delivery-engine.js';
+import { messageIdDomain } from './delivery-rules.js';
+import { claimDueMail, recordMail } from './outbox-queue.repository.js';
+
+type OutboxItem = Awaited<ReturnType<typeof claimDueMail>>[number];
+
+/** Transactional mail (table mail_outbox), written by services inside their transactions. */
+function outboxQueue(db: Db, via: 'smtp' | 'mailbox'): SendQueue<OutboxItem> {
+  return {
+    kind: 'mail',
+    claim: (options) => claimDueMail(db, options),
+    render: async (batch) => batch.map((mail) => ({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body })),
+    record: (outcomes) => recordMail(db, outcomes, via),
+  };
+}
+
+/** Without an SMTP server the outbox row itself is the built-in mailbox: sending it is recording it. */
+const keptInMailbox: MailTransport = { send: async () => {}, close: () => {} };
+
+export interface MailWorkerOptions extends Omit<EngineOptions, 'transport'> {
+  /** null: no SMTP server configured, messages go to the built-in mailbox. */
+  transport: MailTransport | null;
+}
+
+/** The engine on the outbox: sends after commit what services wrote. */
+export class MailWorker extends DeliveryEngine<OutboxItem> {
+  constructor(db: Db, options: MailWorkerOptions) {
+    super(outboxQueue(db, options.transport ? 'smtp' : 'mailbox'), { ...options, transport: options.transport ?? keptInMailbox });
+  }
+}
+
+/** The worker as configured: SMTP when SMTP_URL is set, else the built-in mailbox. */
+export function createMailWorker(db: Db, config: Config, log: FastifyBaseLogger): MailWorker {
+  return new MailWorker(db, {
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : null,
+    log,
+    pollMs: config.mailPollMs,
+    batchSize: 20,
+    maxAttempts: config.mailMaxAttempts,
+    retryBaseMs: config.mailRetryBaseMs,
+    leaseSeconds: 300,
+    messageIdDomain: messageIdDomain(config.publicUrl),
+  });
+}
