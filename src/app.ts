@@ -3,7 +3,7 @@ import type { Config } from './platform/config.js';
 import type { Db } from './platform/db/database.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { createHttpServer } from './platform/http/server.js';
-import { noKick, type MailKick } from './platform/mail/mailer.js';
+import { UnitOfWork, type Wakers } from './platform/db/unit-of-work.js';
 import { AnnouncementService } from './features/announcements/announcement.service.js';
 import { announcementsPlugin } from './features/announcements/announcements.plugin.js';
 import { auditPlugin } from './features/audit/audit.plugin.js';
@@ -29,10 +29,8 @@ import { usersPlugin } from './features/users/users.plugin.js';
 export interface AppOptions {
   db: Db;
   config: Config;
-  /** The mail worker, nudged after a transaction that wrote mail commits. */
-  mail?: MailKick;
-  /** The announcement worker, nudged when an announcement is accepted. */
-  announcements?: MailKick;
+  /** The delivery engine's loops, woken once a transaction that gave them work commits (none: they poll). */
+  wakers?: Wakers;
   /** Where the console's build lives (default web/dist); null serves no console. */
   consoleRoot?: string | null;
   /** false silences logs (tests); otherwise pino at config.logLevel. */
@@ -46,15 +44,16 @@ export interface AppOptions {
  * services, hands them what they depend on, and registers each feature's plugin under /api/2
  * on a platform server that knows none of them.
  */
-export async function buildApp({ mail = noKick, announcements = noKick, ...options }: AppOptions) {
+export async function buildApp({ wakers, ...options }: AppOptions) {
   const { db, config } = options;
   const app = await createHttpServer(options);
+  const uow = new UnitOfWork(db, wakers);
 
   const auth = new AuthService(db, config);
-  const confirmations = new ConfirmationService(db, config, mail);
-  const contacts = new ContactService(db, confirmations);
-  const tenants = new TenantService(db, (principal, ids) => contacts.ofTenants(principal, ids));
-  const users = new UserService(db, confirmations);
+  const confirmations = new ConfirmationService(uow, config);
+  const contacts = new ContactService(uow, confirmations);
+  const tenants = new TenantService(uow, (principal, ids) => contacts.ofTenants(principal, ids));
+  const users = new UserService(uow, confirmations);
 
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
@@ -62,13 +61,13 @@ export async function buildApp({ mail = noKick, announcements = noKick, ...optio
     await api.register(authPlugin, { auth, users, config });
     await api.register(tenantsPlugin, { tenants });
     await api.register(usersPlugin, { users });
-    await api.register(clientsPlugin, { clients: new ClientService(db) });
+    await api.register(clientsPlugin, { clients: new ClientService(uow) });
     await api.register(searchPlugin, { search: new SearchService(db) });
     await api.register(contactsPlugin, { contacts });
     await api.register(confirmationsPlugin, { confirmations });
     await api.register(auditPlugin, { audit: new AuditService(db) });
     await api.register(mailboxPlugin, { db });
-    await api.register(announcementsPlugin, { announcements: new AnnouncementService(db, announcements, config) });
+    await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, config) });
     await api.register(coveragePlugin, { coverage: new CoverageService(db) });
   }, { prefix: '/api/2' });
 

@@ -1,9 +1,8 @@
 import type { Static } from '@sinclair/typebox';
-import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
-import type { MailKick } from '../../platform/mail/mailer.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
@@ -33,7 +32,11 @@ const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: Cu
 const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
 
 export class AnnouncementService {
-  constructor(private readonly db: Db, private readonly worker: MailKick, private readonly limits: TestMessageLimits) {}
+  constructor(private readonly uow: UnitOfWork, private readonly limits: TestMessageLimits) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   async preview(principal: Principal, input: AnnouncementInput) {
     const query = await this.recipientQuery(principal, input);
@@ -48,15 +51,15 @@ export class AnnouncementService {
   async create(principal: Principal, input: AnnouncementInput) {
     const query = await this.recipientQuery(principal, input);
     const { recipients } = await countRecipients(this.db, query);
-    const announcement = await this.db.transaction().execute(async (trx) => {
+    const announcement = await this.uow.run(async (trx, after) => {
       const id = await repo.insertAnnouncement(trx, {
         scope_tenant_id: input.scope_tenant_id, category: input.category, subject: input.subject, body: input.body,
         fallback: input.fallback ?? 'none', fallback_ceiling_id: query.ceilingId, created_by_type: principal.kind, created_by_id: principal.id, recipients,
       });
       await recordAudit(trx, actorOf(principal), { tenantId: input.scope_tenant_id, objectType: 'announcement', objectId: id, action: 'create', after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' } });
+      after.wake('notices');
       return (await repo.findAnnouncement(trx, principal.read, id))!;
     });
-    this.worker.kick();
     return toAnnouncement(announcement);
   }
 
@@ -107,7 +110,7 @@ export class AnnouncementService {
 
   /** A short notice to one contact, to check that its address receives them (see test-message.ts). */
   sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
-    return sendTestMessage(this.db, this.worker, this.limits, principal, contactId, type);
+    return sendTestMessage(this.uow, this.limits, principal, contactId, type);
   }
 
   /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { invalidField, notFound, tooManyRequests } from '../../platform/errors.js';
-import type { MailKick } from '../../platform/mail/mailer.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
 import { findContact } from '../contacts/contact.repository.js';
 import { findTenant } from '../tenants/tenant.repository.js';
@@ -54,8 +54,8 @@ async function checkLimits(db: Db, principal: Principal, contactId: string, limi
  * announcement worker — so it is retried, shows in the contact's history, and a permanent
  * failure marks the contact invalid.
  */
-export async function sendTestMessage(db: Db, worker: MailKick, limits: TestMessageLimits, principal: Principal, contactId: string, type: ContactType) {
-  await db.transaction().execute(async (trx) => {
+export async function sendTestMessage(uow: UnitOfWork, limits: TestMessageLimits, principal: Principal, contactId: string, type: ContactType) {
+  await uow.run(async (trx, after) => {
     const contact = await findContact(trx, principal.read, contactId);
     if (!contact) throw notFound('Contact');
     await requireWrite(trx, principal, contact.tenant_id);
@@ -73,6 +73,6 @@ export async function sendTestMessage(db: Db, worker: MailKick, limits: TestMess
         it: `Questo è un messaggio di prova. Quando la piattaforma annuncia un cambiamento di tipo ${label.it}, l'avviso arriva a questo indirizzo.`,
       },
     });
+    after.wake('notices');
   });
-  worker.kick();
 }

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ApiClientRow } from '../../platform/db/schema.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
@@ -21,10 +21,14 @@ function toClient(row: ApiClientRow): Static<typeof Client> {
 const clientNotFound = () => notFound('API client');
 
 export class ClientService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly uow: UnitOfWork) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   async create(principal: Principal, input: CreateClientInput) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const tenant = await findTenant(trx, principal.read, input.tenant_id);
       if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
       await requireWrite(trx, principal, tenant.id);
@@ -46,7 +50,7 @@ export class ClientService {
   }
 
   async update(principal: Principal, id: string, input: UpdateClientInput) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
       if (!row) throw clientNotFound();
       await requireWrite(trx, principal, row.tenant_id);
@@ -62,7 +66,7 @@ export class ClientService {
   }
 
   async remove(principal: Principal, id: string) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
       if (!row) throw clientNotFound();
       await requireWrite(trx, principal, row.tenant_id);

@@ -1,7 +1,7 @@
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
+import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { AppError, notFound, tooManyRequests } from '../../platform/errors.js';
-import type { MailKick } from '../../platform/mail/mailer.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
 import { requireWrite, type Principal } from '../../platform/scope.js';
@@ -28,14 +28,18 @@ export type TokenState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
 
 /** Confirmed email changes and account activation: single-use links sent by mail. */
 export class ConfirmationService {
-  constructor(private readonly db: Db, private readonly config: Config, private readonly mail: MailKick) {}
+  constructor(private readonly uow: UnitOfWork, private readonly config: Config) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   /**
    * Inside the caller's transaction. An activated user's address is the key to its
    * account, so a new one waits for confirmation from that address; otherwise it changes
    * at once. Answers what the caller must write.
    */
-  async requestEmailChange(trx: Db, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'> {
+  async requestEmailChange(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'> {
     const user = await repo.findRecipient(trx, userId);
     if (!user) throw notFound('User');
     // The current address sent back (a client echoing the object it read) is no change and
@@ -53,11 +57,12 @@ export class ConfirmationService {
     await repo.replaceOpenToken(trx, { userId, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
     await this.sendEmailChangeMails(trx, user, newEmail, token);
     await recordAudit(trx, actor, { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_requested', before: { email: user.email }, after: { pending_email: newEmail } });
+    after.wake('mail');
     return 'pending';
   }
 
   async cancelEmailChange(principal: Principal, userId: string) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx) => {
       const user = await this.writableUser(trx, principal, userId);
       await repo.lockUserTokens(trx, userId);
       if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
@@ -68,7 +73,7 @@ export class ConfirmationService {
 
   /** Sends the confirmation again with a fresh link (the previous one stops working). */
   async resendEmailChange(principal: Principal, userId: string) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx, after) => {
       await this.writableUser(trx, principal, userId);
       await repo.lockUserTokens(trx, userId);
       const open = await repo.findOpenToken(trx, userId, 'email_change');
@@ -78,12 +83,12 @@ export class ConfirmationService {
       await repo.reissueToken(trx, open, hash, this.expiry());
       const user = (await repo.findRecipient(trx, userId))!;
       await this.sendEmailChangeMails(trx, user, open.new_email, token, { noticeToOld: false });
+      after.wake('mail');
     });
-    this.mail.kick();
   }
 
   async confirmEmail(token: string) {
-    const result = await this.db.transaction().execute(async (trx) => {
+    const result = await this.uow.run(async (trx) => {
       const row = await this.consumable(trx, token, 'email_change');
       const user = await repo.findRecipient(trx, row.user_id);
       if (!user || !row.new_email) throw tokenError.revoked();
@@ -99,7 +104,7 @@ export class ConfirmationService {
   }
 
   async sendActivation(principal: Principal, userId: string) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx, after) => {
       const user = await this.writableUser(trx, principal, userId);
       if (user.activated) throw alreadyActivated();
       await repo.lockUserTokens(trx, userId);
@@ -114,8 +119,8 @@ export class ConfirmationService {
       const language = pickLanguage(recipient.language, recipient.tenant_language);
       const mail = activationMail(language, { firstname: recipient.firstname, tenantName: recipient.tenant_name, login: recipient.login, url: this.link('/activate', token), hours: this.config.linkTtlHours });
       await enqueueMail(trx, { tenantId: recipient.tenant_id, kind: 'activation', to: recipient.email, ...mail });
+      after.wake('mail');
     });
-    this.mail.kick();
   }
 
   async activate(token: string, password: string) {
@@ -123,7 +128,7 @@ export class ConfirmationService {
     const seen = await this.inspect(token, 'activation');
     if (seen.state !== 'valid') throw tokenError[seen.state]();
     const passwordHash = await hashPassword(password);
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const row = await this.consumable(trx, token, 'activation');
       const user = await repo.findRecipient(trx, row.user_id);
       if (!user) throw tokenError.revoked();
@@ -144,10 +149,6 @@ export class ConfirmationService {
     const user = await repo.findRecipient(this.db, row.user_id);
     const language = pickLanguage(user?.language, user?.tenant_language);
     return { state: stateOf(row), language, newEmail: row.new_email };
-  }
-
-  kickMail() {
-    this.mail.kick();
   }
 
   private async consumable(trx: Db, token: string, purpose: repo.TokenPurpose) {

@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { Type } from '@sinclair/typebox';
@@ -44,7 +44,11 @@ const cardOf = (input: CreateContactInput | UpdateContactInput): repo.CardValues
   Object.fromEntries(cardFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
 
 export class ContactService {
-  constructor(private readonly db: Db, private readonly confirmations: ConfirmationService) {}
+  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   async get(principal: Principal, id: string) {
     const row = await repo.findContact(this.db, principal.read, id);
@@ -88,7 +92,7 @@ export class ContactService {
   }
 
   async create(principal: Principal, input: CreateContactInput) {
-    const contact = await this.db.transaction().execute(async (trx) => {
+    const contact = await this.uow.run(async (trx) => {
       const tenant = await findTenant(trx, principal.read, input.tenant_id);
       if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
       await requireWrite(trx, principal, tenant.id);
@@ -124,8 +128,7 @@ export class ContactService {
   }
 
   async update(principal: Principal, id: string, input: UpdateContactInput) {
-    let pending = false;
-    const contact = await this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findContact(trx, principal.read, id);
       if (!current) throw contactNotFound();
       await requireWrite(trx, principal, current.tenant_id);
@@ -144,9 +147,8 @@ export class ContactService {
         if (input.title !== undefined) patch.title = input.title;
         if (input.language !== undefined) patch.language = input.language;
         if (input.email !== undefined) {
-          const outcome = await this.confirmations.requestEmailChange(trx, actorOf(principal), user.id, input.email);
+          const outcome = await this.confirmations.requestEmailChange(trx, afterCommit, actorOf(principal), user.id, input.email);
           if (outcome === 'changed') patch.email = input.email;
-          pending = outcome === 'pending';
         }
         if (Object.keys(patch).length) {
           await patchUser(trx, user.id, patch);
@@ -181,13 +183,11 @@ export class ContactService {
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'update', before, after });
       return after;
     });
-    if (pending) this.confirmations.kickMail();
-    return contact;
   }
 
   /** A linked user stays: it only stops being a contact (its contact types become []). */
   async remove(principal: Principal, id: string, version: number) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx) => {
       const current = await repo.findContact(trx, principal.read, id);
       if (!current) throw contactNotFound();
       await requireWrite(trx, principal, current.tenant_id);

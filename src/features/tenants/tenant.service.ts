@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
@@ -46,7 +46,11 @@ const cursor = cursorOf({
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
 export class TenantService {
-  constructor(private readonly db: Db, private readonly contactsOf: ContactsOf) {}
+  constructor(private readonly uow: UnitOfWork, private readonly contactsOf: ContactsOf) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   async get(principal: Principal, id: string, options: { allowDeleted?: boolean } = {}) {
     const row = await repo.findTenant(this.db, principal.read, id, options);
@@ -86,7 +90,7 @@ export class TenantService {
   }
 
   async create(principal: Principal, input: CreateTenantInput) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const parent = await repo.findTenant(trx, principal.read, input.parent_id);
       if (!parent) throw new AppError(1005, 'Parent tenant not found', { domain: 'AccountServer', info: 'parent_id' });
       await requireWrite(trx, principal, parent.id);
@@ -108,7 +112,7 @@ export class TenantService {
   }
 
   async update(principal: Principal, id: string, input: UpdateTenantInput) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const current = await repo.findTenant(trx, principal.read, id);
       if (!current) throw tenantNotFound();
       await requireWrite(trx, principal, id);
@@ -134,7 +138,7 @@ export class TenantService {
   }
 
   async remove(principal: Principal, id: string, version: number) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx) => {
       const current = await repo.findTenant(trx, principal.read, id);
       if (!current) throw tenantNotFound();
       await requireWrite(trx, principal, id);

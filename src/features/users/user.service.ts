@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
@@ -50,7 +51,11 @@ export function toUser(row: repo.UserRecord, policies?: AccessPolicyRow[]): Stat
 }
 
 export class UserService {
-  constructor(private readonly db: Db, private readonly confirmations: ConfirmationService) {}
+  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService) {}
+
+  private get db() {
+    return this.uow.db;
+  }
 
   async get(principal: Principal, id: string) {
     const row = await repo.findUser(this.db, principal.read, id);
@@ -103,7 +108,7 @@ export class UserService {
   }
 
   async create(principal: Principal, input: CreateUserInput) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       const tenant = await findTenant(trx, principal.read, input.tenant_id);
       if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
       await requireWrite(trx, principal, input.tenant_id);
@@ -128,8 +133,7 @@ export class UserService {
   }
 
   async update(principal: Principal, id: string, input: UpdateUserInput) {
-    let pending = false;
-    const user = await this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
       await requireWrite(trx, principal, current.tenant_id);
@@ -143,9 +147,10 @@ export class UserService {
       }
       if (input.login !== undefined) patch.login = input.login;
       const c = input.contact ?? {};
+      let pending = false;
       if (c.email !== undefined) {
         // An activated user's new address waits for its confirmation (DESIGN.md §1, Contacts).
-        const outcome = await this.confirmations.requestEmailChange(trx, actorOf(principal), id, c.email);
+        const outcome = await this.confirmations.requestEmailChange(trx, afterCommit, actorOf(principal), id, c.email);
         if (outcome === 'changed') patch.email = c.email;
         pending = outcome === 'pending';
       }
@@ -168,12 +173,10 @@ export class UserService {
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'update', before: toUser(current), after });
       return after;
     });
-    if (pending) this.confirmations.kickMail();
-    return user;
   }
 
   async remove(principal: Principal, id: string, version: number) {
-    await this.db.transaction().execute(async (trx) => {
+    await this.uow.run(async (trx) => {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
       await requireWrite(trx, principal, current.tenant_id);
@@ -201,7 +204,7 @@ export class UserService {
    * one wins whole instead of both adding their roles.
    */
   async replacePolicies(principal: Principal, userId: string, items: AccessPolicyInput[]) {
-    return this.db.transaction().execute(async (trx) => {
+    return this.uow.run(async (trx) => {
       if (!(await repo.lockUser(trx, principal.read, userId))) throw userNotFound();
       const user = await repo.findUser(trx, principal.read, userId);
       if (!user) throw userNotFound();

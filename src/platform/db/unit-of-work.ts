@@ -1,0 +1,29 @@
+import type { Db } from './database.js';
+
+/** What background work a committed transaction may have given: mail in the outbox, an announcement to send. */
+export type Wake = 'mail' | 'notices';
+
+/** Who does that work: the delivery engine's loops, or nobody in a process without workers. */
+export type Wakers = Partial<Record<Wake, () => void>>;
+
+/** Handed to the work of a transaction: what to do once, and only if, it commits. */
+export interface AfterCommit {
+  /** Wakes the engine for the work this transaction wrote, instead of waiting for its next poll. */
+  wake(what: Wake): void;
+}
+
+/**
+ * The one way a service writes: a transaction that collects what must happen after it
+ * commits and runs that only then. Mail is never sent, nor an engine woken, for work that
+ * rolled back; and no service carries flags out of its transaction to decide it.
+ */
+export class UnitOfWork {
+  constructor(readonly db: Db, private readonly wakers: Wakers = {}) {}
+
+  async run<T>(work: (trx: Db, after: AfterCommit) => Promise<T>): Promise<T> {
+    const woken = new Set<Wake>();
+    const result = await this.db.transaction().execute((trx) => work(trx, { wake: (what) => woken.add(what) }));
+    for (const what of woken) this.wakers[what]?.();
+    return result;
+  }
+}
