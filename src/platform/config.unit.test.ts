@@ -27,3 +27,26 @@ describe('LIAISON_TRUST_PROXY', () => {
     }
   });
 });
+
+describe('numeric settings', () => {
+  it('fall back to their default when unset or empty', () => {
+    expect(loadConfig({}).port).toBe(8080);
+    expect(loadConfig({ PORT: '' }).port).toBe(8080);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+
+  it('refuse anything but a non-negative integer, naming the variable', () => {
+    for (const value of ['-1', '1.5', 'abc', '8080x', 'Infinity', 'NaN']) {
+      expect(() => loadConfig({ LIAISON_MAIL_MAX_ATTEMPTS: value }), value).toThrow(/LIAISON_MAIL_MAX_ATTEMPTS/);
+    }
+  });
+});
+
+describe('the public URL', () => {
+  it('defaults to the listening address and loses trailing slashes', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '9000' }).publicUrl).toBe('http://0.0.0.0:9000');
+    expect(loadConfig({ LIAISON_PUBLIC_URL: 'https://contacts.example.com//' }).publicUrl).toBe(
+      'https://contacts.example.com',
+    );
+  });
+});
