@@ -9,7 +9,10 @@ export class BatchLoop {
   private running: Promise<void> | undefined;
   private stopped = true;
 
-  constructor(private readonly pass: () => Promise<number>, private readonly options: { pollMs: number; log: FastifyBaseLogger; name: string }) {}
+  constructor(
+    private readonly pass: () => Promise<number>,
+    private readonly options: { pollMs: number; log: FastifyBaseLogger; name: string },
+  ) {}
 
   start() {
     this.stopped = false;
@@ -38,7 +41,9 @@ export class BatchLoop {
 
   private async drain() {
     try {
-      while (!this.stopped && (await this.pass()) > 0) { /* keep going while there is work */ }
+      while (!this.stopped && (await this.pass()) > 0) {
+        /* keep going while there is work */
+      }
     } catch (err) {
       this.options.log.error({ err }, `${this.options.name} pass failed`);
     }

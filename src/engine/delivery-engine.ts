@@ -4,11 +4,17 @@ import { BatchLoop } from './batch-loop.js';
 import { afterFailure, messageId, type FailureOutcome } from './delivery-rules.js';
 
 /** An item claimed from a queue: its attempts count includes this claim. */
-export interface Claimed { id: string | number; attempts: number }
+export interface Claimed {
+  id: string | number;
+  attempts: number;
+}
 
 export type Outcome = { status: 'sent' } | FailureOutcome;
 
-export interface Recorded<T> { item: T; outcome: Outcome }
+export interface Recorded<T> {
+  item: T;
+  outcome: Outcome;
+}
 
 /**
  * A batch's outcomes as parallel arrays, one per column, for a single UPDATE … FROM unnest(…):
@@ -60,14 +66,25 @@ export interface EngineOptions {
 export class DeliveryEngine<T extends Claimed> {
   private readonly loop: BatchLoop;
 
-  constructor(private readonly queue: SendQueue<T>, protected readonly options: EngineOptions) {
-    this.loop = new BatchLoop(() => this.runOnce(), { pollMs: options.pollMs, log: options.log, name: `${queue.kind} engine` });
+  constructor(
+    private readonly queue: SendQueue<T>,
+    protected readonly options: EngineOptions,
+  ) {
+    this.loop = new BatchLoop(() => this.runOnce(), {
+      pollMs: options.pollMs,
+      log: options.log,
+      name: `${queue.kind} engine`,
+    });
   }
 
-  start() { this.loop.start(); }
+  start() {
+    this.loop.start();
+  }
 
   /** Asks for a pass soon, e.g. right after a transaction that queued something committed. */
-  kick() { this.loop.kick(); }
+  kick() {
+    this.loop.kick();
+  }
 
   async stop() {
     await this.loop.stop();
@@ -85,14 +102,19 @@ export class DeliveryEngine<T extends Claimed> {
     const batch = await queue.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds });
     if (batch.length > 0) {
       const messages = await queue.render(batch);
-      const outcomes = await Promise.all(batch.map(async (item, i): Promise<Recorded<T>> => {
-        try {
-          await options.transport.send({ ...messages[i], messageId: messageId(queue.kind, item.id, options.messageIdDomain) });
-          return { item, outcome: { status: 'sent' } };
-        } catch (error) {
-          return { item, outcome: afterFailure(error ?? new Error('send failed'), item.attempts, options) };
-        }
-      }));
+      const outcomes = await Promise.all(
+        batch.map(async (item, i): Promise<Recorded<T>> => {
+          try {
+            await options.transport.send({
+              ...messages[i],
+              messageId: messageId(queue.kind, item.id, options.messageIdDomain),
+            });
+            return { item, outcome: { status: 'sent' } };
+          } catch (error) {
+            return { item, outcome: afterFailure(error ?? new Error('send failed'), item.attempts, options) };
+          }
+        }),
+      );
       await queue.record(outcomes);
       this.logFailures(outcomes);
     }
@@ -103,8 +125,13 @@ export class DeliveryEngine<T extends Claimed> {
   private logFailures(outcomes: Recorded<T>[]) {
     const failed = outcomes.filter((o) => o.outcome.status !== 'sent');
     if (failed.length === 0) return;
-    const items = failed.slice(0, 10).map(({ item, outcome }) => ({ id: item.id, attempts: item.attempts, ...outcome }));
+    const items = failed
+      .slice(0, 10)
+      .map(({ item, outcome }) => ({ id: item.id, attempts: item.attempts, ...outcome }));
     const final = failed.some((o) => o.outcome.status === 'failed');
-    this.options.log[final ? 'warn' : 'info']({ kind: this.queue.kind, failed: failed.length, items }, final ? 'sends failed' : 'sends will be retried');
+    this.options.log[final ? 'warn' : 'info'](
+      { kind: this.queue.kind, failed: failed.length, items },
+      final ? 'sends failed' : 'sends will be retried',
+    );
   }
 }

@@ -3,7 +3,12 @@ import type { Db } from '../platform/db/database.js';
 import { outcomeColumns, type Recorded } from './delivery-engine.js';
 
 export interface ClaimedDelivery {
-  id: number; announcement_id: string; address: string; language: string; contact_ids: string[]; attempts: number;
+  id: number;
+  announcement_id: string;
+  address: string;
+  language: string;
+  contact_ids: string[];
+  attempts: number;
   /** The names of the tenants it is sent for (a tenant deleted since: its id). */
   tenant_names: string[];
 }
@@ -19,11 +24,18 @@ export function claimDeliveries(db: Db, options: { limit: number; leaseSeconds: 
       FOR UPDATE OF q SKIP LOCKED)
     RETURNING d.id, d.announcement_id, d.address, d.language, d.contact_ids, d.attempts,
       ARRAY(SELECT coalesce(t.name, x.id::text) FROM unnest(d.tenant_ids) x(id) LEFT JOIN tenants t ON t.id = x.id) AS tenant_names`
-    .execute(db).then((r) => r.rows);
+    .execute(db)
+    .then((r) => r.rows);
 }
 
 export async function markAnnouncementsSending(db: Db, ids: string[]) {
-  if (ids.length) await db.updateTable('announcements').set({ status: 'sending' }).where('id', 'in', ids).where('status', '=', 'queued').execute();
+  if (ids.length)
+    await db
+      .updateTable('announcements')
+      .set({ status: 'sending' })
+      .where('id', 'in', ids)
+      .where('status', '=', 'queued')
+      .execute();
 }
 
 /**
@@ -45,7 +57,9 @@ export async function recordDeliveries(db: Db, outcomes: Recorded<{ id: number; 
     UPDATE contacts c SET validation_state = 'invalid', updated_at = now(), version = c.version + 1
     FROM recorded r
     WHERE r.permanent AND c.id = ANY (r.contact_ids) AND c.validation_state = 'valid'
-      AND lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END) = r.email`.execute(db);
+      AND lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END) = r.email`.execute(
+    db,
+  );
 }
 
 /** Announcements with nothing left to send are done (all open ones when no ids are given). */
@@ -58,5 +72,9 @@ export async function completeAnnouncements(db: Db, ids?: string[]) {
 }
 
 export function findAnnouncementContent(db: Db, id: string) {
-  return db.selectFrom('announcements').select(['category', 'subject', 'body', 'test']).where('id', '=', id).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('announcements')
+    .select(['category', 'subject', 'body', 'test'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 }

@@ -17,7 +17,14 @@ let smtp: TestSmtpServer | undefined;
 const workers: AnnouncementWorker[] = [];
 /** Warnings and errors the workers logged (a pass that failed shows up here). */
 const logged: string[] = [];
-const log = pino({ level: 'warn' }, { write: (line: string) => { logged.push(line); } });
+const log = pino(
+  { level: 'warn' },
+  {
+    write: (line: string) => {
+      logged.push(line);
+    },
+  },
+);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -30,7 +37,11 @@ afterEach(async () => {
   smtp = undefined;
   logged.length = 0;
   // Whatever a test left open is closed, so the next test's workers find only its own work.
-  await t.db.updateTable('deliveries').set({ status: 'failed', last_error: 'closed by the test' }).where('status', '=', 'pending').execute();
+  await t.db
+    .updateTable('deliveries')
+    .set({ status: 'failed', last_error: 'closed by the test' })
+    .where('status', '=', 'pending')
+    .execute();
   await t.db.updateTable('announcements').set({ status: 'done' }).where('status', '<>', 'done').execute();
 });
 
@@ -56,7 +67,15 @@ function countingTransport(server: TestSmtpServer) {
 function worker(server: TestSmtpServer, overrides: Partial<AnnouncementWorkerOptions> = {}) {
   const { transport, counter } = countingTransport(server);
   const w = new AnnouncementWorker(t.db, {
-    transport, log, pollMs: 20, chunkSize: 2, batchSize: 20, maxAttempts: 5, retryBaseMs: 50, leaseSeconds: 300, messageIdDomain: 'liaison.test',
+    transport,
+    log,
+    pollMs: 20,
+    chunkSize: 2,
+    batchSize: 20,
+    maxAttempts: 5,
+    retryBaseMs: 50,
+    leaseSeconds: 300,
+    messageIdDomain: 'liaison.test',
     ...overrides,
   });
   workers.push(w);
@@ -69,31 +88,51 @@ const address = (base: string) => `${unique(base)}@example.test`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ok<T = any>(res: Answer<T>, status: number, what: string): T {
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 async function tenant(parentId: string, kind = 'customer') {
-  return ok<{ id: string; name: string }>(await t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind }), 201, 'create tenant');
+  return ok<{ id: string; name: string }>(
+    await t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind }),
+    201,
+    'create tenant',
+  );
 }
 
 async function contact(tenantId: string, email: string, types = ['technical']) {
-  return ok<{ id: string; email: string; validation_state: string }>(await t.call(t.root, 'POST', '/api/2/contacts', {
-    tenant_id: tenantId, types, firstname: 'Ada', lastname: unique('Lovelace'), email,
-  }), 201, 'create contact');
+  return ok<{ id: string; email: string; validation_state: string }>(
+    await t.call(t.root, 'POST', '/api/2/contacts', {
+      tenant_id: tenantId,
+      types,
+      firstname: 'Ada',
+      lastname: unique('Lovelace'),
+      email,
+    }),
+    201,
+    'create contact',
+  );
 }
 
 async function announce(scopeId: string, fields: Record<string, unknown> = {}) {
   const subject = unique('Notice');
   const res = await t.call(t.root, 'POST', '/api/2/announcements', {
-    category: 'technical', subject: { en: subject }, body: { en: `Body of ${subject}` }, fallback: 'none', scope_tenant_id: scopeId, ...fields,
+    category: 'technical',
+    subject: { en: subject },
+    body: { en: `Body of ${subject}` },
+    fallback: 'none',
+    scope_tenant_id: scopeId,
+    ...fields,
   });
   const body = ok(res, 202, 'announce');
   return { id: body.id as string, subject, recipients: body.recipients as number, status: body.status as string };
 }
 
-const announcementRow = (id: string) => t.db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const deliveriesOf = (id: string) => t.db.selectFrom('deliveries').selectAll().where('announcement_id', '=', id).orderBy('id').execute();
+const announcementRow = (id: string) =>
+  t.db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const deliveriesOf = (id: string) =>
+  t.db.selectFrom('deliveries').selectAll().where('announcement_id', '=', id).orderBy('id').execute();
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
@@ -113,7 +152,8 @@ async function finished(id: string, timeoutMs = 20_000) {
 function receivedBy(server: TestSmtpServer, subject: string) {
   const byAddress = new Map<string, string[]>();
   for (const mail of server.received.filter((m) => m.subject === subject)) {
-    for (const to of mail.to) byAddress.set(to.toLowerCase(), [...(byAddress.get(to.toLowerCase()) ?? []), mail.messageId]);
+    for (const to of mail.to)
+      byAddress.set(to.toLowerCase(), [...(byAddress.get(to.toLowerCase()) ?? []), mail.messageId]);
   }
   return byAddress;
 }
@@ -170,7 +210,11 @@ describe('enqueueing', () => {
 
     w.start();
     const done = await finished(a.id);
-    expect(done).toMatchObject({ status: 'done', recipients: 12, counts: { pending: 0, sent: 12, failed: 0, skipped: 0 } });
+    expect(done).toMatchObject({
+      status: 'done',
+      recipients: 12,
+      counts: { pending: 0, sent: 12, failed: 0, skipped: 0 },
+    });
     const got = receivedBy(server, a.subject);
     expect([...got.keys()].sort()).toEqual([...own.values(), shared].sort());
     for (const ids of got.values()) expect(ids).toHaveLength(1);
@@ -189,7 +233,9 @@ describe('enqueueing', () => {
     // One address named by tenants of the first, a middle and the last chunk.
     const shared = address('shared');
     const sharedContacts = [
-      await contact(ordered[1], shared), await contact(ordered[5], shared.toUpperCase()), await contact(ordered[10], shared),
+      await contact(ordered[1], shared),
+      await contact(ordered[5], shared.toUpperCase()),
+      await contact(ordered[10], shared),
     ];
     const a = await announce(partner.id);
     expect(a.recipients).toBe(12);
@@ -200,14 +246,20 @@ describe('enqueueing', () => {
     expect(before.enqueue_after).toBe(ordered[5]);
     const enqueuedBefore = await deliveriesOf(a.id);
     // Chunks 1-3 hold tenants 0-5: their own addresses and the shared one (for tenants 1 and 5).
-    expect(enqueuedBefore.map((d) => d.email).sort()).toEqual([...ordered.slice(0, 6).map((id) => own.get(id)!), shared].sort());
+    expect(enqueuedBefore.map((d) => d.email).sort()).toEqual(
+      [...ordered.slice(0, 6).map((id) => own.get(id)!), shared].sort(),
+    );
     expect(enqueuedBefore.find((d) => d.email === shared)!.tenant_ids.sort()).toEqual([ordered[1], ordered[5]].sort());
 
     // The next chunk (tenants 6 and 7) fails half-way: its insert of tenant 7's address breaks.
     const poisoned = own.get(ordered[7])!;
     await sql`CREATE FUNCTION poison_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.email = ${sql.lit(poisoned)} THEN RAISE EXCEPTION 'the database broke mid-chunk'; END IF; RETURN NEW; END $$`.execute(t.db);
-    await sql`CREATE TRIGGER poison_delivery BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION poison_delivery()`.execute(t.db);
+      BEGIN IF NEW.email = ${sql.lit(poisoned)} THEN RAISE EXCEPTION 'the database broke mid-chunk'; END IF; RETURN NEW; END $$`.execute(
+      t.db,
+    );
+    await sql`CREATE TRIGGER poison_delivery BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION poison_delivery()`.execute(
+      t.db,
+    );
     try {
       await expect(first.enqueueStep()).rejects.toThrow(/broke mid-chunk/);
       // Nothing of the failed chunk stays: not tenant 6's address either, and the cursor did not move.
@@ -221,7 +273,7 @@ describe('enqueueing', () => {
       second.start();
       await until(() => logged.length > 0, 'the failed pass to be logged');
       expect(logged.join('\n')).toMatch(/broke mid-chunk/);
-      expect((await announcementRow(a.id))).toMatchObject({ status: 'enqueuing', enqueue_after: ordered[5] });
+      expect(await announcementRow(a.id)).toMatchObject({ status: 'enqueuing', enqueue_after: ordered[5] });
       expect(server.received).toHaveLength(0);
     } finally {
       await sql`DROP TRIGGER poison_delivery ON deliveries`.execute(t.db);
@@ -229,7 +281,11 @@ describe('enqueueing', () => {
     }
 
     const done = await finished(a.id);
-    expect(done).toMatchObject({ status: 'done', recipients: 12, counts: { pending: 0, sent: 12, failed: 0, skipped: 0 } });
+    expect(done).toMatchObject({
+      status: 'done',
+      recipients: 12,
+      counts: { pending: 0, sent: 12, failed: 0, skipped: 0 },
+    });
     const deliveries = await deliveriesOf(a.id);
     expect(deliveries.map((d) => d.email).sort()).toEqual([...own.values(), shared].sort());
     expect(deliveries.every((d) => d.status === 'sent' && d.attempts === 1)).toBe(true);
@@ -256,13 +312,19 @@ describe('enqueueing', () => {
     const w = worker(server, { retryBaseMs: 200 });
     // An older announcement, fully enqueued, waits to be sent.
     const queued = await announce(partner.id);
-    while ((await w.enqueueStep()) > 0) { /* enqueue it all */ }
+    while ((await w.enqueueStep()) > 0) {
+      /* enqueue it all */
+    }
     expect((await announcementRow(queued.id)).status).toBe('queued');
     // Then one whose enqueueing breaks every time, and a newer one behind it.
     const broken = await announce(partner.id);
     await sql`CREATE FUNCTION poison_announcement() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.announcement_id = ${sql.lit(broken.id)}::uuid THEN RAISE EXCEPTION 'this announcement cannot be enqueued'; END IF; RETURN NEW; END $$`.execute(t.db);
-    await sql`CREATE TRIGGER poison_announcement BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION poison_announcement()`.execute(t.db);
+      BEGIN IF NEW.announcement_id = ${sql.lit(broken.id)}::uuid THEN RAISE EXCEPTION 'this announcement cannot be enqueued'; END IF; RETURN NEW; END $$`.execute(
+      t.db,
+    );
+    await sql`CREATE TRIGGER poison_announcement BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION poison_announcement()`.execute(
+      t.db,
+    );
     try {
       const newer = await announce(partner.id, { category: 'technical' });
       w.start();
@@ -289,7 +351,11 @@ describe('enqueueing', () => {
     const a = await announce(partner.id);
     expect(a.recipients).toBe(0);
     worker(server).start();
-    expect(await finished(a.id)).toMatchObject({ status: 'done', recipients: 0, counts: { pending: 0, sent: 0, failed: 0, skipped: 0 } });
+    expect(await finished(a.id)).toMatchObject({
+      status: 'done',
+      recipients: 0,
+      counts: { pending: 0, sent: 0, failed: 0, skipped: 0 },
+    });
     expect(server.received).toEqual([]);
   });
 
@@ -346,10 +412,18 @@ describe('failures', () => {
     const failed = (await deliveriesOf(a.id)).find((d) => d.email === busy.email.toLowerCase())!;
     expect(failed).toMatchObject({ status: 'failed', attempts: 4, sent_at: null });
     expect(failed.last_error).toMatch(/451/);
-    const listed = ok(await t.call(t.root, 'GET', `/api/2/announcements/${a.id}/deliveries?status=failed`), 200, 'failed deliveries');
-    expect(listed.items.map((d: { email: string; attempts: number }) => [d.email.toLowerCase(), d.attempts])).toEqual([[busy.email.toLowerCase(), 4]]);
+    const listed = ok(
+      await t.call(t.root, 'GET', `/api/2/announcements/${a.id}/deliveries?status=failed`),
+      200,
+      'failed deliveries',
+    );
+    expect(listed.items.map((d: { email: string; attempts: number }) => [d.email.toLowerCase(), d.attempts])).toEqual([
+      [busy.email.toLowerCase(), 4],
+    ]);
     // A temporary failure says nothing about the address: the contact stays valid.
-    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${busy.id}`), 200, 'contact').validation_state).toBe('valid');
+    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${busy.id}`), 200, 'contact').validation_state).toBe(
+      'valid',
+    );
     expect(receivedBy(server, a.subject).get(fine.email.toLowerCase())).toHaveLength(1);
     // No attempt after the last one.
     await sleep(base * 8);
@@ -367,8 +441,13 @@ describe('failures', () => {
     const [delivery] = await deliveriesOf(a.id);
     expect(delivery).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
     const id = messageId(delivery);
-    expect(server.refused.map((r) => [r.code, r.messageId])).toEqual([[452, id], [452, id]]);
-    expect(server.received.filter((m) => m.subject === a.subject).map((m) => [m.to, m.messageId])).toEqual([[[person.email], id]]);
+    expect(server.refused.map((r) => [r.code, r.messageId])).toEqual([
+      [452, id],
+      [452, id],
+    ]);
+    expect(server.received.filter((m) => m.subject === a.subject).map((m) => [m.to, m.messageId])).toEqual([
+      [[person.email], id],
+    ]);
   });
 
   it('fails a 5xx at once and marks every contact behind the address invalid; the next notice skips them', async () => {
@@ -387,8 +466,13 @@ describe('failures', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed.last_error).toMatch(/550/);
     expect(server.refused.filter((r) => r.to.includes(gone.toLowerCase()))).toHaveLength(1);
-    for (const c of behind) expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${c.id}`), 200, 'contact').validation_state).toBe('invalid');
-    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${fine.id}`), 200, 'contact').validation_state).toBe('valid');
+    for (const c of behind)
+      expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${c.id}`), 200, 'contact').validation_state).toBe(
+        'invalid',
+      );
+    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${fine.id}`), 200, 'contact').validation_state).toBe(
+      'valid',
+    );
 
     const next = await announce(partner.id);
     expect(next.recipients).toBe(1);
@@ -410,7 +494,9 @@ describe('failures', () => {
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery.last_error).toMatch(/554/);
     expect(server.refused.map((r) => r.messageId)).toEqual([messageId(delivery)]);
-    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${person.id}`), 200, 'contact').validation_state).toBe('invalid');
+    expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${person.id}`), 200, 'contact').validation_state).toBe(
+      'invalid',
+    );
   });
 
   it('sends again a delivery whose worker died after claiming it, once the lease runs out, with the same Message-ID', async () => {
@@ -419,7 +505,9 @@ describe('failures', () => {
     const person = await contact(partner.id, address('orphaned'));
     const a = await announce(partner.id);
     const dying = worker(server, { leaseSeconds: 1 });
-    while ((await dying.enqueueStep()) > 0) { /* enqueue it all */ }
+    while ((await dying.enqueueStep()) > 0) {
+      /* enqueue it all */
+    }
     // It claims the delivery and dies before recording anything.
     const claimed = await claimDeliveries(t.db, { limit: 10, leaseSeconds: 1 });
     expect(claimed.map((d) => d.address)).toEqual([person.email]);
@@ -476,10 +564,16 @@ describe('several workers on one announcement', () => {
     two.start();
     const done = await finished(a.id, 120_000);
     const ms = Date.now() - started;
-    expect(done).toMatchObject({ status: 'done', recipients: 200, counts: { pending: 0, sent: 200, failed: 0, skipped: 0 } });
+    expect(done).toMatchObject({
+      status: 'done',
+      recipients: 200,
+      counts: { pending: 0, sent: 200, failed: 0, skipped: 0 },
+    });
     await expectExactlyOnce(server, a, emails);
     expect(one.counter.sent + two.counter.sent).toBe(200);
-    console.log(`[${backend}] 2 workers, 200 recipients over 21 tenants (chunks of 3, batches of 10, SMTP answering in 5 ms): ${ms} ms, shares ${one.counter.sent}/${two.counter.sent}`);
+    console.log(
+      `[${backend}] 2 workers, 200 recipients over 21 tenants (chunks of 3, batches of 10, SMTP answering in 5 ms): ${ms} ms, shares ${one.counter.sent}/${two.counter.sent}`,
+    );
     // On PostgreSQL the two really run side by side; PGlite serializes them on its one connection.
     if (backend === 'postgres') {
       expect(one.counter.sent).toBeGreaterThan(0);
@@ -504,7 +598,9 @@ describe('several workers on one announcement', () => {
     await expectExactlyOnce(server, a, emails);
     expect(pool[0].counter.sent + pool[1].counter.sent).toBe(stoppedAt);
     expect(pool.reduce((n, w) => n + w.counter.sent, 0)).toBe(200);
-    console.log(`[${backend}] 4 workers, 200 recipients (batches of 3, SMTP answering in 10 ms, 2 stopped after 60): ${ms} ms, shares ${pool.map((w) => w.counter.sent).join('/')}`);
+    console.log(
+      `[${backend}] 4 workers, 200 recipients (batches of 3, SMTP answering in 10 ms, 2 stopped after 60): ${ms} ms, shares ${pool.map((w) => w.counter.sent).join('/')}`,
+    );
     expect(logged).toEqual([]);
   }, 180_000);
 
@@ -514,7 +610,9 @@ describe('several workers on one announcement', () => {
     const a = await announce(partner.id);
     const one = worker(server, { batchSize: 20 });
     const two = worker(server, { batchSize: 20 });
-    while ((await one.enqueueStep()) > 0) { /* enqueue it all */ }
+    while ((await one.enqueueStep()) > 0) {
+      /* enqueue it all */
+    }
     const [sentA, sentB] = await Promise.all([one.sendStep(), two.sendStep()]);
     expect(sentA + sentB).toBe(30);
     expect(Math.max(sentA, sentB)).toBe(20);

@@ -32,7 +32,13 @@ function deliveryQueue(db: Db): SendQueue<repo.ClaimedDelivery> {
       return batch.map((delivery) => {
         const tenantNames = [...delivery.tenant_names].sort((a, b) => a.localeCompare(b));
         const message = prepared.get(delivery.announcement_id)!({ language: delivery.language, tenantNames });
-        return { to: delivery.address, subject: message.subject, text: message.text, html: message.html, kind: message.test ? 'test_notice' : 'announcement' };
+        return {
+          to: delivery.address,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          kind: message.test ? 'test_notice' : 'announcement',
+        };
       });
     },
     record: (outcomes) => repo.recordDeliveries(db, outcomes),

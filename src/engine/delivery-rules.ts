@@ -8,11 +8,13 @@ export function backoffMs(failures: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** (failures - 1), maxBackoffMs);
 }
 
-export interface RetryPolicy { maxAttempts: number; retryBaseMs: number }
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryBaseMs: number;
+}
 
 export type FailureOutcome =
-  | { status: 'failed'; permanent: boolean; error: string }
-  | { status: 'retry'; retryAt: Date; error: string };
+  { status: 'failed'; permanent: boolean; error: string } | { status: 'retry'; retryAt: Date; error: string };
 
 /**
  * What a failed send leads to: a permanent (5xx) answer or the last allowed attempt fails

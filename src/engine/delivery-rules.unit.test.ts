@@ -3,14 +3,19 @@ import { afterFailure, backoffMs, maxBackoffMs, messageId, messageIdDomain } fro
 
 // The rules every queue of the engine shares: pure logic, no database.
 
-const smtpError = (responseCode: number) => Object.assign(new Error(`${responseCode} mailbox says no`), { responseCode });
+const smtpError = (responseCode: number) =>
+  Object.assign(new Error(`${responseCode} mailbox says no`), { responseCode });
 const policy = { maxAttempts: 5, retryBaseMs: 1000 };
 const now = Date.parse('2030-01-01T00:00:00Z');
 
 describe('the retry policy', () => {
   it('fails a permanent (5xx) answer at once, whatever the attempt', () => {
     for (const code of [500, 550, 554, 599]) {
-      expect(afterFailure(smtpError(code), 1, policy, now)).toEqual({ status: 'failed', permanent: true, error: `${code} mailbox says no` });
+      expect(afterFailure(smtpError(code), 1, policy, now)).toEqual({
+        status: 'failed',
+        permanent: true,
+        error: `${code} mailbox says no`,
+      });
     }
   });
 
@@ -31,8 +36,15 @@ describe('the retry policy', () => {
   });
 
   it('fails a temporary failure on the last allowed attempt, as not permanent', () => {
-    expect(afterFailure(smtpError(451), 5, policy, now)).toEqual({ status: 'failed', permanent: false, error: '451 mailbox says no' });
-    expect(afterFailure(smtpError(451), 1, { maxAttempts: 1, retryBaseMs: 10 }, now)).toMatchObject({ status: 'failed', permanent: false });
+    expect(afterFailure(smtpError(451), 5, policy, now)).toEqual({
+      status: 'failed',
+      permanent: false,
+      error: '451 mailbox says no',
+    });
+    expect(afterFailure(smtpError(451), 1, { maxAttempts: 1, retryBaseMs: 10 }, now)).toMatchObject({
+      status: 'failed',
+      permanent: false,
+    });
   });
 
   it('caps the delay, for sends and for enqueue steps alike', () => {
@@ -54,7 +66,12 @@ describe('the Message-ID rule', () => {
   it('is the same for every attempt of an item and differs between items and between queues', () => {
     expect(messageId('delivery', 42, 'liaison.example')).toBe('<delivery.42@liaison.example>');
     expect(messageId('delivery', 42, 'liaison.example')).toBe(messageId('delivery', 42, 'liaison.example'));
-    const ids = [messageId('delivery', 42, 'd'), messageId('delivery', 43, 'd'), messageId('mail', 42, 'd'), messageId('delivery', 4, 'd')];
+    const ids = [
+      messageId('delivery', 42, 'd'),
+      messageId('delivery', 43, 'd'),
+      messageId('mail', 42, 'd'),
+      messageId('delivery', 4, 'd'),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
   });
 

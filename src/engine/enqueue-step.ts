@@ -20,7 +20,10 @@ export class EnqueueStep {
   /** Announcements whose last enqueue step failed here, and when to try them again. */
   private readonly failures = new Map<string, { failures: number; retryAt: number }>();
 
-  constructor(private readonly db: Db, private readonly options: EnqueueOptions) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: EnqueueOptions,
+  ) {}
 
   /**
    * Resolves the next chunk of one announcement still being enqueued. A chunk that fails
@@ -44,8 +47,10 @@ export class EnqueueStep {
           return 1;
         }
         const skipped = await insertDeliveries(trx, id, {
-          ceilingId: announcement.fallback_ceiling_id ?? scopeId, category: announcement.category,
-          fallback: announcement.fallback === 'ancestor', tenants: repo.chunkTenants(scopeId, after, end),
+          ceilingId: announcement.fallback_ceiling_id ?? scopeId,
+          category: announcement.category,
+          fallback: announcement.fallback === 'ancestor',
+          tenants: repo.chunkTenants(scopeId, after, end),
         });
         await repo.advanceEnqueue(trx, id, end, skipped);
         return 1;

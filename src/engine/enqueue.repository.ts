@@ -26,7 +26,11 @@ export function chunkTenants(scopeId: string, after: string | null, end: string)
 }
 
 export async function advanceEnqueue(db: Db, id: string, after: string, skipped: number) {
-  await db.updateTable('announcements').set({ enqueue_after: after, skipped: sql`skipped + ${skipped}` }).where('id', '=', id).execute();
+  await db
+    .updateTable('announcements')
+    .set({ enqueue_after: after, skipped: sql`skipped + ${skipped}` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Fully enqueued: from now on workers send it. */

@@ -8,12 +8,22 @@ import { outcomeColumns, type Recorded } from './delivery-engine.js';
  * message due again once the lease runs out.
  */
 export function claimDueMail(db: Db, options: { limit: number; leaseSeconds: number }) {
-  return db.updateTable('mail_outbox')
+  return db
+    .updateTable('mail_outbox')
     .set({ attempts: sql`attempts + 1`, next_attempt_at: sql`now() + make_interval(secs => ${options.leaseSeconds})` })
-    .where('id', 'in', db.selectFrom('mail_outbox').select('id')
-      .where('status', '=', 'pending').where('next_attempt_at', '<=', sql<Date>`now()`)
-      .orderBy('next_attempt_at').limit(options.limit)
-      .forUpdate().skipLocked())
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', sql<Date>`now()`)
+        .orderBy('next_attempt_at')
+        .limit(options.limit)
+        .forUpdate()
+        .skipLocked(),
+    )
     .returningAll()
     .execute();
 }
@@ -22,7 +32,11 @@ export function claimDueMail(db: Db, options: { limit: number; leaseSeconds: num
  * The outcomes of a batch in one statement, each recorded only by the claim that sent it
  * (same attempt, still pending): a worker whose lease ran out cannot overwrite a later one.
  */
-export async function recordMail(db: Db, outcomes: Recorded<{ id: string; attempts: number }>[], transport: 'smtp' | 'mailbox') {
+export async function recordMail(
+  db: Db,
+  outcomes: Recorded<{ id: string; attempts: number }>[],
+  transport: 'smtp' | 'mailbox',
+) {
   const o = outcomeColumns(outcomes);
   await sql`UPDATE mail_outbox m SET status = o.status, last_error = o.error,
       next_attempt_at = coalesce(o.retry_at, m.next_attempt_at),

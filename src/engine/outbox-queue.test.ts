@@ -34,17 +34,29 @@ const address = (base: string) => `${base}-${++seq}@example.test`;
 
 function worker(overrides: Partial<MailWorkerOptions> = {}) {
   const w = new MailWorker(t.db, {
-    transport: smtpTransport(smtp.url, 'Liaison <no-reply@liaison.test>'), log: t.app.log,
-    pollMs: 20, batchSize: 20, maxAttempts: 5, retryBaseMs: 50, leaseSeconds: 300, messageIdDomain: 'liaison.test',
+    transport: smtpTransport(smtp.url, 'Liaison <no-reply@liaison.test>'),
+    log: t.app.log,
+    pollMs: 20,
+    batchSize: 20,
+    maxAttempts: 5,
+    retryBaseMs: 50,
+    leaseSeconds: 300,
+    messageIdDomain: 'liaison.test',
     ...overrides,
   });
   workers.push(w);
   return w;
 }
 
-const enqueue = (to: string, subject = `Subject for ${to}`) => enqueueMail(t.db, {
-  tenantId: t.rootTenantId, kind: 'test', to, subject, text: `Plain text for ${to}`, html: `<p>HTML for ${to}</p>`,
-});
+const enqueue = (to: string, subject = `Subject for ${to}`) =>
+  enqueueMail(t.db, {
+    tenantId: t.rootTenantId,
+    kind: 'test',
+    to,
+    subject,
+    text: `Plain text for ${to}`,
+    html: `<p>HTML for ${to}</p>`,
+  });
 
 const row = (id: string) => t.db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +82,13 @@ describe('sending', () => {
     expect(mail.messageId).toBe(`<mail.${id}@liaison.test>`);
     expect(mail.parsed.from?.value[0].address).toBe('no-reply@liaison.test');
     await settled(id);
-    expect(await row(id)).toMatchObject({ status: 'sent', transport: 'smtp', attempts: 1, last_error: null, sent_at: expect.any(Date) });
+    expect(await row(id)).toMatchObject({
+      status: 'sent',
+      transport: 'smtp',
+      attempts: 1,
+      last_error: null,
+      sent_at: expect.any(Date),
+    });
   });
 
   it('retries a temporary failure (451) with backoff and then delivers, keeping the same Message-ID', async () => {
@@ -125,7 +143,11 @@ describe('sending', () => {
     const to = address('always-busy');
     const id = await enqueue(to);
     smtp.refuseNext(451, 100);
-    const w = createMailWorker(t.db, { ...t.config, smtpUrl: smtp.url, mailMaxAttempts: 3, mailRetryBaseMs: 20, mailPollMs: 20 }, t.app.log);
+    const w = createMailWorker(
+      t.db,
+      { ...t.config, smtpUrl: smtp.url, mailMaxAttempts: 3, mailRetryBaseMs: 20, mailPollMs: 20 },
+      t.app.log,
+    );
     workers.push(w);
     w.start();
     await settled(id);
@@ -141,34 +163,52 @@ describe('sending', () => {
 describe('the outbox and transactions', () => {
   it('keeps no message written in a transaction that rolled back', async () => {
     const to = address('rolled-back');
-    await expect(t.db.transaction().execute(async (trx) => {
-      await enqueueMail(trx, { tenantId: t.rootTenantId, kind: 'test', to, subject: 's', text: 't', html: 'h' });
-      expect(await trx.selectFrom('mail_outbox').select('id').where('to_address', '=', to).execute()).toHaveLength(1);
-      throw new Error('the change failed after its message was written');
-    })).rejects.toThrow(/change failed/);
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await enqueueMail(trx, { tenantId: t.rootTenantId, kind: 'test', to, subject: 's', text: 't', html: 'h' });
+        expect(await trx.selectFrom('mail_outbox').select('id').where('to_address', '=', to).execute()).toHaveLength(1);
+        throw new Error('the change failed after its message was written');
+      }),
+    ).rejects.toThrow(/change failed/);
     expect(await t.db.selectFrom('mail_outbox').select('id').where('to_address', '=', to).execute()).toEqual([]);
   });
 
   it('sends nothing and opens no link for an email change whose transaction rolled back', async () => {
     const login = `rollback-${++seq}`;
-    const created = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: t.rootTenantId, login, contact: { email: `${login}@example.test` } });
+    const created = await t.call(t.root, 'POST', '/api/2/users', {
+      tenant_id: t.rootTenantId,
+      login,
+      contact: { email: `${login}@example.test` },
+    });
     expect(created.status).toBe(200);
     await setPassword(t.db, login, `pw-${login}`);
     const confirmations = new ConfirmationService(new UnitOfWork(t.db), t.config);
     const newEmail = address('never-asked');
     let outcome: string | undefined;
-    await expect(t.db.transaction().execute(async (trx) => {
-      outcome = await confirmations.requestEmailChange(trx, { wake: () => {} }, { type: 'system', id: null }, created.body.id, newEmail);
-      throw new Error('a later step of the same change failed');
-    })).rejects.toThrow(/later step/);
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        outcome = await confirmations.requestEmailChange(
+          trx,
+          { wake: () => {} },
+          { type: 'system', id: null },
+          created.body.id,
+          newEmail,
+        );
+        throw new Error('a later step of the same change failed');
+      }),
+    ).rejects.toThrow(/later step/);
     expect(outcome).toBe('pending');
 
     worker().start();
     await sleep(300);
     expect(smtp.received).toHaveLength(0);
     expect(await t.db.selectFrom('mail_outbox').select('id').execute()).toEqual([]);
-    expect(await t.db.selectFrom('user_tokens').select('id').where('user_id', '=', created.body.id).execute()).toEqual([]);
-    expect((await t.call(t.root, 'GET', `/api/2/users/${created.body.id}`)).body.contact.email).toBe(`${login}@example.test`);
+    expect(await t.db.selectFrom('user_tokens').select('id').where('user_id', '=', created.body.id).execute()).toEqual(
+      [],
+    );
+    expect((await t.call(t.root, 'GET', `/api/2/users/${created.body.id}`)).body.contact.email).toBe(
+      `${login}@example.test`,
+    );
   });
 });
 
@@ -177,7 +217,11 @@ describe('crashes', () => {
     // The app's worker is stopped: the change commits its message, nobody sends it.
     const login = `crash-${++seq}`;
     const email = `${login}@example.test`;
-    const created = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: t.rootTenantId, login, contact: { email } });
+    const created = await t.call(t.root, 'POST', '/api/2/users', {
+      tenant_id: t.rootTenantId,
+      login,
+      contact: { email },
+    });
     expect((await t.call(t.root, 'POST', `/api/2/users/${created.body.id}/send-activation-email`)).status).toBe(204);
     const pending = await t.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', email).execute();
     expect(pending).toHaveLength(1);
@@ -223,7 +267,11 @@ describe('several workers', () => {
     a.start();
     b.start();
     await until(async () => smtp.received.length >= 50, '50 messages');
-    await until(async () => (await t.db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending').execute()).length === 0, 'the outbox to drain');
+    await until(
+      async () =>
+        (await t.db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending').execute()).length === 0,
+      'the outbox to drain',
+    );
     await sleep(300);
     expect(smtp.received).toHaveLength(50);
     const messageIds = smtp.received.map((m) => m.messageId);

@@ -13,7 +13,8 @@ function outboxQueue(db: Db, via: 'smtp' | 'mailbox'): SendQueue<OutboxItem> {
   return {
     kind: 'mail',
     claim: (options) => claimDueMail(db, options),
-    render: async (batch) => batch.map((mail) => ({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body })),
+    render: async (batch) =>
+      batch.map((mail) => ({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body })),
     record: (outcomes) => recordMail(db, outcomes, via),
   };
 }
@@ -29,7 +30,10 @@ export interface MailWorkerOptions extends Omit<EngineOptions, 'transport'> {
 /** The engine on the outbox: sends after commit what services wrote. */
 export class MailWorker extends DeliveryEngine<OutboxItem> {
   constructor(db: Db, options: MailWorkerOptions) {
-    super(outboxQueue(db, options.transport ? 'smtp' : 'mailbox'), { ...options, transport: options.transport ?? keptInMailbox });
+    super(outboxQueue(db, options.transport ? 'smtp' : 'mailbox'), {
+      ...options,
+      transport: options.transport ?? keptInMailbox,
+    });
   }
 }
 

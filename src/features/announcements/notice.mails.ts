@@ -19,7 +19,7 @@ const why = {
 };
 const footer = {
   en: 'Liaison, the contacts service of your cloud platform. To change who receives these notices, ask the administrator of your account.',
-  it: 'Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all\'amministratore del tuo account.',
+  it: "Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all'amministratore del tuo account.",
 };
 
 export interface NoticeContent {
@@ -73,7 +73,12 @@ export function prepareNotice(content: NoticeContent) {
     const subject = noticeSubject(content.subject, language, content.test);
     const body = language === 'it' ? content.body.it! : content.body.en;
     const reason = why[language](categoryLabel[language][content.category], recipient.tenantNames.join(', '));
-    const message = layoutMail({ subject, language, body: { text: body.trim(), html: bodyHtml(language, body) }, footer: [reason, footer[language]] });
+    const message = layoutMail({
+      subject,
+      language,
+      body: { text: body.trim(), html: bodyHtml(language, body) },
+      footer: [reason, footer[language]],
+    });
     return { ...message, language, test: Boolean(content.test) };
   };
 }

@@ -5,7 +5,11 @@ import { markdownRenders, noticeLanguage, prepareNotice } from './notice.mails.j
 
 describe('the notice footer', () => {
   it('ends the "why" line with one full stop, also after a name that ends in one', () => {
-    const send = prepareNotice({ category: 'billing', subject: { en: 'S', it: 'O' }, body: { en: 'Body', it: 'Corpo' } });
+    const send = prepareNotice({
+      category: 'billing',
+      subject: { en: 'S', it: 'O' },
+      body: { en: 'Body', it: 'Corpo' },
+    });
     const en = send({ language: 'en', tenantNames: ['Acme Inc.'] });
     expect(en.text).toContain('You receive this notice as the Billing contact of: Acme Inc.\n');
     expect(en.html).toContain('You receive this notice as the Billing contact of: Acme Inc.<br>');
@@ -15,7 +19,7 @@ describe('the notice footer', () => {
     expect(send({ language: 'en', tenantNames: ['Rossi'] }).text).toContain('contact of: Rossi.\n');
   });
 
-  it('names the Business type in both languages with the product\'s own word', () => {
+  it("names the Business type in both languages with the product's own word", () => {
     const send = prepareNotice({ category: 'management', subject: { en: 'S', it: 'O' }, body: { en: 'B', it: 'C' } });
     expect(send({ language: 'it', tenantNames: ['X'] }).text).toContain('come contatto Business di: X.');
     expect(send({ language: 'en', tenantNames: ['X'] }).text).toContain('as the Business contact of: X.');
@@ -24,10 +28,15 @@ describe('the notice footer', () => {
 
 describe('rendering', () => {
   it('renders the Markdown once per language however many recipients read it', () => {
-    const body = { en: `# Title\n\n${'A long paragraph with **bold** text. '.repeat(1500)}`, it: `# Titolo\n\n${'Testo **lungo**. '.repeat(2000)}` };
+    const body = {
+      en: `# Title\n\n${'A long paragraph with **bold** text. '.repeat(1500)}`,
+      it: `# Titolo\n\n${'Testo **lungo**. '.repeat(2000)}`,
+    };
     const send = prepareNotice({ category: 'technical', subject: { en: 'S', it: 'O' }, body });
     const before = markdownRenders.count;
-    const messages = Array.from({ length: 300 }, (_, i) => send({ language: i % 3 === 0 ? 'it' : 'en', tenantNames: [`Tenant ${i}`] }));
+    const messages = Array.from({ length: 300 }, (_, i) =>
+      send({ language: i % 3 === 0 ? 'it' : 'en', tenantNames: [`Tenant ${i}`] }),
+    );
     expect(markdownRenders.count - before).toBe(2);
     expect(messages[0].html).toContain('<h1>Titolo</h1>');
     expect(messages[1].html).toContain('<h1>Title</h1>');
@@ -46,7 +55,8 @@ describe('rendering', () => {
 
 describe('the notice in the common layout', () => {
   const send = prepareNotice({
-    category: 'technical', subject: { en: 'Maintenance <Saturday> & "more"', it: 'Manutenzione' },
+    category: 'technical',
+    subject: { en: 'Maintenance <Saturday> & "more"', it: 'Manutenzione' },
     body: { en: 'Raw <b onclick="x()">HTML</b> stays text.\n\n**Bold** words.', it: 'Corpo' },
   });
 
@@ -64,10 +74,12 @@ describe('the notice in the common layout', () => {
   it('writes the language it chose into the page, the same in both parts', () => {
     const it = send({ language: 'it', tenantNames: ['X'] });
     expect(it.html).toMatch(/^<!doctype html><html lang="it">/);
-    expect(it.text).toBe('Corpo\n\n-- \nRicevi questo avviso come contatto Tecnico di: X.\n'
-      + "Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all'amministratore del tuo account.\n");
+    expect(it.text).toBe(
+      'Corpo\n\n-- \nRicevi questo avviso come contatto Tecnico di: X.\n' +
+        "Liaison, il servizio contatti della tua piattaforma cloud. Per cambiare chi riceve questi avvisi, rivolgiti all'amministratore del tuo account.\n",
+    );
     expect(it.html).toContain('<p>Corpo</p>');
-    expect(it.html).toContain("rivolgiti all&#39;amministratore del tuo account.</p>");
+    expect(it.html).toContain('rivolgiti all&#39;amministratore del tuo account.</p>');
     expect(send({ language: 'de', tenantNames: ['X'] }).html).toMatch(/^<!doctype html><html lang="en">/);
   });
 });

@@ -14,7 +14,11 @@ const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Text made safe for HTML content and (double- or single-quoted) attribute values. */
 export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => entities[c]);
 
-export interface RenderedMail { subject: string; text: string; html: string }
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
 
 export interface MailLayout {
   subject: string;
@@ -47,11 +51,20 @@ export interface MailContent {
 /** A message of plain paragraphs, with an optional button whose address is also written out. */
 export function renderMail(content: MailContent, language: Language): RenderedMail {
   const { action } = content;
-  const text = [content.greeting, ...content.paragraphs, ...(action ? [`${action.label}: ${action.url}`] : [])].join('\n\n');
+  const text = [content.greeting, ...content.paragraphs, ...(action ? [`${action.label}: ${action.url}`] : [])].join(
+    '\n\n',
+  );
   const html = [content.greeting, ...content.paragraphs].map((p) => `<p>${escapeHtml(p)}</p>`);
   if (action) {
-    html.push(`<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>`,
-      `<p style="font-size:.9em;color:#555">${escapeHtml(action.url)}</p>`);
+    html.push(
+      `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>`,
+      `<p style="font-size:.9em;color:#555">${escapeHtml(action.url)}</p>`,
+    );
   }
-  return layoutMail({ subject: content.subject, language, body: { text, html: html.join('\n') }, footer: [content.footer] });
+  return layoutMail({
+    subject: content.subject,
+    language,
+    body: { text, html: html.join('\n') },
+    footer: [content.footer],
+  });
 }

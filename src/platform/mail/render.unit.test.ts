@@ -14,33 +14,68 @@ describe('escapeHtml', () => {
 });
 
 describe('the layout', () => {
-  const mail = renderMail({
-    subject: `Subject ${hostile}`, greeting: `Hello ${hostile},`, paragraphs: ['First paragraph.', `Second ${hostile}.`],
-    action: { label: `Open ${hostile}`, url: 'https://liaison.test/activate?token=a&b="c"' }, footer: `Footer ${hostile}`,
-  }, 'it');
+  const mail = renderMail(
+    {
+      subject: `Subject ${hostile}`,
+      greeting: `Hello ${hostile},`,
+      paragraphs: ['First paragraph.', `Second ${hostile}.`],
+      action: { label: `Open ${hostile}`, url: 'https://liaison.test/activate?token=a&b="c"' },
+      footer: `Footer ${hostile}`,
+    },
+    'it',
+  );
 
   it('lets no special character of any field through unescaped into the HTML', () => {
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).not.toMatch(/alert\("x"\)|'quoted'| & /);
-    expect(mail.html.match(/&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;quoted&#39;/g)).toHaveLength(5);
+    expect(
+      mail.html.match(/&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;quoted&#39;/g),
+    ).toHaveLength(5);
     expect(mail.html).toContain('href="https://liaison.test/activate?token=a&amp;b=&quot;c&quot;"');
   });
 
   it('says the same in text and in HTML', () => {
     expect(mail.subject).toBe(`Subject ${hostile}`);
-    const htmlText = mail.html.replace(/<title>.*<\/title>/, '').replace(/<[^>]+>/g, '\n')
-      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter((l) => l && l !== '--');
-    expect(new Set(lines(htmlText))).toEqual(new Set(lines(mail.text.replace(`Open ${hostile}: `, `Open ${hostile}\n`))));
-    expect(mail.text).toBe([
-      `Hello ${hostile},`, '', 'First paragraph.', '', `Second ${hostile}.`, '',
-      `Open ${hostile}: https://liaison.test/activate?token=a&b="c"`, '', '-- ', `Footer ${hostile}`, '',
-    ].join('\n'));
+    const htmlText = mail.html
+      .replace(/<title>.*<\/title>/, '')
+      .replace(/<[^>]+>/g, '\n')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+    const lines = (s: string) =>
+      s
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && l !== '--');
+    expect(new Set(lines(htmlText))).toEqual(
+      new Set(lines(mail.text.replace(`Open ${hostile}: `, `Open ${hostile}\n`))),
+    );
+    expect(mail.text).toBe(
+      [
+        `Hello ${hostile},`,
+        '',
+        'First paragraph.',
+        '',
+        `Second ${hostile}.`,
+        '',
+        `Open ${hostile}: https://liaison.test/activate?token=a&b="c"`,
+        '',
+        '-- ',
+        `Footer ${hostile}`,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('declares the language and the character set, and titles the page with the subject', () => {
-    expect(mail.html).toMatch(/^<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Subject &lt;script&gt;/);
-    expect(renderMail({ subject: 's', greeting: 'g', paragraphs: [], footer: 'f' }, 'en').html).toContain('<html lang="en">');
+    expect(mail.html).toMatch(
+      /^<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Subject &lt;script&gt;/,
+    );
+    expect(renderMail({ subject: 's', greeting: 'g', paragraphs: [], footer: 'f' }, 'en').html).toContain(
+      '<html lang="en">',
+    );
   });
 
   it('leaves out the button when there is no action', () => {
@@ -50,8 +85,15 @@ describe('the layout', () => {
   });
 
   it('puts each footer line on its own line in both parts, after the signature separator', () => {
-    const out = layoutMail({ subject: 's', language: 'en', body: { text: 'Body', html: '<p>Body</p>' }, footer: ['Why: <you>', 'Who we are'] });
+    const out = layoutMail({
+      subject: 's',
+      language: 'en',
+      body: { text: 'Body', html: '<p>Body</p>' },
+      footer: ['Why: <you>', 'Who we are'],
+    });
     expect(out.text).toBe('Body\n\n-- \nWhy: <you>\nWho we are\n');
-    expect(out.html).toContain('<p>Body</p>\n<hr><p style="font-size:.85em;color:#555">Why: &lt;you&gt;<br>Who we are</p>');
+    expect(out.html).toContain(
+      '<p>Body</p>\n<hr><p style="font-size:.85em;color:#555">Why: &lt;you&gt;<br>Who we are</p>',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 
 export interface MailMessage {
-  /** Stable per outbox row, so a receiver can drop the copy a crash-and-retry may send. */
+  /** The same on every attempt of one queued item, so a receiver can drop the copy a crash-and-retry may send. */
   messageId: string;
   to: string;
   subject: string;
@@ -40,7 +40,14 @@ export function smtpTransport(smtpUrl: string, from: string, options: { maxConne
   });
   return {
     async send(message) {
-      await transporter.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId });
+      await transporter.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId: message.messageId,
+      });
     },
     close: () => transporter.close(),
   };
