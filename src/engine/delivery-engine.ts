@@ -9,7 +9,7 @@ export interface Claimed {
   attempts: number;
 }
 
-export type Outcome = { status: 'sent' } | FailureOutcome;
+type Outcome = { status: 'sent' } | FailureOutcome;
 
 export interface Recorded<T> {
   item: T;
