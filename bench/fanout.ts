@@ -19,6 +19,7 @@ import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { ensureRoot } from '../src/features/setup/bootstrap.service.js';
 import { smtpTransport } from '../src/platform/mail/transport.js';
+import { systemScope } from '../src/platform/scope.js';
 import { AnnouncementWorker } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
 import { findEffectiveContacts, countCoverage, findUncovered } from '../src/features/coverage/coverage.repository.js';
@@ -149,8 +150,8 @@ async function main() {
       console.log(`${label}: median ${samples[Math.floor(times / 2)].toFixed(1)} ms, p90 ${samples[Math.floor(times * 0.9)].toFixed(1)} ms`);
     };
     await time('effective-contacts (a customer without contacts, inherited)', () => findEffectiveContacts(db, root, someCustomer, 'technical'));
-    await time('contact-coverage counts over the whole tree', () => countCoverage(db, [root], root), 5);
-    await time('contact-coverage first page of uncovered tenants', () => findUncovered(db, [root], root, { types: ['billing', 'technical', 'management'], limit: 100 }), 5);
+    await time('contact-coverage counts over the whole tree', () => countCoverage(db, systemScope(root), root), 5);
+    await time('contact-coverage first page of uncovered tenants', () => findUncovered(db, systemScope(root), root, { types: ['billing', 'technical', 'management'], limit: 100 }), 5);
   } finally {
     await sink.close();
     await handle.close();

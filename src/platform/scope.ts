@@ -1,9 +1,22 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from './db/schema.js';
-import { AppError } from './errors.js';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
-/** The roots of the tenant subtrees a caller may act on. Empty: nothing is visible. */
-export type Scope = readonly string[];
+declare const scopeBrand: unique symbol;
+
+/**
+ * The roots of the tenant subtrees a caller may act on; empty: nothing is visible. A distinct
+ * type, so a list of ids cannot pass for one: scopes come from the caller's roles (auth) or from
+ * the named constructors below, never built by hand in a service.
+ */
+export type Scope = readonly string[] & { readonly [scopeBrand]: true };
+
+/** The subtrees of these tenants. Only auth (from roles) and the functions below call it. */
+export const scopeOf = (roots: Iterable<string>): Scope => [...new Set(roots)] as unknown as Scope;
+
+/** The caller's own tenant, whatever its roles: every signed-in user reads its own record. */
+export const ownScope = (principal: Principal): Scope => scopeOf([principal.tenantId]);
+
+/** For work no caller drives (a confirmation link opened by its recipient): that tenant's subtree. */
+export const systemScope = (tenantId: string): Scope => scopeOf([tenantId]);
 
 /** Who is calling, resolved once per request by the auth hook. */
 export interface Principal {
@@ -16,8 +29,6 @@ export interface Principal {
   read: Scope;
   /** Subtrees the caller may change (partner and company admins, API clients). */
   write: Scope;
-  /** True when the caller administers the root tenant. */
-  isRootAdmin: boolean;
 }
 
 /**
@@ -27,19 +38,4 @@ export interface Principal {
 export function inScope(column: string, scope: Scope): RawBuilder<SqlBool> {
   if (scope.length === 0) return sql<SqlBool>`false`;
   return sql<SqlBool>`${sql.ref(column)} IN (SELECT descendant_id FROM tenant_closure WHERE ancestor_id IN (${sql.join([...scope])}))`;
-}
-
-export function isInScope(db: Kysely<Database>, scope: Scope, tenantId: string): Promise<boolean> {
-  return db.selectFrom('tenants').select('id').where('id', '=', tenantId).where(inScope('tenants.id', scope))
-    .executeTakeFirst().then(Boolean);
-}
-
-/**
- * For a tenant the caller can already see: refuses (403) when its role there is read-only.
- * Call after the scoped read, so outsiders still get 404 and learn nothing.
- */
-export async function requireWrite(db: Kysely<Database>, principal: Principal, tenantId: string): Promise<void> {
-  if (!(await isInScope(db, principal.write, tenantId))) {
-    throw new AppError(1002, 'Access denied: your role may read this tenant but not change it', { domain: 'AccountServer' });
-  }
 }

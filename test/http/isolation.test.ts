@@ -326,9 +326,11 @@ describe('P1 against every route applied to P2\'s objects', () => {
 
     it('a forged paging cursor naming P2\'s subtree still answers nothing of P2', async () => {
       const cursor = (state: object) => Buffer.from(JSON.stringify(state)).toString('base64url');
-      const tenants = await t.call(p1[caller], 'GET', `/api/2/tenants?after=${cursor({ subtreeRootId: p2.partnerId, allowDeleted: true })}`);
+      // Well-formed (a cursor of the right shape starts after the lowest id), so it reaches the query and its scope.
+      const zeroId = '00000000-0000-0000-0000-000000000000';
+      const tenants = await t.call(p1[caller], 'GET', `/api/2/tenants?after=${cursor({ subtreeRootId: p2.partnerId, allowDeleted: true, afterId: zeroId })}`);
       expectHidden(tenants, 'filtered');
-      const users = await t.call(p1[caller], 'GET', `/api/2/users?after=${cursor({ subtreeRootId: p2.partnerId, withPolicies: true })}`);
+      const users = await t.call(p1[caller], 'GET', `/api/2/users?after=${cursor({ subtreeRootId: p2.partnerId, withPolicies: true, afterId: zeroId })}`);
       expectHidden(users, 'filtered');
     });
 
@@ -425,7 +427,7 @@ describe('P1 against every route applied to P2\'s objects', () => {
       }
       const users = await forge(`/api/2/users?subtree_root_tenant_id=${p1.partnerId}&order=contact_types&limit=1`, { [p1.partnerId]: p2.partnerId });
       expectHidden(await t.call(as, 'GET', `/api/2/users?limit=1000&after=${users}`), 'filtered');
-      const audit = await t.call(as, 'GET', `/api/2/audit?tenant_id=${p1.partnerId}&after=${Buffer.from(JSON.stringify({ before: Number.MAX_SAFE_INTEGER })).toString('base64url')}`);
+      const audit = await t.call(as, 'GET', `/api/2/audit?tenant_id=${p1.partnerId}&after=${Buffer.from(JSON.stringify({ afterId: Number.MAX_SAFE_INTEGER })).toString('base64url')}`);
       expect(audit.status).toBe(200);
       expectNothingOfP2(audit.body);
     });

@@ -1,13 +1,13 @@
 import type { Static } from '@sinclair/typebox';
+import { ownTenant, tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { AppError, invalidField, notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import { findContact } from '../contacts/contact.repository.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import * as repo from './announcement.repository.js';
 import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
@@ -71,7 +71,7 @@ export class AnnouncementService {
 
   async list(principal: Principal, query: { tenant_id?: string; limit?: number; after?: string }) {
     const tenantId = query.tenant_id ?? principal.tenantId;
-    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, tenantId, 'read');
     const limit = query.limit ?? 50;
     const before = query.after ? announcementCursor.decode(query.after) : undefined;
     const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
@@ -115,11 +115,9 @@ export class AnnouncementService {
 
   /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */
   private async recipientQuery(principal: Principal, input: AnnouncementInput): Promise<RecipientQuery> {
-    const scope = await findTenant(this.db, principal.read, input.scope_tenant_id);
-    if (!scope) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'scope_tenant_id' });
-    await requireWrite(this.db, principal, scope.id);
-    const own = await findTenant(this.db, [principal.tenantId], principal.tenantId);
-    if (!own || !['root', 'partner'].includes(own.kind)) {
+    const scope = await tenantAccess(this.db, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
+    const own = await ownTenant(this.db, principal);
+    if (!['root', 'partner'].includes(own.kind)) {
       throw new AppError(1002, 'Only service providers and platform administrators send announcements', { domain: 'announcements' });
     }
     const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;

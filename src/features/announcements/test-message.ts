@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
+import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { invalidField, notFound, tooManyRequests } from '../../platform/errors.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import { findContact } from '../contacts/contact.repository.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import { insertTestMessage } from './announcement.repository.js';
 import { categoryLabel } from './notice.mails.js';
 
@@ -58,11 +58,11 @@ export async function sendTestMessage(uow: UnitOfWork, limits: TestMessageLimits
   await uow.run(async (trx, after) => {
     const contact = await findContact(trx, principal.read, contactId);
     if (!contact) throw notFound('Contact');
-    await requireWrite(trx, principal, contact.tenant_id);
+    await assertWritable(trx, principal, contact.tenant_id);
     // The message says "as the <type> contact of …": only true for a type it holds.
     if (!contact.types.includes(type)) throw invalidField('type', `must be one of the contact's types (${contact.types.join(', ')})`);
     await checkLimits(trx, principal, contact.id, limits);
-    const tenant = (await findTenant(trx, principal.read, contact.tenant_id))!;
+    const tenant = await tenantAccess(trx, principal, contact.tenant_id, 'read');
     const label = { en: categoryLabel.en[type], it: categoryLabel.it[type] };
     await insertTestMessage(trx, {
       tenantId: contact.tenant_id, contactId: contact.id, category: type, address: contact.email!,

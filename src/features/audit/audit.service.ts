@@ -1,7 +1,7 @@
+import { tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
-import { notFound } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
-import { isInScope, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import { findAudit } from './audit.repository.js';
 
 /** Newest first: the next page starts after the last id seen, below it. */
@@ -12,7 +12,7 @@ export class AuditService {
 
   /** A tenant's trail, newest first; only within the caller's scope. */
   async list(principal: Principal, query: { tenant_id: string; object_id?: string; limit?: number; after?: string }) {
-    if (!(await isInScope(this.db, principal.read, query.tenant_id))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, query.tenant_id, 'read', { allowDeleted: true });
     const limit = query.limit ?? 100;
     const beforeId = query.after ? cursor.decode(query.after).afterId : undefined;
     const rows = await findAudit(this.db, principal.read, { tenantId: query.tenant_id, objectId: query.object_id, beforeId, limit });

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
-import type { Principal } from '../../platform/scope.js';
+import { scopeOf, type Principal } from '../../platform/scope.js';
 import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
 import * as repo from './auth.repository.js';
 import { SignInThrottle } from './sign-in-throttle.js';
@@ -79,9 +79,8 @@ export class AuthService {
     const writers = admin.filter((r) => r.role_id !== 'readonly_admin');
     return {
       kind: 'user', id: user.id, tenantId: user.tenant_id,
-      read: [...new Set(admin.map((r) => r.tenant_id))],
-      write: [...new Set(writers.map((r) => r.tenant_id))],
-      isRootAdmin: admin.some((r) => r.kind === 'root'),
+      read: scopeOf(admin.map((r) => r.tenant_id)),
+      write: scopeOf(writers.map((r) => r.tenant_id)),
     };
   }
 
@@ -90,8 +89,7 @@ export class AuthService {
     if (!client || client.status !== 'enabled') return undefined;
     await repo.touchClient(this.db, client.id, ip);
     return {
-      kind: 'client', id: client.id, tenantId: client.tenant_id, read: [client.tenant_id], write: [client.tenant_id],
-      isRootAdmin: client.tenant_kind === 'root',
+      kind: 'client', id: client.id, tenantId: client.tenant_id, read: scopeOf([client.tenant_id]), write: scopeOf([client.tenant_id]),
     };
   }
 

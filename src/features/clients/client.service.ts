@@ -1,10 +1,10 @@
 import type { Static } from '@sinclair/typebox';
+import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ApiClientRow } from '../../platform/db/schema.js';
-import { AppError, notFound } from '../../platform/errors.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import { notFound } from '../../platform/errors.js';
+import type { Principal } from '../../platform/scope.js';
 import { newToken } from '../../platform/secrets.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import * as repo from './client.repository.js';
 import type { Client, CreateClientInput, UpdateClientInput } from './client.schemas.js';
 
@@ -29,9 +29,7 @@ export class ClientService {
 
   async create(principal: Principal, input: CreateClientInput) {
     return this.uow.run(async (trx) => {
-      const tenant = await findTenant(trx, principal.read, input.tenant_id);
-      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
-      await requireWrite(trx, principal, tenant.id);
+      const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
       // The secret is random and long, so a plain SHA-256 suffices (no password hashing).
       const secret = newToken();
       const id = await repo.insertClient(trx, {
@@ -53,7 +51,7 @@ export class ClientService {
     return this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
       if (!row) throw clientNotFound();
-      await requireWrite(trx, principal, row.tenant_id);
+      await assertWritable(trx, principal, row.tenant_id);
       const patch = {
         ...(input.data ? { name: input.data.client_name } : {}),
         ...(input.status ? { status: input.status } : {}),
@@ -69,7 +67,7 @@ export class ClientService {
     await this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
       if (!row) throw clientNotFound();
-      await requireWrite(trx, principal, row.tenant_id);
+      await assertWritable(trx, principal, row.tenant_id);
       await repo.deleteClient(trx, principal.write, id);
     });
   }

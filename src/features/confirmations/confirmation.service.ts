@@ -1,10 +1,11 @@
+import { assertWritable } from '../../platform/access.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { AppError, notFound, tooManyRequests } from '../../platform/errors.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import { systemScope, type Principal } from '../../platform/scope.js';
 import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
 import { actorOf, recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { findContactOfUser, isEmailTaken, lockTenantContacts, touchContactOfUser } from '../contacts/contact.repository.js';
@@ -173,13 +174,13 @@ export class ConfirmationService {
   private async writableUser(trx: Db, principal: Principal, userId: string) {
     const user = await findUser(trx, principal.read, userId);
     if (!user) throw notFound('User');
-    await requireWrite(trx, principal, user.tenant_id);
+    await assertWritable(trx, principal, user.tenant_id);
     return user;
   }
 
   /** Within a tenant an email belongs to one contact at most; a user that is no contact is free. */
   private async assertEmailFree(trx: Db, user: Recipient, email: string, message: string) {
-    const scope = [user.tenant_id];
+    const scope = systemScope(user.tenant_id);
     const contact = await findContactOfUser(trx, scope, user.id);
     if (!contact) return;
     await lockTenantContacts(trx, user.tenant_id);

@@ -1,12 +1,12 @@
+import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { Type } from '@sinclair/typebox';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import { findUser, patchUser } from '../users/user.repository.js';
 import { toUser } from '../users/user.service.js';
 import * as repo from './contact.repository.js';
@@ -68,7 +68,7 @@ export class ContactService {
         tenantId: query.tenant_id,
         types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]) : undefined,
       };
-      if (query.tenant_id && !(await findTenant(this.db, principal.read, query.tenant_id))) throw notFound('Tenant', 1005);
+      if (query.tenant_id) await tenantAccess(this.db, principal, query.tenant_id, 'read');
     }
     const limit = query.limit ?? 1000;
     const rows = await repo.findContacts(this.db, principal.read, {
@@ -87,15 +87,13 @@ export class ContactService {
   }
 
   async idsOfTenant(principal: Principal, tenantId: string) {
-    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, tenantId, 'read');
     return repo.findContactIdsOfTenant(this.db, principal.read, tenantId);
   }
 
   async create(principal: Principal, input: CreateContactInput) {
     const contact = await this.uow.run(async (trx) => {
-      const tenant = await findTenant(trx, principal.read, input.tenant_id);
-      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
-      await requireWrite(trx, principal, tenant.id);
+      const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
       await repo.lockTenantContacts(trx, tenant.id);
       const types = normalizeTypes(input.types);
       let id: string;
@@ -131,7 +129,7 @@ export class ContactService {
     return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findContact(trx, principal.read, id);
       if (!current) throw contactNotFound();
-      await requireWrite(trx, principal, current.tenant_id);
+      await assertWritable(trx, principal, current.tenant_id);
       await repo.lockTenantContacts(trx, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       const before = toContact(current);
@@ -190,7 +188,7 @@ export class ContactService {
     await this.uow.run(async (trx) => {
       const current = await repo.findContact(trx, principal.read, id);
       if (!current) throw contactNotFound();
-      await requireWrite(trx, principal, current.tenant_id);
+      await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'delete', before: toContact(current) });

@@ -1,3 +1,4 @@
+import { tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
@@ -5,7 +6,6 @@ import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import { findContacts } from '../contacts/contact.repository.js';
 import { toContact } from '../contacts/contact.service.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import { findFallbackCeiling } from '../announcements/recipients.repository.js';
 import * as repo from './coverage.repository.js';
 
@@ -16,8 +16,9 @@ export class CoverageService {
 
   async effectiveContacts(principal: Principal, tenantId: string, type: ContactType) {
     // The same ceiling as the caller's own announcement to this tenant would have.
+    await tenantAccess(this.db, principal, tenantId, 'read');
     const ceiling = await findFallbackCeiling(this.db, principal, tenantId);
-    if (!ceiling || !(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    if (!ceiling) throw notFound('Tenant', 1005);
     const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
     if (rows.length === 0) return [];
     const contacts = new Map((await findContacts(this.db, principal.read, { ids: rows.map((r) => r.contact_id), limit: rows.length })).map((c) => [c.id, c]));
@@ -26,7 +27,7 @@ export class CoverageService {
   }
 
   async coverage(principal: Principal, tenantId: string, query: { type?: ContactType; limit?: number; after?: string }) {
-    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, tenantId, 'read');
     const { total, covered } = await repo.countCoverage(this.db, principal.read, tenantId);
     const limit = query.limit ?? 100;
     const afterId = query.after ? cursor.decode(query.after).afterId : undefined;

@@ -1,7 +1,6 @@
+import { tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
-import { notFound } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import * as repo from './search.repository.js';
 
 export interface SearchHit {
@@ -16,7 +15,7 @@ export class SearchService {
   /** Tenants by name, contact card or their contacts' names and emails; users by login, email or name; case-insensitive. */
   async search(principal: Principal, input: { tenant?: string; text: string; limit: number }): Promise<SearchHit[]> {
     const rootId = input.tenant ?? principal.tenantId;
-    if (!(await findTenant(this.db, principal.read, rootId))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, rootId, 'read');
     const text = input.text.trim();
     const [tenants, users] = await Promise.all([
       repo.searchTenants(this.db, principal.read, rootId, text, input.limit),

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
+import { assertWritable } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import * as repo from './tenant.repository.js';
 import { deleteUsersOfTenant } from '../users/user.repository.js';
 import { deleteClientsOfTenant } from '../clients/client.repository.js';
@@ -93,7 +94,7 @@ export class TenantService {
     return this.uow.run(async (trx) => {
       const parent = await repo.findTenant(trx, principal.read, input.parent_id);
       if (!parent) throw new AppError(1005, 'Parent tenant not found', { domain: 'AccountServer', info: 'parent_id' });
-      await requireWrite(trx, principal, parent.id);
+      await assertWritable(trx, principal, parent.id);
       if (!allowedChildren[parent.kind].includes(input.kind)) {
         throw invalidField('kind', `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`);
       }
@@ -115,7 +116,7 @@ export class TenantService {
     return this.uow.run(async (trx) => {
       const current = await repo.findTenant(trx, principal.read, id);
       if (!current) throw tenantNotFound();
-      await requireWrite(trx, principal, id);
+      await assertWritable(trx, principal, id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       if (input.enabled === false && current.enabled) this.refuseOwnTenant(principal, current, 'disable');
       if (input.kind && input.kind !== current.kind && !['partner', 'folder'].includes(current.kind)) {
@@ -141,7 +142,7 @@ export class TenantService {
     await this.uow.run(async (trx) => {
       const current = await repo.findTenant(trx, principal.read, id);
       if (!current) throw tenantNotFound();
-      await requireWrite(trx, principal, id);
+      await assertWritable(trx, principal, id);
       this.refuseOwnTenant(principal, current, 'delete');
       if (current.version !== version) throw versionMismatch(current.version);
       if (current.enabled) throw new AppError(1006, 'Disable the tenant before deleting it', { domain: 'AccountServer' });

@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { assertWritable, ownTenant, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
-import { requireWrite, type Principal } from '../../platform/scope.js';
+import { ownScope, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
-import { findTenant } from '../tenants/tenant.repository.js';
 import { actorOf, recordAudit } from '../audit/audit.repository.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { deleteContactsOf, touchContactOfUser } from '../contacts/contact.repository.js';
@@ -66,10 +66,9 @@ export class UserService {
   /** The caller itself, whatever its roles: every signed-in user may read its own record. */
   async me(principal: Principal) {
     if (principal.kind !== 'user') throw new AppError('not_found', 'An API client is not a user; read its tenant instead', { domain: 'AccountServer' });
-    const self: readonly string[] = [principal.tenantId];
-    const row = await repo.findUser(this.db, self, principal.id);
-    const tenant = await findTenant(this.db, self, principal.tenantId);
-    if (!row || !tenant) throw userNotFound();
+    const row = await repo.findUser(this.db, ownScope(principal), principal.id);
+    if (!row) throw userNotFound();
+    const tenant = await ownTenant(this.db, principal);
     return { ...toUser(row), tenant_kind: tenant.kind };
   }
 
@@ -98,7 +97,7 @@ export class UserService {
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
-    if (!(await findTenant(this.db, principal.read, tenantId))) throw notFound('Tenant', 1005);
+    await tenantAccess(this.db, principal, tenantId, 'read');
     return repo.findUserIdsOfTenant(this.db, principal.read, tenantId, { includeGrandChildren });
   }
 
@@ -109,9 +108,7 @@ export class UserService {
 
   async create(principal: Principal, input: CreateUserInput) {
     return this.uow.run(async (trx) => {
-      const tenant = await findTenant(trx, principal.read, input.tenant_id);
-      if (!tenant) throw new AppError(1005, 'Tenant not found', { domain: 'AccountServer', info: 'tenant_id' });
-      await requireWrite(trx, principal, input.tenant_id);
+      const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
       // Without a login the email serves as one, but only if it is a valid login too.
       if (input.login === undefined && !loginPattern.test(input.contact.email)) {
         throw invalidField('login', 'give a login: the email contains characters a login cannot have');
@@ -136,7 +133,7 @@ export class UserService {
     return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
-      await requireWrite(trx, principal, current.tenant_id);
+      await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       if (input.enabled === false && principal.kind === 'user' && principal.id === id) {
         throw new AppError(1002, 'You cannot disable yourself', { domain: 'AccountServer' });
@@ -179,7 +176,7 @@ export class UserService {
     await this.uow.run(async (trx) => {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
-      await requireWrite(trx, principal, current.tenant_id);
+      await assertWritable(trx, principal, current.tenant_id);
       if (principal.kind === 'user' && principal.id === id) throw new AppError(1002, 'You cannot delete yourself', { domain: 'AccountServer' });
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
@@ -208,7 +205,7 @@ export class UserService {
       if (!(await repo.lockUser(trx, principal.read, userId))) throw userNotFound();
       const user = await repo.findUser(trx, principal.read, userId);
       if (!user) throw userNotFound();
-      await requireWrite(trx, principal, user.tenant_id);
+      await assertWritable(trx, principal, user.tenant_id);
       items.forEach((item, i) => {
         if (item.trustee_id !== undefined && item.trustee_id !== userId) throw invalidField(`items.${i}.trustee_id`, 'must be this user\'s id');
       });
