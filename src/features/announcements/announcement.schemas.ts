@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NullableTimestamp, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
-import { ContactTypeSchema } from '../contacts/contact.schemas.js';
+import { ContactTypeSchema, NullableTimestamp, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
 
 const Localized = (max: number) => Type.Object({
   en: Type.String({ minLength: 1, maxLength: max, pattern: '\\S' }),

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
-import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import { findContact } from '../contacts/contact.repository.js';
 import * as repo from './announcement.repository.js';
 import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';

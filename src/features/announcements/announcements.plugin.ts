@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, PagedItemsOf, standardErrors } from '../../platform/http/common-schemas.js';
-import { ContactTypeSchema } from '../contacts/contact.schemas.js';
+import { ContactTypeSchema, IdParams, PagedItemsOf, standardErrors } from '../../platform/http/common-schemas.js';
 import type { AnnouncementService } from './announcement.service.js';
 import { Announcement, AnnouncementBody, ContactDelivery, Delivery, DeliveriesQuery, ListAnnouncementsQuery, Preview } from './announcement.schemas.js';
 

@@ -7,7 +7,7 @@ import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
 import { systemScope, type Principal } from '../../platform/scope.js';
 import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
-import { actorOf, recordAudit, type AuditActor } from '../audit/audit.repository.js';
+import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import { findContactOfUser, isEmailTaken, lockTenantContacts, touchContactOfUser } from '../contacts/contact.repository.js';
 import { findUser, patchUser } from '../users/user.repository.js';
 import * as repo from './confirmation.repository.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
-import { phoneMaxLength, phonePattern } from './phone.js';
+import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 
 // The established API's contact card (address, website, organization size, fax, …), the
 // read-only email_confirmed, and the one phone rule for contacts and users.

@@ -1,13 +1,7 @@
 import { Type, type Static, type TOptional } from '@sinclair/typebox';
-import { Language, Nullable, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
-import type { ContactType } from '../../platform/db/schema.js';
-import { Email, Phone } from '../users/user.schemas.js';
+import { ContactTypeSchema, Email, Language, Nullable, Phone, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 
 // An enum, not a union of literals: one clear error for an unknown type instead of one per literal.
-export const ContactTypeSchema = Type.Unsafe<ContactType>({
-  type: 'string', enum: ['billing', 'technical', 'management'],
-  description: 'billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes',
-});
 // A set: a type sent twice is one type (the service normalizes order and duplicates).
 const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 10 });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });

@@ -5,7 +5,7 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { Type } from '@sinclair/typebox';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
-import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { findUser, patchUser } from '../users/user.repository.js';
 import { toUser } from '../users/user.service.js';

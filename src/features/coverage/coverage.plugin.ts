@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, PagedItemsOf, standardErrors, Uuid } from '../../platform/http/common-schemas.js';
-import { Contact, ContactTypeSchema } from '../contacts/contact.schemas.js';
+import { ContactTypeSchema, IdParams, PagedItemsOf, standardErrors, Uuid } from '../../platform/http/common-schemas.js';
+import { Contact } from '../contacts/contact.schemas.js';
 import type { CoverageService } from './coverage.service.js';
 
 const EffectiveContact = Type.Intersect([Contact, Type.Object({

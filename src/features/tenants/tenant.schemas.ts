@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 import { Contact } from '../contacts/contact.schemas.js';
-import { phoneMaxLength, phonePattern } from '../contacts/phone.js';
+import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
 

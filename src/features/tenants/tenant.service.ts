@@ -11,7 +11,7 @@ import { deleteUsersOfTenant } from '../users/user.repository.js';
 import { deleteClientsOfTenant } from '../clients/client.repository.js';
 import { deleteContactsOf } from '../contacts/contact.repository.js';
 import type { ContactView } from '../contacts/contact.schemas.js';
-import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
 /** Which kinds may live directly under which (DESIGN.md §1, Tenants). */

@@ -1,15 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
-import { phoneMaxLength, phonePattern } from '../contacts/phone.js';
+import { Email, Language, Nullable, NullableTimestamp, Phone, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 
-export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 export const Login = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._@+-]+$', description: 'Letters, digits and . _ @ + -; unique platform-wide, case-insensitive' });
 const Name = Type.String({ maxLength: 100 });
-/** A phone (or fax) number: the one rule for users, contacts and the console (see phone.ts). */
-export const Phone = Nullable(Type.String({
-  maxLength: phoneMaxLength, pattern: phonePattern,
-  description: 'Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters',
-}));
 const Title = Nullable(Type.String({ maxLength: 100 }));
 
 export const NotificationKind = Type.Union(

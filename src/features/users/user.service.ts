@@ -7,7 +7,7 @@ import { AppError, invalidField, notFound, versionMismatch } from '../../platfor
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { ownScope, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
-import { actorOf, recordAudit } from '../audit/audit.repository.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { deleteContactsOf, touchContactOfUser } from '../contacts/contact.repository.js';
 import { Login, UserOrders, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';

@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { ContactType } from '../db/schema.js';
+import { phoneMaxLength, phonePattern } from './phone.js';
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
@@ -11,6 +13,19 @@ export const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLeng
 export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 /** Versions arrive as numbers or, from established clients, as strings; Ajv coerces them. */
 export const Version = Type.Integer({ minimum: 1 });
+
+// The vocabulary of people, shared by users, contacts and tenants' contact cards.
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+/** A phone (or fax) number: the one rule for users, contacts and the console (see phone.ts). */
+export const Phone = Nullable(Type.String({
+  maxLength: phoneMaxLength, pattern: phonePattern,
+  description: 'Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters',
+}));
+export const ContactTypeSchema = Type.Unsafe<ContactType>({
+  type: 'string', enum: ['billing', 'technical', 'management'],
+  description: 'billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes',
+});
+
 
 export const IdParams = Type.Object({ id: Uuid });
 export const VersionQuery = Type.Object({ version: Version }, { additionalProperties: false });

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 // The API's own rule, shared as plain values: the console refuses exactly what the API would.
-import { phoneMaxLength, phonePattern } from '../../../../src/features/contacts/phone';
+import { phoneMaxLength, phonePattern } from '../../../../src/platform/http/phone';
 import { TextField } from './TextField';
 
 export interface Person { firstname: string; lastname: string; email: string; phone?: string; title?: string }
