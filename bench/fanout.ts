@@ -22,7 +22,7 @@ import { smtpTransport } from '../src/platform/mail/transport.js';
 import { systemScope } from '../src/platform/scope.js';
 import { AnnouncementWorker } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
-import { findEffectiveContacts, countCoverage, findUncovered } from '../src/features/coverage/coverage.repository.js';
+import { findEffectiveContacts, countCoverage, findUncovered } from '../src/features/announcements/coverage.repository.js';
 
 const { values: args } = parseArgs({ options: {
   tenants: { type: 'string', default: '10000' },

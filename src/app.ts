@@ -16,8 +16,8 @@ import { ConfirmationService } from './features/confirmations/confirmation.servi
 import { confirmationsPlugin } from './features/confirmations/confirmations.plugin.js';
 import { ContactService } from './features/contacts/contact.service.js';
 import { contactsPlugin } from './features/contacts/contacts.plugin.js';
-import { coveragePlugin } from './features/coverage/coverage.plugin.js';
-import { CoverageService } from './features/coverage/coverage.service.js';
+import { coveragePlugin } from './features/announcements/coverage.plugin.js';
+import { CoverageService } from './features/announcements/coverage.service.js';
 import { mailboxPlugin } from './features/mailbox/mailbox.plugin.js';
 import { SearchService } from './features/search/search.service.js';
 import { searchPlugin } from './features/search/search.plugin.js';
@@ -67,8 +67,8 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
     await api.register(confirmationsPlugin, { confirmations });
     await api.register(auditPlugin, { audit: new AuditService(db) });
     await api.register(mailboxPlugin, { db });
-    await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, config) });
-    await api.register(coveragePlugin, { coverage: new CoverageService(db) });
+    await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
+    await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
   }, { prefix: '/api/2' });
 
   return app;

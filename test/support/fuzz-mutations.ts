@@ -1,4 +1,4 @@
-import { deepArray, deepObject, enumOf, hostileDates, RawJson, toJson, typeOf, validValue, type Schema, type ValueContext } from './fuzz-values.js';
+import { deepArray, deepObject, hostileDates, RawJson, toJson, typeOf, validValue, type Schema, type ValueContext } from './fuzz-values.js';
 
 /**
  * One hostile or odd value for a field. `strict`: no reading of the schema accepts it, so a

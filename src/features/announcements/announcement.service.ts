@@ -7,7 +7,7 @@ import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
-import { findContact } from '../contacts/contact.repository.js';
+import type { ContactService } from '../contacts/contact.service.js';
 import * as repo from './announcement.repository.js';
 import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
@@ -32,7 +32,7 @@ const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: Cu
 const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
 
 export class AnnouncementService {
-  constructor(private readonly uow: UnitOfWork, private readonly limits: TestMessageLimits) {}
+  constructor(private readonly uow: UnitOfWork, private readonly contacts: ContactService, private readonly limits: TestMessageLimits) {}
 
   private get db() {
     return this.uow.db;
@@ -95,7 +95,7 @@ export class AnnouncementService {
   }
 
   async contactDeliveries(principal: Principal, contactId: string, query: { limit?: number; after?: string }) {
-    if (!(await findContact(this.db, principal.read, contactId))) throw notFound('Contact');
+    await this.contacts.get(principal, contactId);
     const limit = query.limit ?? 100;
     const beforeId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
     const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
@@ -110,7 +110,7 @@ export class AnnouncementService {
 
   /** A short notice to one contact, to check that its address receives them (see test-message.ts). */
   sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
-    return sendTestMessage(this.uow, this.limits, principal, contactId, type);
+    return sendTestMessage({ uow: this.uow, contacts: this.contacts, limits: this.limits }, principal, contactId, type);
   }
 
   /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */

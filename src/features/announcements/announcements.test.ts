@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/support/smtp-server.js';
-import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // The announcements API over HTTP, with the app's own workers sending into a real SMTP server.

@@ -3,9 +3,9 @@ import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { invalidField, notFound, tooManyRequests } from '../../platform/errors.js';
+import { invalidField, tooManyRequests } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
-import { findContact } from '../contacts/contact.repository.js';
+import type { ContactService } from '../contacts/contact.service.js';
 import { insertTestMessage } from './announcement.repository.js';
 import { categoryLabel } from './notice.mails.js';
 
@@ -54,10 +54,9 @@ async function checkLimits(db: Db, principal: Principal, contactId: string, limi
  * announcement worker — so it is retried, shows in the contact's history, and a permanent
  * failure marks the contact invalid.
  */
-export async function sendTestMessage(uow: UnitOfWork, limits: TestMessageLimits, principal: Principal, contactId: string, type: ContactType) {
+export async function sendTestMessage({ uow, contacts, limits }: { uow: UnitOfWork; contacts: ContactService; limits: TestMessageLimits }, principal: Principal, contactId: string, type: ContactType) {
   await uow.run(async (trx, after) => {
-    const contact = await findContact(trx, principal.read, contactId);
-    if (!contact) throw notFound('Contact');
+    const contact = await contacts.get(principal, contactId, trx);
     await assertWritable(trx, principal, contact.tenant_id);
     // The message says "as the <type> contact of …": only true for a type it holds.
     if (!contact.types.includes(type)) throw invalidField('type', `must be one of the contact's types (${contact.types.join(', ')})`);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/support/smtp-server.js';
-import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Confirmed email changes and account activation over the API, with every message taken

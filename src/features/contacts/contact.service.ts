@@ -1,4 +1,5 @@
 import { assertWritable, tenantAccess } from '../../platform/access.js';
+import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
@@ -22,7 +23,7 @@ const cursor = cursorOf({
   afterId: CursorFields.Uuid,
 }, (c) => exactlyOne(c.ids, c.tenantId));
 
-export function toContact(row: repo.ContactRecord): ContactView {
+function toContact(row: repo.ContactRecord): ContactView {
   return {
     id: row.id, tenant_id: row.tenant_id, user_id: row.user_id, types: row.types,
     firstname: row.firstname ?? '', lastname: row.lastname ?? '', email: row.email ?? '',
@@ -50,10 +51,16 @@ export class ContactService {
     return this.uow.db;
   }
 
-  async get(principal: Principal, id: string) {
-    const row = await repo.findContact(this.db, principal.read, id);
+  async get(principal: Principal, id: string, db: Db = this.db) {
+    const row = await repo.findContact(db, principal.read, id);
     if (!row) throw contactNotFound();
     return toContact(row);
+  }
+
+  /** The contacts of these ids the caller may see (others are left out). */
+  async byIds(principal: Principal, ids: string[]) {
+    if (ids.length === 0) return [];
+    return (await repo.findContacts(this.db, principal.read, { ids, limit: ids.length })).map(toContact);
   }
 
   async list(principal: Principal, query: ListContactsInput) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
-import { createPartnerWorld, form, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, form, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Without SMTP_URL the worker keeps every message in the built-in mailbox, which the

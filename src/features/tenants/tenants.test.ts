@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;

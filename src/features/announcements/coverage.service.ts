@@ -4,15 +4,14 @@ import type { ContactType } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
-import { findContacts } from '../contacts/contact.repository.js';
-import { toContact } from '../contacts/contact.service.js';
-import { findFallbackCeiling } from '../announcements/recipients.repository.js';
+import type { ContactService } from '../contacts/contact.service.js';
+import { findFallbackCeiling } from './recipients.repository.js';
 import * as repo from './coverage.repository.js';
 
 const cursor = cursorOf({ afterId: CursorFields.Uuid });
 
 export class CoverageService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly contacts: ContactService) {}
 
   async effectiveContacts(principal: Principal, tenantId: string, type: ContactType) {
     // The same ceiling as the caller's own announcement to this tenant would have.
@@ -21,9 +20,9 @@ export class CoverageService {
     if (!ceiling) throw notFound('Tenant', 1005);
     const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
     if (rows.length === 0) return [];
-    const contacts = new Map((await findContacts(this.db, principal.read, { ids: rows.map((r) => r.contact_id), limit: rows.length })).map((c) => [c.id, c]));
+    const contacts = new Map((await this.contacts.byIds(principal, rows.map((r) => r.contact_id))).map((c) => [c.id, c]));
     return rows.filter((r) => contacts.has(r.contact_id))
-      .map((r) => ({ ...toContact(contacts.get(r.contact_id)!), inherited: r.inherited, deliverable: r.valid }));
+      .map((r) => ({ ...contacts.get(r.contact_id)!, inherited: r.inherited, deliverable: r.valid }));
   }
 
   async coverage(principal: Principal, tenantId: string, query: { type?: ContactType; limit?: number; after?: string }) {

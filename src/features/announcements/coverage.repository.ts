@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
-import { recipientRows } from '../announcements/recipients.repository.js';
+import { recipientRows } from './recipients.repository.js';
 
 const TYPES: ContactType[] = ['billing', 'technical', 'management'];
 
