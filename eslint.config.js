@@ -56,7 +56,6 @@ const exceptions = [
     file: 'src/features/tenants/tenant.service.ts',
     zones: ['repository:clients', 'repository:contacts', 'repository:users'],
   },
-  { file: 'src/features/users/user.service.ts', zones: ['repository:contacts'] },
 ];
 
 const repositoryZones = zones.filter((zone) => zone.id.startsWith('repository:')).map((zone) => zone.id);

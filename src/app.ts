@@ -25,6 +25,7 @@ import { TenantService } from './features/tenants/tenant.service.js';
 import { tenantsPlugin } from './features/tenants/tenants.plugin.js';
 import { UserService } from './features/users/user.service.js';
 import { usersPlugin } from './features/users/users.plugin.js';
+import { deleteTenant } from './use-cases/delete-tenant.js';
 
 export interface AppOptions {
   db: Db;
@@ -53,15 +54,16 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
   const confirmations = new ConfirmationService(uow, config);
   const contacts = new ContactService(uow, confirmations);
   const tenants = new TenantService(uow, (principal, ids) => contacts.ofTenants(principal, ids));
-  const users = new UserService(uow, confirmations);
+  const users = new UserService(uow, confirmations, contacts.personListener);
+  const clients = new ClientService(uow);
 
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await api.register(authPlugin, { auth, users, config });
-    await api.register(tenantsPlugin, { tenants });
+    await api.register(tenantsPlugin, { tenants, deleteTenant: deleteTenant({ uow, tenants, contacts, users, clients }) });
     await api.register(usersPlugin, { users });
-    await api.register(clientsPlugin, { clients: new ClientService(uow) });
+    await api.register(clientsPlugin, { clients });
     await api.register(searchPlugin, { search: new SearchService(db) });
     await api.register(contactsPlugin, { contacts });
     await api.register(confirmationsPlugin, { confirmations });

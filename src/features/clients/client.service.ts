@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { assertWritable, tenantAccess } from '../../platform/access.js';
+import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ApiClientRow } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
@@ -70,5 +71,10 @@ export class ClientService {
       await assertWritable(trx, principal, row.tenant_id);
       await repo.deleteClient(trx, principal.write, id);
     });
+  }
+
+  /** Inside the deletion of their tenant (see use-cases/delete-tenant.ts): its clients stop working with it. */
+  async deleteAllOfTenant(trx: Db, principal: Principal, tenantId: string) {
+    await repo.deleteClientsOfTenant(trx, principal.write, tenantId);
   }
 }

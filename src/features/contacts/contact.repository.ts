@@ -108,8 +108,8 @@ export async function deleteContact(db: Db, scope: Scope, id: string, version: n
     .where(inScope('contacts.tenant_id', scope)).returning('id').executeTakeFirst();
 }
 
-export async function deleteContactsOf(db: Db, where: { userId?: string; tenantId?: string }) {
-  let query = db.deleteFrom('contacts');
+export async function deleteContactsOf(db: Db, scope: Scope, where: { userId?: string; tenantId?: string }) {
+  let query = db.deleteFrom('contacts').where(inScope('contacts.tenant_id', scope));
   if (where.userId) query = query.where('user_id', '=', where.userId);
   if (where.tenantId) query = query.where('tenant_id', '=', where.tenantId);
   return query.returning(['id', 'tenant_id', 'user_id', 'types', 'firstname', 'lastname', 'email', 'version']).execute();

@@ -9,7 +9,7 @@ import type { Principal } from '../../platform/scope.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
 import { findUser, patchUser } from '../users/user.repository.js';
-import { toUser } from '../users/user.service.js';
+import { toUser, type PersonListener } from '../users/user.service.js';
 import * as repo from './contact.repository.js';
 import { cardFields, type ContactView, type CreateContactInput, type ListContactsInput, type UpdateContactInput } from './contact.schemas.js';
 
@@ -200,6 +200,25 @@ export class ContactService {
       if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'delete', before: toContact(current) });
     });
+  }
+
+  /** Inside the deletion of their tenant (see use-cases/delete-tenant.ts). */
+  async deleteAllOfTenant(trx: Db, principal: Principal, tenantId: string) {
+    await this.deleteWhere(trx, principal, { tenantId });
+  }
+
+  /** What the users feature tells its contact (see PersonListener in user.service.ts). */
+  readonly personListener: PersonListener = {
+    // A change shown through the contact (its user's fields) still moves its version; a new address starts out valid.
+    changed: (trx, userId, { emailChanged }) => repo.touchContactOfUser(trx, userId, emailChanged ? { validation_state: 'valid' } : {}),
+    // A deleted user is nobody's contact any more.
+    deleted: (trx, principal, userId) => this.deleteWhere(trx, principal, { userId }),
+  };
+
+  private async deleteWhere(trx: Db, principal: Principal, where: { tenantId?: string; userId?: string }) {
+    for (const contact of await repo.deleteContactsOf(trx, principal.write, where)) {
+      await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
+    }
   }
 
   async cancelPendingEmail(principal: Principal, id: string) {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { assertWritable } from '../../platform/access.js';
+import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import * as repo from './tenant.repository.js';
-import { deleteUsersOfTenant } from '../users/user.repository.js';
-import { deleteClientsOfTenant } from '../clients/client.repository.js';
-import { deleteContactsOf } from '../contacts/contact.repository.js';
 import type { ContactView } from '../contacts/contact.schemas.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
@@ -138,30 +136,27 @@ export class TenantService {
     });
   }
 
-  async remove(principal: Principal, id: string, version: number) {
-    await this.uow.run(async (trx) => {
-      const current = await repo.findTenant(trx, principal.read, id);
-      if (!current) throw tenantNotFound();
-      await assertWritable(trx, principal, id);
-      this.refuseOwnTenant(principal, current, 'delete');
-      if (current.version !== version) throw versionMismatch(current.version);
-      if (current.enabled) throw new AppError(1006, 'Disable the tenant before deleting it', { domain: 'AccountServer' });
-      if (await repo.hasLiveChildren(trx, principal.read, id)) {
-        throw new AppError('has_children', 'The tenant still has tenants below it; delete those first', { domain: 'AccountServer' });
-      }
-      const deleted = await repo.updateTenant(trx, principal.write, id, version, { deleted_at: new Date() });
-      if (!deleted) throw versionMismatch();
-      // Nothing of a deleted tenant may keep acting or stay findable: its users and clients go too.
-      const actor = actorOf(principal);
-      for (const contact of await deleteContactsOf(trx, { tenantId: id })) {
-        await recordAudit(trx, actor, { tenantId: id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
-      }
-      for (const userId of await deleteUsersOfTenant(trx, principal.write, id)) {
-        await recordAudit(trx, actor, { tenantId: id, objectType: 'user', objectId: userId, action: 'delete' });
-      }
-      await deleteClientsOfTenant(trx, principal.write, id);
-      await recordAudit(trx, actor, { tenantId: id, objectType: 'tenant', objectId: id, action: 'delete', before: toTenant(current) });
-    });
+  /**
+   * Whether the caller may delete the tenant (use-cases/delete-tenant.ts): a disabled tenant
+   * without children, at the version the caller read, and not the one it administers from.
+   */
+  async assertDeletable(trx: Db, principal: Principal, id: string, version: number) {
+    const current = await repo.findTenant(trx, principal.read, id);
+    if (!current) throw tenantNotFound();
+    await assertWritable(trx, principal, id);
+    this.refuseOwnTenant(principal, current, 'delete');
+    if (current.version !== version) throw versionMismatch(current.version);
+    if (current.enabled) throw new AppError(1006, 'Disable the tenant before deleting it', { domain: 'AccountServer' });
+    if (await repo.hasLiveChildren(trx, principal.read, id)) {
+      throw new AppError('has_children', 'The tenant still has tenants below it; delete those first', { domain: 'AccountServer' });
+    }
+    return current;
+  }
+
+  /** The tenant's own row, last, once what lived in it is gone; its trail outlives it. */
+  async markDeleted(trx: Db, principal: Principal, tenant: repo.TenantRecord) {
+    if (!(await repo.updateTenant(trx, principal.write, tenant.id, tenant.version, { deleted_at: new Date() }))) throw versionMismatch();
+    await recordAudit(trx, actorOf(principal), { tenantId: tenant.id, objectType: 'tenant', objectId: tenant.id, action: 'delete', before: toTenant(tenant) });
   }
 
   /** The tenants a caller administers from are not its to switch off: that would lock it out. */

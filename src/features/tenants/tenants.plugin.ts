@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdList, IdParams, PagedItemsOf, standardErrors, VersionQuery } from '../../platform/http/common-schemas.js';
+import type { Principal } from '../../platform/scope.js';
 import type { TenantService } from './tenant.service.js';
 import { AllowDeletedQuery, ChildrenQuery, CreateTenantBody, ListTenantsQuery, Tenant, UpdateTenantBody } from './tenant.schemas.js';
 
-export const tenantsPlugin: FastifyPluginAsyncTypebox<{ tenants: TenantService }> = async (app, { tenants }) => {
+export interface TenantsPluginOptions {
+  tenants: TenantService;
+  /** Deletes the tenant with everything living in it: a use case above the features (use-cases/delete-tenant.ts). */
+  deleteTenant: (principal: Principal, id: string, version: number) => Promise<void>;
+}
+
+export const tenantsPlugin: FastifyPluginAsyncTypebox<TenantsPluginOptions> = async (app, { tenants, deleteTenant }) => {
   const tags = ['tenants'];
 
   app.get('/tenants', {
@@ -25,7 +32,7 @@ export const tenantsPlugin: FastifyPluginAsyncTypebox<{ tenants: TenantService }
   app.delete('/tenants/:id', {
     schema: { tags, summary: 'Delete a disabled tenant without children', params: IdParams, querystring: VersionQuery, response: { 204: { type: 'null' }, ...standardErrors } },
   }, async (request, reply) => {
-    await tenants.remove(request.principal, request.params.id, request.query.version);
+    await deleteTenant(request.principal, request.params.id, request.query.version);
     return reply.status(204).send(null);
   });
 

@@ -9,7 +9,6 @@ import { ownScope, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ConfirmationService } from '../confirmations/confirmation.service.js';
-import { deleteContactsOf, touchContactOfUser } from '../contacts/contact.repository.js';
 import { Login, UserOrders, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
@@ -50,8 +49,17 @@ export function toUser(row: repo.UserRecord, policies?: AccessPolicyRow[]): Stat
   };
 }
 
+/**
+ * What else shows a user's person (its contact, in the contacts feature above this one): told
+ * inside the transaction when the person changes or goes, so it stays true with the user.
+ */
+export interface PersonListener {
+  changed(trx: Db, userId: string, change: { emailChanged: boolean }): Promise<void>;
+  deleted(trx: Db, principal: Principal, userId: string): Promise<void>;
+}
+
 export class UserService {
-  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService) {}
+  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService, private readonly person: PersonListener) {}
 
   private get db() {
     return this.uow.db;
@@ -164,7 +172,7 @@ export class UserService {
       if (input.enabled === false) await repo.deleteTokensOf(trx, id);
       // What the contact shows changed with the user: its version moves too.
       if (pending || ['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
-        await touchContactOfUser(trx, id, 'email' in patch ? { validation_state: 'valid' } : {});
+        await this.person.changed(trx, id, { emailChanged: 'email' in patch });
       }
       const after = toUser((await repo.findUser(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'update', before: toUser(current), after });
@@ -182,12 +190,16 @@ export class UserService {
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
       await repo.deletePolicies(trx, principal.write, id, []);
       await repo.deleteTokensOf(trx, id);
-      // A deleted user is nobody's contact any more.
-      for (const contact of await deleteContactsOf(trx, { userId: id })) {
-        await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
-      }
+      await this.person.deleted(trx, principal, id);
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'delete', before: toUser(current) });
     });
+  }
+
+  /** Inside the deletion of their tenant (see use-cases/delete-tenant.ts): nothing of it may keep acting. */
+  async deleteAllOfTenant(trx: Db, principal: Principal, tenantId: string) {
+    for (const userId of await repo.deleteUsersOfTenant(trx, principal.write, tenantId)) {
+      await recordAudit(trx, actorOf(principal), { tenantId, objectType: 'user', objectId: userId, action: 'delete' });
+    }
   }
 
   async policies(principal: Principal, userId: string) {
