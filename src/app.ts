@@ -25,6 +25,7 @@ import { TenantService } from './features/tenants/tenant.service.js';
 import { tenantsPlugin } from './features/tenants/tenants.plugin.js';
 import { UserService } from './features/users/user.service.js';
 import { usersPlugin } from './features/users/users.plugin.js';
+import { ChangePersonEmail } from './use-cases/change-person-email.js';
 import { deleteTenant } from './use-cases/delete-tenant.js';
 
 export interface AppOptions {
@@ -48,14 +49,7 @@ export interface AppOptions {
 export async function buildApp({ wakers, ...options }: AppOptions) {
   const { db, config } = options;
   const app = await createHttpServer(options);
-  const uow = new UnitOfWork(db, wakers);
-
-  const auth = new AuthService(db, config);
-  const confirmations = new ConfirmationService(uow, config);
-  const contacts = new ContactService(uow, confirmations);
-  const tenants = new TenantService(uow, (principal, ids) => contacts.ofTenants(principal, ids));
-  const users = new UserService(uow, confirmations, contacts.personListener);
-  const clients = new ClientService(uow);
+  const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients } = composeServices(db, config, wakers);
 
   await app.register(async (api) => {
     installAuth(api, (header, ip) => auth.authenticate(header, ip));
@@ -66,7 +60,7 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
     await api.register(clientsPlugin, { clients });
     await api.register(searchPlugin, { search: new SearchService(db) });
     await api.register(contactsPlugin, { contacts });
-    await api.register(confirmationsPlugin, { confirmations });
+    await api.register(confirmationsPlugin, { confirmations, confirmEmail: (token) => personEmail.confirm(token) });
     await api.register(auditPlugin, { audit: new AuditService(db) });
     await api.register(mailboxPlugin, { db });
     await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
@@ -74,4 +68,19 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
   }, { prefix: '/api/2' });
 
   return app;
+}
+
+/** The services that depend on one another, wired once (tests use it to reach a step inside their own transaction). */
+export function composeServices(db: Db, config: Config, wakers?: Wakers) {
+  const uow = new UnitOfWork(db, wakers);
+  const auth = new AuthService(db, config);
+  // Users tell their contact and ask for address changes through interfaces of their own: the
+  // features that answer them sit above users, so they are read when first used.
+  const users: UserService = new UserService(uow, () => ({ emailChanges: personEmail, person: contacts.personListener }));
+  const confirmations = new ConfirmationService(uow, config, users);
+  const contacts: ContactService = new ContactService(uow, users, () => personEmail);
+  const personEmail = new ChangePersonEmail({ uow, users, contacts, confirmations });
+  const tenants = new TenantService(uow, (principal, ids) => contacts.ofTenants(principal, ids));
+  const clients = new ClientService(uow);
+  return { uow, auth, users, confirmations, contacts, personEmail, tenants, clients };
 }

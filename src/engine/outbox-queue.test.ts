@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfirmationService } from '../features/confirmations/confirmation.service.js';
+import { composeServices } from '../app.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
-import { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { enqueueMail } from '../platform/mail/outbox.repository.js';
 import { smtpTransport } from '../platform/mail/transport.js';
 import { startSmtpServer, type TestSmtpServer } from '../../test/support/smtp-server.js';
@@ -182,12 +181,12 @@ describe('the outbox and transactions', () => {
     });
     expect(created.status).toBe(200);
     await setPassword(t.db, login, `pw-${login}`);
-    const confirmations = new ConfirmationService(new UnitOfWork(t.db), t.config);
+    const { personEmail } = composeServices(t.db, t.config);
     const newEmail = address('never-asked');
     let outcome: string | undefined;
     await expect(
       t.db.transaction().execute(async (trx) => {
-        outcome = await confirmations.requestEmailChange(
+        outcome = await personEmail.request(
           trx,
           { wake: () => {} },
           { type: 'system', id: null },

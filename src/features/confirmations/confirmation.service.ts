@@ -1,84 +1,79 @@
-import { assertWritable } from '../../platform/access.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { AppError, notFound, tooManyRequests } from '../../platform/errors.js';
+import { AppError, tooManyRequests } from '../../platform/errors.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
-import { systemScope, type Principal } from '../../platform/scope.js';
+import type { Principal } from '../../platform/scope.js';
 import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
-import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
-import { findContactOfUser, isEmailTaken, lockTenantContacts, touchContactOfUser } from '../contacts/contact.repository.js';
-import { findUser, patchUser } from '../users/user.repository.js';
+import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
+import type { UserService } from '../users/user.service.js';
 import * as repo from './confirmation.repository.js';
 import { activationMail, confirmEmailMail, emailChangeNoticeMail } from './confirmation.mails.js';
+import { nothingPending, resendRefusal, stateOf, tokenError, type TokenState } from './confirmation.tokens.js';
 
 const MAX_SENDS = 5;
-type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
-
-const tokenError = {
-  unknown: () => new AppError('token_invalid', 'This link is not valid. Check that you opened the whole link from the message.', { domain: 'confirmations' }),
-  expired: () => new AppError('token_expired', 'This link has expired. Ask for a new one.', { domain: 'confirmations' }),
-  used: () => new AppError('token_used', 'This link was already used.', { domain: 'confirmations' }),
-  revoked: () => new AppError('token_revoked', 'This link was replaced by a newer one or cancelled.', { domain: 'confirmations' }),
-};
+export type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
 
 const alreadyActivated = () => new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
 
-export type TokenState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
-
-/** Confirmed email changes and account activation: single-use links sent by mail. */
+/**
+ * Single-use links sent by mail: account activation, and the confirmation of a new address.
+ * The rules of a person's address that span users and contacts live in
+ * use-cases/change-person-email.ts, which calls the token steps below.
+ */
 export class ConfirmationService {
-  constructor(private readonly uow: UnitOfWork, private readonly config: Config) {}
+  constructor(private readonly uow: UnitOfWork, private readonly config: Config, private readonly users: UserService) {}
 
   private get db() {
     return this.uow.db;
   }
 
-  /**
-   * Inside the caller's transaction. An activated user's address is the key to its
-   * account, so a new one waits for confirmation from that address; otherwise it changes
-   * at once. Answers what the caller must write.
-   */
-  async requestEmailChange(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'> {
-    const user = await repo.findRecipient(trx, userId);
-    if (!user) throw notFound('User');
-    // The current address sent back (a client echoing the object it read) is no change and
-    // leaves an open change alone: cancelling is explicit (DELETE …/pending-email).
-    if (newEmail === user.email) return 'unchanged';
-    await this.assertEmailFree(trx, user, newEmail, 'Another contact of this tenant already uses this email address');
-    if (newEmail.toLowerCase() === user.email.toLowerCase()) return 'changed';
-    await repo.lockUserTokens(trx, userId);
-    if (!user.activated) {
-      // An activation link mailed to the old address must not open the account any more.
-      await repo.revokeOpenToken(trx, userId, 'activation');
-      return 'changed';
-    }
-    const { token, hash } = newToken();
-    await repo.replaceOpenToken(trx, { userId, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
-    await this.sendEmailChangeMails(trx, user, newEmail, token);
-    await recordAudit(trx, actor, { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_requested', before: { email: user.email }, after: { pending_email: newEmail } });
-    after.wake('mail');
-    return 'pending';
+  /** The person behind a user, with what its mails need (language, tenant name). */
+  recipient(trx: Db, userId: string) {
+    return repo.findRecipient(trx, userId);
   }
 
-  async cancelEmailChange(principal: Principal, userId: string) {
-    await this.uow.run(async (trx) => {
-      const user = await this.writableUser(trx, principal, userId);
-      await repo.lockUserTokens(trx, userId);
-      if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
-      await touchContactOfUser(trx, userId);
-      await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: userId, action: 'email_change_cancelled' });
-    });
+  /** An activation link mailed to an address being replaced must not open the account any more. */
+  async revokeActivation(trx: Db, userId: string) {
+    await repo.lockUserTokens(trx, userId);
+    await repo.revokeOpenToken(trx, userId, 'activation');
+  }
+
+  /** Inside the caller's transaction: a link to the new address, a notice to the old one. */
+  async openEmailChange(trx: Db, after: AfterCommit, actor: AuditActor, user: Recipient, newEmail: string) {
+    await repo.lockUserTokens(trx, user.id);
+    const { token, hash } = newToken();
+    await repo.replaceOpenToken(trx, { userId: user.id, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
+    await this.sendEmailChangeMails(trx, user, newEmail, token);
+    await recordAudit(trx, actor, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'email_change_requested', before: { email: user.email }, after: { pending_email: newEmail } });
+    after.wake('mail');
+  }
+
+  /** Revokes the open email change of a user the caller may change (404 / 403 otherwise, nothing_pending when none). */
+  async revokeEmailChange(trx: Db, principal: Principal, userId: string) {
+    const user = await this.users.writable(trx, principal, userId);
+    await repo.lockUserTokens(trx, userId);
+    if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw nothingPending();
+    return user;
+  }
+
+  /** Takes the email-change link (locked, valid) and marks it used: the caller writes the new address in the same transaction. */
+  async useEmailChange(trx: Db, token: string) {
+    const row = await this.consumable(trx, token, 'email_change');
+    const user = await repo.findRecipient(trx, row.user_id);
+    if (!user || !row.new_email) throw tokenError.revoked();
+    await repo.markUsed(trx, row.id);
+    return { user, newEmail: row.new_email };
   }
 
   /** Sends the confirmation again with a fresh link (the previous one stops working). */
   async resendEmailChange(principal: Principal, userId: string) {
     await this.uow.run(async (trx, after) => {
-      await this.writableUser(trx, principal, userId);
+      await this.users.writable(trx, principal, userId);
       await repo.lockUserTokens(trx, userId);
       const open = await repo.findOpenToken(trx, userId, 'email_change');
-      if (!open || open.expires_at <= new Date() || !open.new_email) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+      if (!open || open.expires_at <= new Date() || !open.new_email) throw nothingPending();
       this.throttleResend(open);
       const { token, hash } = newToken();
       await repo.reissueToken(trx, open, hash, this.expiry());
@@ -88,25 +83,9 @@ export class ConfirmationService {
     });
   }
 
-  async confirmEmail(token: string) {
-    const result = await this.uow.run(async (trx) => {
-      const row = await this.consumable(trx, token, 'email_change');
-      const user = await repo.findRecipient(trx, row.user_id);
-      if (!user || !row.new_email) throw tokenError.revoked();
-      await this.assertEmailFree(trx, user, row.new_email, 'Another contact of this tenant took this address meanwhile; ask for the change again');
-      await repo.markUsed(trx, row.id);
-      await patchUser(trx, user.id, { email: row.new_email });
-      // A new address starts out valid: an old bounce says nothing about it.
-      await touchContactOfUser(trx, user.id, { validation_state: 'valid' });
-      await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'email_change_confirmed', before: { email: user.email }, after: { email: row.new_email } });
-      return { user_id: user.id, email: row.new_email };
-    });
-    return result;
-  }
-
   async sendActivation(principal: Principal, userId: string) {
     await this.uow.run(async (trx, after) => {
-      const user = await this.writableUser(trx, principal, userId);
+      const user = await this.users.writable(trx, principal, userId);
       if (user.activated) throw alreadyActivated();
       await repo.lockUserTokens(trx, userId);
       const found = await repo.findOpenToken(trx, userId, 'activation');
@@ -127,7 +106,7 @@ export class ConfirmationService {
   async activate(token: string, password: string) {
     // Refuse a dead link before paying for a password hash.
     const seen = await this.inspect(token, 'activation');
-    if (seen.state !== 'valid') throw tokenError[seen.state]();
+    if (seen !== 'valid') throw tokenError[seen]();
     const passwordHash = await hashPassword(password);
     return this.uow.run(async (trx) => {
       const row = await this.consumable(trx, token, 'activation');
@@ -136,20 +115,18 @@ export class ConfirmationService {
       // Activated meanwhile by another way: an old link must not reset the password.
       if (user.activated) throw alreadyActivated();
       await repo.markUsed(trx, row.id);
-      await patchUser(trx, user.id, { password_hash: passwordHash, activated: true });
+      await this.users.patchPerson(trx, user.id, { password_hash: passwordHash, activated: true });
       await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'activated' });
       return { login: user.login };
     });
   }
 
-  /** For the link pages: what a press of the button would meet, without using the link. */
-  async inspect(token: string, purpose: repo.TokenPurpose): Promise<{ state: TokenState; language?: string; newEmail?: string | null }> {
+  /** What a press of the button would meet, without using the link. */
+  private async inspect(token: string, purpose: repo.TokenPurpose): Promise<TokenState> {
     const row = await repo.findTokenByHash(this.db, sha256(token));
     // A link of the other kind is no link for this page: the button would only fail.
-    if (!row || row.purpose !== purpose) return { state: 'unknown' };
-    const user = await repo.findRecipient(this.db, row.user_id);
-    const language = pickLanguage(user?.language, user?.tenant_language);
-    return { state: stateOf(row), language, newEmail: row.new_email };
+    if (!row || row.purpose !== purpose) return 'unknown';
+    return stateOf(row);
   }
 
   private async consumable(trx: Db, token: string, purpose: repo.TokenPurpose) {
@@ -171,36 +148,9 @@ export class ConfirmationService {
     }
   }
 
-  private async writableUser(trx: Db, principal: Principal, userId: string) {
-    const user = await findUser(trx, principal.read, userId);
-    if (!user) throw notFound('User');
-    await assertWritable(trx, principal, user.tenant_id);
-    return user;
-  }
-
-  /** Within a tenant an email belongs to one contact at most; a user that is no contact is free. */
-  private async assertEmailFree(trx: Db, user: Recipient, email: string, message: string) {
-    const scope = systemScope(user.tenant_id);
-    const contact = await findContactOfUser(trx, scope, user.id);
-    if (!contact) return;
-    await lockTenantContacts(trx, user.tenant_id);
-    if (await isEmailTaken(trx, scope, user.tenant_id, email, contact.id)) {
-      throw new AppError('contact_email_taken', message, { domain: 'contacts', info: 'email' });
-    }
-  }
-
   private throttleResend(open: { last_sent_at: Date; sends: number; expires_at: Date }) {
-    const secondsUntil = (time: number) => Math.max(Math.ceil((time - Date.now()) / 1000), 1);
-    if (open.sends >= MAX_SENDS) {
-      // The link is spent once it expires; then a new one can be asked for.
-      const retryAfter = secondsUntil(open.expires_at.getTime());
-      throw tooManyRequests(`This message was already sent ${MAX_SENDS} times; ask again after the link expires, in ${retryAfter} s`, retryAfter, 'confirmations');
-    }
-    const readyAt = open.last_sent_at.getTime() + this.config.resendCooldownSeconds * 1000;
-    if (readyAt > Date.now()) {
-      const retryAfter = secondsUntil(readyAt);
-      throw tooManyRequests(`This message was sent moments ago; try again in ${retryAfter} s`, retryAfter, 'confirmations');
-    }
+    const refusal = resendRefusal(open, { maxSends: MAX_SENDS, cooldownSeconds: this.config.resendCooldownSeconds });
+    if (refusal) throw tooManyRequests(refusal.message, refusal.retryAfter, 'confirmations');
   }
 
   private expiry() {
@@ -210,11 +160,4 @@ export class ConfirmationService {
   private link(path: string, token: string) {
     return `${this.config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
   }
-}
-
-function stateOf(row: { used_at: Date | null; revoked_at: Date | null; expires_at: Date }): Exclude<TokenState, 'unknown'> {
-  if (row.used_at) return 'used';
-  if (row.revoked_at) return 'revoked';
-  if (row.expires_at <= new Date()) return 'expired';
-  return 'valid';
 }

@@ -8,7 +8,13 @@ export const Password = Type.String({ minLength: 8, maxLength: 256, description:
 
 const linkErrors = { 400: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse), 410: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) };
 
-export const confirmationsPlugin: FastifyPluginAsyncTypebox<{ confirmations: ConfirmationService }> = async (app, { confirmations }) => {
+export interface ConfirmationsPluginOptions {
+  confirmations: ConfirmationService;
+  /** Confirms a new address from its link: a use case above the features (use-cases/change-person-email.ts). */
+  confirmEmail: (token: string) => Promise<{ user_id: string; email: string }>;
+}
+
+export const confirmationsPlugin: FastifyPluginAsyncTypebox<ConfirmationsPluginOptions> = async (app, { confirmations, confirmEmail }) => {
   // Consumed by POST only: mail scanners prefetch GET links, and must not confirm anything.
   app.post('/email-confirmations', {
     config: { public: true },
@@ -18,7 +24,7 @@ export const confirmationsPlugin: FastifyPluginAsyncTypebox<{ confirmations: Con
       body: Type.Object({ token: Token }, { additionalProperties: false }),
       response: { 200: Type.Object({ user_id: Uuid, email: Type.String() }), ...linkErrors },
     },
-  }, (request) => confirmations.confirmEmail(request.body.token));
+  }, (request) => confirmEmail(request.body.token));
 
   app.post('/users/activate', {
     config: { public: true },

@@ -1,20 +1,17 @@
+import { Type } from '@sinclair/typebox';
 import { assertWritable, tenantAccess } from '../../platform/access.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { Type } from '@sinclair/typebox';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
-import { actorOf, recordAudit } from '../../platform/audit-trail.js';
-import type { ConfirmationService } from '../confirmations/confirmation.service.js';
-import { findUser, patchUser } from '../users/user.repository.js';
-import { toUser, type PersonListener } from '../users/user.service.js';
+import { toUser, type EmailChanges, type PersonListener, type UserService } from '../users/user.service.js';
+import { assertEmailFree, assertPersonEmailFree, lockContactsOf } from './contact.addresses.js';
+import { cardOf, normalizeTypes, personFields, toContact, typeOrder } from './contact.mapping.js';
 import * as repo from './contact.repository.js';
-import { cardFields, type ContactView, type CreateContactInput, type ListContactsInput, type UpdateContactInput } from './contact.schemas.js';
-
-const typeOrder: ContactType[] = ['billing', 'management', 'technical'];
-const normalizeTypes = (types: ContactType[]) => typeOrder.filter((t) => types.includes(t));
+import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 
 /** The first call's filter (ids, or a tenant with its types) and the last id seen. */
 const cursor = cursorOf({
@@ -23,29 +20,12 @@ const cursor = cursorOf({
   afterId: CursorFields.Uuid,
 }, (c) => exactlyOne(c.ids, c.tenantId));
 
-function toContact(row: repo.ContactRecord): ContactView {
-  return {
-    id: row.id, tenant_id: row.tenant_id, user_id: row.user_id, types: row.types,
-    firstname: row.firstname ?? '', lastname: row.lastname ?? '', email: row.email ?? '',
-    phone: row.phone, title: row.title, language: row.language,
-    pending_email: row.pending_email ?? null, validation_state: row.validation_state,
-    // Only a linked user's address was ever proven: by activating the account through the
-    // link mailed to it, or by confirming the change to it (its one way to change once active).
-    email_confirmed: row.user_id !== null && row.user_activated,
-    ...Object.fromEntries(cardFields.map((f) => [f, row[f]])) as Required<repo.CardValues>,
-    version: row.version, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
-  };
-}
-
 const contactNotFound = () => notFound('Contact');
-const emailTaken = () => new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', { domain: 'contacts', info: 'email' });
-const personFields = ['firstname', 'lastname', 'email', 'phone', 'title', 'language'] as const;
-/** The card fields a body sets (those it leaves out stay as they are). */
-const cardOf = (input: CreateContactInput | UpdateContactInput): repo.CardValues =>
-  Object.fromEntries(cardFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+const nothingPending = () => new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
 
 export class ContactService {
-  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService) {}
+  /** `emailChanges` is read on use: the use case that answers it is built after this feature (src/app.ts). */
+  constructor(private readonly uow: UnitOfWork, private readonly users: UserService, private readonly emailChanges: () => EmailChanges) {}
 
   private get db() {
     return this.uow.db;
@@ -101,24 +81,24 @@ export class ContactService {
   async create(principal: Principal, input: CreateContactInput) {
     const contact = await this.uow.run(async (trx) => {
       const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
-      await repo.lockTenantContacts(trx, tenant.id);
+      await lockContactsOf(trx, tenant.id);
       const types = normalizeTypes(input.types);
       let id: string;
       if (input.user_id !== undefined) {
         const given = personFields.filter((f) => input[f] !== undefined);
         if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
-        const user = await findUser(trx, principal.read, input.user_id);
+        const user = await this.users.find(trx, principal, input.user_id);
         if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
         if (await repo.findContactOfUser(trx, principal.read, user.id)) {
           throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' });
         }
-        if (await repo.isEmailTaken(trx, principal.read, tenant.id, user.email)) throw emailTaken();
+        await assertEmailFree(trx, tenant.id, user.email);
         id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types, ...cardOf(input) });
       } else {
         for (const field of ['firstname', 'lastname', 'email'] as const) {
           if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
         }
-        if (await repo.isEmailTaken(trx, principal.read, tenant.id, input.email!)) throw emailTaken();
+        await assertEmailFree(trx, tenant.id, input.email!);
         id = await repo.insertContact(trx, {
           tenant_id: tenant.id, user_id: null, types,
           firstname: input.firstname!.trim(), lastname: input.lastname!.trim(), email: input.email!,
@@ -137,13 +117,13 @@ export class ContactService {
       const current = await repo.findContact(trx, principal.read, id);
       if (!current) throw contactNotFound();
       await assertWritable(trx, principal, current.tenant_id);
-      await repo.lockTenantContacts(trx, current.tenant_id);
+      await lockContactsOf(trx, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       const before = toContact(current);
       const types = input.types ? normalizeTypes(input.types) : undefined;
       if (current.user_id) {
         // The person's fields belong to the user: written there, shown through the contact.
-        const user = await findUser(trx, principal.read, current.user_id);
+        const user = await this.users.find(trx, principal, current.user_id);
         if (!user) throw contactNotFound();
         const patch: UserUpdate = {};
         if (input.firstname !== undefined) patch.firstname = input.firstname.trim();
@@ -152,24 +132,23 @@ export class ContactService {
         if (input.title !== undefined) patch.title = input.title;
         if (input.language !== undefined) patch.language = input.language;
         if (input.email !== undefined) {
-          const outcome = await this.confirmations.requestEmailChange(trx, afterCommit, actorOf(principal), user.id, input.email);
+          const outcome = await this.emailChanges().request(trx, afterCommit, actorOf(principal), user.id, input.email);
           if (outcome === 'changed') patch.email = input.email;
         }
-        if (Object.keys(patch).length) {
-          await patchUser(trx, user.id, patch);
-        }
+        if (Object.keys(patch).length) await this.users.patchPerson(trx, user.id, patch);
         const moved = await repo.updateContact(trx, principal.write, id, input.version, {
           ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}), ...cardOf(input),
         });
         if (!moved) throw versionMismatch();
         // The user changed too: its own trail shows it, as if edited through PUT /users.
         if (Object.keys(patch).length) {
-          const userAfter = toUser((await findUser(trx, principal.read, user.id))!);
+          const userAfter = toUser((await this.users.find(trx, principal, user.id))!);
           await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'update', before: toUser(user), after: userAfter });
         }
       } else {
-        if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()
-          && await repo.isEmailTaken(trx, principal.read, current.tenant_id, input.email, id)) throw emailTaken();
+        if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()) {
+          await assertEmailFree(trx, current.tenant_id, input.email, { exceptContactId: id });
+        }
         const emailChanged = input.email !== undefined && input.email !== current.email;
         const moved = await repo.updateContact(trx, principal.write, id, input.version, {
           ...(types ? { types } : {}),
@@ -207,6 +186,11 @@ export class ContactService {
     await this.deleteWhere(trx, principal, { tenantId });
   }
 
+  /** The address rule, for a user's new address (see use-cases/change-person-email.ts). */
+  assertPersonEmailFree(trx: Db, user: { id: string; tenant_id: string }, email: string, message?: string) {
+    return assertPersonEmailFree(trx, user, email, message);
+  }
+
   /** What the users feature tells its contact (see PersonListener in user.service.ts). */
   readonly personListener: PersonListener = {
     // A change shown through the contact (its user's fields) still moves its version; a new address starts out valid.
@@ -223,13 +207,13 @@ export class ContactService {
 
   async cancelPendingEmail(principal: Principal, id: string) {
     const contact = await this.get(principal, id);
-    if (!contact.user_id) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
-    await this.confirmations.cancelEmailChange(principal, contact.user_id);
+    if (!contact.user_id) throw nothingPending();
+    await this.emailChanges().cancel(principal, contact.user_id);
   }
 
   async resendPendingEmail(principal: Principal, id: string) {
     const contact = await this.get(principal, id);
-    if (!contact.user_id) throw new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
-    await this.confirmations.resendEmailChange(principal, contact.user_id);
+    if (!contact.user_id) throw nothingPending();
+    await this.emailChanges().resend(principal, contact.user_id);
   }
 }

@@ -1,14 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { assertWritable, ownTenant, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { ownScope, type Principal } from '../../platform/scope.js';
 import * as repo from './user.repository.js';
-import { actorOf, recordAudit } from '../../platform/audit-trail.js';
-import type { ConfirmationService } from '../confirmations/confirmation.service.js';
+import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import { Login, UserOrders, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
@@ -58,8 +57,43 @@ export interface PersonListener {
   deleted(trx: Db, principal: Principal, userId: string): Promise<void>;
 }
 
+/**
+ * A person's new address: the rules that span users, contacts and confirmation links live in
+ * use-cases/change-person-email.ts, given to this feature (and to contacts) at composition.
+ */
+export interface EmailChanges {
+  /** Inside the caller's transaction; answers what the caller must write ('pending': a link went to the new address). */
+  request(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'>;
+  cancel(principal: Principal, userId: string): Promise<void>;
+  resend(principal: Principal, userId: string): Promise<void>;
+}
+
+export interface UserServiceDeps {
+  emailChanges: EmailChanges;
+  person: PersonListener;
+}
+
 export class UserService {
-  constructor(private readonly uow: UnitOfWork, private readonly confirmations: ConfirmationService, private readonly person: PersonListener) {}
+  /** `deps` is read on use: the features that provide them are built after this one (src/app.ts). */
+  constructor(private readonly uow: UnitOfWork, private readonly deps: () => UserServiceDeps) {}
+
+  /** A user the caller can see, or undefined (for a feature acting on it in its own transaction). */
+  find(trx: Db, principal: Principal, id: string) {
+    return repo.findUser(trx, principal.read, id);
+  }
+
+  /** A user the caller may change: 404 when it cannot see it, 403 when its role there is read-only. */
+  async writable(trx: Db, principal: Principal, id: string) {
+    const user = await repo.findUser(trx, principal.read, id);
+    if (!user) throw userNotFound();
+    await assertWritable(trx, principal, user.tenant_id);
+    return user;
+  }
+
+  /** A write whose cause already checked scope and version (a contact edit, a confirmed link). */
+  patchPerson(trx: Db, id: string, patch: UserUpdate) {
+    return repo.patchUser(trx, id, patch);
+  }
 
   private get db() {
     return this.uow.db;
@@ -155,7 +189,7 @@ export class UserService {
       let pending = false;
       if (c.email !== undefined) {
         // An activated user's new address waits for its confirmation (DESIGN.md §1, Contacts).
-        const outcome = await this.confirmations.requestEmailChange(trx, afterCommit, actorOf(principal), id, c.email);
+        const outcome = await this.deps().emailChanges.request(trx, afterCommit, actorOf(principal), id, c.email);
         if (outcome === 'changed') patch.email = c.email;
         pending = outcome === 'pending';
       }
@@ -172,7 +206,7 @@ export class UserService {
       if (input.enabled === false) await repo.deleteTokensOf(trx, id);
       // What the contact shows changed with the user: its version moves too.
       if (pending || ['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
-        await this.person.changed(trx, id, { emailChanged: 'email' in patch });
+        await this.deps().person.changed(trx, id, { emailChanged: 'email' in patch });
       }
       const after = toUser((await repo.findUser(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'update', before: toUser(current), after });
@@ -190,7 +224,7 @@ export class UserService {
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
       await repo.deletePolicies(trx, principal.write, id, []);
       await repo.deleteTokensOf(trx, id);
-      await this.person.deleted(trx, principal, id);
+      await this.deps().person.deleted(trx, principal, id);
       await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'delete', before: toUser(current) });
     });
   }
