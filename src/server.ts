@@ -27,7 +27,7 @@ export async function startServer(config: Config, options: { logger?: boolean } 
       // Printed once, on purpose outside the structured log, so it never lands in log storage.
       process.stdout.write(`\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`);
     }
-    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, wakers: { mail: () => workers.mail.kick(), notices: () => workers.announcements.kick() } });
+    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, wakers: workers.wakers });
     if (config.runWorkers) workers.start(database.db, config, app.log);
     const url = await app.listen({ host: config.host, port: config.port });
     app.log.info({ url, database: database.kind, mail: config.smtpUrl ? 'smtp' : 'built-in mailbox', workers: config.runWorkers, startup_ms: Date.now() - started }, 'Liaison is ready');

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
-import type { MailKick } from '../platform/mail/mailer.js';
+import type { Wakers } from '../platform/db/unit-of-work.js';
 import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
 import { createMailWorker, type MailWorker } from './outbox-queue.js';
 
@@ -11,8 +11,7 @@ export class Workers {
   announcementWorker: AnnouncementWorker | undefined;
 
   /** Nudges usable before the workers exist (services are built first). */
-  readonly mail: MailKick = { kick: () => this.mailWorker?.kick() };
-  readonly announcements: MailKick = { kick: () => this.announcementWorker?.kick() };
+  readonly wakers: Wakers = { mail: () => this.mailWorker?.kick(), notices: () => this.announcementWorker?.kick() };
 
   start(db: Db, config: Config, log: FastifyBaseLogger) {
     this.mailWorker = createMailWorker(db, config, log.child({ component: 'mail-worker' }));

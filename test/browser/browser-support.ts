@@ -8,7 +8,7 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js'
 import { consoleDir } from '../../src/platform/http/console.js';
 import { freePort } from '../support/processes.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Outside CI a machine without Chromium skips the browser suites (CI installs it and must run them). */
 export const haveBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(consoleDir, 'index.html'));
 if (!haveBrowser && process.env.CI) throw new Error(`browser tests need ${CHROMIUM} and a console build (npm run build:web)`);

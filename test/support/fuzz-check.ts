@@ -69,7 +69,7 @@ export function problemOf(c: FuzzCase, answer: Answered, baseNamed: string[] = [
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
 /** A request as a line a person can replay (long values cut). */
-export function describeRequest(r: FuzzRequest): string {
+function describeRequest(r: FuzzRequest): string {
   const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${cut(v, 80)}`).join('; ');
   const payload = r.payload === undefined ? '' : ` body ${cut(Buffer.isBuffer(r.payload) ? `<bytes ${r.payload.toString('hex')}>` : r.payload, 240)}`;
   return `${r.method} ${cut(r.url, 240)}${headers ? ` [${headers}]` : ''}${payload}`;

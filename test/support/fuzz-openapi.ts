@@ -1,7 +1,7 @@
 import type { IdKind } from './fuzz-world.js';
 import type { Schema } from './fuzz-values.js';
 
-export interface Parameter {
+interface Parameter {
   name: string;
   in: 'query' | 'path';
   schema: Schema;

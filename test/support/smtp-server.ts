@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail { to: string[]; subject: string; text: string; html: string; messageId: string; parsed: ParsedMail }
 
-export interface RefusedMail {
+interface RefusedMail {
   /** The address refused at RCPT TO, or the recipients of a message refused after DATA. */
   to: string[];
   code: number;

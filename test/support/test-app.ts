@@ -36,7 +36,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const config: Config = { ...loadConfig({}), publicUrl: 'http://liaison.test', mailPollMs: 50, mailRetryBaseMs: 100, ...overrides };
   await ensureRoot(database.db, { adminPassword: ROOT_PASSWORD });
   const workers = new Workers();
-  const app = await buildApp({ db: database.db, config, logger: false, wakers: { mail: () => workers.mail.kick(), notices: () => workers.announcements.kick() } });
+  const app = await buildApp({ db: database.db, config, logger: false, wakers: workers.wakers });
   workers.start(database.db, config, app.log);
   await app.ready();
 

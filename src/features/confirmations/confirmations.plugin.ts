@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, IdParams, standardErrors, Uuid } from '../../platform/http/common-schemas.js';
 import type { ConfirmationService } from './confirmation.service.js';
 
-export const Token = Type.String({ minLength: 1, maxLength: 200 });
-export const Password = Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' });
+const Token = Type.String({ minLength: 1, maxLength: 200 });
+const Password = Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' });
 
 const linkErrors = { 400: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse), 410: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) };
 

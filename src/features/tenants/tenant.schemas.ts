@@ -5,12 +5,12 @@ import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
 
-export const TenantName = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
-export const CreatableKind = Type.Union([Type.Literal('partner'), Type.Literal('folder'), Type.Literal('customer'), Type.Literal('unit')]);
-export const TenantKind = Type.Union([Type.Literal('root'), CreatableKind]);
+const TenantName = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
+const CreatableKind = Type.Union([Type.Literal('partner'), Type.Literal('folder'), Type.Literal('customer'), Type.Literal('unit')]);
+const TenantKind = Type.Union([Type.Literal('root'), CreatableKind]);
 
 /** The tenant's legal contact card. */
-export const TenantContactCard = Type.Object({
+const TenantContactCard = Type.Object({
   email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
   firstname: Type.Optional(text(100)), lastname: Type.Optional(text(100)),
   phone: Type.Optional(Type.String({ maxLength: phoneMaxLength, pattern: phonePattern })), title: Type.Optional(text(100)),

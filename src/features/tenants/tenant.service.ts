@@ -21,7 +21,7 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
   unit: [],
 };
 
-export function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
+function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
   return {
     id: row.id, version: row.version, name: row.name, kind: row.kind, parent_id: row.parent_id,
     enabled: row.enabled, language: row.language, has_children: row.has_children,

@@ -5,16 +5,16 @@ export const Login = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Z
 const Name = Type.String({ maxLength: 100 });
 const Title = Nullable(Type.String({ maxLength: 100 }));
 
-export const NotificationKind = Type.Union(
+const NotificationKind = Type.Union(
   ['maintenance', 'quota', 'reports', 'backup_error', 'backup_warning', 'backup_info', 'backup_daily_report', 'backup_critical'].map((k) => Type.Literal(k)),
 );
 const Notifications = Type.Array(NotificationKind, { maxItems: 20, uniqueItems: true });
 const BusinessTypes = Type.Array(Type.Literal('buyer'), { maxItems: 1, uniqueItems: true });
-export const RoleId = Type.Union(['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)));
+const RoleId = Type.Union(['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)));
 
-export const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10, description: 'Types of the contact linked to this user ([] when none)' });
+const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10, description: 'Types of the contact linked to this user ([] when none)' });
 
-export const UserContact = Type.Object({
+const UserContact = Type.Object({
   email: Type.String(),
   firstname: Type.String(),
   lastname: Type.String(),

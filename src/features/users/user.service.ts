@@ -29,7 +29,7 @@ const cursor = cursorOf({
   afterId: CursorFields.Uuid, afterKey: Type.Optional(CursorFields.Text),
 }, (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId));
 
-export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
+function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
   return {
     id: row.id, version: row.version, trustee_id: row.user_id, trustee_type: 'user', issuer_id: row.issuer_id,
     tenant_id: row.tenant_id, role_id: row.role_id, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(), deleted_at: null,

@@ -7,13 +7,13 @@ export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'user';
 
 /** The tenant's legal contact card (company address), kept as one JSON document. */
-export interface TenantContactCard {
+interface TenantContactCard {
   email?: string; firstname?: string; lastname?: string; phone?: string; title?: string;
   address1?: string; address2?: string; city?: string; state?: string; zipcode?: string;
   country?: string; website?: string;
 }
 
-export interface TenantTable {
+interface TenantTable {
   id: Generated<string>;
   parent_id: string;
   name: string;
@@ -29,13 +29,13 @@ export interface TenantTable {
   deleted_at: Timestamp | null;
 }
 
-export interface TenantClosureTable {
+interface TenantClosureTable {
   ancestor_id: string;
   descendant_id: string;
   depth: number;
 }
 
-export interface UserTable {
+interface UserTable {
   id: Generated<string>;
   tenant_id: string;
   login: string;
@@ -56,7 +56,7 @@ export interface UserTable {
   deleted_at: Timestamp | null;
 }
 
-export interface AccessPolicyTable {
+interface AccessPolicyTable {
   id: Generated<string>;
   user_id: string;
   tenant_id: string;
@@ -80,7 +80,7 @@ export interface ApiClientTable {
   last_access_from_ip: string | null;
 }
 
-export interface AccessTokenTable {
+interface AccessTokenTable {
   token_hash: string;
   subject_type: 'user' | 'client';
   subject_id: string;
@@ -88,7 +88,7 @@ export interface AccessTokenTable {
   created_at: CreatedAt;
 }
 
-export interface AuthFailureTable {
+interface AuthFailureTable {
   key: string;
   failures: number;
   window_started_at: Timestamp;
@@ -123,7 +123,7 @@ export interface ContactTable {
   updated_at: Timestamp;
 }
 
-export interface UserTokenTable {
+interface UserTokenTable {
   id: Generated<string>;
   user_id: string;
   purpose: 'activation' | 'email_change';
@@ -137,7 +137,7 @@ export interface UserTokenTable {
   revoked_at: Timestamp | null;
 }
 
-export interface MailOutboxTable {
+interface MailOutboxTable {
   id: Generated<string>;
   tenant_id: string | null;
   kind: string;
@@ -154,7 +154,7 @@ export interface MailOutboxTable {
   sent_at: Timestamp | null;
 }
 
-export interface AuditEventTable {
+interface AuditEventTable {
   id: Generated<number>;
   tenant_id: string;
   object_type: string;
@@ -169,7 +169,7 @@ export interface AuditEventTable {
 
 export interface LocalizedText { en: string; it?: string }
 
-export interface AnnouncementTable {
+interface AnnouncementTable {
   id: Generated<string>;
   scope_tenant_id: string;
   category: ContactType;
@@ -191,7 +191,7 @@ export interface AnnouncementTable {
   completed_at: Timestamp | null;
 }
 
-export interface DeliveryTable {
+interface DeliveryTable {
   id: Generated<number>;
   announcement_id: string;
   email: string;
@@ -222,10 +222,8 @@ export interface Database {
   auth_failures: AuthFailureTable;
 }
 
-export type TenantRow = Selectable<TenantTable>;
 export type NewTenant = Insertable<TenantTable>;
 export type TenantUpdate = Updateable<TenantTable>;
-export type UserRow = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type AccessPolicyRow = Selectable<AccessPolicyTable>;

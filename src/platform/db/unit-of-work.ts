@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 
 /** What background work a committed transaction may have given: mail in the outbox, an announcement to send. */
-export type Wake = 'mail' | 'notices';
+type Wake = 'mail' | 'notices';
 
 /** Who does that work: the delivery engine's loops, or nobody in a process without workers. */
 export type Wakers = Partial<Record<Wake, () => void>>;

@@ -19,7 +19,7 @@ export const csrfTokenFor = (sessionToken: string) => sha256(`csrf:${sessionToke
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Authorization header, else the session cookie (whose writes must carry the CSRF token). */
-export function credentialsOf(request: FastifyRequest): string | undefined {
+function credentialsOf(request: FastifyRequest): string | undefined {
   if (request.headers.authorization) return request.headers.authorization;
   const session = request.cookies?.[SESSION_COOKIE];
   if (!session) return undefined;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 // Query values that are credentials (confirmation and activation links carry tokens).
 const secretParams = /([?&](?:token|password|client_secret|access_token)=)[^&]*/gi;
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(secretParams, '$1[redacted]');
 }
 

@@ -25,7 +25,7 @@ function singular(word: string): string {
  * action; the resources owning it come first, in the singular: GET /tenants/{id}/users is
  * listTenantUsers, POST /users/{id}/send-activation-email is sendUserActivationEmail.
  */
-export function operationIdOf(method: string, route: string): string {
+function operationIdOf(method: string, route: string): string {
   const url = route.replace(/:(\w+)/g, '{$1}');
   const segments = url.replace(/^\/api\/2\//, '').split('/').filter((s) => /^[\w{}-]+$/.test(s));
   if (segments.length === 0) return method.toLowerCase();

@@ -12,7 +12,7 @@ declare module 'i18next' {
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('liaison.language') : null;
 /** The chosen language, else the browser's, else English (the signed-in user's wins once known). */
-export function initialLanguage(): Language {
+function initialLanguage(): Language {
   if (stored === 'en' || stored === 'it') return stored;
   return navigator.language?.toLowerCase().startsWith('it') ? 'it' : 'en';
 }
@@ -39,5 +39,3 @@ export function hasChosenLanguage() {
 export const formatDate = (iso: string | null | undefined) =>
   iso ? new Intl.DateTimeFormat(i18n.language === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 export const formatNumber = (n: number) => new Intl.NumberFormat(i18n.language === 'it' ? 'it-IT' : 'en-GB').format(n);
-
-export default i18n;

@@ -3,6 +3,5 @@ import type { paths } from '../../api/schema';
 export type Category = 'billing' | 'technical' | 'management';
 export const categories: Category[] = ['billing', 'technical', 'management'];
 export type Announcement = paths['/api/2/announcements/{id}']['get']['responses'][200]['content']['application/json'];
-export type Delivery = paths['/api/2/announcements/{id}/deliveries']['get']['responses'][200]['content']['application/json']['items'][number];
 export type Preview = paths['/api/2/announcements/preview']['post']['responses'][200]['content']['application/json'];
 export type AnnouncementInput = NonNullable<paths['/api/2/announcements']['post']['requestBody']>['content']['application/json'];
