@@ -23,6 +23,7 @@ import { SearchService } from './features/search/search.service.js';
 import { searchPlugin } from './features/search/search.plugin.js';
 import { TenantService } from './features/tenants/tenant.service.js';
 import { tenantsPlugin } from './features/tenants/tenants.plugin.js';
+import { AccessPolicyService } from './features/users/access-policy.service.js';
 import { UserService } from './features/users/user.service.js';
 import { usersPlugin } from './features/users/users.plugin.js';
 import { ChangePersonEmail } from './use-cases/change-person-email.js';
@@ -56,7 +57,7 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     await api.register(authPlugin, { auth, users, config });
     await api.register(tenantsPlugin, { tenants, deleteTenant: deleteTenant({ uow, tenants, contacts, users, clients }) });
-    await api.register(usersPlugin, { users });
+    await api.register(usersPlugin, { users, policies: new AccessPolicyService(uow) });
     await api.register(clientsPlugin, { clients });
     await api.register(searchPlugin, { search: new SearchService(db) });
     await api.register(contactsPlugin, { contacts });

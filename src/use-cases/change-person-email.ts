@@ -5,7 +5,8 @@ import { notFound } from '../platform/errors.js';
 import type { Principal } from '../platform/scope.js';
 import type { ConfirmationService } from '../features/confirmations/confirmation.service.js';
 import type { ContactService } from '../features/contacts/contact.service.js';
-import type { EmailChanges, UserService } from '../features/users/user.service.js';
+import type { EmailChanges } from '../features/users/user.ports.js';
+import type { UserService } from '../features/users/user.service.js';
 
 export interface ChangePersonEmailDeps {
   uow: UnitOfWork;

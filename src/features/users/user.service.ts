@@ -1,22 +1,16 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { assertWritable, ownTenant, tenantAccess } from '../../platform/access.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
-import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
-import type { AccessPolicyRow, RoleId, UserUpdate } from '../../platform/db/schema.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import type { UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { ownScope, type Principal } from '../../platform/scope.js';
+import { toUser } from './user.mapping.js';
+import type { UserServiceDeps } from './user.ports.js';
 import * as repo from './user.repository.js';
-import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
-import { Login, UserOrders, type AccessPolicy, type AccessPolicyInput, type CreateUserInput, type ListUsersInput, type UpdateUserInput, type User } from './user.schemas.js';
-
-/** Where each role may be granted: admin roles fit the kind of tenant they administer. */
-const roleKinds: Record<RoleId, string[]> = {
-  partner_admin: ['root', 'partner', 'folder'],
-  company_admin: ['customer', 'unit'],
-  readonly_admin: ['root', 'partner', 'folder', 'customer', 'unit'],
-  user: ['root', 'partner', 'folder', 'customer', 'unit'],
-};
+import { Login, UserOrders, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
 
 const userNotFound = () => notFound('User');
 const loginPattern = new RegExp(Login.pattern!);
@@ -28,50 +22,6 @@ const cursor = cursorOf({
   order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
   afterId: CursorFields.Uuid, afterKey: Type.Optional(CursorFields.Text),
 }, (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId));
-
-function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
-  return {
-    id: row.id, version: row.version, trustee_id: row.user_id, trustee_type: 'user', issuer_id: row.issuer_id,
-    tenant_id: row.tenant_id, role_id: row.role_id, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(), deleted_at: null,
-  };
-}
-
-export function toUser(row: repo.UserRecord, policies?: AccessPolicyRow[]): Static<typeof User> {
-  return {
-    id: row.id, version: row.version, tenant_id: row.tenant_id, login: row.login,
-    contact: { email: row.email, firstname: row.firstname, lastname: row.lastname, phone: row.phone, title: row.title, language: row.language, types: row.contact_types },
-    activated: row.activated, enabled: row.enabled, language: row.language, personal_tenant_id: null,
-    business_types: row.business_types, notifications: row.notifications,
-    ...(policies ? { access_policies: policies.filter((p) => p.user_id === row.id).map(toPolicy) } : {}),
-    created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
-    deleted_at: row.deleted_at ? row.deleted_at.toISOString() : null,
-  };
-}
-
-/**
- * What else shows a user's person (its contact, in the contacts feature above this one): told
- * inside the transaction when the person changes or goes, so it stays true with the user.
- */
-export interface PersonListener {
-  changed(trx: Db, userId: string, change: { emailChanged: boolean }): Promise<void>;
-  deleted(trx: Db, principal: Principal, userId: string): Promise<void>;
-}
-
-/**
- * A person's new address: the rules that span users, contacts and confirmation links live in
- * use-cases/change-person-email.ts, given to this feature (and to contacts) at composition.
- */
-export interface EmailChanges {
-  /** Inside the caller's transaction; answers what the caller must write ('pending': a link went to the new address). */
-  request(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'>;
-  cancel(principal: Principal, userId: string): Promise<void>;
-  resend(principal: Principal, userId: string): Promise<void>;
-}
-
-export interface UserServiceDeps {
-  emailChanges: EmailChanges;
-  person: PersonListener;
-}
 
 export class UserService {
   /** `deps` is read on use: the features that provide them are built after this one (src/app.ts). */
@@ -234,52 +184,5 @@ export class UserService {
     for (const userId of await repo.deleteUsersOfTenant(trx, principal.write, tenantId)) {
       await recordAudit(trx, actorOf(principal), { tenantId, objectType: 'user', objectId: userId, action: 'delete' });
     }
-  }
-
-  async policies(principal: Principal, userId: string) {
-    if (!(await repo.findUser(this.db, principal.read, userId))) throw userNotFound();
-    return (await repo.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
-  }
-
-  /**
-   * Replaces every policy of the user; unchanged ones keep their id and version. Two
-   * replacements of one user run one after the other (the user's row is locked first), so
-   * one wins whole instead of both adding their roles.
-   */
-  async replacePolicies(principal: Principal, userId: string, items: AccessPolicyInput[]) {
-    return this.uow.run(async (trx) => {
-      if (!(await repo.lockUser(trx, principal.read, userId))) throw userNotFound();
-      const user = await repo.findUser(trx, principal.read, userId);
-      if (!user) throw userNotFound();
-      await assertWritable(trx, principal, user.tenant_id);
-      items.forEach((item, i) => {
-        if (item.trustee_id !== undefined && item.trustee_id !== userId) throw invalidField(`items.${i}.trustee_id`, 'must be this user\'s id');
-      });
-      const tenantIds = [...new Set(items.map((i) => i.tenant_id))];
-      const tenants = tenantIds.length ? await repo.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds) : [];
-      const kindOf = new Map(tenants.map((t) => [t.id, t.kind]));
-      items.forEach((item, i) => {
-        const kind = kindOf.get(item.tenant_id);
-        if (!kind) throw invalidField(`items.${i}.tenant_id`, 'must be the user\'s tenant or a tenant below it that you administer');
-        if (!roleKinds[item.role_id as RoleId].includes(kind)) throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
-      });
-      const key = (p: { tenant_id: string; role_id: string }) => `${p.tenant_id}/${p.role_id}`;
-      const existing = await repo.findPolicies(trx, principal.read, [userId]);
-      const wanted = new Set(items.map(key));
-      const kept = existing.filter((p) => wanted.has(key(p)));
-      const have = new Set(kept.map(key));
-      await repo.deletePolicies(trx, principal.write, userId, kept.map((p) => p.id));
-      const fresh = [...wanted].filter((k) => !have.has(k)).map((k) => {
-        const [tenant_id, role_id] = k.split('/');
-        return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
-      });
-      await repo.insertPolicies(trx, fresh);
-      const after = (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
-      await recordAudit(trx, actorOf(principal), {
-        tenantId: user.tenant_id, objectType: 'access_policies', objectId: userId, action: 'update',
-        before: existing.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })), after: after.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
-      });
-      return after;
-    });
   }
 }

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdList, IdParams, ItemsOf, PagedItemsOf, standardErrors, VersionQuery } from '../../platform/http/common-schemas.js';
+import type { AccessPolicyService } from './access-policy.service.js';
 import type { UserService } from './user.service.js';
 import { AccessPolicy, CheckLoginQuery, CreateUserBody, ListUsersQuery, Me, PutAccessPoliciesBody, TenantUsersQuery, UpdateUserBody, User } from './user.schemas.js';
 
-export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
+export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService; policies: AccessPolicyService }> = async (app, { users, policies }) => {
   const tags = ['users'];
 
   app.get('/users/me', {
@@ -44,11 +45,11 @@ export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService }> = as
 
   app.get('/users/:id/access_policies', {
     schema: { tags, summary: 'The user\'s roles', params: IdParams, response: { 200: ItemsOf(AccessPolicy), ...standardErrors } },
-  }, async (request) => ({ items: await users.policies(request.principal, request.params.id) }));
+  }, async (request) => ({ items: await policies.policies(request.principal, request.params.id) }));
 
   app.put('/users/:id/access_policies', {
     schema: { tags, summary: 'Replace the user\'s roles', params: IdParams, body: PutAccessPoliciesBody, response: { 200: ItemsOf(AccessPolicy), ...standardErrors } },
-  }, async (request) => ({ items: await users.replacePolicies(request.principal, request.params.id, request.body.items) }));
+  }, async (request) => ({ items: await policies.replacePolicies(request.principal, request.params.id, request.body.items) }));
 
   app.get('/tenants/:id/users', {
     schema: { tags: ['tenants', 'users'], summary: 'Ids of the tenant\'s users', params: IdParams, querystring: TenantUsersQuery, response: { 200: IdList, ...standardErrors } },
