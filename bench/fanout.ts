@@ -22,14 +22,20 @@ import { smtpTransport } from '../src/platform/mail/transport.js';
 import { systemScope } from '../src/platform/scope.js';
 import { AnnouncementWorker } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
-import { findEffectiveContacts, countCoverage, findUncovered } from '../src/features/announcements/coverage.repository.js';
+import {
+  findEffectiveContacts,
+  countCoverage,
+  findUncovered,
+} from '../src/features/announcements/coverage.repository.js';
 
-const { values: args } = parseArgs({ options: {
-  tenants: { type: 'string', default: '10000' },
-  contacts: { type: 'string', default: '100000' },
-  connections: { type: 'string', default: '20' },
-  batch: { type: 'string', default: '200' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    tenants: { type: 'string', default: '10000' },
+    contacts: { type: 'string', default: '100000' },
+    connections: { type: 'string', default: '20' },
+    batch: { type: 'string', default: '200' },
+  },
+});
 const TENANTS = Number(args.tenants);
 const CONTACTS = Number(args.contacts);
 const CONNECTIONS = Number(args.connections);
@@ -42,12 +48,30 @@ const log = pino({ level: 'warn' });
 async function startSink() {
   let received = 0;
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, maxClients: 100, disableReverseLookup: true,
-    onData(stream, _session, callback) { stream.on('data', () => {}); stream.on('end', () => { received++; callback(); }); },
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    maxClients: 100,
+    disableReverseLookup: true,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received++;
+        callback();
+      });
+    },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, port, count: () => received, reset: () => { received = 0; }, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    count: () => received,
+    reset: () => {
+      received = 0;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function main() {
@@ -82,7 +106,9 @@ async function main() {
         FROM tenants p CROSS JOIN generate_series(1, 100) i WHERE p.kind = 'partner'
         RETURNING id, parent_id)
       INSERT INTO tenant_closure (ancestor_id, descendant_id, depth)
-      SELECT id, id, 0 FROM c UNION ALL SELECT parent_id, id, 1 FROM c UNION ALL SELECT ${root}::uuid, id, 2 FROM c`.execute(db);
+      SELECT id, id, 0 FROM c UNION ALL SELECT parent_id, id, 1 FROM c UNION ALL SELECT ${root}::uuid, id, 2 FROM c`.execute(
+      db,
+    );
     // Every tenth customer has no contact (coverage gaps, fallback); addresses repeat
     // across tenants (about 30 %), as the same people serve several customers.
     const distinct = Math.round(CONTACTS * 0.7);
@@ -95,63 +121,132 @@ async function main() {
       CROSS JOIN generate_series(1, ${perTenant}) j
       WHERE t.n % 10 <> 0`.execute(db);
     await sql`ANALYZE`.execute(db);
-    const counts = await sql<{ tenants: number; contacts: number }>`SELECT (SELECT count(*) FROM tenants) AS tenants, (SELECT count(*) FROM contacts) AS contacts`.execute(db);
-    console.log(`tree: ${counts.rows[0].tenants} tenants, ${counts.rows[0].contacts} contacts, generated in ${(ms(t0) / 1000).toFixed(1)} s`);
+    const counts = await sql<{
+      tenants: number;
+      contacts: number;
+    }>`SELECT (SELECT count(*) FROM tenants) AS tenants, (SELECT count(*) FROM contacts) AS contacts`.execute(db);
+    console.log(
+      `tree: ${counts.rows[0].tenants} tenants, ${counts.rows[0].contacts} contacts, generated in ${(ms(t0) / 1000).toFixed(1)} s`,
+    );
 
     // --- one announcement to the whole platform ---
     const transport = smtpTransport(sink.url, 'Bench <bench@liaison.test>', { maxConnections: CONNECTIONS });
     const worker = new AnnouncementWorker(db, {
-      transport, log, pollMs: 1000, chunkSize: 2000, batchSize: Number(args.batch), maxAttempts: 3, retryBaseMs: 1000, leaseSeconds: 300, messageIdDomain: 'bench.test',
+      transport,
+      log,
+      pollMs: 1000,
+      chunkSize: 2000,
+      batchSize: Number(args.batch),
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      leaseSeconds: 300,
+      messageIdDomain: 'bench.test',
     });
     const id = await insertAnnouncement(db, {
-      scope_tenant_id: root, category: 'technical', subject: { en: 'Planned maintenance', it: 'Manutenzione programmata' },
-      body: { en: '# Maintenance\n\nOn **Saturday** the platform is updated.', it: '# Manutenzione\n\nSabato la piattaforma viene aggiornata.' },
-      fallback: 'ancestor', created_by_type: 'system', created_by_id: null,
+      scope_tenant_id: root,
+      category: 'technical',
+      subject: { en: 'Planned maintenance', it: 'Manutenzione programmata' },
+      body: {
+        en: '# Maintenance\n\nOn **Saturday** the platform is updated.',
+        it: '# Manutenzione\n\nSabato la piattaforma viene aggiornata.',
+      },
+      fallback: 'ancestor',
+      created_by_type: 'system',
+      created_by_id: null,
     });
     t0 = process.hrtime.bigint();
-    while ((await db.selectFrom('announcements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'enqueuing') {
+    while (
+      (await db.selectFrom('announcements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status ===
+      'enqueuing'
+    ) {
       await worker.enqueueStep();
     }
     const enqueueMs = ms(t0);
-    const { recipients, skipped } = await db.selectFrom('announcements').select(['recipients', 'skipped']).where('id', '=', id).executeTakeFirstOrThrow();
-    console.log(`enqueue: ${recipients} deliveries (distinct addresses) in ${(enqueueMs / 1000).toFixed(2)} s = ${Math.round(recipients / (enqueueMs / 1000))} deliveries/s (${skipped} skipped)`);
+    const { recipients, skipped } = await db
+      .selectFrom('announcements')
+      .select(['recipients', 'skipped'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    console.log(
+      `enqueue: ${recipients} deliveries (distinct addresses) in ${(enqueueMs / 1000).toFixed(2)} s = ${Math.round(recipients / (enqueueMs / 1000))} deliveries/s (${skipped} skipped)`,
+    );
 
     t0 = process.hrtime.bigint();
-    while ((await worker.sendStep()) > 0) { /* until nothing is due */ }
+    while ((await worker.sendStep()) > 0) {
+      /* until nothing is due */
+    }
     const sendMs = ms(t0);
     const sent = sink.count();
     const liaisonRate = sent / (sendMs / 1000);
-    console.log(`liaison delivery: ${sent} messages in ${(sendMs / 1000).toFixed(1)} s = ${Math.round(liaisonRate)} msg/s (claim, render, send, record)`);
+    console.log(
+      `liaison delivery: ${sent} messages in ${(sendMs / 1000).toFixed(1)} s = ${Math.round(liaisonRate)} msg/s (claim, render, send, record)`,
+    );
     transport.close();
 
     // --- the baseline: bare nodemailer, same server, same count, same pool size ---
     sink.reset();
-    const bare = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, secure: false, maxConnections: CONNECTIONS, ignoreTLS: true });
-    const html = '<!doctype html><html><body><h1>Maintenance</h1><p>On <strong>Saturday</strong> the platform is updated.</p></body></html>';
+    const bare = nodemailer.createTransport({
+      pool: true,
+      host: '127.0.0.1',
+      port: sink.port,
+      secure: false,
+      maxConnections: CONNECTIONS,
+      ignoreTLS: true,
+    });
+    const html =
+      '<!doctype html><html><body><h1>Maintenance</h1><p>On <strong>Saturday</strong> the platform is updated.</p></body></html>';
     t0 = process.hrtime.bigint();
     const window = Number(args.batch);
     for (let i = 0; i < sent; i += window) {
-      await Promise.all(Array.from({ length: Math.min(window, sent - i) }, (_, k) => bare.sendMail({
-        from: 'Bench <bench@liaison.test>', to: `person${i + k}@bench.test`, subject: 'Planned maintenance', text: 'On Saturday the platform is updated.', html,
-      })));
+      await Promise.all(
+        Array.from({ length: Math.min(window, sent - i) }, (_, k) =>
+          bare.sendMail({
+            from: 'Bench <bench@liaison.test>',
+            to: `person${i + k}@bench.test`,
+            subject: 'Planned maintenance',
+            text: 'On Saturday the platform is updated.',
+            html,
+          }),
+        ),
+      );
     }
     const bareMs = ms(t0);
     bare.close();
     const bareRate = sink.count() / (bareMs / 1000);
-    console.log(`bare nodemailer: ${sink.count()} messages in ${(bareMs / 1000).toFixed(1)} s = ${Math.round(bareRate)} msg/s`);
+    console.log(
+      `bare nodemailer: ${sink.count()} messages in ${(bareMs / 1000).toFixed(1)} s = ${Math.round(bareRate)} msg/s`,
+    );
     console.log(`ratio liaison / bare nodemailer: ${(liaisonRate / bareRate).toFixed(2)}`);
 
     // --- the read queries at this size ---
-    const someCustomer = (await sql<{ id: string }>`SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants WHERE kind IN ('customer', 'partner')) t WHERE n % 10 = 0 LIMIT 1`.execute(db)).rows[0].id;
+    const someCustomer = (
+      await sql<{
+        id: string;
+      }>`SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants WHERE kind IN ('customer', 'partner')) t WHERE n % 10 = 0 LIMIT 1`.execute(
+        db,
+      )
+    ).rows[0].id;
     const time = async (label: string, run: () => Promise<unknown>, times = 20) => {
       const samples: number[] = [];
-      for (let i = 0; i < times; i++) { const s = process.hrtime.bigint(); await run(); samples.push(ms(s)); }
+      for (let i = 0; i < times; i++) {
+        const s = process.hrtime.bigint();
+        await run();
+        samples.push(ms(s));
+      }
       samples.sort((a, b) => a - b);
-      console.log(`${label}: median ${samples[Math.floor(times / 2)].toFixed(1)} ms, p90 ${samples[Math.floor(times * 0.9)].toFixed(1)} ms`);
+      console.log(
+        `${label}: median ${samples[Math.floor(times / 2)].toFixed(1)} ms, p90 ${samples[Math.floor(times * 0.9)].toFixed(1)} ms`,
+      );
     };
-    await time('effective-contacts (a customer without contacts, inherited)', () => findEffectiveContacts(db, root, someCustomer, 'technical'));
+    await time('effective-contacts (a customer without contacts, inherited)', () =>
+      findEffectiveContacts(db, root, someCustomer, 'technical'),
+    );
     await time('contact-coverage counts over the whole tree', () => countCoverage(db, systemScope(root), root), 5);
-    await time('contact-coverage first page of uncovered tenants', () => findUncovered(db, systemScope(root), root, { types: ['billing', 'technical', 'management'], limit: 100 }), 5);
+    await time(
+      'contact-coverage first page of uncovered tenants',
+      () => findUncovered(db, systemScope(root), root, { types: ['billing', 'technical', 'management'], limit: 100 }),
+      5,
+    );
   } finally {
     await sink.close();
     await handle.close();
@@ -160,4 +255,7 @@ async function main() {
   }
 }
 
-main().catch((error) => { console.error(error); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -50,23 +50,33 @@ export interface AppOptions {
 export async function buildApp({ wakers, ...options }: AppOptions) {
   const { db, config } = options;
   const app = await createHttpServer(options);
-  const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients } = composeServices(db, config, wakers);
+  const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients } = composeServices(
+    db,
+    config,
+    wakers,
+  );
 
-  await app.register(async (api) => {
-    installAuth(api, (header, ip) => auth.authenticate(header, ip));
-    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-    await api.register(authPlugin, { auth, users, config });
-    await api.register(tenantsPlugin, { tenants, deleteTenant: deleteTenant({ uow, tenants, contacts, users, clients }) });
-    await api.register(usersPlugin, { users, policies: new AccessPolicyService(uow) });
-    await api.register(clientsPlugin, { clients });
-    await api.register(searchPlugin, { search: new SearchService(db) });
-    await api.register(contactsPlugin, { contacts });
-    await api.register(confirmationsPlugin, { confirmations, confirmEmail: (token) => personEmail.confirm(token) });
-    await api.register(auditPlugin, { audit: new AuditService(db) });
-    await api.register(mailboxPlugin, { db });
-    await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
-    await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
-  }, { prefix: '/api/2' });
+  await app.register(
+    async (api) => {
+      installAuth(api, (header, ip) => auth.authenticate(header, ip));
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(authPlugin, { auth, users, config });
+      await api.register(tenantsPlugin, {
+        tenants,
+        deleteTenant: deleteTenant({ uow, tenants, contacts, users, clients }),
+      });
+      await api.register(usersPlugin, { users, policies: new AccessPolicyService(uow) });
+      await api.register(clientsPlugin, { clients });
+      await api.register(searchPlugin, { search: new SearchService(db) });
+      await api.register(contactsPlugin, { contacts });
+      await api.register(confirmationsPlugin, { confirmations, confirmEmail: (token) => personEmail.confirm(token) });
+      await api.register(auditPlugin, { audit: new AuditService(db) });
+      await api.register(mailboxPlugin, { db });
+      await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
+      await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
+    },
+    { prefix: '/api/2' },
+  );
 
   return app;
 }
@@ -77,7 +87,10 @@ export function composeServices(db: Db, config: Config, wakers?: Wakers) {
   const auth = new AuthService(db, config);
   // Users tell their contact and ask for address changes through interfaces of their own: the
   // features that answer them sit above users, so they are read when first used.
-  const users: UserService = new UserService(uow, () => ({ emailChanges: personEmail, person: contacts.personListener }));
+  const users: UserService = new UserService(uow, () => ({
+    emailChanges: personEmail,
+    person: contacts.personListener,
+  }));
   const confirmations = new ConfirmationService(uow, config, users);
   const contacts: ContactService = new ContactService(uow, users, () => personEmail);
   const personEmail = new ChangePersonEmail({ uow, users, contacts, confirmations });

@@ -9,11 +9,20 @@ import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.r
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
-    ? openDatabase({ databaseUrl: config.databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs })
+    ? openDatabase({
+        databaseUrl: config.databaseUrl,
+        connectTimeoutMs: config.dbConnectTimeoutMs,
+        statementTimeoutMs: config.dbStatementTimeoutMs,
+      })
     : openDatabase({ dataDir: config.dataDir });
 }
 
-export interface RunningServer { app: FastifyInstance; database: DatabaseHandle; url: string; close(): Promise<void> }
+export interface RunningServer {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  url: string;
+  close(): Promise<void>;
+}
 
 /** Opens the database, migrates, creates the root on first start, and listens. */
 export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
@@ -25,20 +34,35 @@ export async function startServer(config: Config, options: { logger?: boolean } 
     const boot = await ensureRoot(database.db, { adminPassword: config.adminPassword });
     if (boot.generatedPassword) {
       // Printed once, on purpose outside the structured log, so it never lands in log storage.
-      process.stdout.write(`\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`);
+      process.stdout.write(
+        `\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`,
+      );
     }
     const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, wakers: workers.wakers });
     if (config.runWorkers) workers.start(database.db, config, app.log);
     const url = await app.listen({ host: config.host, port: config.port });
-    app.log.info({ url, database: database.kind, mail: config.smtpUrl ? 'smtp' : 'built-in mailbox', workers: config.runWorkers, startup_ms: Date.now() - started }, 'Liaison is ready');
+    app.log.info(
+      {
+        url,
+        database: database.kind,
+        mail: config.smtpUrl ? 'smtp' : 'built-in mailbox',
+        workers: config.runWorkers,
+        startup_ms: Date.now() - started,
+      },
+      'Liaison is ready',
+    );
     const sweep = async () => {
       await deleteExpiredTokens(database.db);
       await deleteStaleAttempts(database.db, config.authFailureWindowSeconds);
     };
-    const sweeper = setInterval(() => { sweep().catch((err) => app.log.warn({ err }, 'sweep of expired tokens failed')); }, 10 * 60_000);
+    const sweeper = setInterval(() => {
+      sweep().catch((err) => app.log.warn({ err }, 'sweep of expired tokens failed'));
+    }, 10 * 60_000);
     sweeper.unref();
     return {
-      app, database, url,
+      app,
+      database,
+      url,
       async close() {
         clearInterval(sweeper);
         await app.close();

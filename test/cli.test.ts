@@ -10,7 +10,11 @@ import { cliEnv, freePort } from './support/processes.js';
 const bin = path.resolve('bin/liaison.mjs');
 const children: ChildProcess[] = [];
 
-interface Started { child: ChildProcess; output: () => string; exit: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
 
 /** Starts `liaison start` and resolves once it logs that it is ready (or exits). */
 async function start(env: NodeJS.ProcessEnv): Promise<Started> {
@@ -37,14 +41,17 @@ async function stop(started: Started) {
 
 async function token(port: number, username: string, password: string) {
   const res = await fetch(`http://127.0.0.1:${port}/api/2/idp/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'password', username, password }),
   });
   return res.status;
 }
 
 let dataDir: string;
-beforeAll(async () => { dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-cli-')); });
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-cli-'));
+});
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await fs.rm(dataDir, { recursive: true, force: true });
@@ -75,7 +82,10 @@ describe('the liaison command on the embedded database', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(await token(port, 'admin', password!)).toBe(200);
     // The generated password never reaches a structured log line.
-    const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes(password!))).toBe(false);
 
     const second = await start(cliEnv({ PORT: String(await freePort()), LIAISON_DATA_DIR: dataDir }));
@@ -84,10 +94,16 @@ describe('the liaison command on the embedded database', () => {
 
     expect(await stop(first)).toBe(0);
 
-    const set = spawnSync(process.execPath, [bin, 'admin', 'set-password'], { encoding: 'utf8', env: cliEnv({ LIAISON_DATA_DIR: dataDir, LIAISON_ADMIN_PASSWORD: 'a-new-password' }) });
+    const set = spawnSync(process.execPath, [bin, 'admin', 'set-password'], {
+      encoding: 'utf8',
+      env: cliEnv({ LIAISON_DATA_DIR: dataDir, LIAISON_ADMIN_PASSWORD: 'a-new-password' }),
+    });
     expect(set.stderr).toBe('');
     expect(set.status).toBe(0);
-    const migrate = spawnSync(process.execPath, [bin, 'migrate'], { encoding: 'utf8', env: cliEnv({ LIAISON_DATA_DIR: dataDir }) });
+    const migrate = spawnSync(process.execPath, [bin, 'migrate'], {
+      encoding: 'utf8',
+      env: cliEnv({ LIAISON_DATA_DIR: dataDir }),
+    });
     expect(migrate.stdout).toContain('up to date');
 
     const again = await start(env);
@@ -111,7 +127,9 @@ describe.runIf(inject('testDatabase').kind === 'postgres')('the liaison command 
       const url = new URL(target.serverUrl);
       url.pathname = `/${name}`;
       const port = await freePort();
-      const server = await start(cliEnv({ PORT: String(port), DATABASE_URL: url.toString(), LIAISON_ADMIN_PASSWORD: 'given-password' }));
+      const server = await start(
+        cliEnv({ PORT: String(port), DATABASE_URL: url.toString(), LIAISON_ADMIN_PASSWORD: 'given-password' }),
+      );
       expect(server.output()).toContain('"database":"postgres"');
       expect(server.output()).not.toContain('given-password');
       expect(await token(port, 'admin', 'given-password')).toBe(200);

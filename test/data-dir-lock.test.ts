@@ -25,12 +25,18 @@ async function folder() {
 
 /** Starts a process holding `dataDir` and resolves once it holds it. */
 async function hold(dataDir: string, releaseFile: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', holder, dataDir, releaseFile], { env: cliEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', holder, dataDir, releaseFile], {
+    env: cliEnv({}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('holding')) resolve(); };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('holding')) resolve();
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     void exit.then(() => reject(new Error(`the holder exited: ${output}`)));
@@ -42,7 +48,7 @@ async function hold(dataDir: string, releaseFile: string) {
 const oldStaleMs = 15_000;
 
 describe('the embedded data folder lock', () => {
-  it('holds while its owner lives, even with the owner\'s event loop blocked past the old stale time', async () => {
+  it("holds while its owner lives, even with the owner's event loop blocked past the old stale time", async () => {
     const dataDir = await folder();
     const releaseFile = path.join(dataDir, 'release-now');
     const owner = await hold(dataDir, releaseFile);

@@ -11,15 +11,21 @@ function precompress(): Plugin {
   return {
     name: 'liaison-precompress',
     apply: 'build',
-    configResolved(config) { outDir = path.resolve(config.root, config.build.outDir); },
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
     async closeBundle() {
       const files = await fs.readdir(outDir, { recursive: true });
-      await Promise.all(files.filter((f) => /\.(js|css|html|svg|json)$/.test(f)).map(async (file) => {
-        const full = path.join(outDir, file);
-        const data = await fs.readFile(full);
-        await fs.writeFile(`${full}.br`, await promisify(brotliCompress)(data));
-        await fs.writeFile(`${full}.gz`, await promisify(gzip)(data, { level: 9 }));
-      }));
+      await Promise.all(
+        files
+          .filter((f) => /\.(js|css|html|svg|json)$/.test(f))
+          .map(async (file) => {
+            const full = path.join(outDir, file);
+            const data = await fs.readFile(full);
+            await fs.writeFile(`${full}.br`, await promisify(brotliCompress)(data));
+            await fs.writeFile(`${full}.gz`, await promisify(gzip)(data, { level: 9 }));
+          }),
+      );
     },
   };
 }

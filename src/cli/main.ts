@@ -17,15 +17,21 @@ function ensureConsoleBuild() {
   if (fs.existsSync(path.join(consoleDir, 'index.html'))) return;
   console.log('Building the console (first start)…');
   const vite = path.resolve(consoleDir, '../../node_modules/vite/bin/vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', path.resolve(consoleDir, '../vite.config.ts')], { stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', path.resolve(consoleDir, '../vite.config.ts')],
+    { stdio: 'inherit' },
+  );
   if (result.status !== 0) console.error('liaison: the console could not be built; serving the API only');
 }
 
-const program = new Command('liaison')
-  .description('Liaison, the contacts service of a multi-tenant cloud management portal.\n' +
-    'Configuration comes from the environment: HOST, PORT, LIAISON_DATA_DIR, DATABASE_URL, LIAISON_ADMIN_PASSWORD, LOG_LEVEL.');
+const program = new Command('liaison').description(
+  'Liaison, the contacts service of a multi-tenant cloud management portal.\n' +
+    'Configuration comes from the environment: HOST, PORT, LIAISON_DATA_DIR, DATABASE_URL, LIAISON_ADMIN_PASSWORD, LOG_LEVEL.',
+);
 
-program.command('start')
+program
+  .command('start')
   .description('Migrate the database, create the root admin on first start, and serve the API')
   .action(async () => {
     ensureConsoleBuild();
@@ -39,8 +45,11 @@ program.command('start')
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
 
-program.command('worker')
-  .description('Run only the background workers (mail outbox, announcements): scale them out beside API processes on one PostgreSQL')
+program
+  .command('worker')
+  .description(
+    'Run only the background workers (mail outbox, announcements): scale them out beside API processes on one PostgreSQL',
+  )
   .action(async () => {
     const config = loadConfig();
     const log = pino({ level: config.logLevel });
@@ -54,22 +63,30 @@ program.command('worker')
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
 
-program.command('announce')
-  .description('Send a notice through a running Liaison: prints the recipient count, then a progress bar until done.\n' +
-    'Credentials: LIAISON_TOKEN, or LIAISON_USERNAME and LIAISON_PASSWORD; address: --url or LIAISON_URL (default http://HOST:PORT).')
+program
+  .command('announce')
+  .description(
+    'Send a notice through a running Liaison: prints the recipient count, then a progress bar until done.\n' +
+      'Credentials: LIAISON_TOKEN, or LIAISON_USERNAME and LIAISON_PASSWORD; address: --url or LIAISON_URL (default http://HOST:PORT).',
+  )
   .requiredOption('--category <category>', 'billing, technical or management (Business)')
   .requiredOption('--subject <text>', 'the subject in English')
   .option('--subject-it <text>', 'the subject in Italian')
   .requiredOption('--body-file <file>', 'the body in English (Markdown)')
   .option('--body-file-it <file>', 'the body in Italian (Markdown)')
   .requiredOption('--scope <tenant-id>', 'the tenant whose subtree receives it')
-  .option('--fallback <mode>', 'none, or ancestor: tenants without a contact of the category are covered by their nearest ancestor\'s', 'none')
+  .option(
+    '--fallback <mode>',
+    "none, or ancestor: tenants without a contact of the category are covered by their nearest ancestor's",
+    'none',
+  )
   .option('--url <url>', 'the address of the Liaison API')
   .action(async (options: AnnounceOptions) => {
     await announce(options, loadConfig());
   });
 
-program.command('migrate')
+program
+  .command('migrate')
   .description('Apply pending database migrations and exit')
   .action(async () => {
     const database = await openConfiguredDatabase(loadConfig());
@@ -81,11 +98,14 @@ program.command('migrate')
     }
   });
 
-program.command('admin')
+program
+  .command('admin')
   .description('Operator commands')
   .command('set-password')
-  .description('Set a user\'s password (default: the root admin). Reads LIAISON_ADMIN_PASSWORD, else generates one and prints it.')
-  .option('--login <login>', 'the user\'s login', 'admin')
+  .description(
+    "Set a user's password (default: the root admin). Reads LIAISON_ADMIN_PASSWORD, else generates one and prints it.",
+  )
+  .option('--login <login>', "the user's login", 'admin')
   .action(async (options: { login: string }) => {
     const config = loadConfig();
     const password = config.adminPassword ?? generatePassword();
@@ -93,7 +113,11 @@ program.command('admin')
     try {
       await migrateToLatest(database.db);
       await setPassword(database.db, options.login, password);
-      console.log(config.adminPassword ? `Password of "${options.login}" set from LIAISON_ADMIN_PASSWORD.` : `New password of "${options.login}": ${password}`);
+      console.log(
+        config.adminPassword
+          ? `Password of "${options.login}" set from LIAISON_ADMIN_PASSWORD.`
+          : `New password of "${options.login}": ${password}`,
+      );
     } finally {
       await database.close();
     }

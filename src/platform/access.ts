@@ -13,17 +13,31 @@ export type Need = 'read' | 'write';
  * `field` names the request field that carried the id, when it came in a body or query;
  * `allowDeleted` reaches a deleted tenant too (its trail outlives it).
  */
-export async function tenantAccess(db: Db, principal: Principal, tenantId: string, need: Need, options: { field?: string; allowDeleted?: boolean } = {}) {
+export async function tenantAccess(
+  db: Db,
+  principal: Principal,
+  tenantId: string,
+  need: Need,
+  options: { field?: string; allowDeleted?: boolean } = {},
+) {
   const { field, allowDeleted = false } = options;
-  const tenant = await db.selectFrom('tenants as t')
+  const tenant = await db
+    .selectFrom('tenants as t')
     .select(['t.id', 't.kind', 't.name', 't.language', 't.enabled', 't.parent_id'])
     .select((need === 'write' ? inScope('t.id', principal.write) : sql<boolean>`false`).as('writable'))
-    .where('t.id', '=', tenantId).where(inScope('t.id', principal.read))
+    .where('t.id', '=', tenantId)
+    .where(inScope('t.id', principal.read))
     .$if(!allowDeleted, (q) => q.where('t.deleted_at', 'is', null))
     .executeTakeFirst();
-  if (!tenant) throw new AppError(1005, `${field === 'parent_id' ? 'Parent tenant' : 'Tenant'} not found`, { domain: 'AccountServer', ...(field ? { info: field } : {}) });
+  if (!tenant)
+    throw new AppError(1005, `${field === 'parent_id' ? 'Parent tenant' : 'Tenant'} not found`, {
+      domain: 'AccountServer',
+      ...(field ? { info: field } : {}),
+    });
   if (need === 'write' && !tenant.writable) {
-    throw new AppError(1002, 'Access denied: your role may read this tenant but not change it', { domain: 'AccountServer' });
+    throw new AppError(1002, 'Access denied: your role may read this tenant but not change it', {
+      domain: 'AccountServer',
+    });
   }
   const { writable: _writable, ...facts } = tenant;
   return facts;
@@ -36,5 +50,9 @@ export async function assertWritable(db: Db, principal: Principal, tenantId: str
 
 /** The caller's own tenant, whatever its roles (its kind decides what the caller may start). */
 export function ownTenant(db: Db, principal: Principal) {
-  return db.selectFrom('tenants').select(['id', 'kind', 'name', 'language']).where('id', '=', principal.tenantId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('tenants')
+    .select(['id', 'kind', 'name', 'language'])
+    .where('id', '=', principal.tenantId)
+    .executeTakeFirstOrThrow();
 }

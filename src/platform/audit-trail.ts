@@ -5,7 +5,10 @@ import type { Principal } from './scope.js';
 // log line that cannot disagree with the data; the audit feature only reads it (GET /audit).
 
 /** Who did it: a signed-in user or API client, or a person acting through a mailed link. */
-export interface AuditActor { type: 'user' | 'client' | 'person' | 'system'; id: string | null }
+export interface AuditActor {
+  type: 'user' | 'client' | 'person' | 'system';
+  id: string | null;
+}
 
 export const actorOf = (principal: Principal): AuditActor => ({ type: principal.kind, id: principal.id });
 
@@ -20,10 +23,17 @@ export interface AuditEntry {
 
 /** Written inside the transaction of the change, so the trail and the data never disagree. */
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
-  await db.insertInto('audit_events').values({
-    tenant_id: entry.tenantId, object_type: entry.objectType, object_id: entry.objectId, action: entry.action,
-    actor_type: actor.type, actor_id: actor.id,
-    before: entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === undefined ? null : JSON.stringify(entry.after),
-  }).execute();
+  await db
+    .insertInto('audit_events')
+    .values({
+      tenant_id: entry.tenantId,
+      object_type: entry.objectType,
+      object_id: entry.objectId,
+      action: entry.action,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    })
+    .execute();
 }

@@ -70,7 +70,9 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
     const family = isIP(address);
     const prefixOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
     if (!named.has(entry) && (family === 0 || !prefixOk || extra !== undefined)) {
-      throw new Error(`LIAISON_TRUST_PROXY must be true, false, a hop count or a list of addresses and CIDRs, got "${entry}"`);
+      throw new Error(
+        `LIAISON_TRUST_PROXY must be true, false, a hop count or a list of addresses and CIDRs, got "${entry}"`,
+      );
     }
   }
   return entries;

@@ -8,7 +8,7 @@ describe('LIAISON_TRUST_PROXY', () => {
     for (const value of [undefined, '', 'false', '0']) expect(trust(value)).toBe(false);
   });
 
-  it('takes true, a list of addresses and CIDRs, or proxy-addr\'s named ranges', () => {
+  it("takes true, a list of addresses and CIDRs, or proxy-addr's named ranges", () => {
     expect(trust('true')).toBe(true);
     expect(trust('10.0.0.0/8, 192.168.1.7,2001:db8::/32')).toEqual(['10.0.0.0/8', '192.168.1.7', '2001:db8::/32']);
     expect(trust('loopback,uniquelocal')).toEqual(['loopback', 'uniquelocal']);

@@ -11,8 +11,17 @@ export function isTimestamp(value: unknown): value is string {
   if (!match) return false;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
   const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth
-    && hour <= 23 && minute <= 59 && second <= 59 && !Number.isNaN(Date.parse(value));
+  return (
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 function isLeapYear(year: number): boolean {

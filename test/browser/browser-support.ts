@@ -11,7 +11,8 @@ import { freePort } from '../support/processes.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Outside CI a machine without Chromium skips the browser suites (CI installs it and must run them). */
 export const haveBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(consoleDir, 'index.html'));
-if (!haveBrowser && process.env.CI) throw new Error(`browser tests need ${CHROMIUM} and a console build (npm run build:web)`);
+if (!haveBrowser && process.env.CI)
+  throw new Error(`browser tests need ${CHROMIUM} and a console build (npm run build:web)`);
 if (!haveBrowser) console.warn(`skipping browser tests: no ${CHROMIUM} or no console build`);
 
 const screenshots = path.resolve('test-results');
@@ -40,12 +41,24 @@ export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promi
   const t = await startTestApp({ smtpUrl: smtp?.url, publicUrl: baseUrl });
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const cspViolations: string[] = [];
   return {
-    t, browser, baseUrl, cspViolations,
+    t,
+    browser,
+    baseUrl,
+    cspViolations,
     get smtp(): TestSmtpServer {
       if (!smtp) throw new Error('this browser world was started without an SMTP server');
       return smtp;
@@ -53,11 +66,17 @@ export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promi
     async newPage({ width = 1280, height = 800, locale = 'en-GB' } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: baseUrl });
       // Chromium reports what the CSP blocked on the console and as an event: keep both.
-      await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)));
+      await context.addInitScript(() =>
+        document.addEventListener('securitypolicyviolation', (e) =>
+          console.error(
+            `Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`,
+          ),
+        ),
+      );
       const page = await context.newPage();
       page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+          cspViolations.push(`${page.url()}: ${message.text()}`);
       });
       return page;
     },
@@ -95,7 +114,13 @@ export async function expectAccessible(page: Page, where: string) {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return (result.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
   });
   expect(violations, `accessibility of ${where}`).toEqual([]);
 }

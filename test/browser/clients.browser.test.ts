@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
 
 describe.runIf(haveBrowser)('the clients tree and search', () => {
@@ -23,14 +30,19 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     await make('Europe', p1.partnerId, 'folder');
     await make('Rossi Srl', ids.Europe, 'customer');
     const bianchi = await make('Bianchi SpA', ids.Europe, 'customer');
-    expect((await t.call(t.root, 'PUT', `/api/2/tenants/${bianchi.id}`, { version: bianchi.version, enabled: false })).status).toBe(200);
+    expect(
+      (await t.call(t.root, 'PUT', `/api/2/tenants/${bianchi.id}`, { version: bianchi.version, enabled: false }))
+        .status,
+    ).toBe(200);
     await make('Sales department', p1.customerId, 'unit');
   }, 60_000);
   afterAll(() => w?.close());
 
   /** The row of a tenant in the tree (its link, kind and status labels). */
-  const row = (page: Page, name: string) => page.locator('.tree-row').filter({ has: page.getByRole('link', { name, exact: true }) });
-  const signInAs = async (page: Page, world: PartnerWorld) => signIn(page, world.admin.login, `pw-${world.admin.login}`);
+  const row = (page: Page, name: string) =>
+    page.locator('.tree-row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const signInAs = async (page: Page, world: PartnerWorld) =>
+    signIn(page, world.admin.login, `pw-${world.admin.login}`);
 
   it('shows a partner admin its clients as a tree it can expand, search and open', async () => {
     const page = await w.newPage();
@@ -73,7 +85,9 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
 
     // A tenant id that is not one of yours: a clear not-found state.
     await page.goto(`/clients?under=${p2.partnerId}`);
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This client does not exist, or it is not one of yours.');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('This client does not exist, or it is not one of yours.');
     await expectAccessible(page, 'clients not found');
     await screenshot(page, 'clients-not-found');
     await page.goto('/clients?under=not-a-uuid');
@@ -93,7 +107,9 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     expect(await bianchi.textContent()).toContain('Cliente');
     await page.getByLabel('Cerca clienti').fill('europe');
     await page.getByRole('button', { name: 'Cerca', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1 cliente corrisponde a «europe»');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('1 cliente corrisponde a «europe»');
     await expectAccessible(page, 'clienti');
     await screenshot(page, 'clients-search-it');
   });

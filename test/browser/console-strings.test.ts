@@ -2,18 +2,22 @@ import { describe, expect, it } from 'vitest';
 
 // The console's tables, loaded as the tests run: the server's type check does not reach into web/ (its own project).
 const web = (file: string) => new URL(`../../web/src/i18n/${file}`, import.meta.url).href;
-const { en } = await import(web('en.ts')) as { en: any };
-const { it: italian } = await import(web('it.ts')) as { it: any };
+const { en } = (await import(web('en.ts'))) as { en: any };
+const { it: italian } = (await import(web('it.ts'))) as { it: any };
 
 /** Every string of a table with its key path. */
 function leaves(table: object, prefix = ''): [string, string][] {
   return Object.entries(table).flatMap(([key, value]) =>
-    typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : leaves(value as object, `${prefix}${key}.`));
+    typeof value === 'string'
+      ? [[`${prefix}${key}`, value] as [string, string]]
+      : leaves(value as object, `${prefix}${key}.`),
+  );
 }
 /** The strings saying one of the words (placeholders such as {{email}} are not words a person reads). */
-const offending = (table: object, words: RegExp[]) => leaves(table)
-  .filter(([, text]) => words.some((word) => word.test(text.replace(/\{\{\w+\}\}/g, '…'))))
-  .map(([key, text]) => `${key}: ${text}`);
+const offending = (table: object, words: RegExp[]) =>
+  leaves(table)
+    .filter(([, text]) => words.some((word) => word.test(text.replace(/\{\{\w+\}\}/g, '…'))))
+    .map(([key, text]) => `${key}: ${text}`);
 
 /** The console speaks the product's own words (issue 8; DESIGN: the Italian console is the seed's verbatim). */
 describe('console strings', () => {
@@ -29,29 +33,53 @@ describe('console strings', () => {
   });
 
   it('in Italian, the seed’s terms verbatim', () => {
-    expect(italian.contactTypes).toMatchObject({ billing: 'Fatturazione', technical: 'Tecnico', management: 'Business' });
-    expect(italian.contacts.form).toMatchObject({
-      firstname: 'Nome', lastname: 'Cognome', email: 'Indirizzo e-mail aziendale', phone: 'Telefono aziendale', title: 'Posizione professionale',
+    expect(italian.contactTypes).toMatchObject({
+      billing: 'Fatturazione',
+      technical: 'Tecnico',
+      management: 'Business',
     });
-    expect(italian.contacts.table).toMatchObject({ email: 'Indirizzo e-mail aziendale', phone: 'Telefono aziendale', title: 'Posizione professionale', types: 'Tipi di contatto' });
+    expect(italian.contacts.form).toMatchObject({
+      firstname: 'Nome',
+      lastname: 'Cognome',
+      email: 'Indirizzo e-mail aziendale',
+      phone: 'Telefono aziendale',
+      title: 'Posizione professionale',
+    });
+    expect(italian.contacts.table).toMatchObject({
+      email: 'Indirizzo e-mail aziendale',
+      phone: 'Telefono aziendale',
+      title: 'Posizione professionale',
+      types: 'Tipi di contatto',
+    });
     expect([italian.contacts.title, italian.contacts.add.button]).toEqual(['Contatti', 'Aggiungi']);
-    expect([italian.contacts.company.crumb, italian.contacts.company.partnerTitle]).toEqual(['Gestione azienda', 'Profilo partner']);
+    expect([italian.contacts.company.crumb, italian.contacts.company.partnerTitle]).toEqual([
+      'Gestione azienda',
+      'Profilo partner',
+    ]);
     expect([italian.contacts.client.crumb, italian.contacts.client.configure]).toEqual(['Clienti', 'Configura']);
     expect(italian.users.table.types).toBe('Tipi di contatto');
-    expect([italian.notices.categories.legend, italian.notices.detail.category, en.notices.categories.legend]).toEqual(['Tipi di contatto', 'Tipi di contatto', 'Contact types']);
+    expect([italian.notices.categories.legend, italian.notices.detail.category, en.notices.categories.legend]).toEqual([
+      'Tipi di contatto',
+      'Tipi di contatto',
+      'Contact types',
+    ]);
   });
 
   it('success messages do not assume the gender of the person named', () => {
     const success = [italian.contacts.notes, italian.users.create, italian.users.activation];
     // "Carla è stato aggiunto", "Mario è stata creata": the participle would agree with the person.
-    const gendered = success.flatMap((table) => leaves(table)).filter(([, text]) => /\{\{(name|login)\}\}\s+è\s+stat[oaie]\b/i.test(text));
+    const gendered = success
+      .flatMap((table) => leaves(table))
+      .filter(([, text]) => /\{\{(name|login)\}\}\s+è\s+stat[oaie]\b/i.test(text));
     expect(gendered).toEqual([]);
     expect(italian.contacts.notes.added).not.toMatch(/\{\{name\}\} è stat/);
   });
 
   it('one wording for a required field', () => {
     for (const table of [en, italian]) {
-      const required = leaves(table).filter(([key]) => /errors\.required$/.test(key)).map(([, text]) => text);
+      const required = leaves(table)
+        .filter(([key]) => /errors\.required$/.test(key))
+        .map(([, text]) => text);
       expect(required.length).toBeGreaterThan(1);
       expect(new Set(required).size).toBe(1);
     }

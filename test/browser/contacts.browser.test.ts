@@ -1,26 +1,79 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
 import { setPassword } from '../../src/features/setup/bootstrap.service.js';
 
 /** The labels the flow presses, per language. */
 const L = {
   en: {
-    addContact: 'Add a contact', addTitle: 'Add a contact', add: 'Add', save: 'Save', fromUser: 'Create from existing user', newContact: 'Create a new contact',
-    user: 'User', first: 'First name', last: 'Last name', email: 'Business email', phone: 'Business phone', jobTitle: 'Job title',
-    billing: 'Billing', technical: 'Technical', management: 'Business', pending: 'Pending confirmation', linked: 'User',
-    edit: 'Edit', delete: 'Delete', deleteContact: 'Delete contact', confirm: 'Confirm', typesColumn: 'Contact types', none: 'None',
-    chooseUser: 'Choose a user from the list.', chooseType: 'Choose at least one contact type.', emailTaken: 'Another contact of this company already uses this address.',
-    sent: 'A confirmation was sent to', kept: 'is kept and can still sign in', confirmed: 'is now the address of your account',
+    addContact: 'Add a contact',
+    addTitle: 'Add a contact',
+    add: 'Add',
+    save: 'Save',
+    fromUser: 'Create from existing user',
+    newContact: 'Create a new contact',
+    user: 'User',
+    first: 'First name',
+    last: 'Last name',
+    email: 'Business email',
+    phone: 'Business phone',
+    jobTitle: 'Job title',
+    billing: 'Billing',
+    technical: 'Technical',
+    management: 'Business',
+    pending: 'Pending confirmation',
+    linked: 'User',
+    edit: 'Edit',
+    delete: 'Delete',
+    deleteContact: 'Delete contact',
+    confirm: 'Confirm',
+    typesColumn: 'Contact types',
+    none: 'None',
+    chooseUser: 'Choose a user from the list.',
+    chooseType: 'Choose at least one contact type.',
+    emailTaken: 'Another contact of this company already uses this address.',
+    sent: 'A confirmation was sent to',
+    kept: 'is kept and can still sign in',
+    confirmed: 'is now the address of your account',
   },
   it: {
-    addContact: 'Aggiungi un contatto', addTitle: 'Aggiungi un contatto', add: 'Aggiungi', save: 'Salva', fromUser: 'Crea da un utente esistente', newContact: 'Crea un nuovo contatto',
-    user: 'Utente', first: 'Nome', last: 'Cognome', email: 'Indirizzo e-mail aziendale', phone: 'Telefono aziendale', jobTitle: 'Posizione professionale',
-    billing: 'Fatturazione', technical: 'Tecnico', management: 'Business', pending: 'In attesa di conferma', linked: 'Utente',
-    edit: 'Modifica', delete: 'Elimina', deleteContact: 'Elimina contatto', confirm: 'Conferma', typesColumn: 'Tipi di contatto', none: 'Nessuno',
-    chooseUser: 'Scegli un utente dall’elenco.', chooseType: 'Scegli almeno un tipo di contatto.', emailTaken: 'Un altro contatto di questa azienda usa già questo indirizzo.',
-    sent: 'È stata inviata una conferma a', kept: 'resta e può ancora accedere', confirmed: 'è ora l\'indirizzo del tuo account',
+    addContact: 'Aggiungi un contatto',
+    addTitle: 'Aggiungi un contatto',
+    add: 'Aggiungi',
+    save: 'Salva',
+    fromUser: 'Crea da un utente esistente',
+    newContact: 'Crea un nuovo contatto',
+    user: 'Utente',
+    first: 'Nome',
+    last: 'Cognome',
+    email: 'Indirizzo e-mail aziendale',
+    phone: 'Telefono aziendale',
+    jobTitle: 'Posizione professionale',
+    billing: 'Fatturazione',
+    technical: 'Tecnico',
+    management: 'Business',
+    pending: 'In attesa di conferma',
+    linked: 'Utente',
+    edit: 'Modifica',
+    delete: 'Elimina',
+    deleteContact: 'Elimina contatto',
+    confirm: 'Conferma',
+    typesColumn: 'Tipi di contatto',
+    none: 'Nessuno',
+    chooseUser: 'Scegli un utente dall’elenco.',
+    chooseType: 'Scegli almeno un tipo di contatto.',
+    emailTaken: 'Un altro contatto di questa azienda usa già questo indirizzo.',
+    sent: 'È stata inviata una conferma a',
+    kept: 'resta e può ancora accedere',
+    confirmed: "è ora l'indirizzo del tuo account",
   },
 };
 type Labels = typeof L.en;
@@ -29,10 +82,16 @@ type Labels = typeof L.en;
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 
 /** A text field of a dialog by the start of its label ("Nome" must not find "Cognome"). */
-const field = (scope: ReturnType<Page['getByRole']>, label: string) => scope.getByRole('textbox', { name: new RegExp(`^${label}`) });
+const field = (scope: ReturnType<Page['getByRole']>, label: string) =>
+  scope.getByRole('textbox', { name: new RegExp(`^${label}`) });
 /** What a field's aria-describedby points at: its hint and its error. */
-const description = (target: ReturnType<Page['getByRole']>) => target.evaluate((el) =>
-  (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+const description = (target: ReturnType<Page['getByRole']>) =>
+  target.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
 const rowOf = (page: Page, text: string) => page.locator('tbody tr', { hasText: text });
 
 async function addFromUser(page: Page, l: Labels, search: string, types: (keyof Labels)[]) {
@@ -41,13 +100,21 @@ async function addFromUser(page: Page, l: Labels, search: string, types: (keyof 
   await dialog.waitFor();
   await dialog.getByRole('radio', { name: l.fromUser }).check();
   await dialog.getByRole('combobox', { name: l.user }).fill(search);
-  await dialog.getByRole('option', { name: new RegExp(search, 'i') }).first().click();
+  await dialog
+    .getByRole('option', { name: new RegExp(search, 'i') })
+    .first()
+    .click();
   for (const type of types) await dialog.getByRole('checkbox', { name: l[type], exact: true }).check();
   await dialog.getByRole('button', { name: l.add, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
 }
 
-async function addNew(page: Page, l: Labels, person: { first: string; last: string; email: string; phone?: string; title?: string }, types: (keyof Labels)[]) {
+async function addNew(
+  page: Page,
+  l: Labels,
+  person: { first: string; last: string; email: string; phone?: string; title?: string },
+  types: (keyof Labels)[],
+) {
   await page.getByRole('button', { name: l.addContact }).click();
   const dialog = page.getByRole('dialog', { name: l.addTitle });
   await dialog.getByRole('radio', { name: l.newContact }).check();
@@ -62,8 +129,17 @@ async function addNew(page: Page, l: Labels, person: { first: string; last: stri
 }
 
 /** Changes a linked contact's email, then confirms it from the message's text part, in the browser. */
-async function changeEmailAndConfirm(w: BrowserWorld, page: Page, l: Labels, name: string, newEmail: string, shot: string) {
-  await rowOf(page, name).getByRole('button', { name: new RegExp(`^${l.edit}`) }).click();
+async function changeEmailAndConfirm(
+  w: BrowserWorld,
+  page: Page,
+  l: Labels,
+  name: string,
+  newEmail: string,
+  shot: string,
+) {
+  await rowOf(page, name)
+    .getByRole('button', { name: new RegExp(`^${l.edit}`) })
+    .click();
   const dialog = page.getByRole('dialog');
   await field(dialog, l.email).fill(newEmail);
   await dialog.getByRole('button', { name: l.save, exact: true }).click();
@@ -85,7 +161,9 @@ async function changeEmailAndConfirm(w: BrowserWorld, page: Page, l: Labels, nam
 }
 
 async function deleteLinked(page: Page, l: Labels, name: string, shot: string) {
-  await rowOf(page, name).getByRole('button', { name: new RegExp(`^${l.delete}`) }).click();
+  await rowOf(page, name)
+    .getByRole('button', { name: new RegExp(`^${l.delete}`) })
+    .click();
   const dialog = page.getByRole('dialog', { name: l.deleteContact });
   await poll(() => dialog.textContent()).toContain(l.kept);
   await expectAccessible(page, `${shot} delete dialog`);
@@ -101,8 +179,20 @@ async function typesCellOf(page: Page, login: string) {
   return rowOf(page, login).locator('td').nth(column).textContent();
 }
 
-async function makeUser(w: BrowserWorld, tenantId: string, login: string, first: string, last: string, language = 'en') {
-  const answer = await w.t.call(w.t.root, 'POST', '/api/2/users', { tenant_id: tenantId, login, language, contact: { email: `${login}@example.test`, firstname: first, lastname: last, language } });
+async function makeUser(
+  w: BrowserWorld,
+  tenantId: string,
+  login: string,
+  first: string,
+  last: string,
+  language = 'en',
+) {
+  const answer = await w.t.call(w.t.root, 'POST', '/api/2/users', {
+    tenant_id: tenantId,
+    login,
+    language,
+    contact: { email: `${login}@example.test`, firstname: first, lastname: last, language },
+  });
   expect(answer.status).toBe(200);
   await setPassword(w.t.db, login, `pw-${login}`); // activated: an email change waits for its confirmation
   return answer.body.id as string;
@@ -159,7 +249,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await page.getByRole('button', { name: l.addContact }).textContent()).toBe('+ Add');
 
     await addFromUser(page, l, 'Alice', ['billing', 'technical']);
-    await poll(() => rowOf(page, 'Alice Archer').textContent()).toMatch(/Alice Archer\s*User.*alice\.p1@example\.test.*Billing.*Technical/);
+    await poll(() => rowOf(page, 'Alice Archer').textContent()).toMatch(
+      /Alice Archer\s*User.*alice\.p1@example\.test.*Billing.*Technical/,
+    );
     // A new contact: the taken address is refused next to the email field.
     await page.getByRole('button', { name: l.addContact }).click();
     await dialog.getByRole('radio', { name: l.newContact }).check();
@@ -178,7 +270,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await dialog.getByRole('button', { name: l.add, exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText(/2 contacts/).waitFor();
-    expect(await rowOf(page, 'Bruno Bianchi').textContent()).toMatch(/bruno@example\.test.*\+39 02 1234 5678.*CFO.*Billing.*Business/);
+    expect(await rowOf(page, 'Bruno Bianchi').textContent()).toMatch(
+      /bruno@example\.test.*\+39 02 1234 5678.*CFO.*Billing.*Business/,
+    );
     await expectAccessible(page, 'my-company with contacts');
     await screenshot(page, 'my-company');
 
@@ -225,7 +319,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await addFromUser(page, l, 'Carla', ['technical', 'management']);
     await poll(() => rowOf(page, 'Carla Conti').textContent()).toMatch(/Carla Conti\s*Utente.*Tecnico.*Business/);
     expect(await page.getByRole('button', { name: l.addContact }).textContent()).toBe('+ Aggiungi');
-    expect(await page.getByRole('navigation', { name: 'Percorso' }).textContent()).toBe('ClientiCustomer of P1Configura');
+    expect(await page.getByRole('navigation', { name: 'Percorso' }).textContent()).toBe(
+      'ClientiCustomer of P1Configura',
+    );
     await addNew(page, l, { first: 'Dario', last: 'Dini', email: 'dario@example.test' }, ['billing', 'technical']);
     await page.getByText(/2 contatti/).waitFor();
     await screenshot(page, 'client-configure-it-contacts');
@@ -261,7 +357,11 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
 
   it('an edit that crossed another one keeps what was typed and shows what changed; a pending change can be resent (later) and cancelled', async () => {
     const gina = await makeUser(w, p1.partnerId, 'gina.p1', 'Gina', 'Galli');
-    const created = await w.t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: p1.partnerId, user_id: gina, types: ['billing'] });
+    const created = await w.t.call(p1.admin, 'POST', '/api/2/contacts', {
+      tenant_id: p1.partnerId,
+      user_id: gina,
+      types: ['billing'],
+    });
     expect(created.status).toBe(201);
     const page = await open();
     await signIn(page, p1.admin.login, `pw-${p1.admin.login}`);
@@ -270,21 +370,39 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     const dialog = page.getByRole('dialog', { name: 'Edit Gina Galli' });
     await poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('firstname');
     // Someone else adds a type meanwhile.
-    expect((await w.t.call(p1.admin, 'PUT', `/api/2/contacts/${created.body.id}`, { version: created.body.version, types: ['billing', 'technical'] })).status).toBe(200);
+    expect(
+      (
+        await w.t.call(p1.admin, 'PUT', `/api/2/contacts/${created.body.id}`, {
+          version: created.body.version,
+          types: ['billing', 'technical'],
+        })
+      ).status,
+    ).toBe(200);
     await field(dialog, 'Business email').fill('gina.new@example.test');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await poll(() => dialog.getByRole('alert').textContent()).toContain('Someone else changed this contact meanwhile');
     // Their change (a type the person left alone) is taken over and listed; what the person typed stays.
-    expect(await dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Contact types: “Billing, Technical” → “Billing, Technical”']);
+    expect(await dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+      'Contact types: “Billing, Technical” → “Billing, Technical”',
+    ]);
     expect(await dialog.getByRole('checkbox', { name: 'Technical', exact: true }).isChecked()).toBe(true);
     expect(await field(dialog, 'Business email').inputValue()).toBe('gina.new@example.test');
     await screenshot(page, 'my-company-edit-conflict');
     // A field both changed: theirs → yours, and saving again keeps yours.
     const fresh = (await w.t.call(p1.admin, 'GET', `/api/2/contacts/${created.body.id}`)).body;
-    expect((await w.t.call(p1.admin, 'PUT', `/api/2/contacts/${created.body.id}`, { version: fresh.version, title: 'Controller' })).status).toBe(200);
+    expect(
+      (
+        await w.t.call(p1.admin, 'PUT', `/api/2/contacts/${created.body.id}`, {
+          version: fresh.version,
+          title: 'Controller',
+        })
+      ).status,
+    ).toBe(200);
     await field(dialog, 'Job title').fill('CFO');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-    await poll(() => dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Job title: “Controller” → “CFO”']);
+    await poll(() => dialog.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+      'Job title: “Controller” → “CFO”',
+    ]);
     expect(await field(dialog, 'Business email').inputValue()).toBe('gina.new@example.test');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -292,19 +410,36 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await rowOf(page, 'Gina Galli').locator('.chip').allTextContents()).toEqual(['Billing', 'Technical']);
     expect(await rowOf(page, 'Gina Galli').textContent()).toContain('CFO');
 
-    await rowOf(page, 'Gina Galli').getByRole('button', { name: 'Resend the confirmation to gina.new@example.test' }).click();
+    await rowOf(page, 'Gina Galli')
+      .getByRole('button', { name: 'Resend the confirmation to gina.new@example.test' })
+      .click();
     await poll(() => page.getByRole('alert').textContent()).toContain('Try again in a few minutes');
     await rowOf(page, 'Gina Galli').getByRole('button', { name: 'Cancel change to gina.new@example.test' }).click();
-    await poll(() => page.getByRole('status').first().textContent()).toContain('The change of address to gina.new@example.test was cancelled');
+    await poll(() => page.getByRole('status').first().textContent()).toContain(
+      'The change of address to gina.new@example.test was cancelled',
+    );
     await poll(() => rowOf(page, 'Gina Galli').textContent()).not.toContain('Pending confirmation');
   });
 
   it('the forms say what will happen to a linked user, report every error at once, and say the limits', async () => {
     // Nora never activated her account; Olga did.
-    const nora = await w.t.call(w.t.root, 'POST', '/api/2/users', { tenant_id: p1.partnerId, login: 'nora.p1', contact: { email: 'nora.p1@example.test', firstname: 'Nora', lastname: 'Neri' } });
+    const nora = await w.t.call(w.t.root, 'POST', '/api/2/users', {
+      tenant_id: p1.partnerId,
+      login: 'nora.p1',
+      contact: { email: 'nora.p1@example.test', firstname: 'Nora', lastname: 'Neri' },
+    });
     expect(nora.status).toBe(200);
     const olga = await makeUser(w, p1.partnerId, 'olga.p1', 'Olga', 'Orsi');
-    for (const userId of [nora.body.id, olga]) expect((await w.t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: p1.partnerId, user_id: userId, types: ['technical'] })).status).toBe(201);
+    for (const userId of [nora.body.id, olga])
+      expect(
+        (
+          await w.t.call(p1.admin, 'POST', '/api/2/contacts', {
+            tenant_id: p1.partnerId,
+            user_id: userId,
+            types: ['technical'],
+          })
+        ).status,
+      ).toBe(201);
     const page = await open();
     await signIn(page, p1.admin.login, `pw-${p1.admin.login}`);
     await page.goto('/my-company');
@@ -316,7 +451,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await rowOf(page, 'Nora Neri').getByRole('button', { name: 'Edit Nora Neri' }).click();
     dialog = page.getByRole('dialog', { name: 'Edit Nora Neri' });
-    await poll(() => description(field(dialog, 'Business email'))).toContain('has not activated the account yet: a new address replaces the current one as soon as you save');
+    await poll(() => description(field(dialog, 'Business email'))).toContain(
+      'has not activated the account yet: a new address replaces the current one as soon as you save',
+    );
     expect(await description(field(dialog, 'Business email'))).not.toContain('must be confirmed');
     await field(dialog, 'Business email').fill('nora.new@example.test');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
@@ -328,7 +465,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     // The delete dialog says what stays true of each user.
     await rowOf(page, 'Nora Neri').getByRole('button', { name: 'Delete Nora Neri' }).click();
     dialog = page.getByRole('dialog', { name: 'Delete contact' });
-    await poll(() => dialog.textContent()).toContain('The user Nora Neri is kept (it has not activated its account yet)');
+    await poll(() => dialog.textContent()).toContain(
+      'The user Nora Neri is kept (it has not activated its account yet)',
+    );
     expect(await dialog.textContent()).not.toContain('can still sign in');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await rowOf(page, 'Olga Orsi').getByRole('button', { name: 'Delete Olga Orsi' }).click();
@@ -342,11 +481,18 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await field(dialog, 'Business email').fill('not-an-address');
     await field(dialog, 'Business phone').fill('call me maybe');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    const invalid = () => Promise.all(['First name', 'Last name', 'Business email', 'Business phone', 'Job title'].map((label) => field(dialog, label).getAttribute('aria-invalid')));
+    const invalid = () =>
+      Promise.all(
+        ['First name', 'Last name', 'Business email', 'Business phone', 'Job title'].map((label) =>
+          field(dialog, label).getAttribute('aria-invalid'),
+        ),
+      );
     await poll(invalid).toEqual(['true', 'true', 'true', 'true', null]);
     expect(await description(field(dialog, 'Business email'))).toContain('Enter a valid email address');
     expect(await description(field(dialog, 'Business phone'))).toContain('digits, spaces and + ( ) - .');
-    expect(await description(dialog.getByRole('group', { name: /^Contact types/ }))).toContain('Choose at least one contact type.');
+    expect(await description(dialog.getByRole('group', { name: /^Contact types/ }))).toContain(
+      'Choose at least one contact type.',
+    );
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('firstname');
     await screenshot(page, 'my-company-add-all-errors');
 

@@ -6,17 +6,30 @@ import { setPassword } from '../../src/features/setup/bootstrap.service.js';
 /** The pages behind mailed links: only the button acts, and dead links say why. */
 describe.runIf(haveBrowser)('the confirm-email and activate pages', () => {
   let w: BrowserWorld;
-  beforeAll(async () => { w = await startBrowserWorld(); }, 60_000);
+  beforeAll(async () => {
+    w = await startBrowserWorld();
+  }, 60_000);
   afterAll(() => w?.close());
 
   const tokenIn = (text: string, path: string) => new RegExp(`${path}\\?token=([\\w-]+)`).exec(text)![1];
 
   it('confirms only on the button, then says the link was used; an unknown link is invalid', async () => {
     const p = await createPartnerWorld(w.t, 'L');
-    const user = await w.t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login: 'linda', contact: { email: 'linda@example.test', firstname: 'Linda', language: 'it' } });
+    const user = await w.t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: p.customerId,
+      login: 'linda',
+      contact: { email: 'linda@example.test', firstname: 'Linda', language: 'it' },
+    });
     await setPassword(w.t.db, 'linda', 'linda-password');
-    const contact = await w.t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.customerId, user_id: user.body.id, types: ['technical'] });
-    await w.t.call(p.admin, 'PUT', `/api/2/contacts/${contact.body.id}`, { version: contact.body.version, email: 'linda.new@example.test' });
+    const contact = await w.t.call(p.admin, 'POST', '/api/2/contacts', {
+      tenant_id: p.customerId,
+      user_id: user.body.id,
+      types: ['technical'],
+    });
+    await w.t.call(p.admin, 'PUT', `/api/2/contacts/${contact.body.id}`, {
+      version: contact.body.version,
+      email: 'linda.new@example.test',
+    });
     const mail = await w.smtp.waitFor((m) => m.to.includes('linda.new@example.test'));
     const token = tokenIn(mail.text, '/confirm-email');
 
@@ -26,10 +39,14 @@ describe.runIf(haveBrowser)('the confirm-email and activate pages', () => {
     await expectAccessible(page, 'confirm-email');
     await screenshot(page, 'confirm-email-it');
     // Opening the page changed nothing.
-    expect((await w.t.call(p.admin, 'GET', `/api/2/contacts/${contact.body.id}`)).body.email).toBe('linda@example.test');
+    expect((await w.t.call(p.admin, 'GET', `/api/2/contacts/${contact.body.id}`)).body.email).toBe(
+      'linda@example.test',
+    );
     await page.getByRole('button', { name: 'Conferma' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('linda.new@example.test');
-    expect((await w.t.call(p.admin, 'GET', `/api/2/contacts/${contact.body.id}`)).body.email).toBe('linda.new@example.test');
+    expect((await w.t.call(p.admin, 'GET', `/api/2/contacts/${contact.body.id}`)).body.email).toBe(
+      'linda.new@example.test',
+    );
 
     await page.goto(`/confirm-email?token=${token}`);
     await page.getByRole('button', { name: 'Conferma' }).click();
@@ -46,7 +63,11 @@ describe.runIf(haveBrowser)('the confirm-email and activate pages', () => {
 
   it('activates with a chosen password, refusing a short or mismatched one first', async () => {
     const p = await createPartnerWorld(w.t, 'A');
-    const user = await w.t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login: 'newbie', contact: { email: 'newbie@example.test', firstname: 'Nina' } });
+    const user = await w.t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: p.customerId,
+      login: 'newbie',
+      contact: { email: 'newbie@example.test', firstname: 'Nina' },
+    });
     expect((await w.t.call(p.admin, 'POST', `/api/2/users/${user.body.id}/send-activation-email`)).status).toBe(204);
     const token = tokenIn((await w.smtp.waitFor((m) => m.to.includes('newbie@example.test'))).text, '/activate');
 

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld, ROOT_PASSWORD, type PartnerWorld } from '../support/test-app.js';
 
 // Without an SMTP server Liaison keeps its mail in the built-in mailbox: the root admin reads
@@ -15,7 +22,11 @@ describe.runIf(haveBrowser)('the mailbox (no SMTP server)', () => {
     // 21 activation messages: one more than a page.
     for (let i = 1; i <= 21; i++) {
       const login = `boxed-${i}`;
-      const user = await w.t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login, contact: { email: `${login}@example.test`, firstname: 'Boxed', lastname: String(i), language: 'en' } });
+      const user = await w.t.call(p.admin, 'POST', '/api/2/users', {
+        tenant_id: p.customerId,
+        login,
+        contact: { email: `${login}@example.test`, firstname: 'Boxed', lastname: String(i), language: 'en' },
+      });
       expect(user.status, JSON.stringify(user.body)).toBe(200);
       expect((await w.t.call(p.admin, 'POST', `/api/2/users/${user.body.id}/send-activation-email`)).status).toBe(204);
       emails.push(`${login}@example.test`);
@@ -78,7 +89,9 @@ describe.runIf(haveBrowser)('the mailbox (no SMTP server)', () => {
 
     const partner = await w.newPage();
     await signIn(partner, p.admin.login, `pw-${p.admin.login}`);
-    expect(await partner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mailbox' }).count()).toBe(0);
+    expect(await partner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mailbox' }).count()).toBe(
+      0,
+    );
     await partner.goto('/mailbox');
     await partner.getByText('Only platform administrators see the mailbox.').waitFor();
     expect(await partner.content()).not.toContain('boxed-');

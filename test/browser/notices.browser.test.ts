@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
 
 describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures, coverage', () => {
@@ -12,12 +19,22 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     w = await startBrowserWorld();
     const { t } = w;
     p1 = await createPartnerWorld(t, 'P1');
-    const verdi = await t.call(t.root, 'POST', '/api/2/tenants', { name: 'Verdi Srl', parent_id: p1.partnerId, kind: 'customer' });
+    const verdi = await t.call(t.root, 'POST', '/api/2/tenants', {
+      name: 'Verdi Srl',
+      parent_id: p1.partnerId,
+      kind: 'customer',
+    });
     expect(verdi.status).toBe(201);
     verdiId = verdi.body.id;
     const contact = async (tenantId: string, email: string, types: string[]) => {
       const [firstname] = email.split('@');
-      const res = await t.call(p1.admin, 'POST', '/api/2/contacts', { tenant_id: tenantId, types, firstname, lastname: 'Test', email });
+      const res = await t.call(p1.admin, 'POST', '/api/2/contacts', {
+        tenant_id: tenantId,
+        types,
+        firstname,
+        lastname: 'Test',
+        email,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     };
     await contact(p1.partnerId, 'pat@partner.test', ['technical']);
@@ -46,14 +63,22 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('category-billing');
     const subject = english(page).getByLabel(/^Subject/);
     expect(await subject.getAttribute('aria-invalid')).toBe('true');
-    const described = await subject.evaluate((el) => el.getAttribute('aria-describedby')!.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '));
+    const described = await subject.evaluate((el) =>
+      el
+        .getAttribute('aria-describedby')!
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' '),
+    );
     expect(described).toContain('Fill in this field.');
     await expectAccessible(page, 'compose with errors');
     await screenshot(page, 'notices-compose-errors');
 
     await page.getByRole('radio', { name: 'Technical' }).check();
     await subject.fill('Maintenance window');
-    await english(page).getByLabel(/^Message/).fill('We upgrade the platform on **Sunday**.\n\nSee https://status.example.test for news.');
+    await english(page)
+      .getByLabel(/^Message/)
+      .fill('We upgrade the platform on **Sunday**.\n\nSee https://status.example.test for news.');
     const italian = page.getByRole('group', { name: 'Italian (optional)' });
     await italian.getByLabel(/^Subject/).fill('Finestra di manutenzione');
     await page.getByRole('button', { name: 'Check recipients' }).click();
@@ -90,7 +115,12 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByText('Done', { exact: true }).waitFor({ timeout: 20_000 });
     // Once done, it is no longer "being sent now".
     await expect.poll(() => page.getByText('it is being sent now').count()).toBe(0);
-    expect(await page.getByRole('term').filter({ hasText: /^Contact types$/ }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('term')
+        .filter({ hasText: /^Contact types$/ })
+        .count(),
+    ).toBe(1);
     const text = await counts.textContent();
     for (const part of ['3 of 3 handled', 'Sent: 2', 'Failed: 1', 'Pending: 0']) expect(text).toContain(part);
     const bar = page.getByRole('progressbar', { name: 'Delivery of “Maintenance window”' });
@@ -99,7 +129,9 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await expect.poll(() => failed.getByRole('row').count()).toBe(2);
     const row = failed.getByRole('row').nth(1);
     expect(await row.textContent()).toContain('bounce@customer.test');
-    expect(await row.getByRole('link', { name: 'Customer of P1' }).getAttribute('href')).toBe(`/clients/${p1.customerId}`);
+    expect(await row.getByRole('link', { name: 'Customer of P1' }).getAttribute('href')).toBe(
+      `/clients/${p1.customerId}`,
+    );
     expect(await row.textContent()).toMatch(/550/);
     expect(await row.getByRole('cell').nth(2).textContent()).toBe('1');
     await expectAccessible(page, 'notice detail');
@@ -138,7 +170,9 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
     await page.goto('/notices');
     await page.getByRole('heading', { name: 'Avvisi inviati' }).waitFor();
-    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Finestra di manutenzione' }) });
+    const card = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: 'Finestra di manutenzione' }) });
     await expect.poll(() => card.textContent()).toContain('Inviati: 2');
     expect(await card.textContent()).toContain('Non riusciti: 1');
     expect(await card.textContent()).toContain('Completato');
@@ -150,21 +184,32 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByText('Scegli un tipo di contatto.').waitFor();
     await page.getByRole('group', { name: /^Tipi di contatto/ }).waitFor();
     await page.getByRole('radio', { name: 'Fatturazione' }).check();
-    await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Oggetto/).fill('New invoices');
-    await page.getByRole('group', { name: 'Inglese' }).getByLabel(/^Messaggio/).fill('Invoices change next month.');
+    await page
+      .getByRole('group', { name: 'Inglese' })
+      .getByLabel(/^Oggetto/)
+      .fill('New invoices');
+    await page
+      .getByRole('group', { name: 'Inglese' })
+      .getByLabel(/^Messaggio/)
+      .fill('Invoices change next month.');
     await page.getByRole('button', { name: 'Controlla i destinatari' }).click();
     await page.getByText('2 persone ricevono questo avviso').waitFor();
     await expectAccessible(page, 'nuovo avviso');
     await screenshot(page, 'notices-compose-it');
 
     await page.getByRole('link', { name: 'Copertura' }).click();
-    await page.getByRole('region', { name: 'Senza contatto Tecnico (1)' }).getByRole('link', { name: 'Verdi Srl' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Senza contatto Tecnico (1)' })
+      .getByRole('link', { name: 'Verdi Srl' })
+      .waitFor();
     await expectAccessible(page, 'copertura');
     await screenshot(page, 'notices-coverage-it');
 
     const customer = await w.newPage();
     await signIn(customer, p1.customerAdmin.name, `pw-${p1.customerAdmin.name}`);
-    expect(await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notices' }).count()).toBe(0);
+    expect(
+      await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notices' }).count(),
+    ).toBe(0);
     await customer.goto('/notices/new');
     await customer.getByText('Only service providers and platform administrators send notices.').waitFor();
   });

@@ -15,20 +15,37 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
     w = await startBrowserWorld({ smtp: false });
     const { t } = w;
     p = await createPartnerWorld(t, 'Responsive');
-    const long = await t.call(t.root, 'POST', '/api/2/tenants', { name: 'Internationale Beratungs- und Vertriebsgesellschaft für Cloud-Dienstleistungen mbH', parent_id: p.partnerId, kind: 'customer' });
+    const long = await t.call(t.root, 'POST', '/api/2/tenants', {
+      name: 'Internationale Beratungs- und Vertriebsgesellschaft für Cloud-Dienstleistungen mbH',
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expect(long.status).toBe(201);
     for (const [tenant, email, types] of [
-      [p.partnerId, 'operations.department.with.a.long.address@partner-company.example.test', ['technical', 'billing', 'management']],
+      [
+        p.partnerId,
+        'operations.department.with.a.long.address@partner-company.example.test',
+        ['technical', 'billing', 'management'],
+      ],
       [p.customerId, 'tess@customer.example.test', ['technical']],
       [long.body.id, 'anna@beratung.example.test', ['billing']],
     ] as const) {
-      const res = await t.call(t.root, 'POST', '/api/2/contacts', { tenant_id: tenant, types, firstname: email.split('@')[0], lastname: 'Example', email });
+      const res = await t.call(t.root, 'POST', '/api/2/contacts', {
+        tenant_id: tenant,
+        types,
+        firstname: email.split('@')[0],
+        lastname: 'Example',
+        email,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
     const announcement = await t.call(t.root, 'POST', '/api/2/announcements', {
-      category: 'technical', scope_tenant_id: p.partnerId,
+      category: 'technical',
+      scope_tenant_id: p.partnerId,
       subject: { en: 'Scheduled maintenance of the storage clusters in every region' },
-      body: { en: 'We upgrade the storage clusters. Details: https://status.example.test/maintenance/2026/storage-clusters-upgrade-in-every-region' },
+      body: {
+        en: 'We upgrade the storage clusters. Details: https://status.example.test/maintenance/2026/storage-clusters-upgrade-in-every-region',
+      },
     });
     expect(announcement.status).toBe(202);
     announcementId = announcement.body.id;
@@ -53,7 +70,10 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
     await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
   }
 
-  for (const [width, height] of [[390, 844], [1280, 800]] as const) {
+  for (const [width, height] of [
+    [390, 844],
+    [1280, 800],
+  ] as const) {
     it(`has no horizontal page overflow at ${width}×${height}`, async () => {
       const page = await w.newPage({ width, height });
       await signIn(page, 'admin', ROOT_PASSWORD);
@@ -65,7 +85,10 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
         if (name === 'mailbox') await page.getByText('Show the message').first().click();
         if (name === 'notices-detail') await page.getByText('Content', { exact: true }).click();
         await settle(page);
-        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.scrollingElement!.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
         if (scrollWidth > innerWidth) overflowing.push(`${name}: ${scrollWidth} > ${innerWidth}`);
         await screenshot(page, `responsive-${name}-${width}`);
       }

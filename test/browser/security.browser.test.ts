@@ -5,7 +5,9 @@ import { ROOT_PASSWORD } from '../support/test-app.js';
 /** The console under its Content-Security-Policy, in Chromium: every page works, nothing is blocked, nobody frames it. */
 describe.runIf(haveBrowser)('the console under its security headers', () => {
   let w: BrowserWorld;
-  beforeAll(async () => { w = await startBrowserWorld({ smtp: false }); }, 60_000);
+  beforeAll(async () => {
+    w = await startBrowserWorld({ smtp: false });
+  }, 60_000);
   afterAll(() => w?.close()); // fails if the CSP blocked anything on any page
 
   it('every page renders with nothing blocked, and the favicon is served', async () => {
@@ -18,7 +20,14 @@ describe.runIf(haveBrowser)('the console under its security headers', () => {
     await page.goto('/confirm-email?token=one-time-token');
     await page.getByRole('button', { name: 'Confirm' }).waitFor();
     await signIn(page, 'admin', ROOT_PASSWORD);
-    for (const [path, heading] of [['/my-company', /.+/], ['/clients', 'Clients'], ['/users', 'Users'], ['/notices', 'Notices'], ['/notices/new', 'Notices'], ['/mailbox', 'Mailbox']] as const) {
+    for (const [path, heading] of [
+      ['/my-company', /.+/],
+      ['/clients', 'Clients'],
+      ['/users', 'Users'],
+      ['/notices', 'Notices'],
+      ['/notices/new', 'Notices'],
+      ['/mailbox', 'Mailbox'],
+    ] as const) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
     }
@@ -34,7 +43,7 @@ describe.runIf(haveBrowser)('the console under its security headers', () => {
     const otherRefused = other.waitForEvent('console', (m) => /frame-ancestors/.test(m.text()));
     await other.setContent(`<iframe src="${w.baseUrl}/activate?token=one-time-token"></iframe>`);
     expect((await otherRefused).text()).toContain("frame-ancestors 'none'");
-    expect(await other.frames()[1]?.getByRole('button', { name: 'Activate' }).count() ?? 0).toBe(0);
+    expect((await other.frames()[1]?.getByRole('button', { name: 'Activate' }).count()) ?? 0).toBe(0);
     // Only the expected refusal was seen: take it out of the world's list.
     w.cspViolations.splice(0, w.cspViolations.length, ...w.cspViolations.filter((v) => !/frame-ancestors/.test(v)));
   });

@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { ROOT_PASSWORD } from '../support/test-app.js';
 
 describe.runIf(haveBrowser)('signing in to the console', () => {
   let w: BrowserWorld;
-  beforeAll(async () => { w = await startBrowserWorld(); }, 60_000);
+  beforeAll(async () => {
+    w = await startBrowserWorld();
+  }, 60_000);
   afterAll(() => w?.close());
 
   it('refuses a wrong password, signs in, switches to Italian, signs out', async () => {

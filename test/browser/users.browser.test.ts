@@ -1,14 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectAccessible, haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
 
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 const rowOf = (page: Page, text: string) => page.locator('tbody tr', { hasText: text });
 /** A field by the start of its label (its name also says "(required)"). */
-const field = (scope: ReturnType<Page['getByRole']>, label: string) => scope.getByRole('textbox', { name: new RegExp(`^${label}`) });
-const description = (target: ReturnType<Page['getByRole']>) => target.evaluate((el) =>
-  (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+const field = (scope: ReturnType<Page['getByRole']>, label: string) =>
+  scope.getByRole('textbox', { name: new RegExp(`^${label}`) });
+const description = (target: ReturnType<Page['getByRole']>) =>
+  target.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
 const logins = (page: Page) => page.locator('tbody tr td:first-child').allTextContents();
 
 describe.runIf(haveBrowser)('users in the console', { timeout: 120_000 }, () => {
@@ -54,7 +67,9 @@ describe.runIf(haveBrowser)('users in the console', { timeout: 120_000 }, () => 
     await field(dialog, 'Email').fill('erin@example.test');
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await poll(() => page.getByRole('status').first().textContent()).toContain('The user erin.e was created and an activation email was sent to erin@example.test');
+    await poll(() => page.getByRole('status').first().textContent()).toContain(
+      'The user erin.e was created and an activation email was sent to erin@example.test',
+    );
     await page.getByText(/^3 users$/).waitFor();
     expect(await rowOf(page, 'erin.e').textContent()).toMatch(/Erin Esposito.*erin@example\.test.*Not activated.*None/);
     const mail = await w.smtp.waitFor((m) => m.to.includes('erin@example.test'));
@@ -81,8 +96,18 @@ describe.runIf(haveBrowser)('users in the console', { timeout: 120_000 }, () => 
   });
 
   it('sorts by contact types through the API', async () => {
-    const erin = (await w.t.call(w.t.root, 'GET', `/api/2/users?tenant_id=${p.partnerId}&order=login`)).body.items.find((u: { login: string }) => u.login === 'erin.e');
-    expect((await w.t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.partnerId, user_id: erin.id, types: ['technical', 'billing'] })).status).toBe(201);
+    const erin = (await w.t.call(w.t.root, 'GET', `/api/2/users?tenant_id=${p.partnerId}&order=login`)).body.items.find(
+      (u: { login: string }) => u.login === 'erin.e',
+    );
+    expect(
+      (
+        await w.t.call(p.admin, 'POST', '/api/2/contacts', {
+          tenant_id: p.partnerId,
+          user_id: erin.id,
+          types: ['technical', 'billing'],
+        })
+      ).status,
+    ).toBe(201);
     const page = await open();
     await signIn(page, p.admin.login, `pw-${p.admin.login}`);
     await page.goto('/users?order=login');
@@ -100,7 +125,7 @@ describe.runIf(haveBrowser)('users in the console', { timeout: 120_000 }, () => 
     await screenshot(page, 'users-sorted-by-types');
   });
 
-  it('in Italian on a phone: a customer\'s users, creating one without sending', async () => {
+  it("in Italian on a phone: a customer's users, creating one without sending", async () => {
     const page = await open({ width: 390, height: 844, locale: 'it-IT' });
     await signIn(page, p.admin.login, `pw-${p.admin.login}`);
     await page.getByRole('combobox', { name: /^(Language|Lingua)$/ }).selectOption('it');

@@ -73,8 +73,12 @@ describe('OpenAPI document and docs', () => {
       .filter((r) => r.url !== '/api/2/openapi.json' && !r.url.startsWith('/api/2/docs'));
   });
 
-  const operations = () => Object.entries<any>(doc.paths).flatMap(([path, item]) =>
-    Object.entries<any>(item).filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method)).map(([method, op]) => ({ path, method, op })));
+  const operations = () =>
+    Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+      Object.entries<any>(item)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, op]) => ({ path, method, op })),
+    );
   const resolve = (schema: any): any => (schema?.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema);
 
   it('is served without credentials as an OpenAPI 3 document', () => {
@@ -84,9 +88,16 @@ describe('OpenAPI document and docs', () => {
 
   it('lists every registered /api/2 route, and nothing that is not one', () => {
     // Sanity: the route listing parsed into real routes, so a missing path would show.
-    expect(apiRoutes).toEqual(expect.arrayContaining([{ method: 'GET', url: '/api/2/tenants/:id/children' }, { method: 'POST', url: '/api/2/idp/token' }]));
+    expect(apiRoutes).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', url: '/api/2/tenants/:id/children' },
+        { method: 'POST', url: '/api/2/idp/token' },
+      ]),
+    );
     expect(apiRoutes.length).toBeGreaterThanOrEqual(20);
-    const documented = operations().map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    const documented = operations()
+      .map((o) => `${o.method.toUpperCase()} ${o.path}`)
+      .sort();
     const registered = apiRoutes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`).sort();
     expect(documented).toEqual([...new Set(registered)]);
   });
@@ -109,13 +120,23 @@ describe('OpenAPI document and docs', () => {
         expect(resolve(content[0].schema)?.type, where).toBe('object');
       }
       for (const name of path.match(/\{(\w+)\}/g) ?? []) {
-        expect(op.parameters?.some((param: any) => param.in === 'path' && `{${param.name}}` === name), `${where}: ${name} undocumented`).toBe(true);
+        expect(
+          op.parameters?.some((param: any) => param.in === 'path' && `{${param.name}}` === name),
+          `${where}: ${name} undocumented`,
+        ).toBe(true);
       }
       const errors = Object.entries<any>(op.responses).filter(([s]) => /^4\d\d$/.test(s));
       expect(errors.length, `${where}: no error answers documented`).toBeGreaterThan(0);
       for (const [status, answer] of errors) {
         const schema = resolve(Object.values<any>(answer.content)[0].schema);
-        expect(schema.properties.error.required, `${where} ${status}`).toEqual(['code', 'domain', 'message', 'details', 'context', 'data']);
+        expect(schema.properties.error.required, `${where} ${status}`).toEqual([
+          'code',
+          'domain',
+          'message',
+          'details',
+          'context',
+          'data',
+        ]);
       }
     }
   });
@@ -125,8 +146,15 @@ describe('OpenAPI document and docs', () => {
     const walk = (schema: any, at: string): void => {
       schema = resolve(schema);
       if (!schema || typeof schema !== 'object') return;
-      for (const key of ['anyOf', 'oneOf', 'allOf'] as const) schema[key]?.forEach((s: any, i: number) => walk(s, `${at}[${key} ${i}]`));
-      if (schema.type === 'string' && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) unbounded.push(at);
+      for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
+        schema[key]?.forEach((s: any, i: number) => walk(s, `${at}[${key} ${i}]`));
+      if (
+        schema.type === 'string' &&
+        schema.maxLength === undefined &&
+        schema.enum === undefined &&
+        schema.const === undefined
+      )
+        unbounded.push(at);
       if (schema.type === 'array') walk(schema.items, `${at}[]`);
       for (const [name, property] of Object.entries<any>(schema.properties ?? {})) walk(property, `${at}.${name}`);
     };
@@ -141,7 +169,10 @@ describe('OpenAPI document and docs', () => {
   it('serves the interactive docs as HTML at /api/2/docs', async () => {
     let res = await raw({ method: 'GET', url: '/api/2/docs' });
     for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 3; hops++) {
-      res = await raw({ method: 'GET', url: new URL(String(res.headers.location), 'http://localhost/api/2/docs').pathname });
+      res = await raw({
+        method: 'GET',
+        url: new URL(String(res.headers.location), 'http://localhost/api/2/docs').pathname,
+      });
     }
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
@@ -152,35 +183,118 @@ describe('OpenAPI document and docs', () => {
 describe('error answers: one shape, the fitting status', () => {
   const tenantUrl = () => `/api/2/tenants/${p.customerId}`;
   const cases: { name: string; status: number; code: number | string; send: () => Promise<Answer> }[] = [
-    { name: 'unknown route, no credentials', status: 404, code: 'not_found', send: () => t.call(undefined, 'GET', '/api/2/no-such-thing') },
-    { name: 'unknown route, signed in', status: 404, code: 'not_found', send: () => t.call(p.admin, 'GET', '/api/2/tenants/x/y/z') },
-    { name: 'unregistered method', status: 404, code: 'not_found', send: () => t.call(p.admin, 'PATCH', tenantUrl(), {}) },
     {
-      name: 'POST /tenants as text/plain', status: 415, code: 'unsupported_media_type',
-      send: () => raw({ method: 'POST', url: '/api/2/tenants', headers: { authorization: p.admin.authorization, 'content-type': 'text/plain' }, payload: 'name=Acme' }),
+      name: 'unknown route, no credentials',
+      status: 404,
+      code: 'not_found',
+      send: () => t.call(undefined, 'GET', '/api/2/no-such-thing'),
     },
     {
-      name: 'POST /tenants as application/xml', status: 415, code: 'unsupported_media_type',
-      send: () => raw({ method: 'POST', url: '/api/2/tenants', headers: { authorization: p.admin.authorization, 'content-type': 'application/xml' }, payload: '<tenant/>' }),
+      name: 'unknown route, signed in',
+      status: 404,
+      code: 'not_found',
+      send: () => t.call(p.admin, 'GET', '/api/2/tenants/x/y/z'),
     },
     {
-      name: 'malformed JSON', status: 400, code: 'bad_request',
-      send: () => raw({ method: 'POST', url: '/api/2/tenants', headers: { authorization: p.admin.authorization, 'content-type': 'application/json' }, payload: '{"name": "Acme",' }),
+      name: 'unregistered method',
+      status: 404,
+      code: 'not_found',
+      send: () => t.call(p.admin, 'PATCH', tenantUrl(), {}),
     },
-    { name: 'schema violation', status: 400, code: 'validation_failed', send: () => t.call(p.admin, 'POST', '/api/2/tenants', { name: 'x' }) },
-    { name: 'bad id in the path', status: 400, code: 'validation_failed', send: () => t.call(p.admin, 'GET', '/api/2/tenants/not-a-uuid') },
+    {
+      name: 'POST /tenants as text/plain',
+      status: 415,
+      code: 'unsupported_media_type',
+      send: () =>
+        raw({
+          method: 'POST',
+          url: '/api/2/tenants',
+          headers: { authorization: p.admin.authorization, 'content-type': 'text/plain' },
+          payload: 'name=Acme',
+        }),
+    },
+    {
+      name: 'POST /tenants as application/xml',
+      status: 415,
+      code: 'unsupported_media_type',
+      send: () =>
+        raw({
+          method: 'POST',
+          url: '/api/2/tenants',
+          headers: { authorization: p.admin.authorization, 'content-type': 'application/xml' },
+          payload: '<tenant/>',
+        }),
+    },
+    {
+      name: 'malformed JSON',
+      status: 400,
+      code: 'bad_request',
+      send: () =>
+        raw({
+          method: 'POST',
+          url: '/api/2/tenants',
+          headers: { authorization: p.admin.authorization, 'content-type': 'application/json' },
+          payload: '{"name": "Acme",',
+        }),
+    },
+    {
+      name: 'schema violation',
+      status: 400,
+      code: 'validation_failed',
+      send: () => t.call(p.admin, 'POST', '/api/2/tenants', { name: 'x' }),
+    },
+    {
+      name: 'bad id in the path',
+      status: 400,
+      code: 'validation_failed',
+      send: () => t.call(p.admin, 'GET', '/api/2/tenants/not-a-uuid'),
+    },
     { name: 'no credentials', status: 401, code: 'unauthorized', send: () => t.call(undefined, 'GET', tenantUrl()) },
-    { name: 'unknown bearer token', status: 401, code: 'unauthorized', send: () => t.call({ name: 'nobody', authorization: 'Bearer not-a-token' }, 'GET', tenantUrl()) },
     {
-      name: 'read-only admin writing', status: 403, code: 1002,
-      send: async () => t.call(p.readonly, 'PUT', tenantUrl(), { version: (await t.call(p.admin, 'GET', tenantUrl())).body.version, name: 'Renamed' }),
+      name: 'unknown bearer token',
+      status: 401,
+      code: 'unauthorized',
+      send: () => t.call({ name: 'nobody', authorization: 'Bearer not-a-token' }, 'GET', tenantUrl()),
     },
-    { name: 'tenant outside the subtree', status: 404, code: 1005, send: () => t.call(p.customerAdmin, 'GET', `/api/2/tenants/${p.partnerId}`) },
-    { name: 'stale version', status: 409, code: 1001, send: () => t.call(p.admin, 'PUT', tenantUrl(), { version: 999, name: 'Renamed' }) },
-    { name: 'login taken', status: 409, code: 'login_taken', send: () => t.call(p.admin, 'GET', `/api/2/users/check_login?username=${p.admin.login.toUpperCase()}`) },
     {
-      name: 'body over the size limit', status: 413, code: 'bad_request',
-      send: () => raw({ method: 'POST', url: '/api/2/tenants', headers: { authorization: p.admin.authorization, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) }),
+      name: 'read-only admin writing',
+      status: 403,
+      code: 1002,
+      send: async () =>
+        t.call(p.readonly, 'PUT', tenantUrl(), {
+          version: (await t.call(p.admin, 'GET', tenantUrl())).body.version,
+          name: 'Renamed',
+        }),
+    },
+    {
+      name: 'tenant outside the subtree',
+      status: 404,
+      code: 1005,
+      send: () => t.call(p.customerAdmin, 'GET', `/api/2/tenants/${p.partnerId}`),
+    },
+    {
+      name: 'stale version',
+      status: 409,
+      code: 1001,
+      send: () => t.call(p.admin, 'PUT', tenantUrl(), { version: 999, name: 'Renamed' }),
+    },
+    {
+      name: 'login taken',
+      status: 409,
+      code: 'login_taken',
+      send: () => t.call(p.admin, 'GET', `/api/2/users/check_login?username=${p.admin.login.toUpperCase()}`),
+    },
+    {
+      name: 'body over the size limit',
+      status: 413,
+      code: 'bad_request',
+      send: () =>
+        raw({
+          method: 'POST',
+          url: '/api/2/tenants',
+          headers: { authorization: p.admin.authorization, 'content-type': 'application/json' },
+          payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+        }),
     },
   ];
 
@@ -197,7 +311,12 @@ describe('error answers: one shape, the fitting status', () => {
 
   it('a validation error names every failing field at once, in context.fields and details.info', async () => {
     const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
-      name: '', parent_id: 'not-a-uuid', kind: 'galaxy', language: 'english', color: 'red', contact: { fax: '123', email: 'nope' },
+      name: '',
+      parent_id: 'not-a-uuid',
+      kind: 'galaxy',
+      language: 'english',
+      color: 'red',
+      contact: { fax: '123', email: 'nope' },
     });
     expectErrorShape(res, 400, 'validation_failed');
     const fields = ['name', 'parent_id', 'kind', 'language', 'color', 'contact.fax', 'contact.email'];
@@ -213,7 +332,11 @@ describe('error answers: one shape, the fitting status', () => {
   });
 
   it('an over-long string is refused, naming the field', async () => {
-    const res = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'x'.repeat(256), parent_id: p.partnerId, kind: 'customer' });
+    const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'x'.repeat(256),
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expectErrorShape(res, 400, 'validation_failed');
     expect(res.body.error.context.fields).toEqual(['name']);
   });
@@ -239,10 +362,18 @@ describe('x-request-id', () => {
   });
 
   it('echoes the id the caller gave, on success and on error', async () => {
-    const ok = await raw({ method: 'GET', url: `/api/2/tenants/${p.customerId}`, headers: { authorization: p.admin.authorization, 'x-request-id': 'trace-42.a_b' } });
+    const ok = await raw({
+      method: 'GET',
+      url: `/api/2/tenants/${p.customerId}`,
+      headers: { authorization: p.admin.authorization, 'x-request-id': 'trace-42.a_b' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers['x-request-id']).toBe('trace-42.a_b');
-    const failed = await raw({ method: 'GET', url: '/api/2/tenants/not-a-uuid', headers: { authorization: p.admin.authorization, 'x-request-id': 'trace-43' } });
+    const failed = await raw({
+      method: 'GET',
+      url: '/api/2/tenants/not-a-uuid',
+      headers: { authorization: p.admin.authorization, 'x-request-id': 'trace-43' },
+    });
     expect(failed.status).toBe(400);
     expect(failed.headers['x-request-id']).toBe('trace-43');
   });
@@ -259,10 +390,18 @@ describe('x-request-id', () => {
 
 describe('numbers and booleans sent as strings', () => {
   it('PUT /tenants/{id} accepts "version":"1" and "enabled":"false"', async () => {
-    const created = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Strings Inc', parent_id: p.partnerId, kind: 'customer', enabled: 'true' });
+    const created = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Strings Inc',
+      parent_id: p.partnerId,
+      kind: 'customer',
+      enabled: 'true',
+    });
     expect(created.status).toBe(201);
     expect(created.body.enabled).toBe(true);
-    const res = await t.call(p.admin, 'PUT', `/api/2/tenants/${created.body.id}`, { version: String(created.body.version), enabled: 'false' });
+    const res = await t.call(p.admin, 'PUT', `/api/2/tenants/${created.body.id}`, {
+      version: String(created.body.version),
+      enabled: 'false',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ enabled: false, version: created.body.version + 1 });
     const removed = await t.call(p.admin, 'DELETE', `/api/2/tenants/${created.body.id}?version=${res.body.version}`);
@@ -270,15 +409,28 @@ describe('numbers and booleans sent as strings', () => {
   });
 
   it('POST /tenants accepts "enabled":"false"', async () => {
-    const res = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Dormant Strings', parent_id: p.partnerId, kind: 'customer', enabled: 'false' });
+    const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Dormant Strings',
+      parent_id: p.partnerId,
+      kind: 'customer',
+      enabled: 'false',
+    });
     expect(res.status).toBe(201);
     expect(res.body.enabled).toBe(false);
   });
 
   it('PUT /users/{id} accepts "version":"N" and "enabled":"false"', async () => {
-    const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login: 'string-sender', contact: { email: 'strings@example.test' }, enabled: 'true' });
+    const user = await t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: p.customerId,
+      login: 'string-sender',
+      contact: { email: 'strings@example.test' },
+      enabled: 'true',
+    });
     expect(user.status).toBe(200);
-    const res = await t.call(p.admin, 'PUT', `/api/2/users/${user.body.id}`, { version: String(user.body.version), enabled: 'false' });
+    const res = await t.call(p.admin, 'PUT', `/api/2/users/${user.body.id}`, {
+      version: String(user.body.version),
+      enabled: 'false',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ enabled: false, version: user.body.version + 1 });
   });
@@ -290,10 +442,23 @@ describe('numbers and booleans sent as strings', () => {
   });
 
   it.each([
-    { what: 'tenant customer_id and internal_tag', url: () => `/api/2/tenants/${p.customerId}`, set: { customer_id: 'C-42', internal_tag: 'gold' }, clear: { customer_id: null, internal_tag: null } },
-    { what: 'user phone and title', url: () => `/api/2/users/${p.customerAdmin.userId}`, set: { contact: { phone: '+39 06 1234', title: 'CFO' } }, clear: { contact: { phone: null, title: null } } },
+    {
+      what: 'tenant customer_id and internal_tag',
+      url: () => `/api/2/tenants/${p.customerId}`,
+      set: { customer_id: 'C-42', internal_tag: 'gold' },
+      clear: { customer_id: null, internal_tag: null },
+    },
+    {
+      what: 'user phone and title',
+      url: () => `/api/2/users/${p.customerAdmin.userId}`,
+      set: { contact: { phone: '+39 06 1234', title: 'CFO' } },
+      clear: { contact: { phone: null, title: null } },
+    },
   ])('keeps an explicit null as null on $what (coercion must not turn it into "")', async ({ url, set, clear }) => {
-    const written = await t.call(p.admin, 'PUT', url(), { version: (await t.call(p.admin, 'GET', url())).body.version, ...set });
+    const written = await t.call(p.admin, 'PUT', url(), {
+      version: (await t.call(p.admin, 'GET', url())).body.version,
+      ...set,
+    });
     expect(written.status).toBe(200);
     expect(written.body).toMatchObject(set);
     const cleared = await t.call(p.admin, 'PUT', url(), { version: written.body.version, ...clear });
@@ -305,7 +470,13 @@ describe('numbers and booleans sent as strings', () => {
 describe('unknown fields', () => {
   it('POST /tenants with unknown fields, top-level and nested → 400 naming them, nothing created', async () => {
     const before = (await t.call(p.admin, 'GET', `/api/2/tenants/${p.partnerId}/children`)).body.items;
-    const res = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Extra', parent_id: p.partnerId, kind: 'customer', color: 'red', contact: { city: 'Rome', fax: '123' } });
+    const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Extra',
+      parent_id: p.partnerId,
+      kind: 'customer',
+      color: 'red',
+      contact: { city: 'Rome', fax: '123' },
+    });
     expectErrorShape(res, 400, 'validation_failed');
     expect([...res.body.error.context.fields].sort()).toEqual(['color', 'contact.fax']);
     expect(res.body.error.message).toMatch(/color is not a known field/);
@@ -315,7 +486,11 @@ describe('unknown fields', () => {
   it('PUT /users/{id} with an unknown field → 400 naming it, user unchanged', async () => {
     const url = `/api/2/users/${p.customerAdmin.userId}`;
     const before = (await t.call(p.admin, 'GET', url)).body;
-    const res = await t.call(p.admin, 'PUT', url, { version: before.version, contact: { firstname: 'Changed' }, password: 'sneaky' });
+    const res = await t.call(p.admin, 'PUT', url, {
+      version: before.version,
+      contact: { firstname: 'Changed' },
+      password: 'sneaky',
+    });
     expectErrorShape(res, 400, 'validation_failed');
     expect(res.body.error.context.fields).toEqual(['password']);
     expect((await t.call(p.admin, 'GET', url)).body).toEqual(before);

@@ -16,21 +16,35 @@ import { freePort } from '../support/processes.js';
  */
 
 const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => { for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined); });
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
 
 async function appOn(db: Db): Promise<FastifyInstance> {
-  const app = await buildApp({ db, config: { ...loadConfig({}), publicUrl: 'http://liaison.test' }, logger: false, consoleRoot: null });
+  const app = await buildApp({
+    db,
+    config: { ...loadConfig({}), publicUrl: 'http://liaison.test' },
+    logger: false,
+    consoleRoot: null,
+  });
   cleanups.push(() => app.close());
   return app;
 }
 
 async function get(app: FastifyInstance, url: string): Promise<Answer> {
-  const res = await app.inject({ method: 'GET', url, headers: { authorization: `Basic ${Buffer.from('admin:whatever').toString('base64')}` } });
+  const res = await app.inject({
+    method: 'GET',
+    url,
+    headers: { authorization: `Basic ${Buffer.from('admin:whatever').toString('base64')}` },
+  });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
 async function openOn(port: number): Promise<DatabaseHandle> {
-  const handle = await openDatabase({ databaseUrl: `postgres://liaison@127.0.0.1:${port}/liaison`, connectTimeoutMs: 500 });
+  const handle = await openDatabase({
+    databaseUrl: `postgres://liaison@127.0.0.1:${port}/liaison`,
+    connectTimeoutMs: 500,
+  });
   cleanups.push(() => handle.close());
   return handle;
 }
@@ -45,9 +59,14 @@ const bound = 20_000;
 describe('with the database gone', () => {
   it('a database that accepts connections but never answers: 503 in the error shape, not a hang', async () => {
     const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => { sockets.push(socket); });
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => { for (const s of sockets) s.destroy(); await new Promise((resolve) => silent.close(resolve)); });
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
     const { db } = await openOn((silent.address() as net.AddressInfo).port);
     const app = await appOn(db);
     for (const url of ['/api/2/tenants', '/healthz']) {

@@ -28,7 +28,12 @@ const EXTRA_CREDENTIALS = 1;
 // The share of admin cases sent again without credentials.
 const UNAUTHENTICATED = 0.1;
 
-const publicRoutes = new Set(['POST /api/2/idp/token', 'POST /api/2/session', 'POST /api/2/email-confirmations', 'POST /api/2/users/activate']);
+const publicRoutes = new Set([
+  'POST /api/2/idp/token',
+  'POST /api/2/session',
+  'POST /api/2/email-confirmations',
+  'POST /api/2/users/activate',
+]);
 
 let t: TestApp;
 let world: FuzzWorld;
@@ -63,10 +68,18 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const rng = new Rng(seed);
     const operations = operationsOf(doc);
     const versions = new Map<string, number>();
-    const env = { rng, world, resolve: resolverOf(doc), versions, cursors: new Map(), isPublic: (op: Operation) => op.public || publicRoutes.has(`${op.method} ${op.path}`) };
+    const env = {
+      rng,
+      world,
+      resolve: resolverOf(doc),
+      versions,
+      cursors: new Map(),
+      isPublic: (op: Operation) => op.public || publicRoutes.has(`${op.method} ${op.path}`),
+    };
     const builder = new CaseBuilder(env);
     for (const kind of ['tenant', 'user', 'contact'] as const) {
-      for (const id of world.ids[kind]) versions.set(id, (await t.call(t.root, 'GET', `/api/2/${kind}s/${id}`)).body.version);
+      for (const id of world.ids[kind])
+        versions.set(id, (await t.call(t.root, 'GET', `/api/2/${kind}s/${id}`)).body.version);
     }
     env.cursors = await realCursors(builder, operations);
 
@@ -78,7 +91,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       cases.push(...builder.queryCases(op, EXTRA_QUERY, CURSORS), ...builder.pathCases(op, EXTRA_PATH));
     }
     // Reads and credentials first, deletes last: they remove the objects the other cases act on.
-    const order = (c: FuzzCase) => (c.where === 'credentials' ? 0 : ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].indexOf(c.route.split(' ')[0]) + 1);
+    const order = (c: FuzzCase) =>
+      c.where === 'credentials' ? 0 : ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].indexOf(c.route.split(' ')[0]) + 1;
     cases.sort((a, b) => order(a) - order(b));
 
     const runner = new FuzzRunner(t, fuzz, versions);
@@ -89,7 +103,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
     }
 
     const fiveHundreds = runner.failures.filter((f) => f.answer.status >= 500 || f.answer.status === 0).length;
-    console.log(`fuzz: ${runner.count} requests, ${fiveHundreds} answered 5xx (${backendName()}, seed ${seed}, ${runner.failures.length} failing, ${Math.round(process.cpuUsage(cpu).user / 1000)} ms CPU)`);
+    console.log(
+      `fuzz: ${runner.count} requests, ${fiveHundreds} answered 5xx (${backendName()}, seed ${seed}, ${runner.failures.length} failing, ${Math.round(process.cpuUsage(cpu).user / 1000)} ms CPU)`,
+    );
     if (runner.failures.length) console.log(report(runner.failures, seed));
     expect(runner.failures.map((f) => `${f.c.route} ${f.c.where}: ${f.c.label} → ${f.problem}`)).toEqual([]);
   }, 600_000);

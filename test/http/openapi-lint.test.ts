@@ -16,11 +16,12 @@ afterAll(() => t?.close());
 
 function operations(): { method: string; path: string; operation: any }[] {
   return Object.entries<any>(document.paths).flatMap(([path, item]) =>
-    Object.entries<any>(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })));
+    Object.entries<any>(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+  );
 }
 
 describe('the OpenAPI document', () => {
-  it('passes redocly\'s recommended rules with no error and no warning', async () => {
+  it("passes redocly's recommended rules with no error and no warning", async () => {
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
     const seen = problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ''}: ${p.message}`);
@@ -33,29 +34,49 @@ describe('the OpenAPI document', () => {
 
   it('gives every operation a unique, stable id', () => {
     const ids = operations().map(({ operation }) => operation.operationId);
-    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), ids.join(', ')).toBe(true);
+    expect(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)),
+      ids.join(', '),
+    ).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    const idOf = (method: string, path: string) => operations().find((o) => o.method === method && o.path === path)?.operation.operationId;
+    const idOf = (method: string, path: string) =>
+      operations().find((o) => o.method === method && o.path === path)?.operation.operationId;
     // SDK method names: renaming any of these breaks generated clients.
     expect({
-      list: idOf('GET', '/api/2/contacts'), get: idOf('GET', '/api/2/contacts/{id}'), create: idOf('POST', '/api/2/contacts'),
-      update: idOf('PUT', '/api/2/contacts/{id}'), remove: idOf('DELETE', '/api/2/contacts/{id}'),
-      nested: idOf('GET', '/api/2/tenants/{id}/users'), replace: idOf('PUT', '/api/2/users/{id}/access_policies'),
-      action: idOf('POST', '/api/2/users/{id}/send-activation-email'), me: idOf('GET', '/api/2/users/me'),
+      list: idOf('GET', '/api/2/contacts'),
+      get: idOf('GET', '/api/2/contacts/{id}'),
+      create: idOf('POST', '/api/2/contacts'),
+      update: idOf('PUT', '/api/2/contacts/{id}'),
+      remove: idOf('DELETE', '/api/2/contacts/{id}'),
+      nested: idOf('GET', '/api/2/tenants/{id}/users'),
+      replace: idOf('PUT', '/api/2/users/{id}/access_policies'),
+      action: idOf('POST', '/api/2/users/{id}/send-activation-email'),
+      me: idOf('GET', '/api/2/users/me'),
       token: idOf('POST', '/api/2/idp/token'),
     }).toEqual({
-      list: 'listContacts', get: 'getContact', create: 'createContact', update: 'updateContact', remove: 'deleteContact',
-      nested: 'listTenantUsers', replace: 'replaceUserAccessPolicies', action: 'sendUserActivationEmail', me: 'getCurrentUser',
+      list: 'listContacts',
+      get: 'getContact',
+      create: 'createContact',
+      update: 'updateContact',
+      remove: 'deleteContact',
+      nested: 'listTenantUsers',
+      replace: 'replaceUserAccessPolicies',
+      action: 'sendUserActivationEmail',
+      me: 'getCurrentUser',
       token: 'createToken',
     });
   });
 
   it('documents the routes anyone may call as public, and only those', async () => {
-    const publicOnes = operations().filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0)
-      .map(({ method, path }) => `${method} ${path}`).sort();
+    const publicOnes = operations()
+      .filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0)
+      .map(({ method, path }) => `${method} ${path}`)
+      .sort();
     expect(publicOnes).toEqual([
-      'POST /api/2/email-confirmations', 'POST /api/2/idp/token',
-      'POST /api/2/session', 'POST /api/2/users/activate',
+      'POST /api/2/email-confirmations',
+      'POST /api/2/idp/token',
+      'POST /api/2/session',
+      'POST /api/2/users/activate',
     ]);
     // What the document says public answers without credentials: never 401.
     for (const path of ['/api/2/idp/token', '/api/2/session', '/api/2/email-confirmations', '/api/2/users/activate']) {

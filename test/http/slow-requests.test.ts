@@ -17,7 +17,9 @@ afterAll(() => t?.close());
 function slowClient(sent: string): { closed: Promise<string>; socket: net.Socket } {
   const socket = net.connect(port, '127.0.0.1');
   let answer = '';
-  socket.on('data', (chunk) => { answer += chunk.toString(); });
+  socket.on('data', (chunk) => {
+    answer += chunk.toString();
+  });
   socket.on('error', () => {});
   socket.write(sent);
   return { socket, closed: new Promise((resolve) => socket.on('close', () => resolve(answer))) };
@@ -33,7 +35,8 @@ const bound = 20_000;
 describe('slow requests', () => {
   it('a half-sent body is answered 408 and closed, and the server keeps answering others', async () => {
     // A public route: nothing answers before the body is complete.
-    const halfBody = 'POST /api/2/email-confirmations HTTP/1.1\r\nHost: liaison.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":';
+    const halfBody =
+      'POST /api/2/email-confirmations HTTP/1.1\r\nHost: liaison.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":';
     const clients = Array.from({ length: 30 }, () => slowClient(halfBody));
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);

@@ -15,7 +15,10 @@ function installedPackages(dir: string, found: string[] = []): string[] {
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('.')) continue;
     const entry = path.join(dir, name);
-    if (name.startsWith('@')) { installedPackages(entry, found); continue; }
+    if (name.startsWith('@')) {
+      installedPackages(entry, found);
+      continue;
+    }
     if (fs.existsSync(path.join(entry, 'package.json'))) found.push(entry);
     installedPackages(path.join(entry, 'node_modules'), found);
   }
@@ -36,7 +39,8 @@ describe('engines', () => {
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
       const wanted = pkg.engines?.node;
       if (typeof wanted !== 'string' || !pkg.name) continue;
-      if (!semver.validRange(wanted) || !semver.subset(ours, wanted)) mismatches.push(`${path.relative(root, dir)}@${pkg.version} wants node ${wanted}`);
+      if (!semver.validRange(wanted) || !semver.subset(ours, wanted))
+        mismatches.push(`${path.relative(root, dir)}@${pkg.version} wants node ${wanted}`);
     }
     expect(packages.length).toBeGreaterThan(100);
     expect(mismatches).toEqual([]);

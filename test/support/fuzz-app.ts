@@ -19,8 +19,15 @@ export async function startFuzzApp(t: TestApp): Promise<FuzzApp> {
     write(line: string) {
       const entry = JSON.parse(line);
       if (entry.level < 50 || !entry.reqId) return;
-      const frame = String(entry.err?.stack ?? '').split('\n').find((l) => l.includes('/src/'))?.trim().replace(/\(\/.*?\/src\//, '(src/');
-      errors.set(entry.reqId, `${entry.err?.type ?? 'error'}: ${entry.err?.message ?? entry.msg}${frame ? ` ${frame}` : ''}`);
+      const frame = String(entry.err?.stack ?? '')
+        .split('\n')
+        .find((l) => l.includes('/src/'))
+        ?.trim()
+        .replace(/\(\/.*?\/src\//, '(src/');
+      errors.set(
+        entry.reqId,
+        `${entry.err?.type ?? 'error'}: ${entry.err?.message ?? entry.msg}${frame ? ` ${frame}` : ''}`,
+      );
     },
   };
   const app = await buildApp({ db: t.db, config: t.config, logStream, consoleRoot: null });

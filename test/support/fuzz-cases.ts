@@ -3,7 +3,16 @@ import type { FuzzWorld } from './fuzz-world.js';
 import { idKindOfField, type Operation } from './fuzz-openapi.js';
 import { choose, paramMutationsOf, pct, queryString } from './fuzz-query.js';
 import { forgedCursors } from './fuzz-cursors.js';
-import { deepObject, fieldsOf, REMOVE, toJson, validValue, withValue, type Schema, type ValueContext } from './fuzz-values.js';
+import {
+  deepObject,
+  fieldsOf,
+  REMOVE,
+  toJson,
+  validValue,
+  withValue,
+  type Schema,
+  type ValueContext,
+} from './fuzz-values.js';
 import { mutationsOf } from './fuzz-mutations.js';
 
 export interface FuzzRequest {
@@ -49,7 +58,10 @@ export class CaseBuilder {
     const { rng, world } = this.env;
     return {
       rng,
-      idFor: (name) => { const kind = idKindOfField(name); return kind ? rng.pick(world.ids[kind]) : undefined; },
+      idFor: (name) => {
+        const kind = idKindOfField(name);
+        return kind ? rng.pick(world.ids[kind]) : undefined;
+      },
       version: pathId ? (this.env.versions.get(pathId) ?? 1) : undefined,
     };
   }
@@ -69,14 +81,40 @@ export class CaseBuilder {
   /** Required query parameters with valid values (DELETE's version from the answers seen). */
   baseQuery(op: Operation, pathId?: string): [string, string[] | undefined][] {
     const ctx = this.ctx(pathId);
-    const fixed: Record<string, string> = { text: 'fuzz', username: 'fuzz.free.login', tenant_id: this.env.world.ids.tenant[0], type: 'billing' };
-    return op.query.filter((p) => p.required).map((p) => [p.name, [p.name === 'version' ? String(ctx.version) : (fixed[p.name] ?? String(validValue(p.schema, p.name, ctx)))]]);
+    const fixed: Record<string, string> = {
+      text: 'fuzz',
+      username: 'fuzz.free.login',
+      tenant_id: this.env.world.ids.tenant[0],
+      type: 'billing',
+    };
+    return op.query
+      .filter((p) => p.required)
+      .map((p) => [
+        p.name,
+        [p.name === 'version' ? String(ctx.version) : (fixed[p.name] ?? String(validValue(p.schema, p.name, ctx)))],
+      ]);
   }
 
-  private make(op: Operation, where: string, label: string, names: string, strict: boolean, pathId: string | undefined, build: () => FuzzRequest, base?: () => FuzzRequest): FuzzCase {
+  private make(
+    op: Operation,
+    where: string,
+    label: string,
+    names: string,
+    strict: boolean,
+    pathId: string | undefined,
+    build: () => FuzzRequest,
+    base?: () => FuzzRequest,
+  ): FuzzCase {
     return {
-      route: `${op.method} ${op.path}`, where, label, names, strict, auth: this.env.isPublic(op) ? 'none' : 'admin',
-      baseKey: base ? `${op.method} ${op.path} ${pathId ?? ''}` : undefined, base, build,
+      route: `${op.method} ${op.path}`,
+      where,
+      label,
+      names,
+      strict,
+      auth: this.env.isPublic(op) ? 'none' : 'admin',
+      baseKey: base ? `${op.method} ${op.path} ${pathId ?? ''}` : undefined,
+      base,
+      build,
     };
   }
 
@@ -84,12 +122,19 @@ export class CaseBuilder {
   bodyCases(op: Operation, extra: number): FuzzCase[] {
     const { rng, resolve } = this.env;
     const cases: FuzzCase[] = [];
-    const request = (pathId: string | undefined, body: () => unknown, headers: Record<string, string> = json) => () => ({
-      method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers, payload: toJson(body()),
-    });
+    const request =
+      (pathId: string | undefined, body: () => unknown, headers: Record<string, string> = json) =>
+      () => ({
+        method: op.method,
+        url: this.url(op, pathId, this.baseQuery(op, pathId)),
+        headers,
+        payload: toJson(body()),
+      });
     if (!op.body) {
       const pathId = this.pathId(op);
-      const raw = (payload: string, headers: Record<string, string> = json) => () => ({ method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers, payload });
+      const raw =
+        (payload: string, headers: Record<string, string> = json) =>
+        () => ({ method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers, payload });
       cases.push(
         this.make(op, 'body', 'empty body with a JSON content type', '', false, pathId, raw('')),
         this.make(op, 'body', 'unexpected JSON body', '', false, pathId, raw('{"zzz_unknown":"\\u0000"}')),
@@ -109,25 +154,51 @@ export class CaseBuilder {
       mutations.push({ label: 'valid', value: validValue(field.schema, leaf, this.ctx(pathId), true), strict: false });
       for (const m of choose(rng, mutations, extra)) {
         const names = [...field.path, ...(m.names ? [m.names] : [])].join('.');
-        const body = () => withValue(validValue(schema, '', this.ctx(pathId)), schema, field.path, m.value, this.ctx(pathId), resolve);
-        cases.push(this.make(op, `body ${field.path.join('.')}`, m.label, names, m.strict, pathId, request(pathId, body), base));
+        const body = () =>
+          withValue(validValue(schema, '', this.ctx(pathId)), schema, field.path, m.value, this.ctx(pathId), resolve);
+        cases.push(
+          this.make(op, `body ${field.path.join('.')}`, m.label, names, m.strict, pathId, request(pathId, body), base),
+        );
       }
     }
     const pathId = this.pathId(op);
     const valid = () => validValue(schema, '', this.ctx(pathId));
-    const plus = (member: string) => { const inside = toJson(valid()).slice(1, -1); return `{${inside}${inside ? ',' : ''}${member}}`; };
-    const raw = (payload: () => string | Buffer, headers: Record<string, string> = json) => () => ({ method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers, payload: payload() });
+    const plus = (member: string) => {
+      const inside = toJson(valid()).slice(1, -1);
+      return `{${inside}${inside ? ',' : ''}${member}}`;
+    };
+    const raw =
+      (payload: () => string | Buffer, headers: Record<string, string> = json) =>
+      () => ({ method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers, payload: payload() });
     const whole: [string, boolean, () => FuzzRequest][] = [
       ['empty body with a JSON content type', false, raw(() => '')],
       ['no body, no content type', false, raw(() => '', {})],
-      ['JSON null', true, raw(() => 'null')], ['JSON array', true, raw(() => '[]')], ['JSON string', true, raw(() => '"x"')],
-      ['invalid JSON', false, raw(() => '{')], ['byte order mark', false, raw(() => `\ufeff${toJson(valid())}`)],
-      ['invalid UTF-8', false, raw(() => Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]))],
+      ['JSON null', true, raw(() => 'null')],
+      ['JSON array', true, raw(() => '[]')],
+      ['JSON string', true, raw(() => '"x"')],
+      ['invalid JSON', false, raw(() => '{')],
+      ['byte order mark', false, raw(() => `\ufeff${toJson(valid())}`)],
+      [
+        'invalid UTF-8',
+        false,
+        raw(() =>
+          Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+        ),
+      ],
       ['__proto__ key', false, raw(() => plus('"__proto__":{"admin":true}'))],
       ['constructor key', false, raw(() => plus('"constructor":{"prototype":{"admin":true}}'))],
       ['over the 1 MB body limit', false, raw(() => plus(`"zzz_padding":"${'x'.repeat(1_100_000)}"`))],
       ['nested 5000 deep', true, raw(() => toJson(deepObject(5000)))],
-      ['3000 unknown keys', true, raw(() => toJson({ ...(valid() as object), ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknown_key_${i}`, i])) }))],
+      [
+        '3000 unknown keys',
+        true,
+        raw(() =>
+          toJson({
+            ...(valid() as object),
+            ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknown_key_${i}`, i])),
+          }),
+        ),
+      ],
       ['every field valid', false, request(pathId, () => validValue(schema, '', this.ctx(pathId), true))],
       ['text/plain', false, raw(() => toJson(valid()), { 'content-type': 'text/plain' })],
       ['form-encoded', false, raw(() => 'a=1', { 'content-type': 'application/x-www-form-urlencoded' })],
@@ -141,18 +212,40 @@ export class CaseBuilder {
     const cases: FuzzCase[] = [];
     for (const param of op.query) {
       const pathId = this.pathId(op);
-      const mutations = param.name === 'after'
-        ? forgedCursors(this.env.cursors.get(op.path), this.env.rng, cursors).map((f) => ({ label: `cursor ${f.label}`, values: [f.value], strict: !f.label.startsWith('real'), core: true }))
-        : choose(this.env.rng, paramMutationsOf(param.schema, param.name, this.ctx(pathId), param.required), extra);
+      const mutations =
+        param.name === 'after'
+          ? forgedCursors(this.env.cursors.get(op.path), this.env.rng, cursors).map((f) => ({
+              label: `cursor ${f.label}`,
+              values: [f.value],
+              strict: !f.label.startsWith('real'),
+              core: true,
+            }))
+          : choose(this.env.rng, paramMutationsOf(param.schema, param.name, this.ctx(pathId), param.required), extra);
       for (const m of mutations) {
         const query = () => {
           const q = this.baseQuery(op, pathId).filter(([name]) => name !== param.name);
           // A cursor is read with the filters it carries: send it alone, as a client would.
           return [...q, [param.name, m.values] as [string, string[] | undefined]];
         };
-        const base = () => ({ method: op.method, url: this.url(op, pathId, this.baseQuery(op, pathId)), headers: op.body ? json : {}, payload: op.body ? toJson(validValue(op.body.schema, '', this.ctx(pathId))) : undefined });
+        const base = () => ({
+          method: op.method,
+          url: this.url(op, pathId, this.baseQuery(op, pathId)),
+          headers: op.body ? json : {},
+          payload: op.body ? toJson(validValue(op.body.schema, '', this.ctx(pathId))) : undefined,
+        });
         const build = () => ({ ...base(), url: this.url(op, pathId, query()) });
-        cases.push(this.make(op, `query ${param.name}`, m.label, param.name, m.strict, pathId, build, op.method === 'GET' ? base : undefined));
+        cases.push(
+          this.make(
+            op,
+            `query ${param.name}`,
+            m.label,
+            param.name,
+            m.strict,
+            pathId,
+            build,
+            op.method === 'GET' ? base : undefined,
+          ),
+        );
       }
     }
     return cases;
@@ -163,20 +256,38 @@ export class CaseBuilder {
     if (!op.pathParams.length) return [];
     const { rng, world } = this.env;
     const own = this.pathId(op)!;
-    const otherKind = rng.pick(Object.values(world.ids).flat().filter((id) => !world.readOnly.has(id)));
+    const otherKind = rng.pick(
+      Object.values(world.ids)
+        .flat()
+        .filter((id) => !world.readOnly.has(id)),
+    );
     const core: [string, string, boolean][] = [
-      ['real id', pct(own), false], ['upper-case id', own.toUpperCase(), false], ['not a uuid', 'not-a-uuid', true],
-      ['NUL', '%00', true], ['id and NUL', `${own}%00`, true], ['101 characters', 'x'.repeat(101), true],
+      ['real id', pct(own), false],
+      ['upper-case id', own.toUpperCase(), false],
+      ['not a uuid', 'not-a-uuid', true],
+      ['NUL', '%00', true],
+      ['id and NUL', `${own}%00`, true],
+      ['101 characters', 'x'.repeat(101), true],
     ];
     const others: [string, string, boolean][] = [
-      ['id of another kind', pct(otherKind), false], ['unknown uuid', rng.uuid(), false], ['nil uuid', '00000000-0000-0000-0000-000000000000', false],
-      ['lone surrogate bytes', '%ED%A0%80', true], ['malformed percent escape', '%E0%A4%A', true], ['600 characters', 'x'.repeat(600), true],
-      ['encoded slashes', '..%2F..%2Fetc', true], ['SQL', pct("' OR '1'='1"), true], ['0x1', '0x1', true],
+      ['id of another kind', pct(otherKind), false],
+      ['unknown uuid', rng.uuid(), false],
+      ['nil uuid', '00000000-0000-0000-0000-000000000000', false],
+      ['lone surrogate bytes', '%ED%A0%80', true],
+      ['malformed percent escape', '%E0%A4%A', true],
+      ['600 characters', 'x'.repeat(600), true],
+      ['encoded slashes', '..%2F..%2Fetc', true],
+      ['SQL', pct("' OR '1'='1"), true],
+      ['0x1', '0x1', true],
     ];
-    return [...core, ...rng.sample(others, extra)].map(([label, segment, strict]) => this.make(op, 'path id', label, 'id', strict, undefined, () => ({
-      method: op.method, url: op.path.replace('{id}', segment) + queryString(this.baseQuery(op, own)),
-      headers: op.body ? json : {}, payload: op.body ? toJson(validValue(op.body.schema, '', this.ctx(own))) : undefined,
-    })));
+    return [...core, ...rng.sample(others, extra)].map(([label, segment, strict]) =>
+      this.make(op, 'path id', label, 'id', strict, undefined, () => ({
+        method: op.method,
+        url: op.path.replace('{id}', segment) + queryString(this.baseQuery(op, own)),
+        headers: op.body ? json : {},
+        payload: op.body ? toJson(validValue(op.body.schema, '', this.ctx(own))) : undefined,
+      })),
+    );
   }
 
   /** The form-encoded token endpoint: every field mutated, for both grants. */
@@ -185,17 +296,41 @@ export class CaseBuilder {
     const cases: FuzzCase[] = [];
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const grants: Record<string, [string, string][]> = {
-      password: [['grant_type', 'password'], ['username', world.spareLogin], ['password', 'wrong-password']],
-      client_credentials: [['grant_type', 'client_credentials'], ['client_id', world.partner.client.clientId], ['client_secret', 'wrong-secret']],
+      password: [
+        ['grant_type', 'password'],
+        ['username', world.spareLogin],
+        ['password', 'wrong-password'],
+      ],
+      client_credentials: [
+        ['grant_type', 'client_credentials'],
+        ['client_id', world.partner.client.clientId],
+        ['client_secret', 'wrong-secret'],
+      ],
     };
     for (const [grant, fields] of Object.entries(grants)) {
       const body = (pairs: [string, string[] | undefined][]) => queryString(pairs).slice(1);
-      const base = () => ({ method: op.method, url: op.path, headers: form, payload: body(fields.map(([k, v]) => [k, [v]])) });
+      const base = () => ({
+        method: op.method,
+        url: op.path,
+        headers: form,
+        payload: body(fields.map(([k, v]) => [k, [v]])),
+      });
       for (const [name, schema] of Object.entries<Schema>(op.body!.schema.properties ?? {})) {
         const required = fields.some(([k]) => k === name) && name !== 'client_secret';
         for (const m of choose(rng, paramMutationsOf(schema, name, this.ctx(), required), extra)) {
           const pairs = fields.filter(([k]) => k !== name).map(([k, v]) => [k, [v]] as [string, string[] | undefined]);
-          cases.push(this.make(op, `form ${name} (${grant} grant)`, m.label, name, m.strict, grant, () => ({ ...base(), payload: body([...pairs, [name, m.values]]) }), base));
+          cases.push(
+            this.make(
+              op,
+              `form ${name} (${grant} grant)`,
+              m.label,
+              name,
+              m.strict,
+              grant,
+              () => ({ ...base(), payload: body([...pairs, [name, m.values]]) }),
+              base,
+            ),
+          );
         }
       }
     }

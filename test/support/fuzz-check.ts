@@ -27,7 +27,11 @@ const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.i
 /** Whether the error names `field` (or a field inside it), in its field list or as a word of its message. */
 function names(error: any, field: string): boolean {
   if (namedFields(error).some((f) => f === field || f.startsWith(`${field}.`))) return true;
-  const leaf = field.split('.').filter((k) => !/^\d+$/.test(k)).pop() ?? field;
+  const leaf =
+    field
+      .split('.')
+      .filter((k) => !/^\d+$/.test(k))
+      .pop() ?? field;
   const word = leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`).test(String(error?.message ?? ''));
 }
@@ -41,7 +45,8 @@ function names(error: any, field: string): boolean {
 export function problemOf(c: FuzzCase, answer: Answered, baseNamed: string[] = []): string | undefined {
   if (answer.status >= 500) return `answered ${answer.status}`;
   if (answer.status < 400) return undefined;
-  if (!String(answer.headers['content-type'] ?? '').startsWith('application/json')) return `${answer.status} is not JSON (${String(answer.headers['content-type'])})`;
+  if (!String(answer.headers['content-type'] ?? '').startsWith('application/json'))
+    return `${answer.status} is not JSON (${String(answer.headers['content-type'])})`;
   let body: any;
   try {
     body = JSON.parse(answer.text);
@@ -49,7 +54,8 @@ export function problemOf(c: FuzzCase, answer: Answered, baseNamed: string[] = [
     return `${answer.status} body is not valid JSON`;
   }
   const error = body?.error;
-  if (!isObject(body) || Object.keys(body).join() !== 'error' || !isObject(error)) return `${answer.status} is not {error: {...}}`;
+  if (!isObject(body) || Object.keys(body).join() !== 'error' || !isObject(error))
+    return `${answer.status} is not {error: {...}}`;
   const shape = [
     (typeof error.code === 'string' && error.code !== '') || Number.isInteger(error.code),
     error.domain === null || typeof error.domain === 'string',
@@ -70,8 +76,13 @@ const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0,
 
 /** A request as a line a person can replay (long values cut). */
 function describeRequest(r: FuzzRequest): string {
-  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${cut(v, 80)}`).join('; ');
-  const payload = r.payload === undefined ? '' : ` body ${cut(Buffer.isBuffer(r.payload) ? `<bytes ${r.payload.toString('hex')}>` : r.payload, 240)}`;
+  const headers = Object.entries(r.headers)
+    .map(([k, v]) => `${k}: ${cut(v, 80)}`)
+    .join('; ');
+  const payload =
+    r.payload === undefined
+      ? ''
+      : ` body ${cut(Buffer.isBuffer(r.payload) ? `<bytes ${r.payload.toString('hex')}>` : r.payload, 240)}`;
   return `${r.method} ${cut(r.url, 240)}${headers ? ` [${headers}]` : ''}${payload}`;
 }
 
@@ -80,13 +91,21 @@ export function report(failures: Failure[], seed: number): string {
   const groups = new Map<string, Failure[]>();
   for (const f of failures) {
     let code = '';
-    try { code = String(JSON.parse(f.answer.text)?.error?.code ?? ''); } catch { /* not JSON: the problem says so */ }
+    try {
+      code = String(JSON.parse(f.answer.text)?.error?.code ?? '');
+    } catch {
+      /* not JSON: the problem says so */
+    }
     const key = `${f.c.route} — ${f.problem}${code ? ` (code ${code})` : ''}${f.answer.logged ? ` [${f.answer.logged.split(' at ')[0].slice(0, 100)}]` : ''}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
-  const lines = [`fuzz seed ${seed} (FUZZ_SEED=${seed} replays this run): ${failures.length} failing requests in ${groups.size} groups`];
+  const lines = [
+    `fuzz seed ${seed} (FUZZ_SEED=${seed} replays this run): ${failures.length} failing requests in ${groups.size} groups`,
+  ];
   for (const [key, list] of groups) {
-    const inputs = [...new Set(list.map((f) => `${f.c.where}: ${f.c.label}${f.c.auth === 'none' ? ' (unauthenticated)' : ''}`))];
+    const inputs = [
+      ...new Set(list.map((f) => `${f.c.where}: ${f.c.label}${f.c.auth === 'none' ? ' (unauthenticated)' : ''}`)),
+    ];
     lines.push(`- ${key}: ${list.length}× — ${cut(inputs.join(' | '), 600)}`);
     lines.push(`    e.g. ${describeRequest(list[0].request)}`);
     lines.push(`    → ${list[0].answer.status} ${cut(list[0].answer.text, 300)}`);
@@ -95,7 +114,15 @@ export function report(failures: Failure[], seed: number): string {
   }
   // The same server error on many routes is one cause: list it once with its routes.
   const causes = new Map<string, Set<string>>();
-  for (const f of failures.filter((x) => x.answer.logged)) causes.set(f.answer.logged!, (causes.get(f.answer.logged!) ?? new Set()).add(`${f.c.route} (${f.c.where}: ${f.c.label})`));
-  if (causes.size) lines.push('causes of the 5xx, as the server logged them:', ...[...causes].map(([cause, routes]) => `- ${cause}\n    on ${[...routes].join('; ')}`));
+  for (const f of failures.filter((x) => x.answer.logged))
+    causes.set(
+      f.answer.logged!,
+      (causes.get(f.answer.logged!) ?? new Set()).add(`${f.c.route} (${f.c.where}: ${f.c.label})`),
+    );
+  if (causes.size)
+    lines.push(
+      'causes of the 5xx, as the server logged them:',
+      ...[...causes].map(([cause, routes]) => `- ${cause}\n    on ${[...routes].join('; ')}`),
+    );
   return lines.join('\n');
 }

@@ -29,14 +29,39 @@ function hostileAuthorizations(world: FuzzWorld): { label: string; header: strin
 export function credentialCases(op: Operation, world: FuzzWorld, rng: Rng, extra: number): FuzzCase[] {
   const all = hostileAuthorizations(world);
   const token = op.path.endsWith('/idp/token');
-  const chosen = token ? all : [...all.filter((a) => a.core), ...rng.sample(all.filter((a) => !a.core), extra)];
+  const chosen = token
+    ? all
+    : [
+        ...all.filter((a) => a.core),
+        ...rng.sample(
+          all.filter((a) => !a.core),
+          extra,
+        ),
+      ];
   const ctx = { rng, idFor: () => undefined, version: 1 };
   return chosen.map(({ label, header }): FuzzCase => ({
-    route: `${op.method} ${op.path}`, where: 'credentials', label, names: '', strict: false, auth: 'own',
+    route: `${op.method} ${op.path}`,
+    where: 'credentials',
+    label,
+    names: '',
+    strict: false,
+    auth: 'own',
     build: (): FuzzRequest => {
       const url = op.path.replace('{id}', world.ids.tenant[1]);
-      if (token) return { method: op.method, url, headers: { authorization: header, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' };
-      if (op.body && !op.body.form) return { method: op.method, url, headers: { authorization: header, 'content-type': 'application/json' }, payload: toJson(validValue(op.body.schema, '', ctx)) };
+      if (token)
+        return {
+          method: op.method,
+          url,
+          headers: { authorization: header, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'grant_type=client_credentials',
+        };
+      if (op.body && !op.body.form)
+        return {
+          method: op.method,
+          url,
+          headers: { authorization: header, 'content-type': 'application/json' },
+          payload: toJson(validValue(op.body.schema, '', ctx)),
+        };
       return { method: op.method, url, headers: { authorization: header } };
     },
   }));

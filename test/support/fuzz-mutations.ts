@@ -1,4 +1,14 @@
-import { deepArray, deepObject, hostileDates, RawJson, toJson, typeOf, validValue, type Schema, type ValueContext } from './fuzz-values.js';
+import {
+  deepArray,
+  deepObject,
+  hostileDates,
+  RawJson,
+  toJson,
+  typeOf,
+  validValue,
+  type Schema,
+  type ValueContext,
+} from './fuzz-values.js';
 
 /**
  * One hostile or odd value for a field. `strict`: no reading of the schema accepts it, so a
@@ -18,7 +28,8 @@ export interface Mutation {
 const stringBranch = (schema: Schema): Schema =>
   Array.isArray(schema.anyOf) ? (schema.anyOf.find((s: Schema) => !s.enum && s.type === 'string') ?? schema) : schema;
 
-const nullable = (schema: Schema) => schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
+const nullable = (schema: Schema) =>
+  schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
 
 /** Hostile and odd values for one field, each labelled; the caller sends the core ones and samples the rest. */
 export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mutation[] {
@@ -48,11 +59,29 @@ export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mu
       { label: 'SQL and markup', value: `' OR 1=1 -- <script>%00`, strict: false },
       { label: 'huge string', value: 'x'.repeat(300_000), strict: true },
     );
-    if (s.maxLength !== undefined) list.push({ label: `over-long (${s.maxLength + 1})`, value: 'x'.repeat(s.maxLength + 1), strict: true });
-    if (type === 'enum') list.push({ label: 'unknown value', value: 'zzz', strict: true, core: true }, { label: 'upper case', value: text.toUpperCase() + 'Z', strict: true });
-    if (s.format === 'uuid') list.push({ label: 'not a uuid', value: 'not-a-uuid', strict: true }, { label: 'unknown uuid', value: ctx.rng.uuid(), strict: false }, { label: 'upper-case uuid', value: text.toUpperCase(), strict: false }, { label: 'nil uuid', value: '00000000-0000-0000-0000-000000000000', strict: false });
-    if (s.format === 'email') list.push({ label: 'no @', value: 'fuzz.example.test', strict: true }, { label: 'NUL in domain', value: 'a@exa\u0000mple.test', strict: true, core: true });
-    if (s.format === 'date-time') list.push(...hostileDates.map((d) => ({ label: `date ${JSON.stringify(d)}`, value: d, strict: false, core: true })));
+    if (s.maxLength !== undefined)
+      list.push({ label: `over-long (${s.maxLength + 1})`, value: 'x'.repeat(s.maxLength + 1), strict: true });
+    if (type === 'enum')
+      list.push(
+        { label: 'unknown value', value: 'zzz', strict: true, core: true },
+        { label: 'upper case', value: text.toUpperCase() + 'Z', strict: true },
+      );
+    if (s.format === 'uuid')
+      list.push(
+        { label: 'not a uuid', value: 'not-a-uuid', strict: true },
+        { label: 'unknown uuid', value: ctx.rng.uuid(), strict: false },
+        { label: 'upper-case uuid', value: text.toUpperCase(), strict: false },
+        { label: 'nil uuid', value: '00000000-0000-0000-0000-000000000000', strict: false },
+      );
+    if (s.format === 'email')
+      list.push(
+        { label: 'no @', value: 'fuzz.example.test', strict: true },
+        { label: 'NUL in domain', value: 'a@exa\u0000mple.test', strict: true, core: true },
+      );
+    if (s.format === 'date-time')
+      list.push(
+        ...hostileDates.map((d) => ({ label: `date ${JSON.stringify(d)}`, value: d, strict: false, core: true })),
+      );
   } else if (type === 'integer' || type === 'number') {
     const min = schema.minimum;
     const max = schema.maximum;
@@ -72,7 +101,11 @@ export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mu
       { label: 'array', value: [1], strict: true },
       { label: 'padded', value: ' 1 ', strict: false },
     );
-    if (min !== undefined) list.push({ label: 'below minimum', value: min - 1, strict: true }, { label: '-1e308', value: -1e308, strict: true });
+    if (min !== undefined)
+      list.push(
+        { label: 'below minimum', value: min - 1, strict: true },
+        { label: '-1e308', value: -1e308, strict: true },
+      );
     if (max !== undefined) list.push({ label: 'above maximum', value: max + 1, strict: true });
   } else if (type === 'boolean') {
     list.push(
@@ -87,7 +120,9 @@ export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mu
     );
   } else if (type === 'array') {
     const item = validValue(schema.items ?? {}, name, ctx);
-    const distinct = Array.from({ length: 20_000 }, (_, i) => (typeof item === 'string' ? `${item.slice(0, 4)}${i}` : i));
+    const distinct = Array.from({ length: 20_000 }, (_, i) =>
+      typeof item === 'string' ? `${item.slice(0, 4)}${i}` : i,
+    );
     list.push(
       { label: 'empty array', value: [], strict: (schema.minItems ?? 0) > 0 },
       { label: 'string', value: 'x', strict: true, core: true },
@@ -95,7 +130,12 @@ export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mu
       { label: 'deeply nested arrays', value: deepArray(2000), strict: true },
       { label: 'array of nulls', value: [null, null], strict: true },
     );
-    if (schema.maxItems !== undefined) list.push({ label: `over maxItems (${schema.maxItems + 1})`, value: Array.from({ length: schema.maxItems + 1 }, () => validValue(schema.items ?? {}, name, ctx)), strict: true });
+    if (schema.maxItems !== undefined)
+      list.push({
+        label: `over maxItems (${schema.maxItems + 1})`,
+        value: Array.from({ length: schema.maxItems + 1 }, () => validValue(schema.items ?? {}, name, ctx)),
+        strict: true,
+      });
     if (schema.uniqueItems) list.push({ label: 'duplicates', value: [item, item], strict: true });
   } else if (type === 'object') {
     const base = validValue(schema, name, ctx) as Record<string, unknown>;
@@ -105,9 +145,24 @@ export function mutationsOf(schema: Schema, name: string, ctx: ValueContext): Mu
       { label: 'array', value: [base], strict: true, core: true },
       { label: 'string', value: 'x', strict: true },
       { label: 'unknown key', value: { ...base, zzz_unknown: 1 }, strict: true, core: true, names: 'zzz_unknown' },
-      { label: '__proto__ key', value: new RawJson(`{${inside}${inside ? ',' : ''}"__proto__":{"admin":true}}`), strict: true, core: true, names: '__proto__' },
-      { label: 'constructor.prototype key', value: { ...base, constructor: { prototype: { admin: true } } }, strict: true, names: 'constructor' },
-      { label: '2000 unknown keys', value: { ...base, ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`unknown_${i}`, i])) }, strict: true },
+      {
+        label: '__proto__ key',
+        value: new RawJson(`{${inside}${inside ? ',' : ''}"__proto__":{"admin":true}}`),
+        strict: true,
+        core: true,
+        names: '__proto__',
+      },
+      {
+        label: 'constructor.prototype key',
+        value: { ...base, constructor: { prototype: { admin: true } } },
+        strict: true,
+        names: 'constructor',
+      },
+      {
+        label: '2000 unknown keys',
+        value: { ...base, ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`unknown_${i}`, i])) },
+        strict: true,
+      },
     );
   }
   return list;

@@ -22,7 +22,13 @@ export interface Operation {
   public: boolean;
 }
 
-const kinds: Record<string, IdKind> = { tenants: 'tenant', users: 'user', contacts: 'contact', clients: 'client', announcements: 'announcement' };
+const kinds: Record<string, IdKind> = {
+  tenants: 'tenant',
+  users: 'user',
+  contacts: 'contact',
+  clients: 'client',
+  announcements: 'announcement',
+};
 
 /** A resolver of `#/components/schemas/…` references in the document. */
 export function resolverOf(doc: any): (schema: Schema) => Schema {
@@ -41,12 +47,18 @@ export function operationsOf(doc: any): Operation[] {
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
       if (!order.includes(method)) continue;
-      const params: Parameter[] = (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, schema: resolve(p.schema), required: !!p.required }));
+      const params: Parameter[] = (op.parameters ?? []).map((p: any) => ({
+        name: p.name,
+        in: p.in,
+        schema: resolve(p.schema),
+        required: !!p.required,
+      }));
       const content = op.requestBody?.content ?? {};
       const type = Object.keys(content)[0];
       const segment = /\/(\w+)\/\{id\}/.exec(path)?.[1];
       operations.push({
-        method: method.toUpperCase(), path,
+        method: method.toUpperCase(),
+        path,
         query: params.filter((p) => p.in === 'query'),
         pathParams: params.filter((p) => p.in === 'path'),
         body: type ? { form: type.includes('form'), schema: resolve(content[type].schema) } : undefined,
@@ -60,7 +72,8 @@ export function operationsOf(doc: any): Operation[] {
 
 /** Which ids fill a uuid field of this name. */
 export function idKindOfField(name: string): IdKind | undefined {
-  if (/^(tenant|tenant_id|parent_id|scope_tenant_id|subtree_root_id|subtree_root_tenant_id)$/.test(name)) return 'tenant';
+  if (/^(tenant|tenant_id|parent_id|scope_tenant_id|subtree_root_id|subtree_root_tenant_id)$/.test(name))
+    return 'tenant';
   if (/^(user_id|trustee_id|issuer_id)$/.test(name)) return 'user';
   return undefined;
 }

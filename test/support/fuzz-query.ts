@@ -10,7 +10,9 @@ export function pct(text: string): string {
   for (const ch of text) {
     const c = ch.charCodeAt(0);
     if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) {
-      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else out += encodeURIComponent(ch);
   }
   return out;
@@ -42,26 +44,55 @@ export function paramMutationsOf(schema: Schema, name: string, ctx: ValueContext
     { label: '5000 characters', values: ['x'.repeat(5000)], strict: true },
   ];
   if (required) list.push({ label: 'left out', values: undefined, strict: true, core: true });
-  if (schema.maxLength !== undefined) list.push({ label: `over-long (${schema.maxLength + 1})`, values: ['x'.repeat(schema.maxLength + 1)], strict: true, core: true });
+  if (schema.maxLength !== undefined)
+    list.push({
+      label: `over-long (${schema.maxLength + 1})`,
+      values: ['x'.repeat(schema.maxLength + 1)],
+      strict: true,
+      core: true,
+    });
   if (numeric) {
     list.push(
-      { label: '1e400', values: ['1e400'], strict: true }, { label: 'fraction', values: ['1.5'], strict: type === 'integer' },
-      { label: 'negative', values: ['-1'], strict: (schema.minimum ?? -Infinity) >= 0 }, { label: 'true', values: ['true'], strict: true },
+      { label: '1e400', values: ['1e400'], strict: true },
+      { label: 'fraction', values: ['1.5'], strict: type === 'integer' },
+      { label: 'negative', values: ['-1'], strict: (schema.minimum ?? -Infinity) >= 0 },
+      { label: 'true', values: ['true'], strict: true },
       { label: 'int8 overflow', values: ['9223372036854775808'], strict: schema.maximum !== undefined, core: true },
-      { label: 'int4 overflow', values: ['2147483648'], strict: schema.maximum !== undefined }, { label: 'padded', values: [' 1 '], strict: false },
-      { label: 'NaN', values: ['NaN'], strict: true }, { label: 'Infinity', values: ['Infinity'], strict: true },
+      { label: 'int4 overflow', values: ['2147483648'], strict: schema.maximum !== undefined },
+      { label: 'padded', values: [' 1 '], strict: false },
+      { label: 'NaN', values: ['NaN'], strict: true },
+      { label: 'Infinity', values: ['Infinity'], strict: true },
     );
   }
-  if (type === 'boolean') list.push({ label: 'yes', values: ['yes'], strict: true }, { label: '1', values: ['1'], strict: false }, { label: 'TRUE', values: ['TRUE'], strict: false });
+  if (type === 'boolean')
+    list.push(
+      { label: 'yes', values: ['yes'], strict: true },
+      { label: '1', values: ['1'], strict: false },
+      { label: 'TRUE', values: ['TRUE'], strict: false },
+    );
   const choices = enumOf(schema);
-  if (choices) list.push({ label: 'unknown value', values: ['zzz'], strict: true, core: true }, ...choices.map((c) => ({ label: `value ${String(c)}`, values: [String(c)], strict: false })));
-  if (schema.format === 'uuid') list.push({ label: 'not a uuid', values: ['not-a-uuid'], strict: true, core: true }, { label: 'unknown uuid', values: [ctx.rng.uuid()], strict: false }, { label: 'upper-case', values: [valid.toUpperCase()], strict: false });
-  if (schema.format === 'date-time') list.push(...hostileDates.map((d) => ({ label: `date ${JSON.stringify(d)}`, values: [d], strict: false, core: true })));
+  if (choices)
+    list.push(
+      { label: 'unknown value', values: ['zzz'], strict: true, core: true },
+      ...choices.map((c) => ({ label: `value ${String(c)}`, values: [String(c)], strict: false })),
+    );
+  if (schema.format === 'uuid')
+    list.push(
+      { label: 'not a uuid', values: ['not-a-uuid'], strict: true, core: true },
+      { label: 'unknown uuid', values: [ctx.rng.uuid()], strict: false },
+      { label: 'upper-case', values: [valid.toUpperCase()], strict: false },
+    );
+  if (schema.format === 'date-time')
+    list.push(
+      ...hostileDates.map((d) => ({ label: `date ${JSON.stringify(d)}`, values: [d], strict: false, core: true })),
+    );
   if (name === 'uuids') {
     const ids = (n: number) => Array.from({ length: n }, () => ctx.rng.uuid()).join(',');
     list.push(
-      { label: '101 uuids', values: [ids(101)], strict: true, core: true }, { label: 'empty items', values: [',,,'], strict: true },
-      { label: 'uuid and NUL', values: [`${ids(1)},\u0000`], strict: true, core: true }, { label: 'uuid and junk', values: [`${ids(2)},zzz`], strict: true },
+      { label: '101 uuids', values: [ids(101)], strict: true, core: true },
+      { label: 'empty items', values: [',,,'], strict: true },
+      { label: 'uuid and NUL', values: [`${ids(1)},\u0000`], strict: true, core: true },
+      { label: 'uuid and junk', values: [`${ids(2)},zzz`], strict: true },
     );
   }
   return list;
@@ -75,5 +106,11 @@ export function queryString(params: [string, string[] | undefined][]): string {
 
 /** Picks the core mutations and `extra` of the others. */
 export function choose<T extends { core?: boolean }>(rng: Rng, list: T[], extra: number): T[] {
-  return [...list.filter((m) => m.core), ...rng.sample(list.filter((m) => !m.core), extra)];
+  return [
+    ...list.filter((m) => m.core),
+    ...rng.sample(
+      list.filter((m) => !m.core),
+      extra,
+    ),
+  ];
 }

@@ -16,7 +16,11 @@ export class FuzzRunner {
   private readonly bases = new Map<string, string[]>();
   private admin: Actor;
 
-  constructor(private readonly t: TestApp, private readonly fuzz: FuzzApp, readonly versions: Map<string, number>) {
+  constructor(
+    private readonly t: TestApp,
+    private readonly fuzz: FuzzApp,
+    readonly versions: Map<string, number>,
+  ) {
     this.admin = t.root;
   }
 
@@ -34,7 +38,12 @@ export class FuzzRunner {
     await this.check(c, c.build(), auth, baseNamed);
   }
 
-  private async check(c: FuzzCase, request: FuzzRequest, auth: FuzzCase['auth'], baseNamed: string[] = []): Promise<Answered> {
+  private async check(
+    c: FuzzCase,
+    request: FuzzRequest,
+    auth: FuzzCase['auth'],
+    baseNamed: string[] = [],
+  ): Promise<Answered> {
     const answer = await this.send(request, auth);
     const problem = answer.status === 0 ? `inject threw: ${answer.text}` : problemOf(c, answer, baseNamed);
     if (problem) this.failures.push({ c: { ...c, auth }, request, answer, problem });
@@ -43,24 +52,44 @@ export class FuzzRunner {
 
   private async send(request: FuzzRequest, auth: FuzzCase['auth']): Promise<Answered> {
     const n = ++this.count;
-    const headers = { ...request.headers, 'x-request-id': `fuzz-${n}`, ...(auth === 'admin' ? { authorization: this.admin.authorization } : {}) };
+    const headers = {
+      ...request.headers,
+      'x-request-id': `fuzz-${n}`,
+      ...(auth === 'admin' ? { authorization: this.admin.authorization } : {}),
+    };
     let answer: Answered;
     try {
       // Each request from its own address: sign-in throttles count per address, and the fuzz sends many wrong ones.
-      const res = await this.fuzz.app.inject({ method: request.method as 'GET', url: request.url, headers, payload: request.payload, remoteAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` });
-      answer = { status: res.statusCode, headers: res.headers, text: res.body, logged: res.statusCode >= 500 ? this.fuzz.errorOf(`fuzz-${n}`) : undefined };
+      const res = await this.fuzz.app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers,
+        payload: request.payload,
+        remoteAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+      });
+      answer = {
+        status: res.statusCode,
+        headers: res.headers,
+        text: res.body,
+        logged: res.statusCode >= 500 ? this.fuzz.errorOf(`fuzz-${n}`) : undefined,
+      };
     } catch (error) {
       answer = { status: 0, headers: {}, text: String(error) };
     }
     this.remember(request, answer);
-    if (auth === 'admin' && (answer.status === 401 || (request.method === 'DELETE' && request.url.startsWith('/api/2/session')))) await this.refreshAdmin();
+    if (
+      auth === 'admin' &&
+      (answer.status === 401 || (request.method === 'DELETE' && request.url.startsWith('/api/2/session')))
+    )
+      await this.refreshAdmin();
     return answer;
   }
 
   /** Versions from answers (an object, or a 409's current_version), so PUT and DELETE can send the right one. */
   private remember(request: FuzzRequest, answer: Answered) {
     const body = parse(answer);
-    if (answer.status < 300 && typeof body?.id === 'string' && Number.isInteger(body.version)) this.versions.set(body.id, body.version);
+    if (answer.status < 300 && typeof body?.id === 'string' && Number.isInteger(body.version))
+      this.versions.set(body.id, body.version);
     const current = body?.error?.context?.current_version;
     const id = idInUrl.exec(request.url)?.[1];
     if (answer.status === 409 && id && Number.isInteger(current)) this.versions.set(id, current);
@@ -68,7 +97,11 @@ export class FuzzRunner {
 
   /** Signing out (DELETE /session) revokes the token that made the call: sign in again. */
   private async refreshAdmin() {
-    const me = await this.t.app.inject({ method: 'GET', url: '/api/2/users/me', headers: { authorization: this.admin.authorization } });
+    const me = await this.t.app.inject({
+      method: 'GET',
+      url: '/api/2/users/me',
+      headers: { authorization: this.admin.authorization },
+    });
     if (me.statusCode === 401) this.admin = await this.t.tokenFor('admin', ROOT_PASSWORD);
   }
 }

@@ -16,7 +16,9 @@ export const REMOVE = Symbol('remove');
 
 export function toJson(value: unknown): string {
   const raws: string[] = [];
-  const text = JSON.stringify(value, (_key, v) => (v instanceof RawJson ? `\u0001raw${raws.push(v.text) - 1}\u0001` : v));
+  const text = JSON.stringify(value, (_key, v) =>
+    v instanceof RawJson ? `\u0001raw${raws.push(v.text) - 1}\u0001` : v,
+  );
   return (text ?? '').replace(/"\\u0001raw(\d+)\\u0001"/g, (_m, i) => raws[Number(i)]);
 }
 
@@ -25,8 +27,17 @@ export const deepArray = (depth: number) => new RawJson(`${'['.repeat(depth)}1${
 
 /** The dates of issue 8 that reached the database and answered 500. */
 export const hostileDates = [
-  '2016-12-31T23:59:60Z', '1', '+275760-09-13T00:00:00.000Z', '275760-09-13T00:00:00Z', '2000-02-30T00:00:00Z',
-  '2026-13-01T00:00:00Z', '0000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01', '\u0000',
+  '2016-12-31T23:59:60Z',
+  '1',
+  '+275760-09-13T00:00:00.000Z',
+  '275760-09-13T00:00:00Z',
+  '2000-02-30T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01',
+  '\u0000',
 ];
 
 /** What a field's schema accepts, read through anyOf unions of enums (TypeBox's literal unions). */
@@ -60,14 +71,32 @@ function validString(schema: Schema, name: string, ctx: ValueContext): string {
   if (schema.format === 'email') return `fuzz-${n}@example.test`;
   if (schema.format === 'date-time') return '2026-01-02T03:04:05Z';
   const byName: Record<string, string> = {
-    login: `fuzz.user${n}`, username: `fuzz.user${n}`, password: 'fuzz-password-1234', language: 'en',
-    token: `fuzz${n}`.padEnd(43, 'x'), phone: '+39 02 1234 5678', fax: '+39 02 1234 5679', website: 'https://example.test',
-    zipcode: '20100', country: 'IT', text: 'fuzz',
+    login: `fuzz.user${n}`,
+    username: `fuzz.user${n}`,
+    password: 'fuzz-password-1234',
+    language: 'en',
+    token: `fuzz${n}`.padEnd(43, 'x'),
+    phone: '+39 02 1234 5678',
+    fax: '+39 02 1234 5679',
+    website: 'https://example.test',
+    zipcode: '20100',
+    country: 'IT',
+    text: 'fuzz',
   };
-  const candidates = [schema.example, ...(schema.examples ?? []), byName[name], `Fuzz ${name} ${n}`, 'en', 'billing', 'billing,technical', 'x']
-    .filter((c): c is string => typeof c === 'string');
-  const fits = (c: string) => c.length >= (schema.minLength ?? 0) && c.length <= (schema.maxLength ?? Infinity)
-    && (!schema.pattern || new RegExp(schema.pattern, 'u').test(c));
+  const candidates = [
+    schema.example,
+    ...(schema.examples ?? []),
+    byName[name],
+    `Fuzz ${name} ${n}`,
+    'en',
+    'billing',
+    'billing,technical',
+    'x',
+  ].filter((c): c is string => typeof c === 'string');
+  const fits = (c: string) =>
+    c.length >= (schema.minLength ?? 0) &&
+    c.length <= (schema.maxLength ?? Infinity) &&
+    (!schema.pattern || new RegExp(schema.pattern, 'u').test(c));
   return candidates.find(fits) ?? 'x'.repeat(Math.max(1, schema.minLength ?? 1));
 }
 
@@ -75,13 +104,17 @@ function validString(schema: Schema, name: string, ctx: ValueContext): string {
 export function validValue(schema: Schema, name: string, ctx: ValueContext, full = false): unknown {
   const choices = enumOf(schema);
   if (choices) return ctx.rng.pick(choices);
-  if (Array.isArray(schema.anyOf)) return validValue(ctx.rng.pick(schema.anyOf.filter((s: Schema) => !s.enum?.includes?.(''))), name, ctx, full);
+  if (Array.isArray(schema.anyOf))
+    return validValue(ctx.rng.pick(schema.anyOf.filter((s: Schema) => !s.enum?.includes?.(''))), name, ctx, full);
   switch (typeOf(schema)) {
-    case 'string': return validString(schema, name, ctx);
-    case 'integer': case 'number':
+    case 'string':
+      return validString(schema, name, ctx);
+    case 'integer':
+    case 'number':
       if (name === 'version' && ctx.version !== undefined) return ctx.version;
       return Math.min(Math.max(schema.minimum ?? 1, 1), schema.maximum ?? Infinity);
-    case 'boolean': return ctx.rng.chance(0.5);
+    case 'boolean':
+      return ctx.rng.chance(0.5);
     case 'array': {
       const count = Math.min(Math.max(schema.minItems ?? 0, 1), schema.maxItems ?? 1);
       const itemChoices = enumOf(schema.items ?? {});
@@ -90,11 +123,14 @@ export function validValue(schema: Schema, name: string, ctx: ValueContext, full
     }
     case 'object': {
       const required = new Set<string>(schema.required ?? []);
-      return Object.fromEntries(Object.entries<Schema>(schema.properties ?? {})
-        .filter(([key]) => full || required.has(key))
-        .map(([key, property]) => [key, validValue(property, key, ctx, full)]));
+      return Object.fromEntries(
+        Object.entries<Schema>(schema.properties ?? {})
+          .filter(([key]) => full || required.has(key))
+          .map(([key, property]) => [key, validValue(property, key, ctx, full)]),
+      );
     }
-    default: return 'x';
+    default:
+      return 'x';
   }
 }
 
@@ -122,7 +158,14 @@ export function fieldsOf(schema: Schema, resolve: (s: Schema) => Schema, path: s
 }
 
 /** A copy of `base` with `value` at `path`, building valid containers on the way. */
-export function withValue(base: unknown, rootSchema: Schema, path: string[], value: unknown, ctx: ValueContext, resolve: (s: Schema) => Schema): unknown {
+export function withValue(
+  base: unknown,
+  rootSchema: Schema,
+  path: string[],
+  value: unknown,
+  ctx: ValueContext,
+  resolve: (s: Schema) => Schema,
+): unknown {
   const copy = JSON.parse(JSON.stringify(base ?? {}));
   let node = copy;
   let schema = resolve(rootSchema);
@@ -134,7 +177,8 @@ export function withValue(base: unknown, rootSchema: Schema, path: string[], val
       return;
     }
     if (node[key] === null || typeof node[key] !== 'object') node[key] = validValue(child, key, ctx);
-    if (Array.isArray(node[key]) && node[key].length === 0) node[key].push(validValue(resolve(child.items ?? {}), key, ctx));
+    if (Array.isArray(node[key]) && node[key].length === 0)
+      node[key].push(validValue(resolve(child.items ?? {}), key, ctx));
     node = node[key];
     schema = child;
   });

@@ -8,7 +8,8 @@ import { migrateToLatest } from '../../src/platform/db/migrator.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    testDatabase: { kind: 'embedded'; snapshotPath: string } | { kind: 'postgres'; serverUrl: string; template: string };
+    testDatabase:
+      { kind: 'embedded'; snapshotPath: string } | { kind: 'postgres'; serverUrl: string; template: string };
   }
 }
 

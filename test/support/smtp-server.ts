@@ -2,7 +2,14 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedMail { to: string[]; subject: string; text: string; html: string; messageId: string; parsed: ParsedMail }
+export interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  parsed: ParsedMail;
+}
 
 interface RefusedMail {
   /** The address refused at RCPT TO, or the recipients of a message refused after DATA. */
@@ -56,13 +63,29 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     onData(stream, _session, callback) {
       simpleParser(stream).then((parsed) => {
-        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
+        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) =>
+          a.value.map((v) => v.address ?? ''),
+        );
         if (refusals && refusals.times > 0) {
           refusals.times -= 1;
-          refused.push({ to: to.map((a) => a.toLowerCase()), code: refusals.code, messageId: parsed.messageId ?? '', at: Date.now() });
-          return callback(Object.assign(new Error(`${refusals.code} refused by the test`), { responseCode: refusals.code }));
+          refused.push({
+            to: to.map((a) => a.toLowerCase()),
+            code: refusals.code,
+            messageId: parsed.messageId ?? '',
+            at: Date.now(),
+          });
+          return callback(
+            Object.assign(new Error(`${refusals.code} refused by the test`), { responseCode: refusals.code }),
+          );
         }
-        received.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', messageId: parsed.messageId ?? '', parsed });
+        received.push({
+          to,
+          subject: parsed.subject ?? '',
+          text: parsed.text ?? '',
+          html: typeof parsed.html === 'string' ? parsed.html : '',
+          messageId: parsed.messageId ?? '',
+          parsed,
+        });
         if (options.delayMs) setTimeout(() => callback(), options.delayMs);
         else callback();
         for (const wake of waiters) wake();
@@ -76,15 +99,30 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     url: `smtp://127.0.0.1:${port}`,
     received,
     refused,
-    refuseNext(code, times = 1) { refusals = { code, times }; },
-    refuseAddress(address, code) { refusedAddresses.set(address.toLowerCase(), code); },
+    refuseNext(code, times = 1) {
+      refusals = { code, times };
+    },
+    refuseAddress(address, code) {
+      refusedAddresses.set(address.toLowerCase(), code);
+    },
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = received.find(predicate);
-          if (found) { waiters.delete(check); clearTimeout(timer); resolve(found); }
+          if (found) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
         };
-        const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`no such mail within ${timeoutMs} ms; received: ${received.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`)); }, timeoutMs);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `no such mail within ${timeoutMs} ms; received: ${received.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`,
+            ),
+          );
+        }, timeoutMs);
         waiters.add(check);
         check();
       });

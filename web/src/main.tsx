@@ -32,7 +32,13 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/sign-in" element={<SignIn />} />
           <Route path="/confirm-email" element={<ConfirmEmail />} />
           <Route path="/activate" element={<Activate />} />
-          <Route element={<RequireSession><AppShell /></RequireSession>}>
+          <Route
+            element={
+              <RequireSession>
+                <AppShell />
+              </RequireSession>
+            }
+          >
             <Route path="/my-company" element={<MyCompany />} />
             <Route path="/clients" element={<Clients />} />
             <Route path="/clients/:id" element={<ClientConfigure />} />

@@ -27,16 +27,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const adopt = useCallback((session: { csrf_token: string; user: Me }) => {
     setCsrfToken(session.csrf_token);
     setUser(session.user);
-    if (!hasChosenLanguage() && (session.user.language === 'it' || session.user.language === 'en')) setLanguage(session.user.language, false);
+    if (!hasChosenLanguage() && (session.user.language === 'it' || session.user.language === 'en'))
+      setLanguage(session.user.language, false);
   }, []);
 
   useEffect(() => {
-    api.GET('/api/2/session').then(({ data }) => { if (data) adopt(data as { csrf_token: string; user: Me }); }).finally(() => setLoading(false));
+    api
+      .GET('/api/2/session')
+      .then(({ data }) => {
+        if (data) adopt(data as { csrf_token: string; user: Me });
+      })
+      .finally(() => setLoading(false));
   }, [adopt]);
 
-  const signIn = useCallback(async (username: string, password: string) => {
-    adopt(await ok(api.POST('/api/2/session', { body: { username, password } })) as { csrf_token: string; user: Me });
-  }, [adopt]);
+  const signIn = useCallback(
+    async (username: string, password: string) => {
+      adopt(
+        (await ok(api.POST('/api/2/session', { body: { username, password } }))) as { csrf_token: string; user: Me },
+      );
+    },
+    [adopt],
+  );
 
   const signOut = useCallback(async () => {
     await api.DELETE('/api/2/session');

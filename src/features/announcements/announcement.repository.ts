@@ -4,21 +4,38 @@ import type { ContactType, LocalizedText } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 import { exactTime } from '../../platform/db/keyset.js';
 
-export async function insertAnnouncement(db: Db, values: {
-  scope_tenant_id: string; category: ContactType; subject: LocalizedText; body: LocalizedText;
-  fallback: 'none' | 'ancestor'; fallback_ceiling_id?: string; created_by_type: string; created_by_id: string | null;
-  /** The preview's count, shown until enqueueing counts the deliveries. */
-  recipients?: number;
-}) {
-  return (await db.insertInto('announcements')
-    .values({ ...values, subject: JSON.stringify(values.subject), body: JSON.stringify(values.body) })
-    .returning('id').executeTakeFirstOrThrow()).id;
+export async function insertAnnouncement(
+  db: Db,
+  values: {
+    scope_tenant_id: string;
+    category: ContactType;
+    subject: LocalizedText;
+    body: LocalizedText;
+    fallback: 'none' | 'ancestor';
+    fallback_ceiling_id?: string;
+    created_by_type: string;
+    created_by_id: string | null;
+    /** The preview's count, shown until enqueueing counts the deliveries. */
+    recipients?: number;
+  },
+) {
+  return (
+    await db
+      .insertInto('announcements')
+      .values({ ...values, subject: JSON.stringify(values.subject), body: JSON.stringify(values.body) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
 const createdAtKey = exactTime('a.created_at');
 
 function selectAnnouncements(db: Db, scope: Scope) {
-  return db.selectFrom('announcements as a').selectAll('a').select(createdAtKey.as('created_at_key')).where(inScope('a.scope_tenant_id', scope));
+  return db
+    .selectFrom('announcements as a')
+    .selectAll('a')
+    .select(createdAtKey.as('created_at_key'))
+    .where(inScope('a.scope_tenant_id', scope));
 }
 
 export type AnnouncementRow = Awaited<ReturnType<ReturnType<typeof selectAnnouncements>['executeTakeFirstOrThrow']>>;
@@ -28,11 +45,25 @@ export function findAnnouncement(db: Db, scope: Scope, id: string) {
 }
 
 /** Announcements whose scope lies in the tenant's subtree, newest first (test messages left out). */
-export function findAnnouncements(db: Db, scope: Scope, filter: { tenantId: string; before?: { created_at: string; id: string }; limit: number }) {
-  let query = selectAnnouncements(db, scope).where('a.test', '=', false)
-    .where('a.scope_tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.tenantId))
-    .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit + 1);
-  if (filter.before) query = query.where(sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`);
+export function findAnnouncements(
+  db: Db,
+  scope: Scope,
+  filter: { tenantId: string; before?: { created_at: string; id: string }; limit: number },
+) {
+  let query = selectAnnouncements(db, scope)
+    .where('a.test', '=', false)
+    .where(
+      'a.scope_tenant_id',
+      'in',
+      db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.tenantId),
+    )
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(filter.limit + 1);
+  if (filter.before)
+    query = query.where(
+      sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`,
+    );
   return query.execute();
 }
 
@@ -40,18 +71,40 @@ export function findAnnouncements(db: Db, scope: Scope, filter: { tenantId: stri
 export async function countDeliveries(db: Db, ids: string[]) {
   const counts = new Map<string, { pending: number; sent: number; failed: number }>();
   if (ids.length === 0) return counts;
-  const rows = await db.selectFrom('deliveries').select(['announcement_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('announcement_id', 'in', ids).groupBy(['announcement_id', 'status']).execute();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['announcement_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('announcement_id', 'in', ids)
+    .groupBy(['announcement_id', 'status'])
+    .execute();
   for (const id of ids) counts.set(id, { pending: 0, sent: 0, failed: 0 });
   for (const row of rows) counts.get(row.announcement_id)![row.status] = Number(row.n);
   return counts;
 }
 
-export function findDeliveries(db: Db, scope: Scope, filter: { announcementId: string; status?: 'pending' | 'sent' | 'failed'; afterId?: number; limit: number }) {
-  let query = db.selectFrom('deliveries as d').innerJoin('announcements as a', 'a.id', 'd.announcement_id')
-    .select(['d.id', 'd.address', 'd.language', 'd.tenant_ids', 'd.contact_ids', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
-    .where('d.announcement_id', '=', filter.announcementId).where(inScope('a.scope_tenant_id', scope))
-    .orderBy('d.id').limit(filter.limit + 1);
+export function findDeliveries(
+  db: Db,
+  scope: Scope,
+  filter: { announcementId: string; status?: 'pending' | 'sent' | 'failed'; afterId?: number; limit: number },
+) {
+  let query = db
+    .selectFrom('deliveries as d')
+    .innerJoin('announcements as a', 'a.id', 'd.announcement_id')
+    .select([
+      'd.id',
+      'd.address',
+      'd.language',
+      'd.tenant_ids',
+      'd.contact_ids',
+      'd.status',
+      'd.attempts',
+      'd.last_error',
+      'd.sent_at',
+    ])
+    .where('d.announcement_id', '=', filter.announcementId)
+    .where(inScope('a.scope_tenant_id', scope))
+    .orderBy('d.id')
+    .limit(filter.limit + 1);
   if (filter.status) query = query.where('d.status', '=', filter.status);
   if (filter.afterId !== undefined) query = query.where('d.id', '>', filter.afterId);
   return query.execute();
@@ -59,11 +112,27 @@ export function findDeliveries(db: Db, scope: Scope, filter: { announcementId: s
 
 /** The notices (and test messages) a contact was among the recipients of, newest first. */
 export function findDeliveriesOfContact(db: Db, contactId: string, filter: { beforeId?: number; limit: number }) {
-  let query = db.selectFrom('deliveries as d').innerJoin('announcements as a', 'a.id', 'd.announcement_id')
-    .select(['d.id', 'd.announcement_id', 'a.category', 'a.subject', 'a.test', 'a.created_at', 'd.address', 'd.language', 'd.status', 'd.attempts', 'd.last_error', 'd.sent_at'])
+  let query = db
+    .selectFrom('deliveries as d')
+    .innerJoin('announcements as a', 'a.id', 'd.announcement_id')
+    .select([
+      'd.id',
+      'd.announcement_id',
+      'a.category',
+      'a.subject',
+      'a.test',
+      'a.created_at',
+      'd.address',
+      'd.language',
+      'd.status',
+      'd.attempts',
+      'd.last_error',
+      'd.sent_at',
+    ])
     .select(sql<boolean>`a.body->>'it' IS NOT NULL`.as('italian_body'))
     .where(sql<boolean>`d.contact_ids @> ARRAY[${contactId}::uuid]`)
-    .orderBy('d.id', 'desc').limit(filter.limit + 1);
+    .orderBy('d.id', 'desc')
+    .limit(filter.limit + 1);
   if (filter.beforeId !== undefined) query = query.where('d.id', '<', filter.beforeId);
   return query.execute();
 }
@@ -77,18 +146,48 @@ export function findTenantNames(db: Db, ids: string[]) {
  * A test message: an announcement to one contact, queued at once with its one delivery (there
  * is nothing to enqueue), so the worker sends, retries and records it like any other.
  */
-export async function insertTestMessage(db: Db, values: {
-  tenantId: string; contactId: string; category: ContactType; subject: LocalizedText; body: LocalizedText;
-  address: string; language: string; createdBy: { type: string; id: string };
-}) {
-  const { id } = await db.insertInto('announcements').values({
-    scope_tenant_id: values.tenantId, fallback_ceiling_id: values.tenantId, category: values.category, fallback: 'none', test: true,
-    subject: JSON.stringify(values.subject), body: JSON.stringify(values.body), status: 'queued', recipients: 1, enqueued_at: sql<Date>`now()`,
-    created_by_type: values.createdBy.type, created_by_id: values.createdBy.id,
-  }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('deliveries').values({
-    announcement_id: id, email: values.address.toLowerCase(), address: values.address, language: values.language,
-    tenant_ids: [values.tenantId], contact_ids: [values.contactId], next_attempt_at: sql<Date>`now()`,
-  }).execute();
+export async function insertTestMessage(
+  db: Db,
+  values: {
+    tenantId: string;
+    contactId: string;
+    category: ContactType;
+    subject: LocalizedText;
+    body: LocalizedText;
+    address: string;
+    language: string;
+    createdBy: { type: string; id: string };
+  },
+) {
+  const { id } = await db
+    .insertInto('announcements')
+    .values({
+      scope_tenant_id: values.tenantId,
+      fallback_ceiling_id: values.tenantId,
+      category: values.category,
+      fallback: 'none',
+      test: true,
+      subject: JSON.stringify(values.subject),
+      body: JSON.stringify(values.body),
+      status: 'queued',
+      recipients: 1,
+      enqueued_at: sql<Date>`now()`,
+      created_by_type: values.createdBy.type,
+      created_by_id: values.createdBy.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('deliveries')
+    .values({
+      announcement_id: id,
+      email: values.address.toLowerCase(),
+      address: values.address,
+      language: values.language,
+      tenant_ids: [values.tenantId],
+      contact_ids: [values.contactId],
+      next_attempt_at: sql<Date>`now()`,
+    })
+    .execute();
   return id;
 }

@@ -1,67 +1,112 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ContactTypeSchema, NullableTimestamp, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
 
-const Localized = (max: number) => Type.Object({
-  en: Type.String({ minLength: 1, maxLength: max, pattern: '\\S' }),
-  it: Type.Optional(Type.String({ minLength: 1, maxLength: max, pattern: '\\S' })),
-}, { additionalProperties: false, description: 'Per language; English is required and is the fallback' });
+const Localized = (max: number) =>
+  Type.Object(
+    {
+      en: Type.String({ minLength: 1, maxLength: max, pattern: '\\S' }),
+      it: Type.Optional(Type.String({ minLength: 1, maxLength: max, pattern: '\\S' })),
+    },
+    { additionalProperties: false, description: 'Per language; English is required and is the fallback' },
+  );
 
-export const AnnouncementBody = Type.Object({
-  category: ContactTypeSchema,
-  subject: Localized(200),
-  body: Localized(50_000),
-  scope_tenant_id: Uuid,
-  fallback: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('ancestor')], { default: 'none', description: 'ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor\'s that has one, above the scope if need be but never above the announcer\'s own tenant' })),
-}, { additionalProperties: false });
+export const AnnouncementBody = Type.Object(
+  {
+    category: ContactTypeSchema,
+    subject: Localized(200),
+    body: Localized(50_000),
+    scope_tenant_id: Uuid,
+    fallback: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('ancestor')], {
+        default: 'none',
+        description:
+          "ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-const Counts = Type.Object({ pending: Type.Integer(), sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() });
+const Counts = Type.Object({
+  pending: Type.Integer(),
+  sent: Type.Integer(),
+  failed: Type.Integer(),
+  skipped: Type.Integer(),
+});
 
 export const Announcement = Type.Object({
-  id: Uuid, scope_tenant_id: Uuid, category: Type.String(),
+  id: Uuid,
+  scope_tenant_id: Uuid,
+  category: Type.String(),
   subject: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   body: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   fallback: Type.String(),
-  test: Type.Boolean({ description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists' }),
+  test: Type.Boolean({
+    description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists',
+  }),
   status: Type.Union(['enqueuing', 'queued', 'sending', 'done'].map((s) => Type.Literal(s))),
   recipients: Type.Integer({ description: 'Distinct addresses (known once enqueued; the preview count before)' }),
   counts: Counts,
   created_by: Type.Object({ type: Type.String(), id: Type.Union([Uuid, Type.Null()]) }),
-  created_at: Timestamp, enqueued_at: NullableTimestamp, completed_at: NullableTimestamp,
+  created_at: Timestamp,
+  enqueued_at: NullableTimestamp,
+  completed_at: NullableTimestamp,
 });
 
 export const Preview = Type.Object({
-  recipients: Type.Integer(), skipped: Type.Integer(),
+  recipients: Type.Integer(),
+  skipped: Type.Integer(),
   by_tenant_kind: Type.Record(Type.String(), Type.Integer(), {
-    description: 'The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`.',
+    description:
+      'The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`.',
   }),
-  sample: Type.Array(Type.Object({ email: Type.String(), tenant_id: Uuid, tenant_name: Type.String(), inherited: Type.Boolean() })),
+  sample: Type.Array(
+    Type.Object({ email: Type.String(), tenant_id: Uuid, tenant_name: Type.String(), inherited: Type.Boolean() }),
+  ),
 });
 
 export const Delivery = Type.Object({
-  id: Type.String(), email: Type.String(), language: Type.String(),
+  id: Type.String(),
+  email: Type.String(),
+  language: Type.String(),
   tenants: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   contact_ids: Type.Array(Uuid),
-  status: Type.String(), attempts: Type.Integer(), last_error: Type.Union([Type.String(), Type.Null()]), sent_at: NullableTimestamp,
+  status: Type.String(),
+  attempts: Type.Integer(),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  sent_at: NullableTimestamp,
 });
 
 export const ContactDelivery = Type.Object({
-  id: Type.String(), announcement_id: Uuid, category: Type.String(),
+  id: Type.String(),
+  announcement_id: Uuid,
+  category: Type.String(),
   subject: Type.String({ description: 'As sent: in the language the message was written in for this person' }),
-  test: Type.Boolean({ description: 'A test message (POST /contacts/{id}/send-test-message)' }), email: Type.String(),
-  status: Type.String(), attempts: Type.Integer(), last_error: Type.Union([Type.String(), Type.Null()]),
-  sent_at: NullableTimestamp, created_at: Timestamp,
+  test: Type.Boolean({ description: 'A test message (POST /contacts/{id}/send-test-message)' }),
+  email: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  sent_at: NullableTimestamp,
+  created_at: Timestamp,
 });
 
-export const ListAnnouncementsQuery = Type.Object({
-  tenant_id: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  after: Type.Optional(Type.String({ maxLength: 300 })),
-}, { additionalProperties: false });
+export const ListAnnouncementsQuery = Type.Object(
+  {
+    tenant_id: Type.Optional(Uuid),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    after: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
 
-export const DeliveriesQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  after: Type.Optional(Type.String({ maxLength: 300 })),
-}, { additionalProperties: false });
+export const DeliveriesQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    after: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
 
 export type AnnouncementInput = Static<typeof AnnouncementBody>;

@@ -9,7 +9,13 @@ import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import * as repo from './announcement.repository.js';
-import { countRecipients, findFallbackCeiling, sampleRecipients, subtreeOf, type RecipientQuery } from './recipients.repository.js';
+import {
+  countRecipients,
+  findFallbackCeiling,
+  sampleRecipients,
+  subtreeOf,
+  type RecipientQuery,
+} from './recipients.repository.js';
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
 import type { Announcement, AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
@@ -17,11 +23,20 @@ type AnnouncementView = Static<typeof Announcement>;
 
 function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 0, failed: 0 }): AnnouncementView {
   return {
-    id: row.id, scope_tenant_id: row.scope_tenant_id, category: row.category, subject: row.subject, body: row.body,
-    fallback: row.fallback, status: row.status, recipients: row.recipients, test: row.test,
+    id: row.id,
+    scope_tenant_id: row.scope_tenant_id,
+    category: row.category,
+    subject: row.subject,
+    body: row.body,
+    fallback: row.fallback,
+    status: row.status,
+    recipients: row.recipients,
+    test: row.test,
     counts: { ...counts, skipped: row.skipped },
     created_by: { type: row.created_by_type, id: row.created_by_id },
-    created_at: row.created_at.toISOString(), enqueued_at: row.enqueued_at?.toISOString() ?? null, completed_at: row.completed_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    enqueued_at: row.enqueued_at?.toISOString() ?? null,
+    completed_at: row.completed_at?.toISOString() ?? null,
   };
 }
 
@@ -32,7 +47,11 @@ const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: Cu
 const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
 
 export class AnnouncementService {
-  constructor(private readonly uow: UnitOfWork, private readonly contacts: ContactService, private readonly limits: TestMessageLimits) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly contacts: ContactService,
+    private readonly limits: TestMessageLimits,
+  ) {}
 
   private get db() {
     return this.uow.db;
@@ -42,8 +61,15 @@ export class AnnouncementService {
     const query = await this.recipientQuery(principal, input);
     const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
     return {
-      recipients: counts.recipients, skipped: counts.skipped, by_tenant_kind: counts.byKind,
-      sample: sample.map((s) => ({ email: s.address, tenant_id: s.tenant_id, tenant_name: s.tenant_name, inherited: s.inherited })),
+      recipients: counts.recipients,
+      skipped: counts.skipped,
+      by_tenant_kind: counts.byKind,
+      sample: sample.map((s) => ({
+        email: s.address,
+        tenant_id: s.tenant_id,
+        tenant_name: s.tenant_name,
+        inherited: s.inherited,
+      })),
     };
   }
 
@@ -53,10 +79,23 @@ export class AnnouncementService {
     const { recipients } = await countRecipients(this.db, query);
     const announcement = await this.uow.run(async (trx, after) => {
       const id = await repo.insertAnnouncement(trx, {
-        scope_tenant_id: input.scope_tenant_id, category: input.category, subject: input.subject, body: input.body,
-        fallback: input.fallback ?? 'none', fallback_ceiling_id: query.ceilingId, created_by_type: principal.kind, created_by_id: principal.id, recipients,
+        scope_tenant_id: input.scope_tenant_id,
+        category: input.category,
+        subject: input.subject,
+        body: input.body,
+        fallback: input.fallback ?? 'none',
+        fallback_ceiling_id: query.ceilingId,
+        created_by_type: principal.kind,
+        created_by_id: principal.id,
+        recipients,
       });
-      await recordAudit(trx, actorOf(principal), { tenantId: input.scope_tenant_id, objectType: 'announcement', objectId: id, action: 'create', after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' } });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: input.scope_tenant_id,
+        objectType: 'announcement',
+        objectId: id,
+        action: 'create',
+        after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' },
+      });
       after.wake('notices');
       return (await repo.findAnnouncement(trx, principal.read, id))!;
     });
@@ -75,21 +114,43 @@ export class AnnouncementService {
     const limit = query.limit ?? 50;
     const before = query.after ? announcementCursor.decode(query.after) : undefined;
     const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
-    const page = paged(rows, limit, (last) => announcementCursor.encode({ created_at: last.created_at_key, id: last.id }));
-    const counts = await repo.countDeliveries(this.db, page.items.map((r) => r.id));
+    const page = paged(rows, limit, (last) =>
+      announcementCursor.encode({ created_at: last.created_at_key, id: last.id }),
+    );
+    const counts = await repo.countDeliveries(
+      this.db,
+      page.items.map((r) => r.id),
+    );
     return { ...page, items: page.items.map((r) => toAnnouncement(r, counts.get(r.id))) };
   }
 
-  async deliveries(principal: Principal, id: string, query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string }) {
+  async deliveries(
+    principal: Principal,
+    id: string,
+    query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string },
+  ) {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
     const afterId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
-    const rows = await repo.findDeliveries(this.db, principal.read, { announcementId: id, status: query.status, afterId, limit });
-    const names = new Map((await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]));
+    const rows = await repo.findDeliveries(this.db, principal.read, {
+      announcementId: id,
+      status: query.status,
+      afterId,
+      limit,
+    });
+    const names = new Map(
+      (await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]),
+    );
     const items: Static<typeof Delivery>[] = rows.map((r) => ({
-      id: String(r.id), email: r.address, language: r.language,
-      tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })), contact_ids: r.contact_ids,
-      status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null,
+      id: String(r.id),
+      email: r.address,
+      language: r.language,
+      tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })),
+      contact_ids: r.contact_ids,
+      status: r.status,
+      attempts: r.attempts,
+      last_error: r.last_error,
+      sent_at: r.sent_at?.toISOString() ?? null,
     }));
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
@@ -101,9 +162,17 @@ export class AnnouncementService {
     const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
       // What was sent: the subject in the language the message was written in for this person.
-      id: String(r.id), announcement_id: r.announcement_id, category: r.category, email: r.address,
-      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test), test: r.test,
-      status: r.status, attempts: r.attempts, last_error: r.last_error, sent_at: r.sent_at?.toISOString() ?? null, created_at: r.created_at.toISOString(),
+      id: String(r.id),
+      announcement_id: r.announcement_id,
+      category: r.category,
+      email: r.address,
+      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test),
+      test: r.test,
+      status: r.status,
+      attempts: r.attempts,
+      last_error: r.last_error,
+      sent_at: r.sent_at?.toISOString() ?? null,
+      created_at: r.created_at.toISOString(),
     }));
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
@@ -118,9 +187,16 @@ export class AnnouncementService {
     const scope = await tenantAccess(this.db, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
     const own = await ownTenant(this.db, principal);
     if (!['root', 'partner'].includes(own.kind)) {
-      throw new AppError(1002, 'Only service providers and platform administrators send announcements', { domain: 'announcements' });
+      throw new AppError(1002, 'Only service providers and platform administrators send announcements', {
+        domain: 'announcements',
+      });
     }
     const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;
-    return { ceilingId, category: input.category, fallback: (input.fallback ?? 'none') === 'ancestor', tenants: subtreeOf(scope.id) };
+    return {
+      ceilingId,
+      category: input.category,
+      fallback: (input.fallback ?? 'none') === 'ancestor',
+      tenants: subtreeOf(scope.id),
+    };
   }
 }

@@ -2,48 +2,123 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ContactTypeSchema, IdParams, PagedItemsOf, standardErrors } from '../../platform/http/common-schemas.js';
 import type { AnnouncementService } from './announcement.service.js';
-import { Announcement, AnnouncementBody, ContactDelivery, Delivery, DeliveriesQuery, ListAnnouncementsQuery, Preview } from './announcement.schemas.js';
+import {
+  Announcement,
+  AnnouncementBody,
+  ContactDelivery,
+  Delivery,
+  DeliveriesQuery,
+  ListAnnouncementsQuery,
+  Preview,
+} from './announcement.schemas.js';
 
-export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: AnnouncementService }> = async (app, { announcements }) => {
+export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: AnnouncementService }> = async (
+  app,
+  { announcements },
+) => {
   const tags = ['announcements'];
 
-  app.post('/announcements', {
-    schema: { tags, summary: 'Announce to the contacts of a category in a subtree (accepted; sent in the background)', body: AnnouncementBody, response: { 202: Announcement, ...standardErrors } },
-  }, async (request, reply) => reply.status(202).send(await announcements.create(request.principal, request.body)));
-
-  app.post('/announcements/preview', {
-    schema: { tags, summary: 'Recipient counts (by tenant kind) and a sample, without sending', body: AnnouncementBody, response: { 200: Preview, ...standardErrors } },
-  }, (request) => announcements.preview(request.principal, request.body));
-
-  app.get('/announcements', {
-    schema: { tags, summary: 'Announcements to a tenant\'s subtree, newest first, with progress', querystring: ListAnnouncementsQuery, response: { 200: PagedItemsOf(Announcement), ...standardErrors } },
-  }, (request) => announcements.list(request.principal, request.query));
-
-  app.get('/announcements/:id', {
-    schema: { tags, summary: 'An announcement with its status and delivery counts', params: IdParams, response: { 200: Announcement, ...standardErrors } },
-  }, (request) => announcements.get(request.principal, request.params.id));
-
-  app.get('/announcements/:id/deliveries', {
-    schema: { tags, summary: 'Its deliveries (e.g. ?status=failed): recipient, tenants, attempts, last error', params: IdParams, querystring: DeliveriesQuery, response: { 200: PagedItemsOf(Delivery), ...standardErrors } },
-  }, (request) => announcements.deliveries(request.principal, request.params.id, request.query));
-
-  app.get('/contacts/:id/deliveries', {
-    schema: {
-      tags: ['contacts', 'announcements'], summary: 'The notices a contact was sent and their outcome, newest first', params: IdParams,
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), after: Type.Optional(Type.String({ maxLength: 300 })) }, { additionalProperties: false }),
-      response: { 200: PagedItemsOf(ContactDelivery), ...standardErrors },
+  app.post(
+    '/announcements',
+    {
+      schema: {
+        tags,
+        summary: 'Announce to the contacts of a category in a subtree (accepted; sent in the background)',
+        body: AnnouncementBody,
+        response: { 202: Announcement, ...standardErrors },
+      },
     },
-  }, (request) => announcements.contactDeliveries(request.principal, request.params.id, request.query));
+    async (request, reply) => reply.status(202).send(await announcements.create(request.principal, request.body)),
+  );
 
-  app.post('/contacts/:id/send-test-message', {
-    schema: {
-      tags: ['contacts', 'announcements'], params: IdParams,
-      summary: 'Send a short test notice of a type to the contact (a delivery like any other: in its history; a bounce marks it invalid); rate-limited per contact and per caller (429)',
-      body: Type.Object({ type: ContactTypeSchema }, { additionalProperties: false }),
-      response: { 202: Type.Object({ status: Type.Literal('queued') }), ...standardErrors },
+  app.post(
+    '/announcements/preview',
+    {
+      schema: {
+        tags,
+        summary: 'Recipient counts (by tenant kind) and a sample, without sending',
+        body: AnnouncementBody,
+        response: { 200: Preview, ...standardErrors },
+      },
     },
-  }, async (request, reply) => {
-    await announcements.sendTestMessage(request.principal, request.params.id, request.body.type);
-    return reply.status(202).send({ status: 'queued' as const });
-  });
+    (request) => announcements.preview(request.principal, request.body),
+  );
+
+  app.get(
+    '/announcements',
+    {
+      schema: {
+        tags,
+        summary: "Announcements to a tenant's subtree, newest first, with progress",
+        querystring: ListAnnouncementsQuery,
+        response: { 200: PagedItemsOf(Announcement), ...standardErrors },
+      },
+    },
+    (request) => announcements.list(request.principal, request.query),
+  );
+
+  app.get(
+    '/announcements/:id',
+    {
+      schema: {
+        tags,
+        summary: 'An announcement with its status and delivery counts',
+        params: IdParams,
+        response: { 200: Announcement, ...standardErrors },
+      },
+    },
+    (request) => announcements.get(request.principal, request.params.id),
+  );
+
+  app.get(
+    '/announcements/:id/deliveries',
+    {
+      schema: {
+        tags,
+        summary: 'Its deliveries (e.g. ?status=failed): recipient, tenants, attempts, last error',
+        params: IdParams,
+        querystring: DeliveriesQuery,
+        response: { 200: PagedItemsOf(Delivery), ...standardErrors },
+      },
+    },
+    (request) => announcements.deliveries(request.principal, request.params.id, request.query),
+  );
+
+  app.get(
+    '/contacts/:id/deliveries',
+    {
+      schema: {
+        tags: ['contacts', 'announcements'],
+        summary: 'The notices a contact was sent and their outcome, newest first',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+            after: Type.Optional(Type.String({ maxLength: 300 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PagedItemsOf(ContactDelivery), ...standardErrors },
+      },
+    },
+    (request) => announcements.contactDeliveries(request.principal, request.params.id, request.query),
+  );
+
+  app.post(
+    '/contacts/:id/send-test-message',
+    {
+      schema: {
+        tags: ['contacts', 'announcements'],
+        params: IdParams,
+        summary:
+          'Send a short test notice of a type to the contact (a delivery like any other: in its history; a bounce marks it invalid); rate-limited per contact and per caller (429)',
+        body: Type.Object({ type: ContactTypeSchema }, { additionalProperties: false }),
+        response: { 202: Type.Object({ status: Type.Literal('queued') }), ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      await announcements.sendTestMessage(request.principal, request.params.id, request.body.type);
+      return reply.status(202).send({ status: 'queued' as const });
+    },
+  );
 };

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/support/smtp-server.js';
-import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // The announcements API over HTTP, with the app's own workers sending into a real SMTP server.
@@ -32,14 +38,24 @@ const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function tenant(actor: Actor, parentId: string, kind = 'customer', fields: Record<string, unknown> = {}) {
-  const res = await t.call(actor, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind, ...fields });
+  const res = await t.call(actor, 'POST', '/api/2/tenants', {
+    name: unique(`T ${kind}`),
+    parent_id: parentId,
+    kind,
+    ...fields,
+  });
   if (res.status !== 201) throw new Error(`create tenant: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; version: number };
 }
 
 async function contact(actor: Actor, tenantId: string, types: string[], fields: Record<string, unknown> = {}) {
   const res = await t.call(actor, 'POST', '/api/2/contacts', {
-    tenant_id: tenantId, types, firstname: 'Grace', lastname: unique('Hopper'), email: address('contact'), ...fields,
+    tenant_id: tenantId,
+    types,
+    firstname: 'Grace',
+    lastname: unique('Hopper'),
+    email: address('contact'),
+    ...fields,
   });
   if (res.status !== 201) throw new Error(`create contact: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; email: string; version: number; tenant_id: string };
@@ -47,7 +63,13 @@ async function contact(actor: Actor, tenantId: string, types: string[], fields: 
 
 const notice = (fields: Record<string, unknown> = {}) => {
   const subject = unique('Notice');
-  return { category: 'technical', subject: { en: subject }, body: { en: `Body of ${subject}` }, fallback: 'none', ...fields };
+  return {
+    category: 'technical',
+    subject: { en: subject },
+    body: { en: `Body of ${subject}` },
+    fallback: 'none',
+    ...fields,
+  };
 };
 const post = (actor: Actor, body: unknown) => t.call(actor, 'POST', '/api/2/announcements', body);
 const preview = (actor: Actor, body: unknown) => t.call(actor, 'POST', '/api/2/announcements/preview', body);
@@ -70,29 +92,69 @@ async function finished(id: string, actor: Actor = t.root) {
 }
 
 const mailsOf = (subject: string) => smtp.received.filter((m) => m.subject === subject);
-const recipientsOf = (subject: string) => mailsOf(subject).flatMap((m) => m.to.map((a) => a.toLowerCase())).sort();
+const recipientsOf = (subject: string) =>
+  mailsOf(subject)
+    .flatMap((m) => m.to.map((a) => a.toLowerCase()))
+    .sort();
 const count = async (table: 'announcements' | 'deliveries' | 'audit_events') =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('POST /announcements', () => {
   it('accepts (202) with the recipient count, then sends and ends done with counts', async () => {
     const c = await tenant(p.admin, p.partnerId);
     const a = await contact(p.admin, p.partnerId, ['technical']);
     const b = await contact(p.admin, c.id, ['technical', 'billing']);
-    const body = notice({ scope_tenant_id: p.partnerId, subject: { en: unique('Upgrade'), it: unique('Aggiornamento') }, body: { en: 'Hello', it: 'Ciao' } });
+    const body = notice({
+      scope_tenant_id: p.partnerId,
+      subject: { en: unique('Upgrade'), it: unique('Aggiornamento') },
+      body: { en: 'Hello', it: 'Ciao' },
+    });
     const res = await post(t.root, body);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    expect(Object.keys(res.body).sort()).toEqual(['body', 'category', 'completed_at', 'counts', 'created_at', 'created_by', 'enqueued_at', 'fallback', 'id', 'recipients', 'scope_tenant_id', 'status', 'subject', 'test']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'body',
+      'category',
+      'completed_at',
+      'counts',
+      'created_at',
+      'created_by',
+      'enqueued_at',
+      'fallback',
+      'id',
+      'recipients',
+      'scope_tenant_id',
+      'status',
+      'subject',
+      'test',
+    ]);
     expect(res.body).toMatchObject({
-      scope_tenant_id: p.partnerId, category: 'technical', subject: body.subject, body: body.body, fallback: 'none', test: false,
-      recipients: 2, created_by: { type: 'user', id: rootUserId },
+      scope_tenant_id: p.partnerId,
+      category: 'technical',
+      subject: body.subject,
+      body: body.body,
+      fallback: 'none',
+      test: false,
+      recipients: 2,
+      created_by: { type: 'user', id: rootUserId },
     });
     expect(res.body.id).toMatch(uuidPattern);
     expect(['enqueuing', 'queued', 'sending', 'done']).toContain(res.body.status);
     expect(Object.keys(res.body.counts).sort()).toEqual(['failed', 'pending', 'sent', 'skipped']);
 
     const done = await finished(res.body.id);
-    expect(done).toMatchObject({ id: res.body.id, status: 'done', recipients: 2, counts: { pending: 0, sent: 2, failed: 0, skipped: 0 } });
+    expect(done).toMatchObject({
+      id: res.body.id,
+      status: 'done',
+      recipients: 2,
+      counts: { pending: 0, sent: 2, failed: 0, skipped: 0 },
+    });
     expect(Date.parse(done.enqueued_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at));
     expect(Date.parse(done.completed_at)).toBeGreaterThanOrEqual(Date.parse(done.enqueued_at));
     expect(recipientsOf(body.subject.en)).toEqual([a.email, b.email].map((e) => e.toLowerCase()).sort());
@@ -112,7 +174,9 @@ describe('POST /announcements', () => {
     const theirs = await contact(other.admin, other.partnerId, ['management']);
     const created = await announce(t.root, { category: 'management', scope_tenant_id: t.rootTenantId });
     await finished(created.id);
-    expect(recipientsOf(created.subject.en)).toEqual(expect.arrayContaining([mine.email.toLowerCase(), theirs.email.toLowerCase()]));
+    expect(recipientsOf(created.subject.en)).toEqual(
+      expect.arrayContaining([mine.email.toLowerCase(), theirs.email.toLowerCase()]),
+    );
     // The partner neither sees the platform's announcement nor its deliveries.
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}`), 404, 'not_found');
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries`), 404, 'not_found');
@@ -144,7 +208,7 @@ describe('POST /announcements', () => {
     expect(await count('announcements')).toBe(before);
   });
 
-  it('refuses a customer\'s company admin and a read-only admin (403 1002)', async () => {
+  it("refuses a customer's company admin and a read-only admin (403 1002)", async () => {
     const before = await count('announcements');
     expectError(await post(p.customerAdmin, notice({ scope_tenant_id: p.customerId })), 403, 1002);
     expectError(await preview(p.customerAdmin, notice({ scope_tenant_id: p.customerId })), 403, 1002);
@@ -198,7 +262,11 @@ describe('POST /announcements/preview', () => {
     const bad = await contact(t.root, c2.id, ['technical']);
     await t.db.updateTable('contacts').set({ validation_state: 'invalid' }).where('id', '=', bad.id).execute();
 
-    const counts = { announcements: await count('announcements'), deliveries: await count('deliveries'), audit: await count('audit_events') };
+    const counts = {
+      announcements: await count('announcements'),
+      deliveries: await count('deliveries'),
+      audit: await count('audit_events'),
+    };
     const mailsBefore = smtp.received.length;
     const res = await preview(t.root, notice({ scope_tenant_id: partner.id, fallback: 'ancestor' }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -206,27 +274,36 @@ describe('POST /announcements/preview', () => {
     // the same two people, each under the kind of the tenant whose contact it is.
     expect(res.body).toMatchObject({ recipients: 2, skipped: 1 });
     expect(res.body.by_tenant_kind).toEqual({ partner: 1, customer: 1 });
-    const sample = res.body.sample.map((s: Record<string, unknown>) => ({ ...s, email: String(s.email).toLowerCase() }));
+    const sample = res.body.sample.map((s: Record<string, unknown>) => ({
+      ...s,
+      email: String(s.email).toLowerCase(),
+    }));
     expect(sample).toHaveLength(4);
-    expect(sample).toEqual(expect.arrayContaining([
-      { email: pT.email.toLowerCase(), tenant_id: partner.id, tenant_name: partner.name, inherited: false },
-      { email: pT.email.toLowerCase(), tenant_id: c2.id, tenant_name: c2.name, inherited: true },
-      { email: cT.email.toLowerCase(), tenant_id: c.id, tenant_name: c.name, inherited: false },
-      { email: cT.email.toLowerCase(), tenant_id: u.id, tenant_name: u.name, inherited: true },
-    ]));
+    expect(sample).toEqual(
+      expect.arrayContaining([
+        { email: pT.email.toLowerCase(), tenant_id: partner.id, tenant_name: partner.name, inherited: false },
+        { email: pT.email.toLowerCase(), tenant_id: c2.id, tenant_name: c2.name, inherited: true },
+        { email: cT.email.toLowerCase(), tenant_id: c.id, tenant_name: c.name, inherited: false },
+        { email: cT.email.toLowerCase(), tenant_id: u.id, tenant_name: u.name, inherited: true },
+      ]),
+    );
 
     const none = await preview(t.root, notice({ scope_tenant_id: partner.id, fallback: 'none' }));
     expect(none.body).toMatchObject({ recipients: 2, skipped: 1 });
     expect(none.body.by_tenant_kind).toEqual({ partner: 1, customer: 1 });
 
     await sleep(200);
-    expect({ announcements: await count('announcements'), deliveries: await count('deliveries'), audit: await count('audit_events') }).toEqual(counts);
+    expect({
+      announcements: await count('announcements'),
+      deliveries: await count('deliveries'),
+      audit: await count('audit_events'),
+    }).toEqual(counts);
     expect(smtp.received.length).toBe(mailsBefore);
   });
 });
 
 describe('GET /announcements', () => {
-  it('lists the announcements to a tenant\'s subtree, newest first, paged', async () => {
+  it("lists the announcements to a tenant's subtree, newest first, paged", async () => {
     const partner = await tenant(t.root, p.partnerId, 'partner');
     const c = await tenant(t.root, partner.id);
     const first = await announce(p.admin, { scope_tenant_id: partner.id });
@@ -238,7 +315,11 @@ describe('GET /announcements', () => {
     expect(page1.status, JSON.stringify(page1.body)).toBe(200);
     expect(page1.body.items.map((a: { id: string }) => a.id)).toEqual([third.id, second.id]);
     expect(page1.body.items[0]).toMatchObject({ status: 'done', counts: { pending: 0, failed: 0, skipped: 0 } });
-    const page2 = await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${partner.id}&limit=2&after=${page1.body.paging.cursors.after}`);
+    const page2 = await t.call(
+      p.admin,
+      'GET',
+      `/api/2/announcements?tenant_id=${partner.id}&limit=2&after=${page1.body.paging.cursors.after}`,
+    );
     expect(page2.body.items.map((a: { id: string }) => a.id)).toEqual([first.id]);
     expect(page2.body.paging.cursors.after).toBeUndefined();
 
@@ -247,7 +328,9 @@ describe('GET /announcements', () => {
     expect(ofCustomer.body.items.map((a: { id: string }) => a.id)).toEqual([second.id]);
     // Without tenant_id: the caller's own tenant.
     const own = await t.call(p.admin, 'GET', '/api/2/announcements?limit=200');
-    expect(own.body.items.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([first.id, second.id, third.id]));
+    expect(own.body.items.map((a: { id: string }) => a.id)).toEqual(
+      expect.arrayContaining([first.id, second.id, third.id]),
+    );
   });
 
   it('pages announcements made within the same millisecond without losing any', async () => {
@@ -271,15 +354,25 @@ describe('GET /announcements', () => {
     expect(seen).toEqual([...ids].reverse());
   });
 
-  it('answers 404 for another partner\'s tenant and a forged cursor 400', async () => {
+  it("answers 404 for another partner's tenant and a forged cursor 400", async () => {
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${other.partnerId}`), 404, 1005);
     expectError(await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${t.rootTenantId}`), 404, 1005);
     expectError(await t.call(p.admin, 'GET', '/api/2/announcements?after=bm9wZQ'), 400, 'validation_failed', 'after');
     // Well-formed cursors of another shape (forged, or from another list) are bad input too.
     for (const foreign of [{}, { before: 3 }, { created_at: '2030-01-01T00:00:00Z' }]) {
-      expectError(await t.call(p.admin, 'GET', `/api/2/announcements?after=${cursor(foreign)}`), 400, 'validation_failed', 'after');
+      expectError(
+        await t.call(p.admin, 'GET', `/api/2/announcements?after=${cursor(foreign)}`),
+        400,
+        'validation_failed',
+        'after',
+      );
     }
-    expectError(await t.call(p.admin, 'GET', '/api/2/announcements?tenant_id=nope'), 400, 'validation_failed', 'tenant_id');
+    expectError(
+      await t.call(p.admin, 'GET', '/api/2/announcements?tenant_id=nope'),
+      400,
+      'validation_failed',
+      'tenant_id',
+    );
   });
 });
 
@@ -298,24 +391,39 @@ describe('GET /announcements/{id} and its deliveries', () => {
     expect(failed.status).toBe(200);
     expect(failed.body.items).toHaveLength(1);
     expect(failed.body.items[0]).toMatchObject({
-      email: bad.email, status: 'failed', attempts: 1, tenants: [{ id: customer.id, name: customer.name }], contact_ids: [bad.id], sent_at: null,
+      email: bad.email,
+      status: 'failed',
+      attempts: 1,
+      tenants: [{ id: customer.id, name: customer.name }],
+      contact_ids: [bad.id],
+      sent_at: null,
     });
     expect(failed.body.items[0].last_error).toContain('550');
     const sent = await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?status=sent`);
     expect(sent.body.items.map((d: { email: string }) => d.email)).toEqual([good.email]);
     expect(sent.body.items[0]).toMatchObject({ status: 'sent', attempts: 1, last_error: null, language: 'en' });
     expect(Date.parse(sent.body.items[0].sent_at)).not.toBeNaN();
-    expectError(await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?status=bounced`), 400, 'validation_failed', 'status');
+    expectError(
+      await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?status=bounced`),
+      400,
+      'validation_failed',
+      'status',
+    );
 
     const invalid = (await t.call(p.admin, 'GET', `/api/2/contacts/${bad.id}`)).body;
     expect(invalid.validation_state).toBe('invalid');
     expect((await t.call(p.admin, 'GET', `/api/2/contacts/${good.id}`)).body.validation_state).toBe('valid');
     const history = await t.call(p.admin, 'GET', `/api/2/contacts/${bad.id}/deliveries`);
-    expect(history.body.items).toEqual([expect.objectContaining({ announcement_id: created.id, status: 'failed', email: bad.email })]);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ announcement_id: created.id, status: 'failed', email: bad.email }),
+    ]);
 
     // The next notice skips it.
     const next = await announce(p.admin, { category: 'management', scope_tenant_id: customer.id });
-    expect(await finished(next.id, p.admin)).toMatchObject({ recipients: 1, counts: { sent: 1, failed: 0, skipped: 1 } });
+    expect(await finished(next.id, p.admin)).toMatchObject({
+      recipients: 1,
+      counts: { sent: 1, failed: 0, skipped: 1 },
+    });
 
     const fixed = address('fixed');
     const put = await t.call(p.admin, 'PUT', `/api/2/contacts/${bad.id}`, { version: invalid.version, email: fixed });
@@ -326,12 +434,20 @@ describe('GET /announcements/{id} and its deliveries', () => {
     expect(recipientsOf(again.subject.en)).toEqual([good.email, fixed].map((e) => e.toLowerCase()).sort());
   });
 
-  it('marks a linked contact invalid on a bounce of its user\'s address, and valid again when the user\'s email changes', async () => {
+  it("marks a linked contact invalid on a bounce of its user's address, and valid again when the user's email changes", async () => {
     const customer = await tenant(p.admin, p.partnerId);
     const login = unique('bouncer');
-    const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: customer.id, login, contact: { email: `${login}@example.test`, firstname: 'B', lastname: 'Ouncer' } });
+    const user = await t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: customer.id,
+      login,
+      contact: { email: `${login}@example.test`, firstname: 'B', lastname: 'Ouncer' },
+    });
     expect(user.status, JSON.stringify(user.body)).toBe(200);
-    const linked = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: customer.id, user_id: user.body.id, types: ['technical'] });
+    const linked = await t.call(p.admin, 'POST', '/api/2/contacts', {
+      tenant_id: customer.id,
+      user_id: user.body.id,
+      types: ['technical'],
+    });
     expect(linked.status, JSON.stringify(linked.body)).toBe(201);
     smtp.refuseAddress(`${login}@example.test`, 550);
     const created = await announce(p.admin, { scope_tenant_id: customer.id });
@@ -340,7 +456,10 @@ describe('GET /announcements/{id} and its deliveries', () => {
 
     // Not activated yet: the new address applies at once, and starts out valid.
     const current = (await t.call(p.admin, 'GET', `/api/2/users/${user.body.id}`)).body;
-    const put = await t.call(p.admin, 'PUT', `/api/2/users/${user.body.id}`, { version: current.version, contact: { email: address('bouncer-fixed') } });
+    const put = await t.call(p.admin, 'PUT', `/api/2/users/${user.body.id}`, {
+      version: current.version,
+      contact: { email: address('bouncer-fixed') },
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect((await t.call(p.admin, 'GET', `/api/2/contacts/${linked.body.id}`)).body.validation_state).toBe('valid');
   });
@@ -352,12 +471,23 @@ describe('GET /announcements/{id} and its deliveries', () => {
     smtp.refuseAddress(old, 451);
     const created = await announce(p.admin, { category: 'billing', scope_tenant_id: customer.id });
     const deadline = Date.now() + 30_000;
-    while (!(await t.db.selectFrom('deliveries').select('last_error').where('announcement_id', '=', created.id).executeTakeFirst())?.last_error) {
+    while (
+      !(
+        await t.db
+          .selectFrom('deliveries')
+          .select('last_error')
+          .where('announcement_id', '=', created.id)
+          .executeTakeFirst()
+      )?.last_error
+    ) {
       if (Date.now() > deadline) throw new Error('no temporary failure recorded');
       await sleep(10);
     }
     // While the old address is still being retried, an admin corrects it; then the old one bounces for good.
-    const put = await t.call(p.admin, 'PUT', `/api/2/contacts/${moving.id}`, { version: moving.version, email: address('moved') });
+    const put = await t.call(p.admin, 'PUT', `/api/2/contacts/${moving.id}`, {
+      version: moving.version,
+      email: address('moved'),
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     smtp.refuseAddress(old, 550);
     expect(await finished(created.id, p.admin)).toMatchObject({ counts: { failed: 1, sent: 0 } });
@@ -371,7 +501,9 @@ describe('GET /announcements/{id} and its deliveries', () => {
     const created = await announce(t.root, { category: 'billing', scope_tenant_id: partner.id });
     expect(await finished(created.id)).toMatchObject({ counts: { sent: 1, failed: 0 } });
     const rows = (await t.call(t.root, 'GET', `/api/2/announcements/${created.id}/deliveries`)).body.items;
-    expect(rows).toEqual([expect.objectContaining({ email: reader.email, status: 'sent', attempts: 3, last_error: null })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ email: reader.email, status: 'sent', attempts: 3, last_error: null }),
+    ]);
     expect(recipientsOf(created.subject.en)).toEqual([reader.email.toLowerCase()]);
   });
 
@@ -400,12 +532,21 @@ describe('GET /announcements/{id} and its deliveries', () => {
     for (const actor of [other.admin, other.client, other.customerAdmin]) {
       expectError(await t.call(actor, 'GET', `/api/2/announcements/${created.id}`), 404, 'not_found');
       expectError(await t.call(actor, 'GET', `/api/2/announcements/${created.id}/deliveries`), 404, 'not_found');
-      expectError(await t.call(actor, 'GET', `/api/2/announcements/${created.id}/deliveries?status=failed`), 404, 'not_found');
+      expectError(
+        await t.call(actor, 'GET', `/api/2/announcements/${created.id}/deliveries?status=failed`),
+        404,
+        'not_found',
+      );
     }
     // Readable by the partner's read-only admin.
     expect((await t.call(p.readonly, 'GET', `/api/2/announcements/${created.id}`)).status).toBe(200);
     for (const foreign of [{}, { created_at: '2030-01-01T00:00:00Z', id: randomUUID() }]) {
-      expectError(await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?after=${cursor(foreign)}`), 400, 'validation_failed', 'after');
+      expectError(
+        await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?after=${cursor(foreign)}`),
+        400,
+        'validation_failed',
+        'after',
+      );
     }
     expectError(await t.call(t.root, 'GET', `/api/2/announcements/${randomUUID()}`), 404, 'not_found');
     expectError(await t.call(t.root, 'GET', '/api/2/announcements/not-a-uuid'), 400, 'validation_failed', 'id');
@@ -425,7 +566,9 @@ describe('POST /contacts/{id}/send-test-message', () => {
     expect(mail.text).toContain(`You receive this notice as the Technical contact of: ${customerName}.`);
 
     const italian = await contact(p.client, p.customerId, ['billing'], { email: address('tester-it'), language: 'it' });
-    expect((await t.call(p.client, 'POST', `/api/2/contacts/${italian.id}/send-test-message`, { type: 'billing' })).status).toBe(202);
+    expect(
+      (await t.call(p.client, 'POST', `/api/2/contacts/${italian.id}/send-test-message`, { type: 'billing' })).status,
+    ).toBe(202);
     const it = await smtp.waitFor((m) => m.to.includes(italian.email) && m.subject.startsWith('[Test]'));
     expect(it.subject).toBe('[Test] Gli avvisi Fatturazione ti raggiungono');
     expect(it.text).toContain('Ricevi questo avviso come contatto Fatturazione di: ');
@@ -441,8 +584,17 @@ describe('POST /contacts/{id}/send-test-message', () => {
     // It would say "as the Billing contact" to someone who is not one.
     expectError(await t.call(p.admin, 'POST', url, { type: 'billing' }), 400, 'validation_failed', 'type');
     expectError(await t.call(p.admin, 'POST', url, {}), 400, 'validation_failed', 'type');
-    expectError(await t.call(p.admin, 'POST', url, { type: 'technical', to: 'x@example.test' }), 400, 'validation_failed', 'to');
-    expectError(await t.call(p.admin, 'POST', `/api/2/contacts/${randomUUID()}/send-test-message`, { type: 'technical' }), 404, 'not_found');
+    expectError(
+      await t.call(p.admin, 'POST', url, { type: 'technical', to: 'x@example.test' }),
+      400,
+      'validation_failed',
+      'to',
+    );
+    expectError(
+      await t.call(p.admin, 'POST', `/api/2/contacts/${randomUUID()}/send-test-message`, { type: 'technical' }),
+      404,
+      'not_found',
+    );
     await sleep(200);
     expect(smtp.received.filter((m) => m.to.includes(reader.email))).toEqual([]);
   });
@@ -463,13 +615,30 @@ describe('GET /contacts/{id}/deliveries', () => {
     const res = await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.items).toHaveLength(2);
-    expect(res.body.items[0]).toMatchObject({ announcement_id: second.id, category: 'billing', subject: second.subject.en, email: reader.email, status: 'sent', attempts: 1, last_error: null });
-    expect(res.body.items[1]).toMatchObject({ announcement_id: first.id, category: 'technical', subject: first.subject.en, status: 'sent' });
+    expect(res.body.items[0]).toMatchObject({
+      announcement_id: second.id,
+      category: 'billing',
+      subject: second.subject.en,
+      email: reader.email,
+      status: 'sent',
+      attempts: 1,
+      last_error: null,
+    });
+    expect(res.body.items[1]).toMatchObject({
+      announcement_id: first.id,
+      category: 'technical',
+      subject: first.subject.en,
+      status: 'sent',
+    });
     expect(Date.parse(res.body.items[0].sent_at)).not.toBeNaN();
 
     const page1 = await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?limit=1`);
     expect(page1.body.items.map((d: { announcement_id: string }) => d.announcement_id)).toEqual([second.id]);
-    const page2 = await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?limit=1&after=${page1.body.paging.cursors.after}`);
+    const page2 = await t.call(
+      p.admin,
+      'GET',
+      `/api/2/contacts/${reader.id}/deliveries?limit=1&after=${page1.body.paging.cursors.after}`,
+    );
     expect(page2.body.items.map((d: { announcement_id: string }) => d.announcement_id)).toEqual([first.id]);
     expect(page2.body.paging.cursors.after).toBeUndefined();
 
@@ -482,7 +651,12 @@ describe('GET /contacts/{id}/deliveries', () => {
     }
     for (const foreign of [{}, { afterId: randomUUID() }, 'bm9wZQ']) {
       const after = typeof foreign === 'string' ? foreign : cursor(foreign);
-      expectError(await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?after=${after}`), 400, 'validation_failed', 'after');
+      expectError(
+        await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries?after=${after}`),
+        400,
+        'validation_failed',
+        'after',
+      );
     }
   });
 
@@ -490,10 +664,20 @@ describe('GET /contacts/{id}/deliveries', () => {
     const customer = await tenant(p.admin, p.partnerId, 'customer', { language: 'it' });
     const reader = await contact(p.admin, customer.id, ['technical']);
     const subject = { en: unique('Maintenance'), it: unique('Manutenzione') };
-    const italian = await announce(p.admin, { scope_tenant_id: customer.id, subject, body: { en: 'Short stop.', it: 'Breve fermo.' } });
+    const italian = await announce(p.admin, {
+      scope_tenant_id: customer.id,
+      subject,
+      body: { en: 'Short stop.', it: 'Breve fermo.' },
+    });
     await finished(italian.id, p.admin);
-    expect((await smtp.waitFor((m) => m.to.includes(reader.email) && m.subject === subject.it)).text).toContain('Breve fermo.');
-    const halfItalian = await announce(p.admin, { scope_tenant_id: customer.id, subject: { en: unique('Only English body'), it: unique('Oggetto') }, body: { en: 'English only.' } });
+    expect((await smtp.waitFor((m) => m.to.includes(reader.email) && m.subject === subject.it)).text).toContain(
+      'Breve fermo.',
+    );
+    const halfItalian = await announce(p.admin, {
+      scope_tenant_id: customer.id,
+      subject: { en: unique('Only English body'), it: unique('Oggetto') },
+      body: { en: 'English only.' },
+    });
     await finished(halfItalian.id, p.admin);
 
     const history = await t.call(p.admin, 'GET', `/api/2/contacts/${reader.id}/deliveries`);
@@ -506,22 +690,48 @@ describe('without an SMTP server', () => {
   it('shows the expected recipients while enqueuing, then puts the notices into the built-in mailbox', async () => {
     const local = await startTestApp();
     try {
-      const partner = (await local.call(local.root, 'POST', '/api/2/tenants', { name: 'Mailbox partner', parent_id: local.rootTenantId, kind: 'partner' })).body;
+      const partner = (
+        await local.call(local.root, 'POST', '/api/2/tenants', {
+          name: 'Mailbox partner',
+          parent_id: local.rootTenantId,
+          kind: 'partner',
+        })
+      ).body;
       for (const email of ['one@example.test', 'two@example.test']) {
-        const res = await local.call(local.root, 'POST', '/api/2/contacts', { tenant_id: partner.id, types: ['billing'], firstname: 'M', lastname: 'B', email });
+        const res = await local.call(local.root, 'POST', '/api/2/contacts', {
+          tenant_id: partner.id,
+          types: ['billing'],
+          firstname: 'M',
+          lastname: 'B',
+          email,
+        });
         expect(res.status).toBe(201);
       }
       // Paused: nothing is enqueued yet, and GET still tells how many it will reach.
       await local.announcementWorker.stop();
-      const created = await local.call(local.root, 'POST', '/api/2/announcements', notice({ category: 'billing', scope_tenant_id: partner.id }));
+      const created = await local.call(
+        local.root,
+        'POST',
+        '/api/2/announcements',
+        notice({ category: 'billing', scope_tenant_id: partner.id }),
+      );
       expect(created.status).toBe(202);
-      expect(created.body).toMatchObject({ status: 'enqueuing', recipients: 2, counts: { pending: 0, sent: 0, failed: 0, skipped: 0 } });
-      expect((await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).toMatchObject({ status: 'enqueuing', recipients: 2 });
+      expect(created.body).toMatchObject({
+        status: 'enqueuing',
+        recipients: 2,
+        counts: { pending: 0, sent: 0, failed: 0, skipped: 0 },
+      });
+      expect((await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).toMatchObject({
+        status: 'enqueuing',
+        recipients: 2,
+      });
 
       local.announcementWorker.start();
       const deadline = Date.now() + 30_000;
       let done;
-      while ((done = (await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).status !== 'done') {
+      while (
+        (done = (await local.call(local.root, 'GET', `/api/2/announcements/${created.body.id}`)).body).status !== 'done'
+      ) {
         if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(done)}`);
         await sleep(25);
       }

@@ -20,27 +20,43 @@ const hasContact = (type: ContactType) =>
 
 /** Per type: live tenants of the subtree, and how many have a deliverable contact of it. */
 export async function countCoverage(db: Db, scope: Scope, rootId: string) {
-  const row = await db.selectFrom('tenants as t')
+  const row = await db
+    .selectFrom('tenants as t')
     .select((eb) => [
       eb.fn.countAll<number>().as('total'),
       ...TYPES.map((type) => sql<number>`count(*) FILTER (WHERE ${hasContact(type)})`.as(type)),
     ])
     .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
-    .where('t.deleted_at', 'is', null).where(inScope('t.id', scope))
+    .where('t.deleted_at', 'is', null)
+    .where(inScope('t.id', scope))
     .executeTakeFirstOrThrow();
-  return { total: Number(row.total), covered: Object.fromEntries(TYPES.map((t) => [t, Number((row as Record<string, unknown>)[t])])) as Record<ContactType, number> };
+  return {
+    total: Number(row.total),
+    covered: Object.fromEntries(TYPES.map((t) => [t, Number((row as Record<string, unknown>)[t])])) as Record<
+      ContactType,
+      number
+    >,
+  };
 }
 
 /** Tenants of the subtree lacking a contact of `types` (any of them), keyset-paged by id. */
-export async function findUncovered(db: Db, scope: Scope, rootId: string, options: { types: ContactType[]; afterId?: string; limit: number }) {
+export async function findUncovered(
+  db: Db,
+  scope: Scope,
+  rootId: string,
+  options: { types: ContactType[]; afterId?: string; limit: number },
+) {
   const missing = sql<ContactType[]>`ARRAY(SELECT x FROM unnest(${sql.val(options.types)}::text[]) AS x
     WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id AND x = ANY (c.types) AND c.validation_state = 'valid'))`;
-  let query = db.selectFrom('tenants as t')
+  let query = db
+    .selectFrom('tenants as t')
     .select(['t.id', 't.name', 't.kind', 't.parent_id', missing.as('missing_types')])
     .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
-    .where('t.deleted_at', 'is', null).where(inScope('t.id', scope))
+    .where('t.deleted_at', 'is', null)
+    .where(inScope('t.id', scope))
     .where(sql<boolean>`cardinality(${missing}) > 0`)
-    .orderBy('t.id').limit(options.limit + 1);
+    .orderBy('t.id')
+    .limit(options.limit + 1);
   if (options.afterId) query = query.where('t.id', '>', options.afterId);
   return query.execute();
 }

@@ -11,7 +11,10 @@ import * as repo from './coverage.repository.js';
 const cursor = cursorOf({ afterId: CursorFields.Uuid });
 
 export class CoverageService {
-  constructor(private readonly db: Db, private readonly contacts: ContactService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly contacts: ContactService,
+  ) {}
 
   async effectiveContacts(principal: Principal, tenantId: string, type: ContactType) {
     // The same ceiling as the caller's own announcement to this tenant would have.
@@ -20,12 +23,24 @@ export class CoverageService {
     if (!ceiling) throw notFound('Tenant', 1005);
     const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
     if (rows.length === 0) return [];
-    const contacts = new Map((await this.contacts.byIds(principal, rows.map((r) => r.contact_id))).map((c) => [c.id, c]));
-    return rows.filter((r) => contacts.has(r.contact_id))
+    const contacts = new Map(
+      (
+        await this.contacts.byIds(
+          principal,
+          rows.map((r) => r.contact_id),
+        )
+      ).map((c) => [c.id, c]),
+    );
+    return rows
+      .filter((r) => contacts.has(r.contact_id))
       .map((r) => ({ ...contacts.get(r.contact_id)!, inherited: r.inherited, deliverable: r.valid }));
   }
 
-  async coverage(principal: Principal, tenantId: string, query: { type?: ContactType; limit?: number; after?: string }) {
+  async coverage(
+    principal: Principal,
+    tenantId: string,
+    query: { type?: ContactType; limit?: number; after?: string },
+  ) {
     await tenantAccess(this.db, principal, tenantId, 'read');
     const { total, covered } = await repo.countCoverage(this.db, principal.read, tenantId);
     const limit = query.limit ?? 100;
@@ -34,7 +49,11 @@ export class CoverageService {
     const rows = await repo.findUncovered(this.db, principal.read, tenantId, { types, afterId, limit });
     return {
       tenants: total,
-      types: (['billing', 'technical', 'management'] as const).map((type) => ({ type, covered: covered[type], uncovered: total - covered[type] })),
+      types: (['billing', 'technical', 'management'] as const).map((type) => ({
+        type,
+        covered: covered[type],
+        uncovered: total - covered[type],
+      })),
       missing: paged(rows, limit, (last) => cursor.encode({ afterId: last.id })),
     };
   }

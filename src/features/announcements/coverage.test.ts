@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Effective contacts (who a notice of a type reaches for a tenant) and contact coverage.
@@ -26,15 +32,22 @@ async function tenant(actor: Actor, parentId: string, kind = 'customer') {
 
 async function contact(actor: Actor, tenantId: string, types: string[]) {
   const res = await t.call(actor, 'POST', '/api/2/contacts', {
-    tenant_id: tenantId, types, firstname: 'Grace', lastname: unique('Hopper'), email: `${unique('c')}@example.test`,
+    tenant_id: tenantId,
+    types,
+    firstname: 'Grace',
+    lastname: unique('Hopper'),
+    email: `${unique('c')}@example.test`,
   });
   if (res.status !== 201) throw new Error(`create contact: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; email: string };
 }
 
-const markInvalid = (id: string) => t.db.updateTable('contacts').set({ validation_state: 'invalid' }).where('id', '=', id).execute();
-const effective = (actor: Actor, tenantId: string, type: string) => t.call(actor, 'GET', `/api/2/tenants/${tenantId}/effective-contacts?type=${type}`);
-const coverage = (actor: Actor, tenantId: string, query = '') => t.call(actor, 'GET', `/api/2/tenants/${tenantId}/contact-coverage${query}`);
+const markInvalid = (id: string) =>
+  t.db.updateTable('contacts').set({ validation_state: 'invalid' }).where('id', '=', id).execute();
+const effective = (actor: Actor, tenantId: string, type: string) =>
+  t.call(actor, 'GET', `/api/2/tenants/${tenantId}/effective-contacts?type=${type}`);
+const coverage = (actor: Actor, tenantId: string, query = '') =>
+  t.call(actor, 'GET', `/api/2/tenants/${tenantId}/contact-coverage${query}`);
 const summary = (items: { id: string; inherited: boolean; deliverable: boolean }[]) =>
   items.map((c) => ({ id: c.id, inherited: c.inherited, deliverable: c.deliverable }));
 
@@ -57,19 +70,33 @@ async function world() {
 }
 
 describe('GET /tenants/{id}/effective-contacts', () => {
-  it('answers the tenant\'s own contacts of the type, or its nearest ancestor\'s marked inherited', async () => {
+  it("answers the tenant's own contacts of the type, or its nearest ancestor's marked inherited", async () => {
     const w = await world();
     const own = await effective(p.admin, w.c2.id, 'technical');
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(summary(own.body.items)).toEqual([{ id: w.c2T.id, inherited: false, deliverable: true }]);
     // The full contact object, plus the two flags.
-    expect(own.body.items[0]).toMatchObject({ id: w.c2T.id, tenant_id: w.c2.id, email: w.c2T.email, types: ['technical'], validation_state: 'valid' });
+    expect(own.body.items[0]).toMatchObject({
+      id: w.c2T.id,
+      tenant_id: w.c2.id,
+      email: w.c2T.email,
+      types: ['technical'],
+      validation_state: 'valid',
+    });
 
-    expect(summary((await effective(p.admin, w.c1.id, 'technical')).body.items)).toEqual([{ id: w.sT.id, inherited: true, deliverable: true }]);
-    expect(summary((await effective(p.admin, w.u1.id, 'technical')).body.items)).toEqual([{ id: w.sT.id, inherited: true, deliverable: true }]);
+    expect(summary((await effective(p.admin, w.c1.id, 'technical')).body.items)).toEqual([
+      { id: w.sT.id, inherited: true, deliverable: true },
+    ]);
+    expect(summary((await effective(p.admin, w.u1.id, 'technical')).body.items)).toEqual([
+      { id: w.sT.id, inherited: true, deliverable: true },
+    ]);
     // The nearest ancestor with one: C1 for billing, not S.
-    expect(summary((await effective(p.admin, w.u1.id, 'billing')).body.items)).toEqual([{ id: w.c1B.id, inherited: true, deliverable: true }]);
-    expect(summary((await effective(p.admin, w.s.id, 'billing')).body.items)).toEqual([{ id: w.sB.id, inherited: false, deliverable: true }]);
+    expect(summary((await effective(p.admin, w.u1.id, 'billing')).body.items)).toEqual([
+      { id: w.c1B.id, inherited: true, deliverable: true },
+    ]);
+    expect(summary((await effective(p.admin, w.s.id, 'billing')).body.items)).toEqual([
+      { id: w.sB.id, inherited: false, deliverable: true },
+    ]);
     expect((await effective(p.admin, w.s.id, 'management')).body.items).toEqual([]);
   });
 
@@ -85,8 +112,12 @@ describe('GET /tenants/{id}/effective-contacts', () => {
 
   it('never climbs above what the caller can see', async () => {
     const partnerTech = await contact(p.admin, p.partnerId, ['technical']);
-    expect(summary((await effective(p.admin, p.customerId, 'technical')).body.items)).toEqual([{ id: partnerTech.id, inherited: true, deliverable: true }]);
-    expect(summary((await effective(p.readonly, p.customerId, 'technical')).body.items)).toEqual([{ id: partnerTech.id, inherited: true, deliverable: true }]);
+    expect(summary((await effective(p.admin, p.customerId, 'technical')).body.items)).toEqual([
+      { id: partnerTech.id, inherited: true, deliverable: true },
+    ]);
+    expect(summary((await effective(p.readonly, p.customerId, 'technical')).body.items)).toEqual([
+      { id: partnerTech.id, inherited: true, deliverable: true },
+    ]);
     // The customer's own admin cannot see its service provider's contacts: nothing to show.
     const mine = await effective(p.customerAdmin, p.customerId, 'technical');
     expect(mine.status, JSON.stringify(mine.body)).toBe(200);
@@ -100,7 +131,12 @@ describe('GET /tenants/{id}/effective-contacts', () => {
       expectError(await effective(actor, p.partnerId, 'technical'), 404, 1005);
     }
     expectError(await effective(p.admin, randomUUID(), 'technical'), 404, 1005);
-    expectError(await t.call(p.admin, 'GET', `/api/2/tenants/${w.c1.id}/effective-contacts`), 400, 'validation_failed', 'type');
+    expectError(
+      await t.call(p.admin, 'GET', `/api/2/tenants/${w.c1.id}/effective-contacts`),
+      400,
+      'validation_failed',
+      'type',
+    );
     expectError(await effective(p.admin, w.c1.id, 'marketing'), 400, 'validation_failed', 'type');
   });
 });
@@ -116,7 +152,9 @@ describe('GET /tenants/{id}/contact-coverage', () => {
       { type: 'technical', covered: 2, uncovered: 3 },
       { type: 'management', covered: 0, uncovered: 5 },
     ]);
-    const missing = Object.fromEntries(res.body.missing.items.map((m: { id: string; missing_types: string[] }) => [m.id, [...m.missing_types].sort()]));
+    const missing = Object.fromEntries(
+      res.body.missing.items.map((m: { id: string; missing_types: string[] }) => [m.id, [...m.missing_types].sort()]),
+    );
     expect(missing).toEqual({
       [w.s.id]: ['management'],
       [w.c1.id]: ['management', 'technical'],
@@ -125,7 +163,11 @@ describe('GET /tenants/{id}/contact-coverage', () => {
       [w.c3.id]: ['billing', 'management', 'technical'],
     });
     expect(res.body.missing.items.find((m: { id: string }) => m.id === w.u1.id)).toEqual({
-      id: w.u1.id, name: w.u1.name, kind: 'unit', parent_id: w.c1.id, missing_types: expect.any(Array),
+      id: w.u1.id,
+      name: w.u1.name,
+      kind: 'unit',
+      parent_id: w.c1.id,
+      missing_types: expect.any(Array),
     });
   });
 
@@ -133,7 +175,9 @@ describe('GET /tenants/{id}/contact-coverage', () => {
     const w = await world();
     const technical = await coverage(p.admin, w.s.id, '?type=technical');
     expect(technical.body.types).toContainEqual({ type: 'technical', covered: 2, uncovered: 3 });
-    expect(technical.body.missing.items.map((m: { id: string }) => m.id).sort()).toEqual([w.c1.id, w.u1.id, w.c3.id].sort());
+    expect(technical.body.missing.items.map((m: { id: string }) => m.id).sort()).toEqual(
+      [w.c1.id, w.u1.id, w.c3.id].sort(),
+    );
     for (const m of technical.body.missing.items) expect(m.missing_types).toEqual(['technical']);
 
     const seen: string[] = [];
@@ -159,8 +203,13 @@ describe('GET /tenants/{id}/contact-coverage', () => {
     const w = await world();
     await contact(p.admin, w.u1.id, ['technical', 'management']);
     const gone = await tenant(p.admin, w.s.id);
-    const disabled = await t.call(p.admin, 'PUT', `/api/2/tenants/${gone.id}`, { version: gone.version, enabled: false });
-    expect((await t.call(p.admin, 'DELETE', `/api/2/tenants/${gone.id}?version=${disabled.body.version}`)).status).toBe(204);
+    const disabled = await t.call(p.admin, 'PUT', `/api/2/tenants/${gone.id}`, {
+      version: gone.version,
+      enabled: false,
+    });
+    expect((await t.call(p.admin, 'DELETE', `/api/2/tenants/${gone.id}?version=${disabled.body.version}`)).status).toBe(
+      204,
+    );
     const res = await coverage(p.admin, w.s.id);
     expect(res.body.tenants).toBe(5);
     expect(res.body.types).toContainEqual({ type: 'technical', covered: 3, uncovered: 2 });

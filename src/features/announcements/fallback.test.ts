@@ -33,14 +33,38 @@ async function ok(answer: Promise<{ status: number; body: any }>, status: number
   return res.body;
 }
 const tenant = (parentId: string, kind: string) =>
-  ok(t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind }), 201) as Promise<{ id: string; name: string }>;
+  ok(
+    t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind }),
+    201,
+  ) as Promise<{ id: string; name: string }>;
 const contact = (tenantId: string, types: string[], email = `${unique('c')}@example.test`) =>
-  ok(t.call(t.root, 'POST', '/api/2/contacts', { tenant_id: tenantId, types, firstname: 'Grace', lastname: unique('Hopper'), email }), 201) as Promise<{ id: string; email: string }>;
+  ok(
+    t.call(t.root, 'POST', '/api/2/contacts', {
+      tenant_id: tenantId,
+      types,
+      firstname: 'Grace',
+      lastname: unique('Hopper'),
+      email,
+    }),
+    201,
+  ) as Promise<{ id: string; email: string }>;
 
 async function admin(tenantId: string): Promise<Actor> {
   const login = unique('admin');
-  const user = await ok(t.call(t.root, 'POST', '/api/2/users', { tenant_id: tenantId, login, contact: { email: `${login}@example.test`, firstname: 'A', lastname: 'Dmin' } }), 200);
-  await ok(t.call(t.root, 'PUT', `/api/2/users/${user.id}/access_policies`, { items: [{ tenant_id: tenantId, role_id: 'partner_admin' }] }), 200);
+  const user = await ok(
+    t.call(t.root, 'POST', '/api/2/users', {
+      tenant_id: tenantId,
+      login,
+      contact: { email: `${login}@example.test`, firstname: 'A', lastname: 'Dmin' },
+    }),
+    200,
+  );
+  await ok(
+    t.call(t.root, 'PUT', `/api/2/users/${user.id}/access_policies`, {
+      items: [{ tenant_id: tenantId, role_id: 'partner_admin' }],
+    }),
+    200,
+  );
   await setPassword(t.db, login, `pw-${login}`);
   return t.tokenFor(login, `pw-${login}`);
 }
@@ -67,7 +91,11 @@ async function preview(actor: Actor, body: ReturnType<typeof notice>) {
   const res = await ok(t.call(actor, 'POST', '/api/2/announcements/preview', body), 200);
   const sum = Object.values(res.by_tenant_kind as Record<string, number>).reduce((a, b) => a + b, 0);
   expect(sum, 'the kinds add up to the people counted').toBe(res.recipients);
-  return res as { recipients: number; by_tenant_kind: Record<string, number>; sample: { email: string; tenant_id: string; inherited: boolean }[] };
+  return res as {
+    recipients: number;
+    by_tenant_kind: Record<string, number>;
+    sample: { email: string; tenant_id: string; inherited: boolean }[];
+  };
 }
 
 /** Sends and answers who received it, each with the tenants their message names. */
@@ -79,7 +107,8 @@ async function send(actor: Actor, body: ReturnType<typeof notice>) {
     if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(done)}`);
     await sleep(25);
   }
-  return smtp.received.filter((m) => m.subject === body.subject.en)
+  return smtp.received
+    .filter((m) => m.subject === body.subject.en)
     .map((m) => ({ to: m.to[0].toLowerCase(), for: /contact of: (.*)\.\n/.exec(m.text)![1].split(', ').sort() }));
 }
 
@@ -89,20 +118,27 @@ async function effective(actor: Actor, tenantId: string, type: string) {
 }
 
 describe('fallback above the scope', () => {
-  it('covers a client without a Billing contact by its partner\'s, for the root admin and the partner\'s admin alike', async () => {
+  it("covers a client without a Billing contact by its partner's, for the root admin and the partner's admin alike", async () => {
     for (const actor of [t.root, w.pAdmin]) {
       const pv = await preview(actor, notice('billing', w.c.id));
       expect(pv.recipients).toBe(1);
       expect(pv.by_tenant_kind).toEqual({ partner: 1 });
-      expect(pv.sample.map((x) => ({ email: x.email.toLowerCase(), tenant_id: x.tenant_id, inherited: x.inherited })).sort((a, b) => a.tenant_id.localeCompare(b.tenant_id)))
-        .toEqual([w.c.id, w.u.id].sort().map((id) => ({ email: w.pB.email.toLowerCase(), tenant_id: id, inherited: true })));
-      expect(await send(actor, notice('billing', w.c.id))).toEqual([{ to: w.pB.email.toLowerCase(), for: [w.c.name, w.u.name].sort() }]);
+      expect(
+        pv.sample
+          .map((x) => ({ email: x.email.toLowerCase(), tenant_id: x.tenant_id, inherited: x.inherited }))
+          .sort((a, b) => a.tenant_id.localeCompare(b.tenant_id)),
+      ).toEqual(
+        [w.c.id, w.u.id].sort().map((id) => ({ email: w.pB.email.toLowerCase(), tenant_id: id, inherited: true })),
+      );
+      expect(await send(actor, notice('billing', w.c.id))).toEqual([
+        { to: w.pB.email.toLowerCase(), for: [w.c.name, w.u.name].sort() },
+      ]);
       expect(await effective(actor, w.c.id, 'billing')).toEqual([{ id: w.pB.id, inherited: true }]);
       expect(await effective(actor, w.u.id, 'billing')).toEqual([{ id: w.pB.id, inherited: true }]);
     }
   });
 
-  it('never climbs above the announcer\'s own tenant: the sub-partner\'s admin reaches nobody, and sees nobody', async () => {
+  it("never climbs above the announcer's own tenant: the sub-partner's admin reaches nobody, and sees nobody", async () => {
     const pv = await preview(w.sAdmin, notice('billing', w.c.id));
     expect(pv).toMatchObject({ recipients: 0, by_tenant_kind: {}, sample: [] });
     expect(await send(w.sAdmin, notice('billing', w.c.id))).toEqual([]);
@@ -110,7 +146,9 @@ describe('fallback above the scope', () => {
 
     // Only the root tenant has a Technical contact: the root admin's notices reach it, P's admin's do not.
     expect((await preview(t.root, notice('technical', w.c.id))).recipients).toBe(1);
-    expect(await send(t.root, notice('technical', w.c.id))).toEqual([{ to: w.rT.email.toLowerCase(), for: [w.c.name, w.u.name].sort() }]);
+    expect(await send(t.root, notice('technical', w.c.id))).toEqual([
+      { to: w.rT.email.toLowerCase(), for: [w.c.name, w.u.name].sort() },
+    ]);
     expect(await effective(t.root, w.c.id, 'technical')).toEqual([{ id: w.rT.id, inherited: true }]);
     expect((await preview(w.pAdmin, notice('technical', w.c.id))).recipients).toBe(0);
     expect(await send(w.pAdmin, notice('technical', w.c.id))).toEqual([]);
@@ -123,7 +161,7 @@ describe('fallback above the scope', () => {
   });
 });
 
-describe('the preview\'s breakdown by kind', () => {
+describe("the preview's breakdown by kind", () => {
   it('counts each person once, under the kind of the highest tenant naming them, adding up to the total', async () => {
     // pB is named by P and (same address) by D: one partner person; dB is D's; S, C and U inherit pB.
     const pv = await preview(t.root, notice('billing', w.p.id));

@@ -21,7 +21,16 @@ export interface RecipientQuery {
  * address is deliverable (`valid`). Set-based: no list of recipients is built in memory.
  */
 export function recipientRows(q: RecipientQuery) {
-  return sql<{ for_tenant: string; for_kind: string; contact_id: string; tenant_id: string; address: string; language: string; valid: boolean; inherited: boolean }>`
+  return sql<{
+    for_tenant: string;
+    for_kind: string;
+    contact_id: string;
+    tenant_id: string;
+    address: string;
+    language: string;
+    valid: boolean;
+    inherited: boolean;
+  }>`
     WITH live AS NOT MATERIALIZED (
       SELECT t.id, t.kind FROM tenants t
       WHERE t.id IN (${q.tenants})
@@ -119,8 +128,12 @@ export async function insertDeliveries(db: Db, announcementId: string, q: Recipi
     GROUP BY lower(r.address)
     ON CONFLICT ON CONSTRAINT deliveries_unique_address DO UPDATE SET
       tenant_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.tenant_ids || EXCLUDED.tenant_ids) AS x),
-      contact_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.contact_ids || EXCLUDED.contact_ids) AS x)`.execute(db);
+      contact_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.contact_ids || EXCLUDED.contact_ids) AS x)`.execute(
+    db,
+  );
   const { rows } = await sql<{ skipped: number }>`
-    SELECT count(DISTINCT r.contact_id) AS skipped FROM (${recipientRows(q)}) r WHERE NOT r.valid AND NOT r.inherited`.execute(db);
+    SELECT count(DISTINCT r.contact_id) AS skipped FROM (${recipientRows(q)}) r WHERE NOT r.valid AND NOT r.inherited`.execute(
+    db,
+  );
   return Number(rows[0]?.skipped ?? 0);
 }

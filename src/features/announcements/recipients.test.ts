@@ -26,14 +26,24 @@ const address = (base: string) => `${unique(base)}@example.test`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function tenant(parentId: string, kind = 'customer', fields: Record<string, unknown> = {}) {
-  const res = await t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`T ${kind}`), parent_id: parentId, kind, ...fields });
+  const res = await t.call(t.root, 'POST', '/api/2/tenants', {
+    name: unique(`T ${kind}`),
+    parent_id: parentId,
+    kind,
+    ...fields,
+  });
   if (res.status !== 201) throw new Error(`create tenant: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; version: number };
 }
 
 async function contact(tenantId: string, types: string[], fields: Record<string, unknown> = {}) {
   const res = await t.call(t.root, 'POST', '/api/2/contacts', {
-    tenant_id: tenantId, types, firstname: 'Grace', lastname: unique('Hopper'), email: address('contact'), ...fields,
+    tenant_id: tenantId,
+    types,
+    firstname: 'Grace',
+    lastname: unique('Hopper'),
+    email: address('contact'),
+    ...fields,
   });
   if (res.status !== 201) throw new Error(`create contact: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; email: string; version: number };
@@ -41,11 +51,18 @@ async function contact(tenantId: string, types: string[], fields: Record<string,
 
 async function userContact(tenantId: string, types: string[], contactFields: Record<string, unknown> = {}) {
   const login = unique('person');
-  const user = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: tenantId, login, contact: { email: `${login}@example.test`, firstname: 'Ada', lastname: 'Lovelace', ...contactFields } });
+  const user = await t.call(t.root, 'POST', '/api/2/users', {
+    tenant_id: tenantId,
+    login,
+    contact: { email: `${login}@example.test`, firstname: 'Ada', lastname: 'Lovelace', ...contactFields },
+  });
   if (user.status !== 200) throw new Error(`create user: ${user.status} ${JSON.stringify(user.body)}`);
   const linked = await t.call(t.root, 'POST', '/api/2/contacts', { tenant_id: tenantId, user_id: user.body.id, types });
   if (linked.status !== 201) throw new Error(`link contact: ${linked.status} ${JSON.stringify(linked.body)}`);
-  return { user: user.body as { id: string; login: string; version: number; contact: { email: string } }, contact: linked.body as { id: string; email: string } };
+  return {
+    user: user.body as { id: string; login: string; version: number; contact: { email: string } },
+    contact: linked.body as { id: string; email: string },
+  };
 }
 
 const markInvalid = (contactId: string) =>
@@ -55,7 +72,11 @@ const markInvalid = (contactId: string) =>
 async function announce(fields: Record<string, unknown>, actor: Actor = t.root) {
   const subject = unique('Notice');
   const res = await t.call(actor, 'POST', '/api/2/announcements', {
-    category: 'technical', subject: { en: subject }, body: { en: `Body of ${subject}` }, fallback: 'none', ...fields,
+    category: 'technical',
+    subject: { en: subject },
+    body: { en: `Body of ${subject}` },
+    fallback: 'none',
+    ...fields,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body as { id: string; recipients: number; subject: { en: string; it?: string } };
@@ -93,7 +114,13 @@ const lower = (values: string[]) => values.map((v) => v.toLowerCase()).sort();
 async function deliveriesOf(id: string) {
   const res = await t.call(t.root, 'GET', `/api/2/announcements/${id}/deliveries`);
   expect(res.status).toBe(200);
-  return res.body.items as { email: string; tenants: { id: string; name: string }[]; contact_ids: string[]; status: string; language: string }[];
+  return res.body.items as {
+    email: string;
+    tenants: { id: string; name: string }[];
+    contact_ids: string[];
+    status: string;
+    language: string;
+  }[];
 }
 
 describe('category matching', () => {
@@ -120,7 +147,7 @@ describe('category matching', () => {
     expect(management.mails[0].text).toContain('as the Business contact of');
   });
 
-  it('reaches only the scope\'s subtree, not its siblings or parent', async () => {
+  it("reaches only the scope's subtree, not its siblings or parent", async () => {
     const p = await tenant(t.rootTenantId, 'partner');
     const c1 = await tenant(p.id);
     const c2 = await tenant(p.id);
@@ -189,7 +216,7 @@ describe('fallback to the nearest ancestor', () => {
     return { p, f, c1, c2, c3, c4, u1, pT, fT, c2T, c4B, c4Bad };
   }
 
-  it('covers a tenant without a deliverable contact by its nearest ancestor\'s, each message naming the tenants it is for', async () => {
+  it("covers a tenant without a deliverable contact by its nearest ancestor's, each message naming the tenants it is for", async () => {
     const w = await tree();
     const sent = await deliver({ scope_tenant_id: w.p.id, fallback: 'ancestor' });
     expect(sent.to).toEqual(lower([w.pT.email, w.fT.email, w.c2T.email]));
@@ -200,7 +227,7 @@ describe('fallback to the nearest ancestor', () => {
     expect(sent.done).toMatchObject({ recipients: 3, counts: { sent: 3, skipped: 1, failed: 0 } });
   });
 
-  it('climbs above the scope to the nearest ancestor with a contact: a scope without contacts of its own reaches its partner\'s', async () => {
+  it("climbs above the scope to the nearest ancestor with a contact: a scope without contacts of its own reaches its partner's", async () => {
     const w = await tree();
     const sent = await deliver({ scope_tenant_id: w.c1.id, fallback: 'ancestor' });
     expect(sent.to).toEqual(lower([w.pT.email]));
@@ -266,7 +293,9 @@ describe('disabled and deleted tenants', () => {
     const c = await tenant(p.id);
     const hidden = await contact(c.id, ['management']);
     const visible = await contact((await tenant(t.rootTenantId, 'partner')).id, ['management']);
-    expect((await t.call(t.root, 'PUT', `/api/2/tenants/${p.id}`, { version: p.version, enabled: false })).status).toBe(200);
+    expect((await t.call(t.root, 'PUT', `/api/2/tenants/${p.id}`, { version: p.version, enabled: false })).status).toBe(
+      200,
+    );
     const sent = await deliver({ category: 'management', scope_tenant_id: t.rootTenantId });
     expect(sent.to).toContain(visible.email.toLowerCase());
     expect(sent.to).not.toContain(hidden.email.toLowerCase());
@@ -283,7 +312,10 @@ describe('linked contacts', () => {
     const { version } = (await t.call(t.root, 'GET', `/api/2/users/${user.id}`)).body;
     const put = await t.call(t.root, 'PUT', `/api/2/users/${user.id}`, { version, contact: { email: fresh } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect((await t.call(t.root, 'GET', `/api/2/contacts/${linked.id}`)).body).toMatchObject({ email: old, pending_email: fresh });
+    expect((await t.call(t.root, 'GET', `/api/2/contacts/${linked.id}`)).body).toMatchObject({
+      email: old,
+      pending_email: fresh,
+    });
 
     const before = await deliver({ scope_tenant_id: p.id });
     expect(before.to).toEqual([old]);
@@ -312,7 +344,12 @@ describe('invalid contacts', () => {
     await markInvalid(bad.id);
     await markInvalid(sharedBad.id);
 
-    const preview = await t.call(t.root, 'POST', '/api/2/announcements/preview', { category: 'technical', subject: { en: 's' }, body: { en: 'b' }, scope_tenant_id: p.id });
+    const preview = await t.call(t.root, 'POST', '/api/2/announcements/preview', {
+      category: 'technical',
+      subject: { en: 's' },
+      body: { en: 'b' },
+      scope_tenant_id: p.id,
+    });
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ recipients: 2, skipped: 2 });
 
@@ -326,7 +363,7 @@ describe('invalid contacts', () => {
 });
 
 describe('localization', () => {
-  it('writes each message in the recipient\'s language (the person\'s, then the tenant\'s), falling back to English', async () => {
+  it("writes each message in the recipient's language (the person's, then the tenant's), falling back to English", async () => {
     const p = await tenant(t.rootTenantId, 'partner', { language: 'en' });
     const cIt = await tenant(p.id, 'customer', { language: 'it' });
     const cEn = await tenant(p.id, 'customer', { language: 'en' });
@@ -337,9 +374,16 @@ describe('localization', () => {
     const linkedIt = (await userContact(cIt.id, ['technical'])).user.contact.email;
 
     const subject = { en: unique('Maintenance window'), it: unique('Finestra di manutenzione') };
-    const created = await announce({ scope_tenant_id: p.id, subject, body: { en: 'The platform **stops** briefly.', it: 'La piattaforma si **ferma** brevemente.' } });
+    const created = await announce({
+      scope_tenant_id: p.id,
+      subject,
+      body: { en: 'The platform **stops** briefly.', it: 'La piattaforma si **ferma** brevemente.' },
+    });
     await finished(created.id);
-    const mailTo = (email: string) => smtp.received.find((m) => m.to[0].toLowerCase() === email.toLowerCase() && (m.subject === subject.en || m.subject === subject.it))!;
+    const mailTo = (email: string) =>
+      smtp.received.find(
+        (m) => m.to[0].toLowerCase() === email.toLowerCase() && (m.subject === subject.en || m.subject === subject.it),
+      )!;
     for (const email of [byTenant.email, ownIt.email, linkedIt]) {
       const mail = mailTo(email);
       expect(mail.subject, email).toBe(subject.it);
@@ -355,7 +399,9 @@ describe('localization', () => {
       expect(mail.text).toContain('You receive this notice as the Technical contact of: ');
       expect(mail.html).toContain('<html lang="en">');
     }
-    const languages = Object.fromEntries((await deliveriesOf(created.id)).map((d) => [d.email.toLowerCase(), d.language]));
+    const languages = Object.fromEntries(
+      (await deliveriesOf(created.id)).map((d) => [d.email.toLowerCase(), d.language]),
+    );
     expect(languages[byTenant.email.toLowerCase()]).toBe('it');
     expect(languages[ownEn.email.toLowerCase()]).toBe('en');
 
@@ -377,12 +423,28 @@ describe('Markdown body', () => {
     const p = await tenant(t.rootTenantId, 'partner', { name: unique('Rossi & <Figli>') });
     const reader = await contact(p.id, ['billing']);
     const body = [
-      '## New usage reports', '', 'From **June** the report lists *every* resource.', '',
-      '- daily totals', '- per-tenant split', '', 'Read [the notes](https://example.test/notes).', '',
-      '<script>alert("x")</script>', '', '<img src=x onerror="alert(1)">', '', '[click me](javascript:alert(1))',
+      '## New usage reports',
+      '',
+      'From **June** the report lists *every* resource.',
+      '',
+      '- daily totals',
+      '- per-tenant split',
+      '',
+      'Read [the notes](https://example.test/notes).',
+      '',
+      '<script>alert("x")</script>',
+      '',
+      '<img src=x onerror="alert(1)">',
+      '',
+      '[click me](javascript:alert(1))',
     ].join('\n');
     const subject = unique('Usage <reports> & you');
-    const sent = await deliver({ category: 'billing', scope_tenant_id: p.id, body: { en: body }, subject: { en: subject } });
+    const sent = await deliver({
+      category: 'billing',
+      scope_tenant_id: p.id,
+      body: { en: body },
+      subject: { en: subject },
+    });
     expect(sent.to).toEqual([reader.email.toLowerCase()]);
     const { html, text } = sent.mails[0];
     expect(html).toContain('<h2>New usage reports</h2>');
@@ -394,7 +456,9 @@ describe('Markdown body', () => {
     expect(html).not.toMatch(/<script|<img|javascript:alert\(1\)"/i);
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain(`<title>${subject.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</title>`);
-    expect(html).toContain(`Billing contact of: ${p.name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}.`);
+    expect(html).toContain(
+      `Billing contact of: ${p.name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}.`,
+    );
     expect(sent.mails[0].subject).toBe(subject);
     expect(text).toContain(body);
     expect(text).toContain(`Billing contact of: ${p.name}.`);
@@ -406,11 +470,19 @@ describe('rendering', () => {
   it('renders the Markdown body once per language for all its recipients, across batches of the worker', async () => {
     const p = await tenant(t.rootTenantId, 'partner');
     const emails = [];
-    for (let i = 0; i < 60; i++) emails.push((await contact(p.id, ['technical'], i % 4 === 0 ? { language: 'it' } : {})).email);
+    for (let i = 0; i < 60; i++)
+      emails.push((await contact(p.id, ['technical'], i % 4 === 0 ? { language: 'it' } : {})).email);
     const paragraph = 'The platform changes **this** part. ';
-    const body = { en: `# Notes\n\n${paragraph.repeat(20)}`, it: `# Note\n\n${'La piattaforma cambia **questa** parte. '.repeat(20)}` };
+    const body = {
+      en: `# Notes\n\n${paragraph.repeat(20)}`,
+      it: `# Note\n\n${'La piattaforma cambia **questa** parte. '.repeat(20)}`,
+    };
     const before = markdownRenders.count;
-    const sent = await deliver({ scope_tenant_id: p.id, subject: { en: unique('Long notice'), it: unique('Avviso lungo') }, body });
+    const sent = await deliver({
+      scope_tenant_id: p.id,
+      subject: { en: unique('Long notice'), it: unique('Avviso lungo') },
+      body,
+    });
     expect(sent.to).toHaveLength(45);
     expect(sent.done).toMatchObject({ recipients: 60, counts: { sent: 60, failed: 0 } });
     expect(markdownRenders.count - before).toBe(2);

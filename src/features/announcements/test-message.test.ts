@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../../test/support/smtp-server.js';
-import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Test messages (POST /contacts/{id}/send-test-message): deliveries like any other, rate-limited.
@@ -25,12 +31,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function contact(actor: Actor, tenantId: string, fields: Record<string, unknown> = {}) {
   const res = await t.call(actor, 'POST', '/api/2/contacts', {
-    tenant_id: tenantId, types: ['technical'], firstname: 'Grace', lastname: unique('Hopper'), email: `${unique('tm')}@example.test`, ...fields,
+    tenant_id: tenantId,
+    types: ['technical'],
+    firstname: 'Grace',
+    lastname: unique('Hopper'),
+    email: `${unique('tm')}@example.test`,
+    ...fields,
   });
   if (res.status !== 201) throw new Error(`create contact: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; email: string; version: number };
 }
-const sendTest = (actor: Actor, contactId: string) => t.call(actor, 'POST', `/api/2/contacts/${contactId}/send-test-message`, { type: 'technical' });
+const sendTest = (actor: Actor, contactId: string) =>
+  t.call(actor, 'POST', `/api/2/contacts/${contactId}/send-test-message`, { type: 'technical' });
 
 /** Polls the contact's history until its newest delivery is no longer pending. */
 async function settledHistory(actor: Actor, contactId: string) {
@@ -45,13 +57,23 @@ async function settledHistory(actor: Actor, contactId: string) {
 }
 
 describe('a test message is a delivery like any other', () => {
-  it('shows in the contact\'s history as sent, in the language it was written in', async () => {
+  it("shows in the contact's history as sent, in the language it was written in", async () => {
     const reader = await contact(p.admin, p.customerId, { language: 'it' });
     expect((await sendTest(p.admin, reader.id)).status).toBe(202);
     const mail = await smtp.waitFor((m) => m.to.includes(reader.email));
     expect(mail.subject).toBe('[Test] Gli avvisi Tecnico ti raggiungono');
     const items = await settledHistory(p.admin, reader.id);
-    expect(items).toEqual([expect.objectContaining({ status: 'sent', test: true, category: 'technical', email: reader.email, subject: mail.subject, attempts: 1, last_error: null })]);
+    expect(items).toEqual([
+      expect.objectContaining({
+        status: 'sent',
+        test: true,
+        category: 'technical',
+        email: reader.email,
+        subject: mail.subject,
+        attempts: 1,
+        last_error: null,
+      }),
+    ]);
     // Not a notice of the tenant's: lists of announcements leave it out.
     const list = await t.call(p.admin, 'GET', `/api/2/announcements?tenant_id=${p.customerId}`);
     expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(items[0].announcement_id);
@@ -75,7 +97,10 @@ describe('a test message is a delivery like any other', () => {
       if (Date.now() > deadline) throw new Error('no temporary failure recorded');
       await sleep(10);
     }
-    const put = await t.call(p.admin, 'PUT', `/api/2/contacts/${moving.id}`, { version: moving.version, email: `${unique('moved')}@example.test` });
+    const put = await t.call(p.admin, 'PUT', `/api/2/contacts/${moving.id}`, {
+      version: moving.version,
+      email: `${unique('moved')}@example.test`,
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     smtp.refuseAddress(moving.email, 550);
     expect((await settledHistory(p.admin, moving.id))[0]).toMatchObject({ status: 'failed', email: moving.email });
@@ -107,7 +132,8 @@ describe('rate limits', () => {
     const q = await createPartnerWorld(t, 'Burst');
     const targets: { id: string; email: string }[] = [];
     for (let i = 0; i < 12; i++) targets.push(await contact(q.admin, q.customerId));
-    for (const target of targets.slice(0, t.config.testMessageCallerLimit)) expect((await sendTest(q.admin, target.id)).status).toBe(202);
+    for (const target of targets.slice(0, t.config.testMessageCallerLimit))
+      expect((await sendTest(q.admin, target.id)).status).toBe(202);
     const refused = await sendTest(q.admin, targets[10].id);
     expectError(refused, 429, 'too_many_requests');
     const retryAfter = Number(refused.headers['retry-after']);

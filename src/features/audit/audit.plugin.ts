@@ -15,15 +15,28 @@ const AuditEvent = Type.Object({
   created_at: Timestamp,
 });
 
-const AuditQuery = Type.Object({
-  tenant_id: Uuid,
-  object_id: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  after: Type.Optional(Type.String({ maxLength: 200 })),
-}, { additionalProperties: false });
+const AuditQuery = Type.Object(
+  {
+    tenant_id: Uuid,
+    object_id: Type.Optional(Uuid),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    after: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 
 export const auditPlugin: FastifyPluginAsyncTypebox<{ audit: AuditService }> = async (app, { audit }) => {
-  app.get('/audit', {
-    schema: { operationId: 'listAuditEvents', tags: ['audit'], summary: 'Who changed what in a tenant, newest first', querystring: AuditQuery, response: { 200: PagedItemsOf(AuditEvent), ...standardErrors } },
-  }, (request) => audit.list(request.principal, request.query));
+  app.get(
+    '/audit',
+    {
+      schema: {
+        operationId: 'listAuditEvents',
+        tags: ['audit'],
+        summary: 'Who changed what in a tenant, newest first',
+        querystring: AuditQuery,
+        response: { 200: PagedItemsOf(AuditEvent), ...standardErrors },
+      },
+    },
+    (request) => audit.list(request.principal, request.query),
+  );
 };

@@ -15,10 +15,22 @@ export class AuditService {
     await tenantAccess(this.db, principal, query.tenant_id, 'read', { allowDeleted: true });
     const limit = query.limit ?? 100;
     const beforeId = query.after ? cursor.decode(query.after).afterId : undefined;
-    const rows = await findAudit(this.db, principal.read, { tenantId: query.tenant_id, objectId: query.object_id, beforeId, limit });
+    const rows = await findAudit(this.db, principal.read, {
+      tenantId: query.tenant_id,
+      objectId: query.object_id,
+      beforeId,
+      limit,
+    });
     const items = rows.map((r) => ({
-      id: String(r.id), tenant_id: r.tenant_id, object_type: r.object_type, object_id: r.object_id, action: r.action,
-      actor: { type: r.actor_type, id: r.actor_id }, before: r.before ?? null, after: r.after ?? null, created_at: r.created_at.toISOString(),
+      id: String(r.id),
+      tenant_id: r.tenant_id,
+      object_type: r.object_type,
+      object_id: r.object_id,
+      action: r.action,
+      actor: { type: r.actor_type, id: r.actor_id },
+      before: r.before ?? null,
+      after: r.after ?? null,
+      created_at: r.created_at.toISOString(),
     }));
     return paged(items, limit, (last) => cursor.encode({ afterId: Number(last.id) }));
   }

@@ -7,7 +7,8 @@ import type { RoleId } from '../../platform/db/schema.js';
 
 /** A live user whose tenant and every ancestor are live and enabled. */
 export function findActiveUserByLogin(db: Db, login: string) {
-  return db.selectFrom('users as u')
+  return db
+    .selectFrom('users as u')
     .select(['u.id', 'u.tenant_id', 'u.password_hash', 'u.enabled'])
     .where(sql`lower(u.login)`, '=', login.toLowerCase())
     .where('u.deleted_at', 'is', null)
@@ -16,7 +17,8 @@ export function findActiveUserByLogin(db: Db, login: string) {
 }
 
 export function findActiveUserById(db: Db, id: string) {
-  return db.selectFrom('users as u')
+  return db
+    .selectFrom('users as u')
     .select(['u.id', 'u.tenant_id', 'u.enabled'])
     .where('u.id', '=', id)
     .where('u.deleted_at', 'is', null)
@@ -25,7 +27,8 @@ export function findActiveUserById(db: Db, id: string) {
 }
 
 export function findActiveClient(db: Db, id: string) {
-  return db.selectFrom('api_clients as c')
+  return db
+    .selectFrom('api_clients as c')
     .innerJoin('tenants as t', 't.id', 'c.tenant_id')
     .select(['c.id', 'c.tenant_id', 'c.secret_hash', 'c.status', 't.kind as tenant_kind'])
     .where('c.id', '=', id)
@@ -40,7 +43,8 @@ function tenantChainActive(column: string) {
 }
 
 export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; role_id: RoleId; kind: string }[]> {
-  return db.selectFrom('access_policies as ap')
+  return db
+    .selectFrom('access_policies as ap')
     .innerJoin('tenants as t', 't.id', 'ap.tenant_id')
     .select(['ap.tenant_id', 'ap.role_id', 't.kind'])
     .where('ap.user_id', '=', userId)
@@ -48,12 +52,16 @@ export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; 
     .execute();
 }
 
-export async function insertToken(db: Db, row: { token_hash: string; subject_type: 'user' | 'client'; subject_id: string; expires_at: Date }) {
+export async function insertToken(
+  db: Db,
+  row: { token_hash: string; subject_type: 'user' | 'client'; subject_id: string; expires_at: Date },
+) {
   await db.insertInto('access_tokens').values(row).execute();
 }
 
 export function findToken(db: Db, tokenHash: string) {
-  return db.selectFrom('access_tokens')
+  return db
+    .selectFrom('access_tokens')
     .select(['subject_type', 'subject_id'])
     .where('token_hash', '=', tokenHash)
     .where('expires_at', '>', new Date())
@@ -65,7 +73,11 @@ export async function deleteExpiredTokens(db: Db) {
 }
 
 export async function touchClient(db: Db, id: string, ip: string) {
-  await db.updateTable('api_clients').set({ last_access_at: new Date(), last_access_from_ip: ip }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_clients')
+    .set({ last_access_at: new Date(), last_access_from_ip: ip })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -75,12 +87,15 @@ export async function touchClient(db: Db, id: string, ip: string) {
  */
 export function countAttempt(db: Db, keys: string[], windowSeconds: number) {
   const windowStart = new Date(Date.now() - windowSeconds * 1000);
-  return db.insertInto('auth_failures')
+  return db
+    .insertInto('auth_failures')
     .values(keys.map((key) => ({ key, failures: 1, window_started_at: new Date() })))
-    .onConflict((oc) => oc.column('key').doUpdateSet({
-      failures: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.failures + 1 ELSE 1 END`,
-      window_started_at: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.window_started_at ELSE now() END`,
-    }))
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.failures + 1 ELSE 1 END`,
+        window_started_at: sql`CASE WHEN auth_failures.window_started_at > ${windowStart} THEN auth_failures.window_started_at ELSE now() END`,
+      }),
+    )
     .returning(['key', 'failures', 'window_started_at'])
     .execute();
 }
@@ -88,12 +103,19 @@ export function countAttempt(db: Db, keys: string[], windowSeconds: number) {
 /** A right answer was no guess: the pair's count starts over, the attempt is taken back from the wider counts. */
 export async function forgiveAttempt(db: Db, pairKey: string, widerKeys: string[]) {
   await db.deleteFrom('auth_failures').where('key', '=', pairKey).execute();
-  await db.updateTable('auth_failures').set({ failures: sql`greatest(failures - 1, 0)` }).where('key', 'in', widerKeys).execute();
+  await db
+    .updateTable('auth_failures')
+    .set({ failures: sql`greatest(failures - 1, 0)` })
+    .where('key', 'in', widerKeys)
+    .execute();
 }
 
 /** Windows that ended no longer throttle anyone: drop them so invented logins do not pile up. */
 export async function deleteStaleAttempts(db: Db, windowSeconds: number) {
-  await db.deleteFrom('auth_failures').where('window_started_at', '<', new Date(Date.now() - windowSeconds * 1000)).execute();
+  await db
+    .deleteFrom('auth_failures')
+    .where('window_started_at', '<', new Date(Date.now() - windowSeconds * 1000))
+    .execute();
 }
 
 export async function deleteToken(db: Db, tokenHash: string) {

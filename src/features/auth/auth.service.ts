@@ -13,13 +13,20 @@ const invalidClient = () => new AppError('invalid_client', 'Invalid client crede
 const unauthorized = (message = 'Authentication required') =>
   new AppError('unauthorized', message, { domain: 'auth', headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
 
-export interface TokenAnswer { access_token: string; token_type: 'bearer'; expires_in: number; expires_on: number }
-
+export interface TokenAnswer {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  expires_on: number;
+}
 
 export class AuthService {
   private readonly throttle: SignInThrottle;
 
-  constructor(private readonly db: Db, private readonly config: Config) {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {
     this.throttle = new SignInThrottle(db, config.authFailureLimit, config.authFailureWindowSeconds);
   }
 
@@ -41,7 +48,9 @@ export class AuthService {
     // Text PostgreSQL cannot store (a NUL) matches nobody.
     if (!isStorableText(clientId)) throw invalidClient();
     const attempt = await this.throttle.attempt(`client:${clientId.toLowerCase()}`, ip);
-    const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await repo.findActiveClient(this.db, clientId.toLowerCase()) : undefined;
+    const client = /^[0-9a-f-]{36}$/i.test(clientId)
+      ? await repo.findActiveClient(this.db, clientId.toLowerCase())
+      : undefined;
     if (!client || client.status !== 'enabled' || !sameHash(client.secret_hash, sha256(secret))) throw invalidClient();
     await attempt.forgive();
     await repo.touchClient(this.db, client.id, ip);
@@ -55,7 +64,10 @@ export class AuthService {
     if (scheme.toLowerCase() === 'bearer') {
       const token = await repo.findToken(this.db, sha256(value.trim()));
       if (!token) throw unauthorized('The access token is invalid or expired');
-      const principal = token.subject_type === 'user' ? await this.userPrincipal(token.subject_id) : await this.clientPrincipal(token.subject_id, ip);
+      const principal =
+        token.subject_type === 'user'
+          ? await this.userPrincipal(token.subject_id)
+          : await this.clientPrincipal(token.subject_id, ip);
       if (!principal) throw unauthorized('The access token is invalid or expired');
       return principal;
     }
@@ -78,7 +90,9 @@ export class AuthService {
     const admin = roles.filter((r) => r.role_id !== 'user');
     const writers = admin.filter((r) => r.role_id !== 'readonly_admin');
     return {
-      kind: 'user', id: user.id, tenantId: user.tenant_id,
+      kind: 'user',
+      id: user.id,
+      tenantId: user.tenant_id,
       read: scopeOf(admin.map((r) => r.tenant_id)),
       write: scopeOf(writers.map((r) => r.tenant_id)),
     };
@@ -89,7 +103,11 @@ export class AuthService {
     if (!client || client.status !== 'enabled') return undefined;
     await repo.touchClient(this.db, client.id, ip);
     return {
-      kind: 'client', id: client.id, tenantId: client.tenant_id, read: scopeOf([client.tenant_id]), write: scopeOf([client.tenant_id]),
+      kind: 'client',
+      id: client.id,
+      tenantId: client.tenant_id,
+      read: scopeOf([client.tenant_id]),
+      write: scopeOf([client.tenant_id]),
     };
   }
 
@@ -108,7 +126,17 @@ export class AuthService {
     const { token, hash } = newToken();
     const ttl = this.config.tokenTtlSeconds;
     const expires = new Date(Date.now() + ttl * 1000);
-    await repo.insertToken(this.db, { token_hash: hash, subject_type: subjectType, subject_id: subjectId, expires_at: expires });
-    return { access_token: token, token_type: 'bearer', expires_in: ttl, expires_on: Math.floor(expires.getTime() / 1000) };
+    await repo.insertToken(this.db, {
+      token_hash: hash,
+      subject_type: subjectType,
+      subject_id: subjectId,
+      expires_at: expires,
+    });
+    return {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: ttl,
+      expires_on: Math.floor(expires.getTime() / 1000),
+    };
   }
 }

@@ -3,7 +3,13 @@ import { loadConfig } from '../../platform/config.js';
 import { buildApp } from '../../app.js';
 import { sha256 } from '../../platform/secrets.js';
 import { ensureRoot, setPassword } from '../setup/bootstrap.service.js';
-import { createPartnerWorld, form, startTestApp, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  form,
+  startTestApp,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
 
 let t: TestApp;
@@ -20,14 +26,24 @@ const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${
 // Every test that fails sign-ins does so from its own address, so the per-address counter
 // of one test never throttles another.
 let lastOctet = 0;
-const freshIp = () => { lastOctet++; return `10.0.${lastOctet >> 8}.${lastOctet & 255}`; };
+const freshIp = () => {
+  lastOctet++;
+  return `10.0.${lastOctet >> 8}.${lastOctet & 255}`;
+};
 
-interface TokenCall { authorization?: string; ip?: string; json?: boolean; contentType?: string }
+interface TokenCall {
+  authorization?: string;
+  ip?: string;
+  json?: boolean;
+  contentType?: string;
+}
 
 /** POST /idp/token over the HTTP stack, form-encoded unless asked otherwise. */
 async function token(app: TestApp, fields: Record<string, string>, opts: TokenCall = {}) {
   const res = await app.app.inject({
-    method: 'POST', url: '/api/2/idp/token', remoteAddress: opts.ip,
+    method: 'POST',
+    url: '/api/2/idp/token',
+    remoteAddress: opts.ip,
     headers: {
       'content-type': opts.contentType ?? (opts.json ? 'application/json' : 'application/x-www-form-urlencoded'),
       ...(opts.authorization ? { authorization: opts.authorization } : {}),
@@ -39,13 +55,22 @@ async function token(app: TestApp, fields: Record<string, string>, opts: TokenCa
 
 /** GET /users/me with an Authorization header from a given address. */
 async function me(app: TestApp, authorization: string | undefined, ip?: string) {
-  const res = await app.app.inject({ method: 'GET', url: '/api/2/users/me', remoteAddress: ip, headers: authorization ? { authorization } : {} });
+  const res = await app.app.inject({
+    method: 'GET',
+    url: '/api/2/users/me',
+    remoteAddress: ip,
+    headers: authorization ? { authorization } : {},
+  });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
 /** A user with a password and no role, created the way an admin would. */
 async function newUser(app: TestApp, tenantId: string, login: string) {
-  const res = await app.call(app.root, 'POST', '/api/2/users', { tenant_id: tenantId, login, contact: { email: `${login}@example.test` } });
+  const res = await app.call(app.root, 'POST', '/api/2/users', {
+    tenant_id: tenantId,
+    login,
+    contact: { email: `${login}@example.test` },
+  });
   expect(res.status).toBe(200);
   await setPassword(app.db, login, passwordOf(login));
   return res.body.id as string;
@@ -54,9 +79,18 @@ async function newUser(app: TestApp, tenantId: string, login: string) {
 describe('POST /idp/token with grant_type=password', () => {
   it('answers a bearer token that expires in the future and works on API calls', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const res = await token(t, { grant_type: 'password', username: p.admin.login, password: passwordOf(p.admin.login) });
+    const res = await token(t, {
+      grant_type: 'password',
+      username: p.admin.login,
+      password: passwordOf(p.admin.login),
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 3600, expires_on: expect.any(Number) });
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 3600,
+      expires_on: expect.any(Number),
+    });
     expect(res.body.access_token.length).toBeGreaterThanOrEqual(40);
     expect(Number.isInteger(res.body.expires_on)).toBe(true);
     expect(res.body.expires_on).toBeGreaterThanOrEqual(before + 3600 - 1);
@@ -68,23 +102,47 @@ describe('POST /idp/token with grant_type=password', () => {
     expect(self.status).toBe(200);
     expect(self.body.id).toBe(p.admin.userId);
     // Only the hash of the token is stored.
-    const stored = await t.db.selectFrom('access_tokens').selectAll().where('token_hash', '=', sha256(res.body.access_token)).execute();
+    const stored = await t.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('token_hash', '=', sha256(res.body.access_token))
+      .execute();
     expect(stored).toHaveLength(1);
-    expect(JSON.stringify(await t.db.selectFrom('access_tokens').selectAll().execute())).not.toContain(res.body.access_token);
+    expect(JSON.stringify(await t.db.selectFrom('access_tokens').selectAll().execute())).not.toContain(
+      res.body.access_token,
+    );
   });
 
   it('treats the login case-insensitively', async () => {
-    const res = await token(t, { grant_type: 'password', username: p.admin.login.toUpperCase(), password: passwordOf(p.admin.login) });
+    const res = await token(t, {
+      grant_type: 'password',
+      username: p.admin.login.toUpperCase(),
+      password: passwordOf(p.admin.login),
+    });
     expect(res.status).toBe(200);
     expect((await me(t, `Bearer ${res.body.access_token}`)).body.id).toBe(p.admin.userId);
   });
 
   it('answers a wrong password and an unknown login with the same 401 (code 1033)', async () => {
     const ip = freshIp();
-    const wrong = await token(t, { grant_type: 'password', username: p.admin.login, password: 'not-the-password' }, { ip });
-    const unknown = await token(t, { grant_type: 'password', username: 'nobody-here', password: 'not-the-password' }, { ip });
+    const wrong = await token(
+      t,
+      { grant_type: 'password', username: p.admin.login, password: 'not-the-password' },
+      { ip },
+    );
+    const unknown = await token(
+      t,
+      { grant_type: 'password', username: 'nobody-here', password: 'not-the-password' },
+      { ip },
+    );
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error).toMatchObject({ code: 1033, domain: 'auth', details: { info: null }, context: {}, data: [] });
+    expect(wrong.body.error).toMatchObject({
+      code: 1033,
+      domain: 'auth',
+      details: { info: null },
+      context: {},
+      data: [],
+    });
     expect(unknown.status).toBe(wrong.status);
     expect(unknown.body).toEqual(wrong.body);
     expect(unknown.headers['www-authenticate']).toBe(wrong.headers['www-authenticate']);
@@ -118,16 +176,30 @@ describe('POST /idp/token with grant_type=password', () => {
   });
 
   it('ignores request parameters it does not know (RFC 6749 §3.2)', async () => {
-    const res = await token(t, { grant_type: 'password', username: p.admin.login, password: passwordOf(p.admin.login), audience: 'liaison', scope: 'openid' });
+    const res = await token(t, {
+      grant_type: 'password',
+      username: p.admin.login,
+      password: passwordOf(p.admin.login),
+      audience: 'liaison',
+      scope: 'openid',
+    });
     expect(res.status).toBe(200);
     expect(res.body.token_type).toBe('bearer');
   });
 
   it('accepts a JSON body as well as the established form encoding, with the same rules', async () => {
-    const ok = await token(t, { grant_type: 'password', username: p.admin.login, password: passwordOf(p.admin.login) }, { json: true });
+    const ok = await token(
+      t,
+      { grant_type: 'password', username: p.admin.login, password: passwordOf(p.admin.login) },
+      { json: true },
+    );
     expect(ok.status).toBe(200);
     expect((await me(t, `Bearer ${ok.body.access_token}`)).body.id).toBe(p.admin.userId);
-    const wrong = await token(t, { grant_type: 'password', username: p.admin.login, password: 'nope' }, { json: true, ip: freshIp() });
+    const wrong = await token(
+      t,
+      { grant_type: 'password', username: p.admin.login, password: 'nope' },
+      { json: true, ip: freshIp() },
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe(1033);
   });
@@ -144,7 +216,9 @@ describe('POST /idp/token with grant_type=password', () => {
     const actor = await t.tokenFor(login, passwordOf(login));
     expect((await me(t, actor.authorization)).status).toBe(200);
     const user = await t.call(t.root, 'GET', `/api/2/users/${id}`);
-    expect((await t.call(t.root, 'PUT', `/api/2/users/${id}`, { version: user.body.version, enabled: false })).status).toBe(200);
+    expect(
+      (await t.call(t.root, 'PUT', `/api/2/users/${id}`, { version: user.body.version, enabled: false })).status,
+    ).toBe(200);
 
     const res = await token(t, { grant_type: 'password', username: login, password: passwordOf(login) });
     expect(res.status).toBe(401);
@@ -156,13 +230,21 @@ describe('POST /idp/token with grant_type=password', () => {
 
 describe('POST /idp/token with grant_type=client_credentials', () => {
   const bearerWorks = async (accessToken: string) => {
-    const res = await t.call({ name: 'client', authorization: `Bearer ${accessToken}` }, 'GET', `/api/2/tenants/${p.partnerId}`);
+    const res = await t.call(
+      { name: 'client', authorization: `Bearer ${accessToken}` },
+      'GET',
+      `/api/2/tenants/${p.partnerId}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(p.partnerId);
   };
 
   it('issues a token for HTTP Basic client_id:client_secret', async () => {
-    const res = await token(t, { grant_type: 'client_credentials' }, { authorization: basic(p.client.clientId, p.client.secret) });
+    const res = await token(
+      t,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(p.client.clientId, p.client.secret) },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
     expect(res.body.expires_on).toBeGreaterThan(Date.now() / 1000);
@@ -170,7 +252,11 @@ describe('POST /idp/token with grant_type=client_credentials', () => {
   });
 
   it('issues a token for client_secret_post (credentials in the form)', async () => {
-    const res = await token(t, { grant_type: 'client_credentials', client_id: p.client.clientId, client_secret: p.client.secret });
+    const res = await token(t, {
+      grant_type: 'client_credentials',
+      client_id: p.client.clientId,
+      client_secret: p.client.secret,
+    });
     expect(res.status).toBe(200);
     await bearerWorks(res.body.access_token);
   });
@@ -178,9 +264,25 @@ describe('POST /idp/token with grant_type=client_credentials', () => {
   it('answers 401 invalid_client for a wrong secret, an unknown client or a malformed id, alike', async () => {
     const ip = freshIp();
     const answers = [
-      await token(t, { grant_type: 'client_credentials' }, { ip, authorization: basic(p.client.clientId, 'wrong-secret') }),
-      await token(t, { grant_type: 'client_credentials', client_id: p.client.clientId, client_secret: 'wrong-secret' }, { ip }),
-      await token(t, { grant_type: 'client_credentials', client_id: '00000000-0000-4000-8000-000000000000', client_secret: p.client.secret }, { ip }),
+      await token(
+        t,
+        { grant_type: 'client_credentials' },
+        { ip, authorization: basic(p.client.clientId, 'wrong-secret') },
+      ),
+      await token(
+        t,
+        { grant_type: 'client_credentials', client_id: p.client.clientId, client_secret: 'wrong-secret' },
+        { ip },
+      ),
+      await token(
+        t,
+        {
+          grant_type: 'client_credentials',
+          client_id: '00000000-0000-4000-8000-000000000000',
+          client_secret: p.client.secret,
+        },
+        { ip },
+      ),
       await token(t, { grant_type: 'client_credentials', client_id: 'not-a-uuid', client_secret: 'x' }, { ip }),
     ];
     for (const res of answers) {
@@ -220,7 +322,11 @@ describe('Authorization on API calls', () => {
     const user = await me(t, basic('ad\u0000min', 'x'), freshIp());
     expect(user.status).toBe(401);
     expect(user.body.error.code).toBe(1033);
-    const client = await token(t, { grant_type: 'client_credentials' }, { ip: freshIp(), authorization: basic(`${p.client.clientId}\u0000`, p.client.secret) });
+    const client = await token(
+      t,
+      { grant_type: 'client_credentials' },
+      { ip: freshIp(), authorization: basic(`${p.client.clientId}\u0000`, p.client.secret) },
+    );
     expect(client.status).toBe(401);
     expect(client.body.error.code).toBe('invalid_client');
   });
@@ -243,11 +349,18 @@ describe('Authorization on API calls', () => {
   });
 
   it('refuses an expired token', async () => {
-    const res = await token(t, { grant_type: 'password', username: p.admin.login, password: passwordOf(p.admin.login) });
+    const res = await token(t, {
+      grant_type: 'password',
+      username: p.admin.login,
+      password: passwordOf(p.admin.login),
+    });
     const bearer = `Bearer ${res.body.access_token}`;
     expect((await me(t, bearer)).status).toBe(200);
-    await t.db.updateTable('access_tokens').set({ expires_at: new Date(Date.now() - 1000) })
-      .where('token_hash', '=', sha256(res.body.access_token)).execute();
+    await t.db
+      .updateTable('access_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('token_hash', '=', sha256(res.body.access_token))
+      .execute();
     const expired = await me(t, bearer);
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('unauthorized');
@@ -256,14 +369,17 @@ describe('Authorization on API calls', () => {
 
 describe('a disabled tenant (or ancestor) locks its users and clients out', () => {
   let d: PartnerWorld;
-  beforeAll(async () => { d = await createPartnerWorld(t, 'Locked'); });
+  beforeAll(async () => {
+    d = await createPartnerWorld(t, 'Locked');
+  });
 
   const setEnabled = async (tenantId: string, enabled: boolean) => {
     const current = await t.call(t.root, 'GET', `/api/2/tenants/${tenantId}`);
     const res = await t.call(t.root, 'PUT', `/api/2/tenants/${tenantId}`, { version: current.body.version, enabled });
     expect(res.status).toBe(200);
   };
-  const login = (l: string) => token(t, { grant_type: 'password', username: l, password: passwordOf(l) }, { ip: '10.1.0.1' });
+  const login = (l: string) =>
+    token(t, { grant_type: 'password', username: l, password: passwordOf(l) }, { ip: '10.1.0.1' });
   const customerLogin = () => d.customerAdmin.name;
 
   it('refuses tokens and existing tokens below a disabled ancestor, and lets them back in once enabled', async () => {
@@ -276,7 +392,11 @@ describe('a disabled tenant (or ancestor) locks its users and clients out', () =
     expect((await me(t, basic(customerLogin(), passwordOf(customerLogin())), '10.1.0.1')).status).toBe(401);
     expect((await login(d.admin.login)).status).toBe(401);
     expect((await me(t, d.admin.authorization)).status).toBe(401);
-    const clientGrant = await token(t, { grant_type: 'client_credentials' }, { ip: '10.1.0.1', authorization: basic(d.client.clientId, d.client.secret) });
+    const clientGrant = await token(
+      t,
+      { grant_type: 'client_credentials' },
+      { ip: '10.1.0.1', authorization: basic(d.client.clientId, d.client.secret) },
+    );
     expect(clientGrant.status).toBe(401);
     expect(clientGrant.body.error.code).toBe('invalid_client');
     expect((await t.call(d.client, 'GET', `/api/2/tenants/${d.partnerId}`)).status).toBe(401);
@@ -305,38 +425,79 @@ describe('logs', () => {
     const database = await createTestDatabase();
     const adminPassword = 'log-test-root-password-7f3a';
     await ensureRoot(database.db, { adminPassword });
-    const app = await buildApp({ db: database.db, config: { ...loadConfig({}), logLevel: 'info' }, logStream: { write: (line: string) => { lines.push(line); } } });
+    const app = await buildApp({
+      db: database.db,
+      config: { ...loadConfig({}), logLevel: 'info' },
+      logStream: {
+        write: (line: string) => {
+          lines.push(line);
+        },
+      },
+    });
     try {
-      const post = (payload: Record<string, string>, headers: Record<string, string> = {}) => app.inject({
-        method: 'POST', url: '/api/2/idp/token', payload: form(payload),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      });
-      const userToken = (await post({ grant_type: 'password', username: 'admin', password: adminPassword })).json().access_token as string;
+      const post = (payload: Record<string, string>, headers: Record<string, string> = {}) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/2/idp/token',
+          payload: form(payload),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        });
+      const userToken = (await post({ grant_type: 'password', username: 'admin', password: adminPassword })).json()
+        .access_token as string;
       const wrongPassword = 'wrong-password-that-must-not-be-logged';
       expect((await post({ grant_type: 'password', username: 'admin', password: wrongPassword })).statusCode).toBe(401);
 
-      const rootId = (await app.inject({ method: 'GET', url: '/api/2/users/me', headers: { authorization: `Bearer ${userToken}` } })).json().tenant_id;
+      const rootId = (
+        await app.inject({ method: 'GET', url: '/api/2/users/me', headers: { authorization: `Bearer ${userToken}` } })
+      ).json().tenant_id;
       const created = await app.inject({
-        method: 'POST', url: '/api/2/clients', headers: { authorization: `Bearer ${userToken}` },
+        method: 'POST',
+        url: '/api/2/clients',
+        headers: { authorization: `Bearer ${userToken}` },
         payload: { type: 'api_client', tenant_id: rootId, data: { client_name: 'log test' } },
       });
       expect(created.statusCode).toBe(201);
       const { client_id: clientId, client_secret: clientSecret } = created.json();
       const basicClient = basic(clientId, clientSecret);
-      const clientToken = (await post({ grant_type: 'client_credentials' }, { authorization: basicClient })).json().access_token as string;
-      expect((await post({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret })).statusCode).toBe(200);
+      const clientToken = (await post({ grant_type: 'client_credentials' }, { authorization: basicClient })).json()
+        .access_token as string;
+      expect(
+        (await post({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret })).statusCode,
+      ).toBe(200);
 
       const basicUser = basic('admin', adminPassword);
-      expect((await app.inject({ method: 'GET', url: '/api/2/users/me', headers: { authorization: basicUser } })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: `/api/2/tenants/${rootId}`, headers: { authorization: `Bearer ${clientToken}` } })).statusCode).toBe(200);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/2/users/me', headers: { authorization: basicUser } })).statusCode,
+      ).toBe(200);
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/api/2/tenants/${rootId}`,
+            headers: { authorization: `Bearer ${clientToken}` },
+          })
+        ).statusCode,
+      ).toBe(200);
       // Credentials in a query string (as some scripts send them) are redacted from the URL.
-      await app.inject({ method: 'GET', url: `/api/2/users/me?access_token=${userToken}&password=${adminPassword}`, headers: { authorization: `Bearer ${userToken}`, 'x-request-id': 'trace-42' } });
+      await app.inject({
+        method: 'GET',
+        url: `/api/2/users/me?access_token=${userToken}&password=${adminPassword}`,
+        headers: { authorization: `Bearer ${userToken}`, 'x-request-id': 'trace-42' },
+      });
       await new Promise((resolve) => setImmediate(resolve));
 
       const text = lines.join('');
       expect(text).toContain('/api/2/idp/token');
       expect(text).toContain('/api/2/users/me?access_token=[redacted]&password=[redacted]');
-      for (const secret of [adminPassword, wrongPassword, clientSecret, userToken, clientToken, basicUser.slice(6), basicClient.slice(6)]) {
+      for (const secret of [
+        adminPassword,
+        wrongPassword,
+        clientSecret,
+        userToken,
+        clientToken,
+        basicUser.slice(6),
+        basicClient.slice(6),
+      ]) {
         expect(text).not.toContain(secret);
       }
       // Nine requests, each logged when it arrives and when it is answered.

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, form, ROOT_PASSWORD, startTestApp, type Actor, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  form,
+  ROOT_PASSWORD,
+  startTestApp,
+  type Actor,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(() => t?.close());
 
 const signIn = (payload: string, contentType = 'application/json') =>
@@ -18,7 +27,10 @@ describe('the console session', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.json()).toMatchObject({ csrf_token: expect.stringMatching(/^[0-9a-f]{64}$/), user: { login: 'admin', tenant_kind: 'root' } });
+    expect(res.json()).toMatchObject({
+      csrf_token: expect.stringMatching(/^[0-9a-f]{64}$/),
+      user: { login: 'admin', tenant_kind: 'root' },
+    });
   });
 
   it('refuses a form-encoded sign-in (415): a cross-site form cannot sign a browser in', async () => {
@@ -38,8 +50,18 @@ describe('the console session', () => {
     const session = /liaison_session=([\w-]+)/.exec(String(login.headers['set-cookie']))![1];
     const csrf = login.json().csrf_token as string;
     const cookie = `liaison_session=${session}`;
-    const call = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
-      t.app.inject({ method, url, headers: { cookie, ...headers }, ...(payload ? { payload: payload as object } : {}) });
+    const call = (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      headers: Record<string, string> = {},
+      payload?: unknown,
+    ) =>
+      t.app.inject({
+        method,
+        url,
+        headers: { cookie, ...headers },
+        ...(payload ? { payload: payload as object } : {}),
+      });
 
     const me = await call('GET', '/api/2/session');
     expect(me.statusCode).toBe(200);
@@ -61,7 +83,7 @@ describe('the console session', () => {
 describe('DELETE /session signs out the credential that made the call', () => {
   const answer = async (actor: Actor, method: 'GET' | 'DELETE', url: string) => t.call(actor, method, url);
 
-  it('revokes a bearer token of a user: it is refused afterwards, the user\'s other tokens are not', async () => {
+  it("revokes a bearer token of a user: it is refused afterwards, the user's other tokens are not", async () => {
     const token = await t.tokenFor('admin', ROOT_PASSWORD);
     const other = await t.tokenFor('admin', ROOT_PASSWORD);
     expect((await answer(token, 'GET', '/api/2/users/me')).status).toBe(200);
@@ -72,7 +94,7 @@ describe('DELETE /session signs out the credential that made the call', () => {
     expect((await answer(other, 'GET', '/api/2/users/me')).status).toBe(200);
   });
 
-  it('revokes an API client\'s bearer token', async () => {
+  it("revokes an API client's bearer token", async () => {
     const p = await createPartnerWorld(t, 'Signout');
     expect((await answer(p.client, 'GET', `/api/2/tenants/${p.partnerId}`)).status).toBe(200);
     expect((await answer(p.client, 'DELETE', '/api/2/session')).status).toBe(204);

@@ -16,7 +16,8 @@ export function addressKey(ip: string): string {
   const [head, tail] = new URL(`http://[${bare}]`).hostname.slice(1, -1).split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
@@ -35,7 +36,11 @@ export interface Attempt {
  * adds at most `limit` to the subject's own count.
  */
 export class SignInThrottle {
-  constructor(private readonly db: Db, private readonly limit: number, private readonly windowSeconds: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly limit: number,
+    private readonly windowSeconds: number,
+  ) {}
 
   /**
    * Counts the attempt as a failure until it proves right, before the secret is checked, so
@@ -44,7 +49,11 @@ export class SignInThrottle {
   async attempt(subject: string, ip: string): Promise<Attempt> {
     const address = `ip:${addressKey(ip)}`;
     const pair = `${subject}|${address}`;
-    const limits = new Map([[pair, this.limit], [address, this.limit * 4], [subject, this.limit * 10]]);
+    const limits = new Map([
+      [pair, this.limit],
+      [address, this.limit * 4],
+      [subject, this.limit * 10],
+    ]);
     // Counted and checked in one transaction (rows locked in a fixed key order): a refused
     // attempt rolls back, and two at once cannot both take the last free place.
     await this.db.transaction().execute(async (trx) => {

@@ -4,7 +4,12 @@ import type { Insertable, Updateable } from 'kysely';
 import { inScope, type Scope } from '../../platform/scope.js';
 
 export function findClient(db: Db, scope: Scope, id: string) {
-  return db.selectFrom('api_clients as c').selectAll('c').where('c.id', '=', id).where(inScope('c.tenant_id', scope)).executeTakeFirst();
+  return db
+    .selectFrom('api_clients as c')
+    .selectAll('c')
+    .where('c.id', '=', id)
+    .where(inScope('c.tenant_id', scope))
+    .executeTakeFirst();
 }
 
 export async function insertClient(db: Db, values: Insertable<ApiClientTable>) {
@@ -12,7 +17,12 @@ export async function insertClient(db: Db, values: Insertable<ApiClientTable>) {
 }
 
 export async function updateClient(db: Db, scope: Scope, id: string, patch: Updateable<ApiClientTable>) {
-  await db.updateTable('api_clients as c').set(patch).where('c.id', '=', id).where(inScope('c.tenant_id', scope)).execute();
+  await db
+    .updateTable('api_clients as c')
+    .set(patch)
+    .where('c.id', '=', id)
+    .where(inScope('c.tenant_id', scope))
+    .execute();
 }
 
 /** Removes the client and revokes every token it holds. */
@@ -22,6 +32,11 @@ export async function deleteClient(db: Db, scope: Scope, id: string) {
 }
 
 export async function deleteClientsOfTenant(db: Db, scope: Scope, tenantId: string) {
-  const clients = await db.selectFrom('api_clients').select('id').where('tenant_id', '=', tenantId).where(inScope('api_clients.tenant_id', scope)).execute();
+  const clients = await db
+    .selectFrom('api_clients')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where(inScope('api_clients.tenant_id', scope))
+    .execute();
   for (const client of clients) await deleteClient(db, scope, client.id);
 }

@@ -11,11 +11,16 @@ import type { Client, CreateClientInput, UpdateClientInput } from './client.sche
 
 function toClient(row: ApiClientRow): Static<typeof Client> {
   return {
-    client_id: row.id, tenant_id: row.tenant_id, type: 'api_client',
+    client_id: row.id,
+    tenant_id: row.tenant_id,
+    type: 'api_client',
     token_endpoint_auth_method: row.auth_method as Static<typeof Client>['token_endpoint_auth_method'],
-    status: row.status as Static<typeof Client>['status'], created_at: row.created_at.toISOString(), created_by: row.created_by,
+    status: row.status as Static<typeof Client>['status'],
+    created_at: row.created_at.toISOString(),
+    created_by: row.created_by,
     data: { client_name: row.name },
-    last_access_at: row.last_access_at ? row.last_access_at.toISOString() : null, last_access_from_ip: row.last_access_from_ip,
+    last_access_at: row.last_access_at ? row.last_access_at.toISOString() : null,
+    last_access_from_ip: row.last_access_from_ip,
   };
 }
 
@@ -34,10 +39,17 @@ export class ClientService {
       // The secret is random and long, so a plain SHA-256 suffices (no password hashing).
       const secret = newToken();
       const id = await repo.insertClient(trx, {
-        tenant_id: tenant.id, secret_hash: secret.hash, name: input.data.client_name,
-        auth_method: input.token_endpoint_auth_method ?? 'client_secret_basic', created_by: principal.id,
+        tenant_id: tenant.id,
+        secret_hash: secret.hash,
+        name: input.data.client_name,
+        auth_method: input.token_endpoint_auth_method ?? 'client_secret_basic',
+        created_by: principal.id,
       });
-      const { last_access_at: _a, last_access_from_ip: _b, ...client } = toClient((await repo.findClient(trx, principal.read, id))!);
+      const {
+        last_access_at: _a,
+        last_access_from_ip: _b,
+        ...client
+      } = toClient((await repo.findClient(trx, principal.read, id))!);
       return { ...client, client_secret: secret.token, client_secret_expires_at: 0 };
     });
   }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../platform/secrets.js';
-import { createPartnerWorld, form, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  form,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 
 let t: TestApp;
 let p: PartnerWorld;
@@ -15,7 +22,12 @@ afterAll(() => t?.close());
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 async function createClient(actor: Actor, tenantId: string, extra: Record<string, unknown> = {}) {
-  return t.call(actor, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: tenantId, data: { client_name: 'Billing sync' }, ...extra });
+  return t.call(actor, 'POST', '/api/2/clients', {
+    type: 'api_client',
+    tenant_id: tenantId,
+    data: { client_name: 'Billing sync' },
+    ...extra,
+  });
 }
 
 /** A client of the partner, created by its admin, with a token from the client grant. */
@@ -30,7 +42,10 @@ async function signedInClient(name = 'Integration') {
 
 async function clientGrant(id: string, secret: string, ip?: string) {
   const res = await t.app.inject({
-    method: 'POST', url: '/api/2/idp/token', remoteAddress: ip, payload: form({ grant_type: 'client_credentials' }),
+    method: 'POST',
+    url: '/api/2/idp/token',
+    remoteAddress: ip,
+    payload: form({ grant_type: 'client_credentials' }),
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(id, secret) },
   });
   return { status: res.statusCode, body: res.json() };
@@ -42,9 +57,16 @@ describe('POST /clients', () => {
     const res = await createClient(p.admin, p.partnerId, { token_endpoint_auth_method: 'client_secret_post' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      client_id: expect.stringMatching(/^[0-9a-f-]{36}$/), client_secret: expect.any(String), tenant_id: p.partnerId,
-      type: 'api_client', token_endpoint_auth_method: 'client_secret_post', status: 'enabled',
-      created_at: expect.any(String), created_by: p.admin.userId, data: { client_name: 'Billing sync' }, client_secret_expires_at: 0,
+      client_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      client_secret: expect.any(String),
+      tenant_id: p.partnerId,
+      type: 'api_client',
+      token_endpoint_auth_method: 'client_secret_post',
+      status: 'enabled',
+      created_at: expect.any(String),
+      created_by: p.admin.userId,
+      data: { client_name: 'Billing sync' },
+      client_secret_expires_at: 0,
     });
     expect(res.body.client_secret.length).toBeGreaterThanOrEqual(40);
     expect(Date.parse(res.body.created_at)).toBeGreaterThanOrEqual(before - 1000);
@@ -63,7 +85,11 @@ describe('POST /clients', () => {
 
   it('stores only a hash of the secret', async () => {
     const res = await createClient(p.admin, p.partnerId);
-    const row = await t.db.selectFrom('api_clients').selectAll().where('id', '=', res.body.client_id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('api_clients')
+      .selectAll()
+      .where('id', '=', res.body.client_id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(res.body.client_secret);
     expect(row.secret_hash).toBe(sha256(res.body.client_secret));
   });
@@ -100,7 +126,8 @@ describe('POST /clients', () => {
   });
 
   it('refuses a read-only admin with 403 (code 1002) and creates nothing', async () => {
-    const count = async () => (await t.db.selectFrom('api_clients').select('id').where('tenant_id', '=', p.partnerId).execute()).length;
+    const count = async () =>
+      (await t.db.selectFrom('api_clients').select('id').where('tenant_id', '=', p.partnerId).execute()).length;
     const before = await count();
     const res = await createClient(p.readonly, p.partnerId);
     expect(res.status).toBe(403);
@@ -108,7 +135,7 @@ describe('POST /clients', () => {
     expect(await count()).toBe(before);
   });
 
-  it('answers 404 (code 1005) for a tenant outside the caller\'s subtree, like an unknown one', async () => {
+  it("answers 404 (code 1005) for a tenant outside the caller's subtree, like an unknown one", async () => {
     const foreign = await createClient(p.admin, other.partnerId);
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe(1005);
@@ -125,7 +152,12 @@ describe('GET /clients/{id}', () => {
   it('shows last access (time and address) after the client signs in and calls the API', async () => {
     const created = await createClient(p.admin, p.partnerId);
     const fresh = await t.call(p.admin, 'GET', `/api/2/clients/${created.body.client_id}`);
-    expect(fresh.body).toMatchObject({ client_id: created.body.client_id, status: 'enabled', last_access_at: null, last_access_from_ip: null });
+    expect(fresh.body).toMatchObject({
+      client_id: created.body.client_id,
+      status: 'enabled',
+      last_access_at: null,
+      last_access_from_ip: null,
+    });
 
     const before = Date.now();
     const grant = await clientGrant(created.body.client_id, created.body.client_secret, '192.0.2.10');
@@ -134,13 +166,18 @@ describe('GET /clients/{id}', () => {
     expect(Date.parse(afterGrant.body.last_access_at)).toBeGreaterThanOrEqual(before - 1000);
     expect(afterGrant.body.last_access_from_ip).toBe('192.0.2.10');
 
-    const call = await t.app.inject({ method: 'GET', url: `/api/2/tenants/${p.partnerId}`, remoteAddress: '192.0.2.20', headers: { authorization: `Bearer ${grant.body.access_token}` } });
+    const call = await t.app.inject({
+      method: 'GET',
+      url: `/api/2/tenants/${p.partnerId}`,
+      remoteAddress: '192.0.2.20',
+      headers: { authorization: `Bearer ${grant.body.access_token}` },
+    });
     expect(call.statusCode).toBe(200);
     const afterCall = await t.call(p.admin, 'GET', `/api/2/clients/${created.body.client_id}`);
     expect(afterCall.body.last_access_from_ip).toBe('192.0.2.20');
   });
 
-  it('is visible to the tenant\'s read-only admin and the root, and to nobody outside (404)', async () => {
+  it("is visible to the tenant's read-only admin and the root, and to nobody outside (404)", async () => {
     const url = `/api/2/clients/${p.client.clientId}`;
     expect((await t.call(p.readonly, 'GET', url)).status).toBe(200);
     expect((await t.call(t.root, 'GET', url)).status).toBe(200);
@@ -199,7 +236,10 @@ describe('PUT /clients/{id}', () => {
     expect(ro.status).toBe(403);
     expect(ro.body.error.code).toBe(1002);
     for (const outsider of [other.admin, other.client, p.customerAdmin]) {
-      const res = await t.call(outsider, 'PUT', `/api/2/clients/${c.id}`, { status: 'disabled', data: { client_name: 'hijacked' } });
+      const res = await t.call(outsider, 'PUT', `/api/2/clients/${c.id}`, {
+        status: 'disabled',
+        data: { client_name: 'hijacked' },
+      });
       expect(res.status, outsider.name).toBe(404);
     }
     const after = await t.call(p.admin, 'GET', `/api/2/clients/${c.id}`);
@@ -215,7 +255,9 @@ describe('DELETE /clients/{id}', () => {
     expect(res.status).toBe(204);
     const use = await t.call(c.actor, 'GET', `/api/2/tenants/${p.partnerId}`);
     expect(use.status).toBe(401);
-    expect(await t.db.selectFrom('access_tokens').select('token_hash').where('subject_id', '=', c.id).execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom('access_tokens').select('token_hash').where('subject_id', '=', c.id).execute(),
+    ).toHaveLength(0);
     expect((await clientGrant(c.id, c.secret, '192.0.2.40')).body.error.code).toBe('invalid_client');
     const read = await t.call(p.admin, 'GET', `/api/2/clients/${c.id}`);
     expect(read.status).toBe(404);
@@ -238,7 +280,11 @@ describe('DELETE /clients/{id}', () => {
 
 describe('an API client acts as admin of its tenant', () => {
   it('creates a customer below its partner', async () => {
-    const res = await t.call(p.client, 'POST', '/api/2/tenants', { name: 'Made by a script', parent_id: p.partnerId, kind: 'customer' });
+    const res = await t.call(p.client, 'POST', '/api/2/tenants', {
+      name: 'Made by a script',
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ parent_id: p.partnerId, kind: 'customer', name: 'Made by a script' });
     expect((await t.call(p.client, 'GET', `/api/2/tenants/${p.customerId}`)).status).toBe(200);
@@ -250,7 +296,11 @@ describe('an API client acts as admin of its tenant', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe(1005);
     }
-    const below = await t.call(p.client, 'POST', '/api/2/tenants', { name: 'Intruder', parent_id: other.partnerId, kind: 'customer' });
+    const below = await t.call(p.client, 'POST', '/api/2/tenants', {
+      name: 'Intruder',
+      parent_id: other.partnerId,
+      kind: 'customer',
+    });
     expect(below.status).toBe(404);
   });
 
@@ -261,7 +311,7 @@ describe('an API client acts as admin of its tenant', () => {
     expect((await createClient(p.client, t.rootTenantId)).status).toBe(404);
   });
 
-  it('a customer\'s client sees its customer and not the partner above', async () => {
+  it("a customer's client sees its customer and not the partner above", async () => {
     const created = await createClient(p.customerAdmin, p.customerId);
     const grant = await clientGrant(created.body.client_id, created.body.client_secret);
     const actor = { name: 'customer client', authorization: `Bearer ${grant.body.access_token}` };

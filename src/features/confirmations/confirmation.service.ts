@@ -15,7 +15,8 @@ import { nothingPending, resendRefusal, stateOf, tokenError, type TokenState } f
 const MAX_SENDS = 5;
 export type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
 
-const alreadyActivated = () => new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
+const alreadyActivated = () =>
+  new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
 
 /**
  * Single-use links sent by mail: account activation, and the confirmation of a new address.
@@ -23,7 +24,11 @@ const alreadyActivated = () => new AppError('already_activated', 'This user has 
  * use-cases/change-person-email.ts, which calls the token steps below.
  */
 export class ConfirmationService {
-  constructor(private readonly uow: UnitOfWork, private readonly config: Config, private readonly users: UserService) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly config: Config,
+    private readonly users: UserService,
+  ) {}
 
   private get db() {
     return this.uow.db;
@@ -44,9 +49,22 @@ export class ConfirmationService {
   async openEmailChange(trx: Db, after: AfterCommit, actor: AuditActor, user: Recipient, newEmail: string) {
     await repo.lockUserTokens(trx, user.id);
     const { token, hash } = newToken();
-    await repo.replaceOpenToken(trx, { userId: user.id, purpose: 'email_change', tokenHash: hash, expiresAt: this.expiry(), newEmail });
+    await repo.replaceOpenToken(trx, {
+      userId: user.id,
+      purpose: 'email_change',
+      tokenHash: hash,
+      expiresAt: this.expiry(),
+      newEmail,
+    });
     await this.sendEmailChangeMails(trx, user, newEmail, token);
-    await recordAudit(trx, actor, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'email_change_requested', before: { email: user.email }, after: { pending_email: newEmail } });
+    await recordAudit(trx, actor, {
+      tenantId: user.tenant_id,
+      objectType: 'user',
+      objectId: user.id,
+      action: 'email_change_requested',
+      before: { email: user.email },
+      after: { pending_email: newEmail },
+    });
     after.wake('mail');
   }
 
@@ -94,10 +112,17 @@ export class ConfirmationService {
       if (open) this.throttleResend(open);
       const { token, hash } = newToken();
       if (open) await repo.reissueToken(trx, open, hash, this.expiry());
-      else await repo.replaceOpenToken(trx, { userId, purpose: 'activation', tokenHash: hash, expiresAt: this.expiry() });
+      else
+        await repo.replaceOpenToken(trx, { userId, purpose: 'activation', tokenHash: hash, expiresAt: this.expiry() });
       const recipient = (await repo.findRecipient(trx, userId))!;
       const language = pickLanguage(recipient.language, recipient.tenant_language);
-      const mail = activationMail(language, { firstname: recipient.firstname, tenantName: recipient.tenant_name, login: recipient.login, url: this.link('/activate', token), hours: this.config.linkTtlHours });
+      const mail = activationMail(language, {
+        firstname: recipient.firstname,
+        tenantName: recipient.tenant_name,
+        login: recipient.login,
+        url: this.link('/activate', token),
+        hours: this.config.linkTtlHours,
+      });
       await enqueueMail(trx, { tenantId: recipient.tenant_id, kind: 'activation', to: recipient.email, ...mail });
       after.wake('mail');
     });
@@ -116,7 +141,11 @@ export class ConfirmationService {
       if (user.activated) throw alreadyActivated();
       await repo.markUsed(trx, row.id);
       await this.users.patchPerson(trx, user.id, { password_hash: passwordHash, activated: true });
-      await recordAudit(trx, { type: 'person', id: user.id }, { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'activated' });
+      await recordAudit(
+        trx,
+        { type: 'person', id: user.id },
+        { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'activated' },
+      );
       return { login: user.login };
     });
   }
@@ -130,17 +159,32 @@ export class ConfirmationService {
   }
 
   private async consumable(trx: Db, token: string, purpose: repo.TokenPurpose) {
-    const row = token.length >= 20 && token.length <= 100 ? await repo.findTokenByHashForUpdate(trx, sha256(token), purpose) : undefined;
+    const row =
+      token.length >= 20 && token.length <= 100
+        ? await repo.findTokenByHashForUpdate(trx, sha256(token), purpose)
+        : undefined;
     if (!row) throw tokenError.unknown();
     const state = stateOf(row);
     if (state !== 'valid') throw tokenError[state]();
     return row;
   }
 
-  private async sendEmailChangeMails(trx: Db, user: Recipient, newEmail: string, token: string, options = { noticeToOld: true }) {
+  private async sendEmailChangeMails(
+    trx: Db,
+    user: Recipient,
+    newEmail: string,
+    token: string,
+    options = { noticeToOld: true },
+  ) {
     const language = pickLanguage(user.language, user.tenant_language);
     const person = { firstname: user.firstname, tenantName: user.tenant_name };
-    const confirm = confirmEmailMail(language, { ...person, oldEmail: user.email, newEmail, url: this.link('/confirm-email', token), hours: this.config.linkTtlHours });
+    const confirm = confirmEmailMail(language, {
+      ...person,
+      oldEmail: user.email,
+      newEmail,
+      url: this.link('/confirm-email', token),
+      hours: this.config.linkTtlHours,
+    });
     await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_confirmation', to: newEmail, ...confirm });
     if (options.noticeToOld) {
       const notice = emailChangeNoticeMail(language, { ...person, newEmail });

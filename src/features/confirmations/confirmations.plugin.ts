@@ -6,7 +6,12 @@ import type { ConfirmationService } from './confirmation.service.js';
 const Token = Type.String({ minLength: 1, maxLength: 200 });
 const Password = Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' });
 
-const linkErrors = { 400: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse), 410: Type.Ref(ErrorResponse), 429: Type.Ref(ErrorResponse) };
+const linkErrors = {
+  400: Type.Ref(ErrorResponse),
+  409: Type.Ref(ErrorResponse),
+  410: Type.Ref(ErrorResponse),
+  429: Type.Ref(ErrorResponse),
+};
 
 export interface ConfirmationsPluginOptions {
   confirmations: ConfirmationService;
@@ -14,31 +19,53 @@ export interface ConfirmationsPluginOptions {
   confirmEmail: (token: string) => Promise<{ user_id: string; email: string }>;
 }
 
-export const confirmationsPlugin: FastifyPluginAsyncTypebox<ConfirmationsPluginOptions> = async (app, { confirmations, confirmEmail }) => {
+export const confirmationsPlugin: FastifyPluginAsyncTypebox<ConfirmationsPluginOptions> = async (
+  app,
+  { confirmations, confirmEmail },
+) => {
   // Consumed by POST only: mail scanners prefetch GET links, and must not confirm anything.
-  app.post('/email-confirmations', {
-    config: { public: true },
-    schema: {
-      operationId: 'confirmEmail',
-      tags: ['confirmations'], summary: 'Confirm a new email address with the token from the mailed link',
-      body: Type.Object({ token: Token }, { additionalProperties: false }),
-      response: { 200: Type.Object({ user_id: Uuid, email: Type.String() }), ...linkErrors },
+  app.post(
+    '/email-confirmations',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'confirmEmail',
+        tags: ['confirmations'],
+        summary: 'Confirm a new email address with the token from the mailed link',
+        body: Type.Object({ token: Token }, { additionalProperties: false }),
+        response: { 200: Type.Object({ user_id: Uuid, email: Type.String() }), ...linkErrors },
+      },
     },
-  }, (request) => confirmEmail(request.body.token));
+    (request) => confirmEmail(request.body.token),
+  );
 
-  app.post('/users/activate', {
-    config: { public: true },
-    schema: {
-      tags: ['users'], summary: 'Activate an account with the token from the mailed link, choosing its password',
-      body: Type.Object({ token: Token, password: Password }, { additionalProperties: false }),
-      response: { 200: Type.Object({ login: Type.String() }), ...linkErrors },
+  app.post(
+    '/users/activate',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['users'],
+        summary: 'Activate an account with the token from the mailed link, choosing its password',
+        body: Type.Object({ token: Token, password: Password }, { additionalProperties: false }),
+        response: { 200: Type.Object({ login: Type.String() }), ...linkErrors },
+      },
     },
-  }, (request) => confirmations.activate(request.body.token, request.body.password));
+    (request) => confirmations.activate(request.body.token, request.body.password),
+  );
 
-  app.post('/users/:id/send-activation-email', {
-    schema: { tags: ['users'], summary: 'Mail the user a link to activate its account (rate limited)', params: IdParams, response: { 204: Type.Null(), ...standardErrors } },
-  }, async (request, reply) => {
-    await confirmations.sendActivation(request.principal, request.params.id);
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/users/:id/send-activation-email',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Mail the user a link to activate its account (rate limited)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      await confirmations.sendActivation(request.principal, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 };

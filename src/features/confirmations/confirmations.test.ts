@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/support/smtp-server.js';
-import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Confirmed email changes and account activation over the API, with every message taken
@@ -18,7 +24,12 @@ beforeAll(async () => {
   t = await startTestApp({ smtpUrl: smtp.url });
   p = await createPartnerWorld(t, 'C');
   q = await createPartnerWorld(t, 'Q');
-  const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Cliente italiano', parent_id: p.partnerId, kind: 'customer', language: 'it' });
+  const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', {
+    name: 'Cliente italiano',
+    parent_id: p.partnerId,
+    kind: 'customer',
+    language: 'it',
+  });
   if (tenant.status !== 201) throw new Error(`italian tenant: ${tenant.status}`);
   italianTenantId = tenant.body.id;
 });
@@ -31,7 +42,13 @@ let seq = 0;
 const unique = (base: string) => `${base}-${++seq}`;
 const address = (base: string) => `${unique(base)}@example.test`;
 
-interface Person { userId: string; contactId: string; login: string; email: string; tenantId: string }
+interface Person {
+  userId: string;
+  contactId: string;
+  login: string;
+  email: string;
+  tenantId: string;
+}
 
 /** A user of `tenantId` that is a contact there; activated (its address is confirmed) unless told otherwise. */
 async function person(options: { tenantId?: string; language?: string; activated?: boolean } = {}): Promise<Person> {
@@ -39,11 +56,22 @@ async function person(options: { tenantId?: string; language?: string; activated
   const login = unique('person');
   const email = `${login}@example.test`;
   const user = await t.call(p.admin, 'POST', '/api/2/users', {
-    tenant_id: tenantId, login, contact: { email, firstname: 'Ada', lastname: 'Lovelace', ...(options.language ? { language: options.language } : {}) },
+    tenant_id: tenantId,
+    login,
+    contact: {
+      email,
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      ...(options.language ? { language: options.language } : {}),
+    },
   });
   if (user.status !== 200) throw new Error(`person: ${user.status} ${JSON.stringify(user.body)}`);
   if (options.activated ?? true) await setPassword(t.db, login, `pw-${login}`);
-  const contact = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: tenantId, user_id: user.body.id, types: ['technical'] });
+  const contact = await t.call(p.admin, 'POST', '/api/2/contacts', {
+    tenant_id: tenantId,
+    user_id: user.body.id,
+    types: ['technical'],
+  });
   if (contact.status !== 201) throw new Error(`contact: ${contact.status} ${JSON.stringify(contact.body)}`);
   return { userId: user.body.id, contactId: contact.body.id, login, email, tenantId };
 }
@@ -51,12 +79,20 @@ async function person(options: { tenantId?: string; language?: string; activated
 const getContact = async (id: string) => (await t.call(p.admin, 'GET', `/api/2/contacts/${id}`)).body;
 const getUser = async (id: string) => (await t.call(p.admin, 'GET', `/api/2/users/${id}`)).body;
 
-async function changeContactEmail(who: Person, email: string, actor: Actor = p.admin, extra: Record<string, unknown> = {}) {
+async function changeContactEmail(
+  who: Person,
+  email: string,
+  actor: Actor = p.admin,
+  extra: Record<string, unknown> = {},
+) {
   const { version } = await getContact(who.contactId);
   return t.call(actor, 'PUT', `/api/2/contacts/${who.contactId}`, { version, email, ...extra });
 }
 
-const confirmationTo = (email: string, after = 0) => smtp.waitFor((m) => m.to.includes(email) && /confirm-email\?token=/.test(m.text) && smtp.received.indexOf(m) >= after);
+const confirmationTo = (email: string, after = 0) =>
+  smtp.waitFor(
+    (m) => m.to.includes(email) && /confirm-email\?token=/.test(m.text) && smtp.received.indexOf(m) >= after,
+  );
 const noticeTo = (email: string) => smtp.waitFor((m) => m.to.includes(email) && !/token=/.test(m.text));
 
 /** The token of the link in the message's plain-text part, checked to sit under the public URL. */
@@ -71,7 +107,11 @@ const confirm = (token: string) => t.call(undefined, 'POST', '/api/2/email-confi
 /** Waits until the worker has handled every message written so far (sent or given up). */
 async function mailSettled() {
   for (let i = 0; i < 200; i++) {
-    const row = await t.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     if (Number(row.n) === 0) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -88,7 +128,12 @@ describe('changing the email of a contact linked to an activated user', () => {
 
     const res = await changeContactEmail(who, newEmail);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ id: who.contactId, email: who.email, pending_email: newEmail, version: before.version + 1 });
+    expect(res.body).toMatchObject({
+      id: who.contactId,
+      email: who.email,
+      pending_email: newEmail,
+      version: before.version + 1,
+    });
     expect((await getUser(who.userId)).contact.email).toBe(who.email);
 
     // The confirmation goes to the new address: text and HTML parts, the public URL's page.
@@ -112,7 +157,11 @@ describe('changing the email of a contact linked to an activated user', () => {
 
     // Opening the link (what a mail scanner does) changes nothing.
     // It opens the console's page, whose button POSTs (test/browser covers the page itself).
-    const page = await t.app.inject({ method: 'GET', url: `/confirm-email?token=${encodeURIComponent(token)}`, headers: { accept: 'text/html' } });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/confirm-email?token=${encodeURIComponent(token)}`,
+      headers: { accept: 'text/html' },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('<div id="root">');
@@ -140,11 +189,18 @@ describe('changing the email of a contact linked to an activated user', () => {
     const newEmail = address('via-user');
     const current = await getUser(who.userId);
     const contactBefore = await getContact(who.contactId);
-    const res = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, { version: current.version, contact: { email: newEmail } });
+    const res = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, {
+      version: current.version,
+      contact: { email: newEmail },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.contact.email).toBe(who.email);
     // What the contact shows changed (its pending_email), so its version moves, as through PUT /contacts.
-    expect(await getContact(who.contactId)).toMatchObject({ email: who.email, pending_email: newEmail, version: contactBefore.version + 1 });
+    expect(await getContact(who.contactId)).toMatchObject({
+      email: who.email,
+      pending_email: newEmail,
+      version: contactBefore.version + 1,
+    });
 
     const token = tokenIn(await confirmationTo(newEmail), '/confirm-email');
     await noticeTo(who.email);
@@ -153,7 +209,7 @@ describe('changing the email of a contact linked to an activated user', () => {
     expect(await getContact(who.contactId)).toMatchObject({ email: newEmail, pending_email: null });
   });
 
-  it('is confirmed by the link read from the message even when the customer\'s own admin asked for it', async () => {
+  it("is confirmed by the link read from the message even when the customer's own admin asked for it", async () => {
     const who = await person();
     const newEmail = address('by-customer');
     const res = await changeContactEmail(who, newEmail, p.customerAdmin);
@@ -171,12 +227,20 @@ describe('changing the email of a contact linked to an activated user', () => {
     const token = tokenIn(await confirmationTo(newEmail), '/confirm-email');
     const answers = await Promise.all([confirm(token), confirm(token)]);
     expect(answers.map((r) => r.status).sort()).toEqual([200, 410]);
-    expectError(answers.find((r) => r.status === 410)!, 410, 'token_used');
+    expectError(
+      answers.find((r) => r.status === 410)!,
+      410,
+      'token_used',
+    );
     expect(await getContact(who.contactId)).toMatchObject({ email: newEmail, pending_email: null });
   });
 
   it('escapes names in the HTML part', async () => {
-    const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('<b>Evil & Co</b>'), parent_id: p.partnerId, kind: 'customer' });
+    const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: unique('<b>Evil & Co</b>'),
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expect(tenant.status, JSON.stringify(tenant.body)).toBe(201);
     const who = await person({ tenantId: tenant.body.id });
     const newEmail = address('escaped');
@@ -197,12 +261,20 @@ describe('changing the email of a contact linked to an activated user', () => {
     const actions = trail.body.items.map((e: any) => e.action);
     expect(actions.slice(0, 2)).toEqual(['email_change_confirmed', 'email_change_requested']);
     const [confirmed, requested] = trail.body.items;
-    expect(requested).toMatchObject({ actor: { type: 'user', id: p.admin.userId }, before: { email: who.email }, after: { pending_email: newEmail } });
-    expect(confirmed).toMatchObject({ actor: { type: 'person', id: who.userId }, before: { email: who.email }, after: { email: newEmail } });
+    expect(requested).toMatchObject({
+      actor: { type: 'user', id: p.admin.userId },
+      before: { email: who.email },
+      after: { pending_email: newEmail },
+    });
+    expect(confirmed).toMatchObject({
+      actor: { type: 'person', id: who.userId },
+      before: { email: who.email },
+      after: { email: newEmail },
+    });
   });
 
   describe('language of the messages', () => {
-    it('is Italian when the user\'s language is it', async () => {
+    it("is Italian when the user's language is it", async () => {
       const who = await person({ language: 'it' });
       const newEmail = address('it-user');
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
@@ -213,14 +285,14 @@ describe('changing the email of a contact linked to an activated user', () => {
       expect((await noticeTo(who.email)).subject).toBe('Richiesta di cambio del tuo indirizzo email');
     });
 
-    it('falls back to the tenant\'s language when the user\'s is neither en nor it', async () => {
+    it("falls back to the tenant's language when the user's is neither en nor it", async () => {
       const who = await person({ tenantId: italianTenantId, language: 'de' });
       const newEmail = address('de-in-it');
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
       expect((await confirmationTo(newEmail)).subject).toBe('Conferma il tuo nuovo indirizzo email');
     });
 
-    it('prefers the user\'s own language over the tenant\'s', async () => {
+    it("prefers the user's own language over the tenant's", async () => {
       const who = await person({ tenantId: italianTenantId, language: 'en' });
       const newEmail = address('en-in-it');
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
@@ -228,7 +300,12 @@ describe('changing the email of a contact linked to an activated user', () => {
     });
 
     it('falls back to English when neither the user nor the tenant speaks en or it', async () => {
-      const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('Kunde'), parent_id: p.partnerId, kind: 'customer', language: 'de' });
+      const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', {
+        name: unique('Kunde'),
+        parent_id: p.partnerId,
+        kind: 'customer',
+        language: 'de',
+      });
       expect(tenant.status).toBe(201);
       const who = await person({ tenantId: tenant.body.id, language: 'fr' });
       const newEmail = address('fr-in-de');
@@ -242,7 +319,12 @@ describe('changing the email of a contact linked to an activated user', () => {
       expectError(await confirm('A'.repeat(43)), 400, 'token_invalid');
       expectError(await confirm('short'), 400, 'token_invalid');
       expectError(await t.call(undefined, 'POST', '/api/2/email-confirmations', {}), 400, 'validation_failed', 'token');
-      expectError(await t.call(undefined, 'POST', '/api/2/email-confirmations', { token: 'x'.repeat(43), extra: 1 }), 400, 'validation_failed', 'extra');
+      expectError(
+        await t.call(undefined, 'POST', '/api/2/email-confirmations', { token: 'x'.repeat(43), extra: 1 }),
+        400,
+        'validation_failed',
+        'extra',
+      );
     });
 
     it('answers 410 token_expired once the link is past its lifetime, and the change is no longer pending', async () => {
@@ -250,8 +332,13 @@ describe('changing the email of a contact linked to an activated user', () => {
       const newEmail = address('expiring');
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
       const token = tokenIn(await confirmationTo(newEmail), '/confirm-email');
-      await t.db.updateTable('user_tokens').set({ expires_at: sql`now() - interval '1 second'` })
-        .where('user_id', '=', who.userId).where('used_at', 'is', null).where('revoked_at', 'is', null).execute();
+      await t.db
+        .updateTable('user_tokens')
+        .set({ expires_at: sql`now() - interval '1 second'` })
+        .where('user_id', '=', who.userId)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .execute();
       expectError(await confirm(token), 410, 'token_expired');
       expect(await getContact(who.contactId)).toMatchObject({ email: who.email, pending_email: null });
       expect((await getUser(who.userId)).contact.email).toBe(who.email);
@@ -281,7 +368,13 @@ describe('changing the email of a contact linked to an activated user', () => {
       const wanted = address('contested');
       expect((await changeContactEmail(who, wanted)).status).toBe(200);
       const token = tokenIn(await confirmationTo(wanted), '/confirm-email');
-      const rival = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: who.tenantId, types: ['billing'], firstname: 'Rival', lastname: 'Person', email: wanted.toUpperCase() });
+      const rival = await t.call(p.admin, 'POST', '/api/2/contacts', {
+        tenant_id: who.tenantId,
+        types: ['billing'],
+        firstname: 'Rival',
+        lastname: 'Person',
+        email: wanted.toUpperCase(),
+      });
       expect(rival.status).toBe(201);
       expectError(await confirm(token), 409, 'contact_email_taken', 'email');
       expect(await getContact(who.contactId)).toMatchObject({ email: who.email, pending_email: wanted });
@@ -307,21 +400,45 @@ describe('changing the email of a contact linked to an activated user', () => {
       expect(contact.version).toBe(versionBefore + 1);
       expectError(await confirm(token), 410, 'token_revoked');
       expect((await getUser(who.userId)).contact.email).toBe(who.email);
-      expectError(await t.call(p.admin, 'DELETE', `/api/2/contacts/${who.contactId}/pending-email`), 404, 'nothing_pending');
+      expectError(
+        await t.call(p.admin, 'DELETE', `/api/2/contacts/${who.contactId}/pending-email`),
+        404,
+        'nothing_pending',
+      );
     });
 
     it('answers 404 nothing_pending for a standalone contact', async () => {
-      const c = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.customerId, types: ['billing'], firstname: 'No', lastname: 'User', email: address('standalone') });
+      const c = await t.call(p.admin, 'POST', '/api/2/contacts', {
+        tenant_id: p.customerId,
+        types: ['billing'],
+        firstname: 'No',
+        lastname: 'User',
+        email: address('standalone'),
+      });
       expect(c.status).toBe(201);
-      expectError(await t.call(p.admin, 'DELETE', `/api/2/contacts/${c.body.id}/pending-email`), 404, 'nothing_pending');
-      expectError(await t.call(p.admin, 'POST', `/api/2/contacts/${c.body.id}/pending-email/resend`), 404, 'nothing_pending');
+      expectError(
+        await t.call(p.admin, 'DELETE', `/api/2/contacts/${c.body.id}/pending-email`),
+        404,
+        'nothing_pending',
+      );
+      expectError(
+        await t.call(p.admin, 'POST', `/api/2/contacts/${c.body.id}/pending-email/resend`),
+        404,
+        'nothing_pending',
+      );
     });
   });
 
   describe('resend', () => {
     /** Moves the last send of the open link back, as if the cooldown had passed. */
-    const cooldownPassed = (userId: string) => t.db.updateTable('user_tokens').set({ last_sent_at: sql`now() - interval '1 hour'` })
-      .where('user_id', '=', userId).where('used_at', 'is', null).where('revoked_at', 'is', null).execute();
+    const cooldownPassed = (userId: string) =>
+      t.db
+        .updateTable('user_tokens')
+        .set({ last_sent_at: sql`now() - interval '1 hour'` })
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .execute();
 
     it('sends a fresh link (the old one stops working), and a second resend within the cooldown answers 429 with Retry-After', async () => {
       const who = await person();
@@ -365,9 +482,15 @@ describe('changing the email of a contact linked to an activated user', () => {
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
       await confirmationTo(newEmail);
       await cooldownPassed(who.userId);
-      const answers = await Promise.all([1, 2].map(() => t.call(p.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`)));
+      const answers = await Promise.all(
+        [1, 2].map(() => t.call(p.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`)),
+      );
       expect(answers.map((r) => r.status).sort(), JSON.stringify(answers.map((r) => r.body))).toEqual([204, 429]);
-      expectError(answers.find((r) => r.status === 429)!, 429, 'too_many_requests');
+      expectError(
+        answers.find((r) => r.status === 429)!,
+        429,
+        'too_many_requests',
+      );
       await mailSettled();
       expect(receivedBy(newEmail)).toHaveLength(2);
       const latest = receivedBy(newEmail).at(-1)!;
@@ -376,12 +499,24 @@ describe('changing the email of a contact linked to an activated user', () => {
 
     it('answers 404 nothing_pending without a pending change, 404 to another partner and 403 to a readonly admin', async () => {
       const who = await person();
-      expectError(await t.call(p.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`), 404, 'nothing_pending');
+      expectError(
+        await t.call(p.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`),
+        404,
+        'nothing_pending',
+      );
       const newEmail = address('resend-scope');
       expect((await changeContactEmail(who, newEmail)).status).toBe(200);
       await cooldownPassed(who.userId);
-      expectError(await t.call(q.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`), 404, 'not_found');
-      expectError(await t.call(q.client, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`), 404, 'not_found');
+      expectError(
+        await t.call(q.admin, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`),
+        404,
+        'not_found',
+      );
+      expectError(
+        await t.call(q.client, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`),
+        404,
+        'not_found',
+      );
       expectError(await t.call(p.readonly, 'POST', `/api/2/contacts/${who.contactId}/pending-email/resend`), 403, 1002);
       await mailSettled();
       expect(receivedBy(newEmail)).toHaveLength(1);
@@ -397,10 +532,18 @@ describe('changing the email of a contact linked to an activated user', () => {
 
       const res = await changeContactEmail(who, who.email, p.admin, { title: 'CTO', types: ['technical', 'billing'] });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ email: who.email, pending_email: newEmail, title: 'CTO', types: ['billing', 'technical'] });
+      expect(res.body).toMatchObject({
+        email: who.email,
+        pending_email: newEmail,
+        title: 'CTO',
+        types: ['billing', 'technical'],
+      });
 
       const user = await getUser(who.userId);
-      const viaUser = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, { version: user.version, contact: { email: who.email, firstname: 'Augusta' } });
+      const viaUser = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, {
+        version: user.version,
+        contact: { email: who.email, firstname: 'Augusta' },
+      });
       expect(viaUser.status, JSON.stringify(viaUser.body)).toBe(200);
       expect(viaUser.body.contact).toMatchObject({ email: who.email, firstname: 'Augusta' });
       expect((await getContact(who.contactId)).pending_email).toBe(newEmail);
@@ -428,7 +571,9 @@ describe('changing the email of a contact linked to an activated user', () => {
     const { version } = await getContact(who.contactId);
     const a = address('race-a');
     const b = address('race-b');
-    const answers = await Promise.all([a, b].map((email) => t.call(p.admin, 'PUT', `/api/2/contacts/${who.contactId}`, { version, email })));
+    const answers = await Promise.all(
+      [a, b].map((email) => t.call(p.admin, 'PUT', `/api/2/contacts/${who.contactId}`, { version, email })),
+    );
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     const loser = answers.find((r) => r.status === 409)!;
     expectError(loser, 409, 1001);
@@ -438,7 +583,9 @@ describe('changing the email of a contact linked to an activated user', () => {
     await mailSettled();
     expect(receivedBy(loserEmail)).toHaveLength(0);
     expect(receivedBy(who.email)).toHaveLength(1);
-    expect(await t.db.selectFrom('mail_outbox').select('id').where('to_address', '=', loserEmail).execute()).toEqual([]);
+    expect(await t.db.selectFrom('mail_outbox').select('id').where('to_address', '=', loserEmail).execute()).toEqual(
+      [],
+    );
     expect((await getContact(who.contactId)).pending_email).toBe(winnerEmail);
     expect((await confirm(token)).status).toBe(200);
   });
@@ -448,9 +595,15 @@ describe('changing the email of a contact linked to an activated user', () => {
     const { version } = await getUser(who.userId);
     const a = address('user-race-a');
     const b = address('user-race-b');
-    const answers = await Promise.all([a, b].map((email) => t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, { version, contact: { email } })));
+    const answers = await Promise.all(
+      [a, b].map((email) => t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, { version, contact: { email } })),
+    );
     expect(answers.map((r) => r.status).sort(), JSON.stringify(answers.map((r) => r.body))).toEqual([200, 409]);
-    expectError(answers.find((r) => r.status === 409)!, 409, 1001);
+    expectError(
+      answers.find((r) => r.status === 409)!,
+      409,
+      1001,
+    );
     const winnerEmail = (await getContact(who.contactId)).pending_email;
     expect([a, b]).toContain(winnerEmail);
     const token = tokenIn(await confirmationTo(winnerEmail), '/confirm-email');
@@ -470,7 +623,11 @@ describe('changing the email of a contact linked to an activated user', () => {
     const token = tokenIn(await confirmationTo(newEmail), '/confirm-email');
     await noticeTo(who.email);
     await mailSettled();
-    const rows = await t.db.selectFrom('mail_outbox').selectAll().where('to_address', 'in', [newEmail, who.email]).execute();
+    const rows = await t.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', 'in', [newEmail, who.email])
+      .execute();
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.status === 'sent' && r.transport === 'smtp' && r.last_error === null)).toBe(true);
     expect(rows.reduce((n, r) => n + r.attempts, 0)).toBe(4);
@@ -489,7 +646,10 @@ describe('changing the email at once', () => {
 
     const user = await getUser(who.userId);
     const newer = address('fresher');
-    const viaUser = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, { version: user.version, contact: { email: newer } });
+    const viaUser = await t.call(p.admin, 'PUT', `/api/2/users/${who.userId}`, {
+      version: user.version,
+      contact: { email: newer },
+    });
     expect(viaUser.status).toBe(200);
     expect(viaUser.body.contact.email).toBe(newer);
     expect(await getContact(who.contactId)).toMatchObject({ email: newer, pending_email: null });
@@ -501,17 +661,26 @@ describe('changing the email at once', () => {
 
   it('of a standalone contact (no user)', async () => {
     const email = address('standalone');
-    const created = await t.call(p.admin, 'POST', '/api/2/contacts', { tenant_id: p.customerId, types: ['management'], firstname: 'Solo', lastname: 'Person', email });
+    const created = await t.call(p.admin, 'POST', '/api/2/contacts', {
+      tenant_id: p.customerId,
+      types: ['management'],
+      firstname: 'Solo',
+      lastname: 'Person',
+      email,
+    });
     expect(created.status).toBe(201);
     const newEmail = address('standalone-new');
-    const res = await t.call(p.admin, 'PUT', `/api/2/contacts/${created.body.id}`, { version: created.body.version, email: newEmail });
+    const res = await t.call(p.admin, 'PUT', `/api/2/contacts/${created.body.id}`, {
+      version: created.body.version,
+      email: newEmail,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ email: newEmail, pending_email: null, version: created.body.version + 1 });
     await mailSettled();
     expect([...receivedBy(email), ...receivedBy(newEmail)]).toEqual([]);
   });
 
-  it('when only the case of an activated user\'s address changes', async () => {
+  it("when only the case of an activated user's address changes", async () => {
     const who = await person();
     const res = await changeContactEmail(who, who.email.toUpperCase());
     expect(res.status).toBe(200);
@@ -525,13 +694,20 @@ describe('activation', () => {
   async function newUser(options: { language?: string } = {}) {
     const login = unique('newbie');
     const email = `${login}@example.test`;
-    const res = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login, contact: { email, firstname: 'Newbie', ...(options.language ? { language: options.language } : {}) } });
+    const res = await t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: p.customerId,
+      login,
+      contact: { email, firstname: 'Newbie', ...(options.language ? { language: options.language } : {}) },
+    });
     if (res.status !== 200) throw new Error(`newUser: ${res.status}`);
     return { id: res.body.id as string, login, email };
   }
-  const activationTo = (email: string, after = 0) => smtp.waitFor((m) => m.to.includes(email) && /\/activate\?token=/.test(m.text) && smtp.received.indexOf(m) >= after);
-  const sendActivation = (id: string, actor: Actor = p.admin) => t.call(actor, 'POST', `/api/2/users/${id}/send-activation-email`);
-  const activate = (token: string, password: string) => t.call(undefined, 'POST', '/api/2/users/activate', { token, password });
+  const activationTo = (email: string, after = 0) =>
+    smtp.waitFor((m) => m.to.includes(email) && /\/activate\?token=/.test(m.text) && smtp.received.indexOf(m) >= after);
+  const sendActivation = (id: string, actor: Actor = p.admin) =>
+    t.call(actor, 'POST', `/api/2/users/${id}/send-activation-email`);
+  const activate = (token: string, password: string) =>
+    t.call(undefined, 'POST', '/api/2/users/activate', { token, password });
 
   it('mails a link; the token and a password activate the account, which can then sign in', async () => {
     const user = await newUser();
@@ -572,7 +748,11 @@ describe('activation', () => {
     const first = await activationTo(user.email);
     expect(first.subject).toBe('Attiva il tuo account');
     const oldToken = tokenIn(first, '/activate');
-    await t.db.updateTable('user_tokens').set({ last_sent_at: sql`now() - interval '1 hour'` }).where('user_id', '=', user.id).execute();
+    await t.db
+      .updateTable('user_tokens')
+      .set({ last_sent_at: sql`now() - interval '1 hour'` })
+      .where('user_id', '=', user.id)
+      .execute();
     const mark = smtp.received.length;
     expect((await sendActivation(user.id)).status).toBe(204);
     const newToken = tokenIn(await activationTo(user.email, mark), '/activate');
@@ -585,7 +765,11 @@ describe('activation', () => {
     const user = await newUser();
     expect((await sendActivation(user.id)).status).toBe(204);
     const token = tokenIn(await activationTo(user.email), '/activate');
-    await t.db.updateTable('user_tokens').set({ expires_at: sql`now() - interval '1 second'` }).where('user_id', '=', user.id).execute();
+    await t.db
+      .updateTable('user_tokens')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('user_id', '=', user.id)
+      .execute();
     expectError(await activate(token, 'long enough password'), 410, 'token_expired');
     expect((await getUser(user.id)).activated).toBe(false);
   });
@@ -612,7 +796,10 @@ describe('activation', () => {
     const oldToken = tokenIn(await activationTo(user.email), '/activate');
     const corrected = address('corrected');
     const current = await getUser(user.id);
-    const res = await t.call(p.admin, 'PUT', `/api/2/users/${user.id}`, { version: current.version, contact: { email: corrected } });
+    const res = await t.call(p.admin, 'PUT', `/api/2/users/${user.id}`, {
+      version: current.version,
+      contact: { email: corrected },
+    });
     expect(res.status).toBe(200);
     expect(res.body.contact.email).toBe(corrected);
     expectError(await activate(oldToken, 'long enough password'), 410, 'token_revoked');
@@ -630,21 +817,31 @@ describe('activation', () => {
     await setPassword(t.db, user.login, 'set by the operator');
     expectError(await activate(token, 'chosen by whoever holds the link'), 409, 'already_activated');
     await expect(t.tokenFor(user.login, 'chosen by whoever holds the link')).rejects.toThrow(/401/);
-    expect((await t.call(await t.tokenFor(user.login, 'set by the operator'), 'GET', '/api/2/users/me')).status).toBe(200);
+    expect((await t.call(await t.tokenFor(user.login, 'set by the operator'), 'GET', '/api/2/users/me')).status).toBe(
+      200,
+    );
   });
 
   it('refuses more than five sends of one link until it expires, then starts afresh', async () => {
     const user = await newUser();
     expect((await sendActivation(user.id)).status).toBe(204);
     await activationTo(user.email);
-    await t.db.updateTable('user_tokens').set({ sends: 5, last_sent_at: sql`now() - interval '1 hour'` }).where('user_id', '=', user.id).execute();
+    await t.db
+      .updateTable('user_tokens')
+      .set({ sends: 5, last_sent_at: sql`now() - interval '1 hour'` })
+      .where('user_id', '=', user.id)
+      .execute();
     const refused = await sendActivation(user.id);
     expectError(refused, 429, 'too_many_requests');
     const retryAfter = Number(refused.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(t.config.linkTtlHours * 3600 - 3700);
     expect(retryAfter).toBeLessThanOrEqual(t.config.linkTtlHours * 3600);
 
-    await t.db.updateTable('user_tokens').set({ expires_at: sql`now() - interval '1 second'` }).where('user_id', '=', user.id).execute();
+    await t.db
+      .updateTable('user_tokens')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('user_id', '=', user.id)
+      .execute();
     const mark = smtp.received.length;
     expect((await sendActivation(user.id)).status).toBe(204);
     const token = tokenIn(await activationTo(user.email, mark), '/activate');
@@ -657,7 +854,11 @@ describe('activation', () => {
     const token = tokenIn(await activationTo(user.email), '/activate');
     const answers = await Promise.all(['first password', 'second password'].map((pw) => activate(token, pw)));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 410]);
-    expectError(answers.find((r) => r.status === 410)!, 410, 'token_used');
+    expectError(
+      answers.find((r) => r.status === 410)!,
+      410,
+      'token_used',
+    );
     const winner = answers[0].status === 200 ? 'first password' : 'second password';
     expect((await t.call(await t.tokenFor(user.login, winner), 'GET', '/api/2/users/me')).status).toBe(200);
   });

@@ -13,16 +13,41 @@ export type CardValues = Partial<Pick<ContactTable, CardField>>;
 function selectContacts(db: Db, scope: Scope) {
   const person = (column: 'firstname' | 'lastname' | 'email' | 'phone' | 'title' | 'language') =>
     sql<string | null>`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`.as(column);
-  return db.selectFrom('contacts as c')
+  return db
+    .selectFrom('contacts as c')
     .leftJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.id', 'c.tenant_id', 'c.user_id', 'c.types', 'c.validation_state', 'c.version', 'c.created_at', 'c.updated_at'])
-    .select([person('firstname'), person('lastname'), person('email'), person('phone'), person('title'), person('language')])
+    .select([
+      'c.id',
+      'c.tenant_id',
+      'c.user_id',
+      'c.types',
+      'c.validation_state',
+      'c.version',
+      'c.created_at',
+      'c.updated_at',
+    ])
+    .select([
+      person('firstname'),
+      person('lastname'),
+      person('email'),
+      person('phone'),
+      person('title'),
+      person('language'),
+    ])
     .select(cardFields.map((f) => `c.${f}` as const))
     .select(sql<boolean>`coalesce(u.activated, false)`.as('user_activated'))
-    .select((eb) => eb.selectFrom('user_tokens as t').select('t.new_email')
-      .whereRef('t.user_id', '=', 'c.user_id').where('t.purpose', '=', 'email_change')
-      .where('t.used_at', 'is', null).where('t.revoked_at', 'is', null).where('t.expires_at', '>', sql<Date>`now()`)
-      .limit(1).as('pending_email'))
+    .select((eb) =>
+      eb
+        .selectFrom('user_tokens as t')
+        .select('t.new_email')
+        .whereRef('t.user_id', '=', 'c.user_id')
+        .where('t.purpose', '=', 'email_change')
+        .where('t.used_at', 'is', null)
+        .where('t.revoked_at', 'is', null)
+        .where('t.expires_at', '>', sql<Date>`now()`)
+        .limit(1)
+        .as('pending_email'),
+    )
     .where(inScope('c.tenant_id', scope));
 }
 
@@ -45,7 +70,9 @@ export interface ContactFilter {
 }
 
 export function findContacts(db: Db, scope: Scope, filter: ContactFilter) {
-  let query = selectContacts(db, scope).orderBy('c.id').limit(filter.limit + 1);
+  let query = selectContacts(db, scope)
+    .orderBy('c.id')
+    .limit(filter.limit + 1);
   if (filter.ids) query = query.where('c.id', 'in', filter.ids);
   if (filter.tenantIds) query = query.where('c.tenant_id', 'in', filter.tenantIds);
   // Contacts holding any of the asked types.
@@ -55,10 +82,15 @@ export function findContacts(db: Db, scope: Scope, filter: ContactFilter) {
 }
 
 export async function findContactIdsOfTenant(db: Db, scope: Scope, tenantId: string) {
-  const rows = await db.selectFrom('contacts as c').leftJoin('users as u', 'u.id', 'c.user_id')
+  const rows = await db
+    .selectFrom('contacts as c')
+    .leftJoin('users as u', 'u.id', 'c.user_id')
     .select('c.id')
-    .where('c.tenant_id', '=', tenantId).where(inScope('c.tenant_id', scope))
-    .orderBy(sql`lower(coalesce(u.lastname, c.lastname))`).orderBy(sql`lower(coalesce(u.firstname, c.firstname))`).orderBy('c.id')
+    .where('c.tenant_id', '=', tenantId)
+    .where(inScope('c.tenant_id', scope))
+    .orderBy(sql`lower(coalesce(u.lastname, c.lastname))`)
+    .orderBy(sql`lower(coalesce(u.firstname, c.firstname))`)
+    .orderBy('c.id')
     .execute();
   return rows.map((r) => r.id);
 }
@@ -74,43 +106,84 @@ export async function lockTenantContacts(db: Db, tenantId: string) {
 /** Is `email` the address of another contact of the tenant (its own or its user's)? */
 export async function isEmailTaken(db: Db, scope: Scope, tenantId: string, email: string, exceptContactId?: string) {
   const emailOf: Expression<string> = sql<string>`lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE u.email END)`;
-  let query = db.selectFrom('contacts as c').leftJoin('users as u', 'u.id', 'c.user_id').select('c.id')
-    .where('c.tenant_id', '=', tenantId).where(inScope('c.tenant_id', scope))
+  let query = db
+    .selectFrom('contacts as c')
+    .leftJoin('users as u', 'u.id', 'c.user_id')
+    .select('c.id')
+    .where('c.tenant_id', '=', tenantId)
+    .where(inScope('c.tenant_id', scope))
     .where(emailOf, '=', email.toLowerCase());
   if (exceptContactId) query = query.where('c.id', '<>', exceptContactId);
   return Boolean(await query.limit(1).executeTakeFirst());
 }
 
-export async function insertContact(db: Db, values: {
-  tenant_id: string; user_id: string | null; types: ContactType[];
-  firstname?: string | null; lastname?: string | null; email?: string | null; phone?: string | null; title?: string | null; language?: string | null;
-} & CardValues) {
+export async function insertContact(
+  db: Db,
+  values: {
+    tenant_id: string;
+    user_id: string | null;
+    types: ContactType[];
+    firstname?: string | null;
+    lastname?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    title?: string | null;
+    language?: string | null;
+  } & CardValues,
+) {
   return (await db.insertInto('contacts').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export function updateContact(db: Db, scope: Scope, id: string, version: number, patch: {
-  types?: ContactType[]; firstname?: string; lastname?: string; email?: string; phone?: string | null; title?: string | null;
-  language?: string | null; validation_state?: 'valid' | 'invalid';
-} & CardValues) {
-  return db.updateTable('contacts as c')
+export function updateContact(
+  db: Db,
+  scope: Scope,
+  id: string,
+  version: number,
+  patch: {
+    types?: ContactType[];
+    firstname?: string;
+    lastname?: string;
+    email?: string;
+    phone?: string | null;
+    title?: string | null;
+    language?: string | null;
+    validation_state?: 'valid' | 'invalid';
+  } & CardValues,
+) {
+  return db
+    .updateTable('contacts as c')
     .set({ ...patch, version: sql`c.version + 1`, updated_at: new Date() })
-    .where('c.id', '=', id).where('c.version', '=', version).where(inScope('c.tenant_id', scope))
-    .returning('c.id').executeTakeFirst();
+    .where('c.id', '=', id)
+    .where('c.version', '=', version)
+    .where(inScope('c.tenant_id', scope))
+    .returning('c.id')
+    .executeTakeFirst();
 }
 
 /** A change shown through the contact (its user's fields) still moves its version. */
 export async function touchContactOfUser(db: Db, userId: string, patch: { validation_state?: 'valid' } = {}) {
-  await db.updateTable('contacts').set({ ...patch, version: sql`version + 1`, updated_at: new Date() }).where('user_id', '=', userId).execute();
+  await db
+    .updateTable('contacts')
+    .set({ ...patch, version: sql`version + 1`, updated_at: new Date() })
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export async function deleteContact(db: Db, scope: Scope, id: string, version: number) {
-  return db.deleteFrom('contacts').where('id', '=', id).where('version', '=', version)
-    .where(inScope('contacts.tenant_id', scope)).returning('id').executeTakeFirst();
+  return db
+    .deleteFrom('contacts')
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where(inScope('contacts.tenant_id', scope))
+    .returning('id')
+    .executeTakeFirst();
 }
 
 export async function deleteContactsOf(db: Db, scope: Scope, where: { userId?: string; tenantId?: string }) {
   let query = db.deleteFrom('contacts').where(inScope('contacts.tenant_id', scope));
   if (where.userId) query = query.where('user_id', '=', where.userId);
   if (where.tenantId) query = query.where('tenant_id', '=', where.tenantId);
-  return query.returning(['id', 'tenant_id', 'user_id', 'types', 'firstname', 'lastname', 'email', 'version']).execute();
+  return query
+    .returning(['id', 'tenant_id', 'user_id', 'types', 'firstname', 'lastname', 'email', 'version'])
+    .execute();
 }

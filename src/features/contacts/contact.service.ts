@@ -16,18 +16,27 @@ import * as repo from './contact.repository.js';
 import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 
 /** The first call's filter (ids, or a tenant with its types) and the last id seen. */
-const cursor = cursorOf({
-  ids: Type.Optional(CursorFields.Uuids), tenantId: Type.Optional(CursorFields.Uuid),
-  types: Type.Optional(Type.Array(Type.Union(typeOrder.map((t) => Type.Literal(t))), { maxItems: 3 })),
-  afterId: CursorFields.Uuid,
-}, (c) => exactlyOne(c.ids, c.tenantId));
+const cursor = cursorOf(
+  {
+    ids: Type.Optional(CursorFields.Uuids),
+    tenantId: Type.Optional(CursorFields.Uuid),
+    types: Type.Optional(Type.Array(Type.Union(typeOrder.map((t) => Type.Literal(t))), { maxItems: 3 })),
+    afterId: CursorFields.Uuid,
+  },
+  (c) => exactlyOne(c.ids, c.tenantId),
+);
 
 const contactNotFound = () => notFound('Contact');
-const nothingPending = () => new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+const nothingPending = () =>
+  new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
 
 export class ContactService {
   /** `emailChanges` is read on use: the use case that answers it is built after this feature (src/app.ts). */
-  constructor(private readonly uow: UnitOfWork, private readonly users: UserService, private readonly emailChanges: () => EmailChanges) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserService,
+    private readonly emailChanges: () => EmailChanges,
+  ) {}
 
   private get db() {
     return this.uow.db;
@@ -51,7 +60,8 @@ export class ContactService {
     if (query.after) {
       ({ afterId, ...filter } = cursor.decode(query.after));
     } else {
-      if ((query.uuids === undefined) === (query.tenant_id === undefined)) throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
+      if ((query.uuids === undefined) === (query.tenant_id === undefined))
+        throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
       filter = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
         tenantId: query.tenant_id,
@@ -61,7 +71,11 @@ export class ContactService {
     }
     const limit = query.limit ?? 1000;
     const rows = await repo.findContacts(this.db, principal.read, {
-      ids: filter.ids, tenantIds: filter.tenantId ? [filter.tenantId] : undefined, types: filter.types, afterId, limit,
+      ids: filter.ids,
+      tenantIds: filter.tenantId ? [filter.tenantId] : undefined,
+      types: filter.types,
+      afterId,
+      limit,
     });
     return paged(rows.map(toContact), limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
   }
@@ -92,7 +106,10 @@ export class ContactService {
         const user = await this.users.find(trx, principal, input.user_id);
         if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
         if (await repo.findContactOfUser(trx, principal.read, user.id)) {
-          throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' });
+          throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', {
+            domain: 'contacts',
+            info: 'user_id',
+          });
         }
         await assertEmailFree(trx, tenant.id, user.email);
         id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types, ...cardOf(input) });
@@ -102,13 +119,26 @@ export class ContactService {
         }
         await assertEmailFree(trx, tenant.id, input.email!);
         id = await repo.insertContact(trx, {
-          tenant_id: tenant.id, user_id: null, types,
-          firstname: input.firstname!.trim(), lastname: input.lastname!.trim(), email: input.email!,
-          phone: input.phone ?? null, title: input.title ?? null, language: input.language ?? null, ...cardOf(input),
+          tenant_id: tenant.id,
+          user_id: null,
+          types,
+          firstname: input.firstname!.trim(),
+          lastname: input.lastname!.trim(),
+          email: input.email!,
+          phone: input.phone ?? null,
+          title: input.title ?? null,
+          language: input.language ?? null,
+          ...cardOf(input),
         });
       }
       const created = toContact((await repo.findContact(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: tenant.id, objectType: 'contact', objectId: id, action: 'create', after: created });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: tenant.id,
+        objectType: 'contact',
+        objectId: id,
+        action: 'create',
+        after: created,
+      });
       return created;
     });
     return contact;
@@ -139,13 +169,22 @@ export class ContactService {
         }
         if (Object.keys(patch).length) await this.users.patchPerson(trx, user.id, patch);
         const moved = await repo.updateContact(trx, principal.write, id, input.version, {
-          ...(types ? { types } : {}), ...(patch.email ? { validation_state: 'valid' as const } : {}), ...cardOf(input),
+          ...(types ? { types } : {}),
+          ...(patch.email ? { validation_state: 'valid' as const } : {}),
+          ...cardOf(input),
         });
         if (!moved) throw versionMismatch();
         // The user changed too: its own trail shows it, as if edited through PUT /users.
         if (Object.keys(patch).length) {
           const userAfter = toUser((await this.users.find(trx, principal, user.id))!);
-          await recordAudit(trx, actorOf(principal), { tenantId: user.tenant_id, objectType: 'user', objectId: user.id, action: 'update', before: toUser(user), after: userAfter });
+          await recordAudit(trx, actorOf(principal), {
+            tenantId: user.tenant_id,
+            objectType: 'user',
+            objectId: user.id,
+            action: 'update',
+            before: toUser(user),
+            after: userAfter,
+          });
         }
       } else {
         if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()) {
@@ -166,7 +205,14 @@ export class ContactService {
         if (!moved) throw versionMismatch();
       }
       const after = toContact((await repo.findContact(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'update', before, after });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: current.tenant_id,
+        objectType: 'contact',
+        objectId: id,
+        action: 'update',
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -179,7 +225,13 @@ export class ContactService {
       await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
-      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'contact', objectId: id, action: 'delete', before: toContact(current) });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: current.tenant_id,
+        objectType: 'contact',
+        objectId: id,
+        action: 'delete',
+        before: toContact(current),
+      });
     });
   }
 
@@ -196,14 +248,21 @@ export class ContactService {
   /** What the users feature tells its contact (see PersonListener in user.service.ts). */
   readonly personListener: PersonListener = {
     // A change shown through the contact (its user's fields) still moves its version; a new address starts out valid.
-    changed: (trx, userId, { emailChanged }) => repo.touchContactOfUser(trx, userId, emailChanged ? { validation_state: 'valid' } : {}),
+    changed: (trx, userId, { emailChanged }) =>
+      repo.touchContactOfUser(trx, userId, emailChanged ? { validation_state: 'valid' } : {}),
     // A deleted user is nobody's contact any more.
     deleted: (trx, principal, userId) => this.deleteWhere(trx, principal, { userId }),
   };
 
   private async deleteWhere(trx: Db, principal: Principal, where: { tenantId?: string; userId?: string }) {
     for (const contact of await repo.deleteContactsOf(trx, principal.write, where)) {
-      await recordAudit(trx, actorOf(principal), { tenantId: contact.tenant_id, objectType: 'contact', objectId: contact.id, action: 'delete', before: contact });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: contact.tenant_id,
+        objectType: 'contact',
+        objectId: contact.id,
+        action: 'delete',
+        before: contact,
+      });
     }
   }
 

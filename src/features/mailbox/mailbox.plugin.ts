@@ -5,17 +5,35 @@ import { PagedItemsOf, standardErrors, Timestamp, Uuid } from '../../platform/ht
 import { listMailbox } from './mailbox.service.js';
 
 const MailboxMessage = Type.Object({
-  id: Uuid, kind: Type.String(), to: Type.String(), subject: Type.String(),
-  text: Type.String(), html: Type.String(), created_at: Timestamp,
+  id: Uuid,
+  kind: Type.String(),
+  to: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.String(),
+  created_at: Timestamp,
 });
 
-const MailboxQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  after: Type.Optional(Type.String({ maxLength: 300 })),
-}, { additionalProperties: false });
+const MailboxQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    after: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
 
 export const mailboxPlugin: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  app.get('/mailbox', {
-    schema: { operationId: 'listMailboxMessages', tags: ['mail'], summary: 'Messages kept in the built-in mailbox, newest first', querystring: MailboxQuery, response: { 200: PagedItemsOf(MailboxMessage), ...standardErrors } },
-  }, (request) => listMailbox(db, request.principal, request.query));
+  app.get(
+    '/mailbox',
+    {
+      schema: {
+        operationId: 'listMailboxMessages',
+        tags: ['mail'],
+        summary: 'Messages kept in the built-in mailbox, newest first',
+        querystring: MailboxQuery,
+        response: { 200: PagedItemsOf(MailboxMessage), ...standardErrors },
+      },
+    },
+    (request) => listMailbox(db, request.principal, request.query),
+  );
 };

@@ -12,7 +12,12 @@ import { inScope, type Principal } from '../../platform/scope.js';
  */
 async function mayReadMailbox(db: Db, principal: Principal): Promise<boolean> {
   if (principal.kind !== 'user') return false;
-  const root = await db.selectFrom('tenants').select('id').where('kind', '=', 'root').where(inScope('tenants.id', principal.write)).executeTakeFirst();
+  const root = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('kind', '=', 'root')
+    .where(inScope('tenants.id', principal.write))
+    .executeTakeFirst();
   return root !== undefined;
 }
 
@@ -22,12 +27,22 @@ const cursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.U
 /** The built-in mailbox (no SMTP server configured): for the platform operator only. */
 export async function listMailbox(db: Db, principal: Principal, query: { limit?: number; after?: string }) {
   if (!(await mayReadMailbox(db, principal))) {
-    throw new AppError(1002, 'Only administrators who may change the root tenant may read the mailbox', { domain: 'AccountServer' });
+    throw new AppError(1002, 'Only administrators who may change the root tenant may read the mailbox', {
+      domain: 'AccountServer',
+    });
   }
   const limit = query.limit ?? 50;
   const before = query.after ? cursor.decode(query.after) : undefined;
   const rows = await findMailbox(db, principal.read, { limit, before });
-  const items = rows.map((r) => ({ id: r.id, kind: r.kind, to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body, created_at: r.created_at.toISOString() }));
+  const items = rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    to: r.to_address,
+    subject: r.subject,
+    text: r.text_body,
+    html: r.html_body,
+    created_at: r.created_at.toISOString(),
+  }));
   const keyOf = new Map(rows.map((r) => [r.id, r.created_at_key]));
   return paged(items, limit, (last) => cursor.encode({ created_at: keyOf.get(last.id)!, id: last.id }));
 }

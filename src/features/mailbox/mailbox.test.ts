@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
-import { createPartnerWorld, form, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  form,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 // Without SMTP_URL the worker keeps every message in the built-in mailbox, which the
@@ -20,9 +27,19 @@ let seq = 0;
 /** A signed-in user of the root tenant holding one role there. */
 async function rootUser(role: string): Promise<Actor> {
   const login = `mailbox-root-${role}-${++seq}`;
-  const user = await t.call(t.root, 'POST', '/api/2/users', { tenant_id: t.rootTenantId, login, contact: { email: `${login}@example.test` } });
+  const user = await t.call(t.root, 'POST', '/api/2/users', {
+    tenant_id: t.rootTenantId,
+    login,
+    contact: { email: `${login}@example.test` },
+  });
   expect(user.status).toBe(200);
-  expect((await t.call(t.root, 'PUT', `/api/2/users/${user.body.id}/access_policies`, { items: [{ tenant_id: t.rootTenantId, role_id: role }] })).status).toBe(200);
+  expect(
+    (
+      await t.call(t.root, 'PUT', `/api/2/users/${user.body.id}/access_policies`, {
+        items: [{ tenant_id: t.rootTenantId, role_id: role }],
+      })
+    ).status,
+  ).toBe(200);
   await setPassword(t.db, login, `pw-${login}`);
   return t.tokenFor(login, `pw-${login}`);
 }
@@ -44,7 +61,11 @@ async function messageTo(to: string) {
 async function activationFor(language?: string) {
   const login = `mailbox-${++seq}`;
   const email = `${login}@example.test`;
-  const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: p.customerId, login, contact: { email, firstname: 'Box', ...(language ? { language } : {}) } });
+  const user = await t.call(p.admin, 'POST', '/api/2/users', {
+    tenant_id: p.customerId,
+    login,
+    contact: { email, firstname: 'Box', ...(language ? { language } : {}) },
+  });
   expect(user.status).toBe(200);
   expect((await t.call(p.admin, 'POST', `/api/2/users/${user.body.id}/send-activation-email`)).status).toBe(204);
   return { id: user.body.id as string, login, email, message: await messageTo(email) };
@@ -54,11 +75,19 @@ describe('GET /mailbox', () => {
   it('shows a message sent without SMTP, whose link completes the flow', async () => {
     const a = await activationFor('it');
     expect(a.message).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/), kind: 'activation', to: a.email, subject: 'Attiva il tuo account',
-      text: expect.stringContaining('http://liaison.test/activate?token='), html: expect.stringContaining('<a href="http://liaison.test/activate?token='),
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      kind: 'activation',
+      to: a.email,
+      subject: 'Attiva il tuo account',
+      text: expect.stringContaining('http://liaison.test/activate?token='),
+      html: expect.stringContaining('<a href="http://liaison.test/activate?token='),
       created_at: expect.any(String),
     });
-    const row = await t.db.selectFrom('mail_outbox').selectAll().where('id', '=', a.message.id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('id', '=', a.message.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'sent', transport: 'mailbox', attempts: 1 });
 
     const token = decodeURIComponent(/\/activate\?token=([A-Za-z0-9_%-]+)/.exec(a.message.text)![1]);
@@ -99,10 +128,12 @@ describe('GET /mailbox', () => {
   });
 
   it('pages through messages written within one millisecond (microsecond timestamps) without losing any', async () => {
-    const base = "2030-01-01 00:00:00.123";
+    const base = '2030-01-01 00:00:00.123';
     for (let i = 0; i < 6; i++) {
       await sql`INSERT INTO mail_outbox (kind, to_address, subject, text_body, html_body, status, transport, created_at)
-        VALUES ('probe', ${`same-ms-${i}@example.test`}, 'probe', 'x', 'x', 'sent', 'mailbox', ${`${base}${i}00+00`}::timestamptz)`.execute(t.db);
+        VALUES ('probe', ${`same-ms-${i}@example.test`}, 'probe', 'x', 'x', 'sent', 'mailbox', ${`${base}${i}00+00`}::timestamptz)`.execute(
+        t.db,
+      );
     }
     const seen: string[] = [];
     let after: string | undefined;
@@ -129,10 +160,20 @@ describe('GET /mailbox', () => {
     expect(page.status).toBe(200);
     expect(page.body.items.map((m: any) => m.id)).toContain(a.message.id);
 
-    const client = await t.call(t.root, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: t.rootTenantId, data: { client_name: 'root script' } });
+    const client = await t.call(t.root, 'POST', '/api/2/clients', {
+      type: 'api_client',
+      tenant_id: t.rootTenantId,
+      data: { client_name: 'root script' },
+    });
     expect(client.status).toBe(201);
     const grant = await t.app.inject({
-      method: 'POST', url: '/api/2/idp/token', payload: form({ grant_type: 'client_credentials', client_id: client.body.client_id, client_secret: client.body.client_secret }),
+      method: 'POST',
+      url: '/api/2/idp/token',
+      payload: form({
+        grant_type: 'client_credentials',
+        client_id: client.body.client_id,
+        client_secret: client.body.client_secret,
+      }),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(grant.statusCode).toBe(200);

@@ -5,8 +5,14 @@ import * as repo from './search.repository.js';
 
 export interface SearchHit {
   obj_type: 'tenant' | 'user';
-  id: string; parent_id: string; path: string[];
-  kind?: string; name?: string; login?: string; first_name?: string; last_name?: string;
+  id: string;
+  parent_id: string;
+  path: string[];
+  kind?: string;
+  name?: string;
+  login?: string;
+  first_name?: string;
+  last_name?: string;
 }
 
 export class SearchService {
@@ -21,15 +27,27 @@ export class SearchService {
       repo.searchTenants(this.db, principal.read, rootId, text, input.limit),
       repo.searchUsers(this.db, principal.read, rootId, text, input.limit),
     ]);
-    const paths = await repo.findPaths(this.db, principal.read, rootId, [...tenants.map((t) => t.parent_id), ...users.map((u) => u.tenant_id)]);
+    const paths = await repo.findPaths(this.db, principal.read, rootId, [
+      ...tenants.map((t) => t.parent_id),
+      ...users.map((u) => u.tenant_id),
+    ]);
     const hits: SearchHit[] = [
       ...tenants.map((t): SearchHit => ({
-        obj_type: 'tenant', id: t.id, parent_id: t.parent_id, kind: t.kind, name: t.name,
+        obj_type: 'tenant',
+        id: t.id,
+        parent_id: t.parent_id,
+        kind: t.kind,
+        name: t.name,
         // The search root itself has no path inside the searched subtree.
-        path: t.id === rootId ? [] : paths.get(t.parent_id) ?? [],
+        path: t.id === rootId ? [] : (paths.get(t.parent_id) ?? []),
       })),
       ...users.map((u): SearchHit => ({
-        obj_type: 'user', id: u.id, parent_id: u.tenant_id, login: u.login, first_name: u.firstname, last_name: u.lastname,
+        obj_type: 'user',
+        id: u.id,
+        parent_id: u.tenant_id,
+        login: u.login,
+        first_name: u.firstname,
+        last_name: u.lastname,
         path: paths.get(u.tenant_id) ?? [],
       })),
     ];

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, startTestApp, type Actor, type Answer, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type Answer,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
@@ -29,11 +36,23 @@ beforeAll(async () => {
   ids.folder = await tenant(a.partnerId, 'folder', 'Northwind Holdings');
   ids.customer = await tenant(ids.folder, 'customer', 'Northwind Traders');
   ids.unit = await tenant(ids.customer, 'unit', 'Sales Department');
-  ids.jane = await user(ids.customer, 'jdoe.north', { email: 'jane.doe@traders.example', firstname: 'Zelda', lastname: 'Quixote' });
-  ids.unitUser = await user(ids.unit, 'seller', { email: 'seller@traders.example', firstname: 'Sam', lastname: 'Vendor' });
+  ids.jane = await user(ids.customer, 'jdoe.north', {
+    email: 'jane.doe@traders.example',
+    firstname: 'Zelda',
+    lastname: 'Quixote',
+  });
+  ids.unitUser = await user(ids.unit, 'seller', {
+    email: 'seller@traders.example',
+    firstname: 'Sam',
+    lastname: 'Vendor',
+  });
   // The same words at partner B: an A caller must never see these.
   ids.bCustomer = await tenant(b.partnerId, 'customer', 'Northwind Rival');
-  ids.bUser = await user(ids.bCustomer, 'zelda.rival', { email: 'zelda@rival.example', firstname: 'Zelda', lastname: 'Quixote' });
+  ids.bUser = await user(ids.bCustomer, 'zelda.rival', {
+    email: 'zelda@rival.example',
+    firstname: 'Zelda',
+    lastname: 'Quixote',
+  });
 });
 afterAll(() => t?.close());
 
@@ -48,10 +67,27 @@ describe('GET /search: tenants', () => {
     const res = await search(a.admin, { text: 'NORTHWIND' });
     expect(res.status).toBe(200);
     expect(hitIds(res).sort()).toEqual([ids.folder, ids.customer].sort());
-    expect(hit(res, ids.folder)).toEqual({ obj_type: 'tenant', id: ids.folder, parent_id: a.partnerId, kind: 'folder', name: 'Northwind Holdings', path: ['Partner A'] });
-    expect(hit(res, ids.customer)).toEqual({ obj_type: 'tenant', id: ids.customer, parent_id: ids.folder, kind: 'customer', name: 'Northwind Traders', path: ['Partner A', 'Northwind Holdings'] });
+    expect(hit(res, ids.folder)).toEqual({
+      obj_type: 'tenant',
+      id: ids.folder,
+      parent_id: a.partnerId,
+      kind: 'folder',
+      name: 'Northwind Holdings',
+      path: ['Partner A'],
+    });
+    expect(hit(res, ids.customer)).toEqual({
+      obj_type: 'tenant',
+      id: ids.customer,
+      parent_id: ids.folder,
+      kind: 'customer',
+      name: 'Northwind Traders',
+      path: ['Partner A', 'Northwind Holdings'],
+    });
     const unit = await search(a.admin, { text: 'sales dep' });
-    expect(hit(unit, ids.unit)).toMatchObject({ kind: 'unit', path: ['Partner A', 'Northwind Holdings', 'Northwind Traders'] });
+    expect(hit(unit, ids.unit)).toMatchObject({
+      kind: 'unit',
+      path: ['Partner A', 'Northwind Holdings', 'Northwind Traders'],
+    });
   });
 
   it('starts paths at the tenant given in `tenant` and searches only below it', async () => {
@@ -80,7 +116,12 @@ describe('GET /search: users', () => {
     expect(res.status).toBe(200);
     expect(hitIds(res)).toEqual([ids.jane]);
     expect(hit(res, ids.jane)).toEqual({
-      obj_type: 'user', id: ids.jane, parent_id: ids.customer, login: 'jdoe.north', first_name: 'Zelda', last_name: 'Quixote',
+      obj_type: 'user',
+      id: ids.jane,
+      parent_id: ids.customer,
+      login: 'jdoe.north',
+      first_name: 'Zelda',
+      last_name: 'Quixote',
       path: ['Partner A', 'Northwind Holdings', 'Northwind Traders'],
     });
   });
@@ -88,7 +129,12 @@ describe('GET /search: users', () => {
   it('finds tenants and users together, and honours limit', async () => {
     const all = await search(a.admin, { text: 'traders' });
     expect(hitIds(all).sort()).toEqual([ids.customer, ids.jane, ids.unitUser].sort());
-    expect(hit(all, ids.unitUser).path).toEqual(['Partner A', 'Northwind Holdings', 'Northwind Traders', 'Sales Department']);
+    expect(hit(all, ids.unitUser).path).toEqual([
+      'Partner A',
+      'Northwind Holdings',
+      'Northwind Traders',
+      'Sales Department',
+    ]);
     const one = await search(a.admin, { text: 'traders', limit: '1' });
     expect(one.body.items).toHaveLength(1);
   });
@@ -105,7 +151,11 @@ describe('GET /search: users', () => {
 
   it('does not find the users of a deleted tenant', async () => {
     const id = await tenant(a.partnerId, 'customer', 'Vanishing Co');
-    const userId = await user(id, 'ghost.user', { email: 'ghost@vanishing.example', firstname: 'Casper', lastname: 'Ghost' });
+    const userId = await user(id, 'ghost.user', {
+      email: 'ghost@vanishing.example',
+      firstname: 'Casper',
+      lastname: 'Ghost',
+    });
     expect(hitIds(await search(a.admin, { text: 'ghost' }))).toEqual([userId]);
     await t.call(a.admin, 'PUT', `/api/2/tenants/${id}`, { version: 1, enabled: false });
     expect((await t.call(a.admin, 'DELETE', `/api/2/tenants/${id}?version=2`)).status).toBe(204);
@@ -119,13 +169,29 @@ describe('GET /search: tenants by their contacts', () => {
     if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; version: number };
   }
-  const tenantHits = (res: Answer) => res.body.items.filter((h: any) => h.obj_type === 'tenant').map((h: any) => h.id) as string[];
+  const tenantHits = (res: Answer) =>
+    res.body.items.filter((h: any) => h.obj_type === 'tenant').map((h: any) => h.id) as string[];
 
   beforeAll(async () => {
-    await contact(a.admin, { tenant_id: ids.customer, firstname: 'Wilhelmina', lastname: 'Okonkwo-Brandt', email: 'w.ok@invoices.example' });
-    await contact(a.admin, { tenant_id: a.partnerId, firstname: 'Ottoline', lastname: 'Fairweather', email: 'otto@partner-a.example' });
+    await contact(a.admin, {
+      tenant_id: ids.customer,
+      firstname: 'Wilhelmina',
+      lastname: 'Okonkwo-Brandt',
+      email: 'w.ok@invoices.example',
+    });
+    await contact(a.admin, {
+      tenant_id: a.partnerId,
+      firstname: 'Ottoline',
+      lastname: 'Fairweather',
+      email: 'otto@partner-a.example',
+    });
     // The same person at partner B: its tenant must stay invisible to A.
-    await contact(b.admin, { tenant_id: ids.bCustomer, firstname: 'Wilhelmina', lastname: 'Okonkwo-Brandt', email: 'w.ok@invoices.example' });
+    await contact(b.admin, {
+      tenant_id: ids.bCustomer,
+      firstname: 'Wilhelmina',
+      lastname: 'Okonkwo-Brandt',
+      email: 'w.ok@invoices.example',
+    });
   });
 
   it.each([
@@ -135,11 +201,24 @@ describe('GET /search: tenants by their contacts', () => {
   ])('finds the tenant of a contact by its %s, case-insensitively', async (_field, text) => {
     const res = await search(a.admin, { text });
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([{ obj_type: 'tenant', id: ids.customer, parent_id: ids.folder, kind: 'customer', name: 'Northwind Traders', path: ['Partner A', 'Northwind Holdings'] }]);
+    expect(res.body.items).toEqual([
+      {
+        obj_type: 'tenant',
+        id: ids.customer,
+        parent_id: ids.folder,
+        kind: 'customer',
+        name: 'Northwind Traders',
+        path: ['Partner A', 'Northwind Holdings'],
+      },
+    ]);
   });
 
-  it('finds the tenant of a linked contact by its user\'s name and email, as they are now', async () => {
-    const userId = await user(ids.unit, 'bquince', { email: 'bq@unit.example', firstname: 'Bartholomew', lastname: 'Quince' });
+  it("finds the tenant of a linked contact by its user's name and email, as they are now", async () => {
+    const userId = await user(ids.unit, 'bquince', {
+      email: 'bq@unit.example',
+      firstname: 'Bartholomew',
+      lastname: 'Quince',
+    });
     expect(tenantHits(await search(a.admin, { text: 'quince' }))).toEqual([]);
     await contact(a.admin, { tenant_id: ids.unit, user_id: userId });
     for (const text of ['BARTHOLOMEW', 'quince', 'bq@unit']) {
@@ -148,12 +227,19 @@ describe('GET /search: tenants by their contacts', () => {
       expect(hitIds(res)).toContain(userId);
     }
     const read = await t.call(a.admin, 'GET', `/api/2/users/${userId}`);
-    expect((await t.call(a.admin, 'PUT', `/api/2/users/${userId}`, { version: read.body.version, contact: { lastname: 'Marmalade' } })).status).toBe(200);
+    expect(
+      (
+        await t.call(a.admin, 'PUT', `/api/2/users/${userId}`, {
+          version: read.body.version,
+          contact: { lastname: 'Marmalade' },
+        })
+      ).status,
+    ).toBe(200);
     expect(tenantHits(await search(a.admin, { text: 'quince' }))).toEqual([]);
     expect(tenantHits(await search(a.admin, { text: 'marmalade' }))).toEqual([ids.unit]);
   });
 
-  it('stays within the caller\'s scope: another partner\'s contacts never make its tenants findable', async () => {
+  it("stays within the caller's scope: another partner's contacts never make its tenants findable", async () => {
     for (const actor of [a.admin, a.client, a.readonly]) {
       expect(tenantHits(await search(actor, { text: 'okonkwo' }))).toEqual([ids.customer]);
     }
@@ -193,7 +279,7 @@ describe('GET /search: scope', () => {
     expect(hit(fromB, ids.bUser).path).toEqual(['Partner B', 'Northwind Rival']);
   });
 
-  it('answers 404 1005 for a `tenant` outside the caller\'s subtree, or unknown', async () => {
+  it("answers 404 1005 for a `tenant` outside the caller's subtree, or unknown", async () => {
     expectError(await search(a.admin, { text: 'zelda', tenant: b.partnerId }), 404, 1005);
     expectError(await search(a.admin, { text: 'zelda', tenant: ids.bCustomer }), 404, 1005);
     expectError(await search(a.admin, { text: 'zelda', tenant: t.rootTenantId }), 404, 1005);
@@ -229,8 +315,16 @@ describe('GET /search: text', () => {
     ids.underscore = await tenant(a.partnerId, 'customer', 'a_b Ltd');
     ids.noUnderscore = await tenant(a.partnerId, 'customer', 'axb Ltd');
     ids.backslash = await tenant(a.partnerId, 'customer', 'Back\\slash Inc');
-    ids.underscoreUser = await user(ids.underscore, 'under_score', { email: 'u_s@ltd.example', firstname: 'Una', lastname: 'Score' });
-    ids.plainUser = await user(ids.noUnderscore, 'underxscore', { email: 'uxs@ltd.example', firstname: 'Una', lastname: 'Score' });
+    ids.underscoreUser = await user(ids.underscore, 'under_score', {
+      email: 'u_s@ltd.example',
+      firstname: 'Una',
+      lastname: 'Score',
+    });
+    ids.plainUser = await user(ids.noUnderscore, 'underxscore', {
+      email: 'uxs@ltd.example',
+      firstname: 'Una',
+      lastname: 'Score',
+    });
   });
 
   it('treats % and _ as literal characters, not wildcards', async () => {

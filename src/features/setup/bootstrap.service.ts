@@ -16,16 +16,32 @@ export interface BootstrapResult {
  * On an empty database: the root tenant and its `admin` user (partner_admin on the root).
  * An advisory lock makes concurrent first starts of several processes safe.
  */
-export async function ensureRoot(db: Db, options: { adminPassword?: string; rootName?: string }): Promise<BootstrapResult> {
+export async function ensureRoot(
+  db: Db,
+  options: { adminPassword?: string; rootName?: string },
+): Promise<BootstrapResult> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.bootstrap'))`.execute(trx);
     if (await findRootTenant(trx)) return { created: false };
     const password = options.adminPassword ?? generatePassword();
     const rootId = randomUUID();
-    await insertTenant(trx, { id: rootId, parent_id: rootId, name: options.rootName ?? 'Liaison', kind: 'root', language: 'en' });
+    await insertTenant(trx, {
+      id: rootId,
+      parent_id: rootId,
+      name: options.rootName ?? 'Liaison',
+      kind: 'root',
+      language: 'en',
+    });
     const userId = await insertUser(trx, {
-      tenant_id: rootId, login: 'admin', email: 'admin@localhost', firstname: 'Platform', lastname: 'Administrator',
-      phone: null, title: null, password_hash: await hashPassword(password), activated: true,
+      tenant_id: rootId,
+      login: 'admin',
+      email: 'admin@localhost',
+      firstname: 'Platform',
+      lastname: 'Administrator',
+      phone: null,
+      title: null,
+      password_hash: await hashPassword(password),
+      activated: true,
     });
     await insertPolicies(trx, [{ user_id: userId, tenant_id: rootId, role_id: 'partner_admin', issuer_id: rootId }]);
     return { created: true, generatedPassword: options.adminPassword ? undefined : password };
@@ -36,10 +52,18 @@ export async function ensureRoot(db: Db, options: { adminPassword?: string; root
 export async function setPassword(db: Db, login: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    const user = await trx.updateTable('users').set({ password_hash: hash, activated: true, updated_at: new Date(), version: sql`version + 1` })
-      .where(sql`lower(login)`, '=', login.toLowerCase()).where('deleted_at', 'is', null)
-      .returning('id').executeTakeFirst();
+    const user = await trx
+      .updateTable('users')
+      .set({ password_hash: hash, activated: true, updated_at: new Date(), version: sql`version + 1` })
+      .where(sql`lower(login)`, '=', login.toLowerCase())
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
     if (!user) throw new AppError('not_found', `No user with login "${login}"`);
-    await trx.deleteFrom('access_tokens').where('subject_type', '=', 'user').where('subject_id', '=', user.id).execute();
+    await trx
+      .deleteFrom('access_tokens')
+      .where('subject_type', '=', 'user')
+      .where('subject_id', '=', user.id)
+      .execute();
   });
 }

@@ -5,9 +5,14 @@ import { inScope, type Scope } from '../../platform/scope.js';
 import type { ChildOrder } from './tenant.schemas.js';
 
 function selectTenants(db: Db, scope: Scope) {
-  return db.selectFrom('tenants as t')
+  return db
+    .selectFrom('tenants as t')
     .selectAll('t')
-    .select(sql<boolean>`EXISTS (SELECT 1 FROM tenants c WHERE c.parent_id = t.id AND c.id <> t.id AND c.deleted_at IS NULL)`.as('has_children'))
+    .select(
+      sql<boolean>`EXISTS (SELECT 1 FROM tenants c WHERE c.parent_id = t.id AND c.id <> t.id AND c.deleted_at IS NULL)`.as(
+        'has_children',
+      ),
+    )
     .where(inScope('t.id', scope));
 }
 
@@ -31,11 +36,18 @@ export interface TenantFilter {
 
 /** Keyset-paged by id; fetches one row more than `limit` so the caller knows a next page exists. */
 export function findTenants(db: Db, scope: Scope, filter: TenantFilter) {
-  let query = selectTenants(db, scope).orderBy('t.id').limit(filter.limit + 1);
+  let query = selectTenants(db, scope)
+    .orderBy('t.id')
+    .limit(filter.limit + 1);
   if (filter.ids) query = query.where('t.id', 'in', filter.ids);
-  if (filter.parentId) query = query.where('t.parent_id', '=', filter.parentId).where(sql<boolean>`t.id <> t.parent_id`);
+  if (filter.parentId)
+    query = query.where('t.parent_id', '=', filter.parentId).where(sql<boolean>`t.id <> t.parent_id`);
   if (filter.subtreeRootId) {
-    query = query.where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId));
+    query = query.where(
+      't.id',
+      'in',
+      db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId),
+    );
   }
   if (filter.updatedSince) query = query.where('t.updated_at', '>=', new Date(filter.updatedSince));
   if (filter.afterId) query = query.where('t.id', '>', filter.afterId);
@@ -44,14 +56,23 @@ export function findTenants(db: Db, scope: Scope, filter: TenantFilter) {
 }
 
 const childOrder: Record<ChildOrder, [string, 'asc' | 'desc']> = {
-  name: ['lower_name', 'asc'], '-name': ['lower_name', 'desc'],
-  status: ['enabled', 'desc'], '-status': ['enabled', 'asc'],
-  created_at: ['created_at', 'asc'], '-created_at': ['created_at', 'desc'],
+  name: ['lower_name', 'asc'],
+  '-name': ['lower_name', 'desc'],
+  status: ['enabled', 'desc'],
+  '-status': ['enabled', 'asc'],
+  created_at: ['created_at', 'asc'],
+  '-created_at': ['created_at', 'desc'],
 };
 
-export async function findChildIds(db: Db, scope: Scope, parentId: string, options: { order: ChildOrder; allowDeleted: boolean }) {
+export async function findChildIds(
+  db: Db,
+  scope: Scope,
+  parentId: string,
+  options: { order: ChildOrder; allowDeleted: boolean },
+) {
   const [column, direction] = childOrder[options.order];
-  let query = db.selectFrom('tenants as t')
+  let query = db
+    .selectFrom('tenants as t')
     .select(['t.id', sql<string>`lower(t.name)`.as('lower_name'), 't.enabled', 't.created_at'])
     .where('t.parent_id', '=', parentId)
     .where(sql<boolean>`t.id <> t.parent_id`)
@@ -74,7 +95,8 @@ export async function insertTenant(db: Db, values: NewTenant & { id: string }) {
 
 /** Optimistic update: changes the row only at `version`; undefined when missing or stale. */
 export async function updateTenant(db: Db, scope: Scope, id: string, version: number, patch: TenantUpdate) {
-  return db.updateTable('tenants as t')
+  return db
+    .updateTable('tenants as t')
     .set({ ...patch, version: sql`t.version + 1`, updated_at: new Date() })
     .where('t.id', '=', id)
     .where('t.version', '=', version)
@@ -85,10 +107,15 @@ export async function updateTenant(db: Db, scope: Scope, id: string, version: nu
 }
 
 export async function hasLiveChildren(db: Db, scope: Scope, id: string): Promise<boolean> {
-  const row = await db.selectFrom('tenants').select('id')
-    .where('parent_id', '=', id).where(sql<boolean>`id <> parent_id`).where('deleted_at', 'is', null)
+  const row = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('parent_id', '=', id)
+    .where(sql<boolean>`id <> parent_id`)
+    .where('deleted_at', 'is', null)
     .where(inScope('tenants.id', scope))
-    .limit(1).executeTakeFirst();
+    .limit(1)
+    .executeTakeFirst();
   return Boolean(row);
 }
 

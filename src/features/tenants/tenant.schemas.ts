@@ -6,80 +6,114 @@ import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 const text = (max: number) => Type.String({ maxLength: max });
 
 const TenantName = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
-const CreatableKind = Type.Union([Type.Literal('partner'), Type.Literal('folder'), Type.Literal('customer'), Type.Literal('unit')]);
+const CreatableKind = Type.Union([
+  Type.Literal('partner'),
+  Type.Literal('folder'),
+  Type.Literal('customer'),
+  Type.Literal('unit'),
+]);
 const TenantKind = Type.Union([Type.Literal('root'), CreatableKind]);
 
 /** The tenant's legal contact card. */
-const TenantContactCard = Type.Object({
-  email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
-  firstname: Type.Optional(text(100)), lastname: Type.Optional(text(100)),
-  phone: Type.Optional(Type.String({ maxLength: phoneMaxLength, pattern: phonePattern })), title: Type.Optional(text(100)),
-  address1: Type.Optional(text(255)), address2: Type.Optional(text(255)),
-  city: Type.Optional(text(100)), state: Type.Optional(text(100)), zipcode: Type.Optional(text(20)),
-  country: Type.Optional(text(100)), website: Type.Optional(text(255)),
-}, { additionalProperties: false });
+const TenantContactCard = Type.Object(
+  {
+    email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
+    firstname: Type.Optional(text(100)),
+    lastname: Type.Optional(text(100)),
+    phone: Type.Optional(Type.String({ maxLength: phoneMaxLength, pattern: phonePattern })),
+    title: Type.Optional(text(100)),
+    address1: Type.Optional(text(255)),
+    address2: Type.Optional(text(255)),
+    city: Type.Optional(text(100)),
+    state: Type.Optional(text(100)),
+    zipcode: Type.Optional(text(20)),
+    country: Type.Optional(text(100)),
+    website: Type.Optional(text(255)),
+  },
+  { additionalProperties: false },
+);
 
-export const Tenant = Type.Object({
-  id: Uuid,
-  version: Type.Integer(),
-  name: Type.String(),
-  kind: TenantKind,
-  parent_id: Uuid,
-  enabled: Type.Boolean(),
-  language: Type.String(),
-  has_children: Type.Boolean(),
-  customer_type: Type.Literal('default'),
-  customer_id: Type.Union([Type.String(), Type.Null()]),
-  internal_tag: Type.Union([Type.String(), Type.Null()]),
-  owner_id: Type.Null(),
-  ancestral_access: Type.Boolean(),
-  update_lock: Type.Object({ enabled: Type.Boolean(), owner_id: Type.Null() }),
-  contact: TenantContactCard,
-  contacts: Type.Array(Contact, { description: 'The tenant\'s contacts ([] unless with_contacts)' }),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-  deleted_at: NullableTimestamp,
-}, { $id: 'Tenant' });
+export const Tenant = Type.Object(
+  {
+    id: Uuid,
+    version: Type.Integer(),
+    name: Type.String(),
+    kind: TenantKind,
+    parent_id: Uuid,
+    enabled: Type.Boolean(),
+    language: Type.String(),
+    has_children: Type.Boolean(),
+    customer_type: Type.Literal('default'),
+    customer_id: Type.Union([Type.String(), Type.Null()]),
+    internal_tag: Type.Union([Type.String(), Type.Null()]),
+    owner_id: Type.Null(),
+    ancestral_access: Type.Boolean(),
+    update_lock: Type.Object({ enabled: Type.Boolean(), owner_id: Type.Null() }),
+    contact: TenantContactCard,
+    contacts: Type.Array(Contact, { description: "The tenant's contacts ([] unless with_contacts)" }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    deleted_at: NullableTimestamp,
+  },
+  { $id: 'Tenant' },
+);
 
-export const CreateTenantBody = Type.Object({
-  name: TenantName,
-  parent_id: Uuid,
-  kind: CreatableKind,
-  language: Type.Optional(Language),
-  enabled: Type.Optional(Type.Boolean()),
-  contact: Type.Optional(TenantContactCard),
-  customer_id: Type.Optional(Nullable(text(255))),
-  internal_tag: Type.Optional(Nullable(text(255))),
-}, { additionalProperties: false });
+export const CreateTenantBody = Type.Object(
+  {
+    name: TenantName,
+    parent_id: Uuid,
+    kind: CreatableKind,
+    language: Type.Optional(Language),
+    enabled: Type.Optional(Type.Boolean()),
+    contact: Type.Optional(TenantContactCard),
+    customer_id: Type.Optional(Nullable(text(255))),
+    internal_tag: Type.Optional(Nullable(text(255))),
+  },
+  { additionalProperties: false },
+);
 
-export const UpdateTenantBody = Type.Object({
-  version: Version,
-  name: Type.Optional(TenantName),
-  kind: Type.Optional(Type.Union([Type.Literal('partner'), Type.Literal('folder')])),
-  language: Type.Optional(Language),
-  enabled: Type.Optional(Type.Boolean()),
-  contact: Type.Optional(TenantContactCard),
-  customer_id: Type.Optional(Nullable(text(255))),
-  internal_tag: Type.Optional(Nullable(text(255))),
-}, { additionalProperties: false });
+export const UpdateTenantBody = Type.Object(
+  {
+    version: Version,
+    name: Type.Optional(TenantName),
+    kind: Type.Optional(Type.Union([Type.Literal('partner'), Type.Literal('folder')])),
+    language: Type.Optional(Language),
+    enabled: Type.Optional(Type.Boolean()),
+    contact: Type.Optional(TenantContactCard),
+    customer_id: Type.Optional(Nullable(text(255))),
+    internal_tag: Type.Optional(Nullable(text(255))),
+  },
+  { additionalProperties: false },
+);
 
-export const ListTenantsQuery = Type.Object({
-  uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
-  parent_id: Type.Optional(Uuid),
-  subtree_root_id: Type.Optional(Uuid),
-  updated_since: Type.Optional(Timestamp),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 5000 })),
-  after: Type.Optional(Type.String({ maxLength: 2000 })),
-  allow_deleted: Type.Optional(Type.Boolean({ default: false })),
-  with_contacts: Type.Optional(Type.Boolean({ default: false })),
-}, { additionalProperties: false });
+export const ListTenantsQuery = Type.Object(
+  {
+    uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
+    parent_id: Type.Optional(Uuid),
+    subtree_root_id: Type.Optional(Uuid),
+    updated_since: Type.Optional(Timestamp),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 5000 })),
+    after: Type.Optional(Type.String({ maxLength: 2000 })),
+    allow_deleted: Type.Optional(Type.Boolean({ default: false })),
+    with_contacts: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
 
-export const ChildrenQuery = Type.Object({
-  order: Type.Optional(Type.Union(['name', '-name', 'status', '-status', 'created_at', '-created_at'].map((o) => Type.Literal(o)))),
-  allow_deleted: Type.Optional(Type.Boolean({ default: false })),
-}, { additionalProperties: false });
+export const ChildrenQuery = Type.Object(
+  {
+    order: Type.Optional(
+      Type.Union(['name', '-name', 'status', '-status', 'created_at', '-created_at'].map((o) => Type.Literal(o))),
+    ),
+    allow_deleted: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
 
-export const AllowDeletedQuery = Type.Object({ allow_deleted: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+export const AllowDeletedQuery = Type.Object(
+  { allow_deleted: Type.Optional(Type.Boolean({ default: false })) },
+  { additionalProperties: false },
+);
 
 export type CreateTenantInput = Static<typeof CreateTenantBody>;
 export type UpdateTenantInput = Static<typeof UpdateTenantBody>;

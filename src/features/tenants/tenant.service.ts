@@ -23,12 +23,24 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
 
 function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
   return {
-    id: row.id, version: row.version, name: row.name, kind: row.kind, parent_id: row.parent_id,
-    enabled: row.enabled, language: row.language, has_children: row.has_children,
-    customer_type: 'default', customer_id: row.customer_id, internal_tag: row.internal_tag,
-    owner_id: null, ancestral_access: true, update_lock: { enabled: false, owner_id: null },
-    contact: row.contact ?? {}, contacts: [],
-    created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(),
+    id: row.id,
+    version: row.version,
+    name: row.name,
+    kind: row.kind,
+    parent_id: row.parent_id,
+    enabled: row.enabled,
+    language: row.language,
+    has_children: row.has_children,
+    customer_type: 'default',
+    customer_id: row.customer_id,
+    internal_tag: row.internal_tag,
+    owner_id: null,
+    ancestral_access: true,
+    update_lock: { enabled: false, owner_id: null },
+    contact: row.contact ?? {},
+    contacts: [],
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
     deleted_at: row.deleted_at ? row.deleted_at.toISOString() : null,
   };
 }
@@ -36,16 +48,26 @@ function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
 const tenantNotFound = () => notFound('Tenant', 1005);
 
 /** The first call's filter (exactly one of ids, parent, subtree) and the last id seen. */
-const cursor = cursorOf({
-  ids: Type.Optional(CursorFields.Uuids), parentId: Type.Optional(CursorFields.Uuid), subtreeRootId: Type.Optional(CursorFields.Uuid),
-  updatedSince: Type.Optional(CursorFields.Timestamp), allowDeleted: Type.Boolean(), afterId: CursorFields.Uuid,
-}, (c) => exactlyOne(c.ids, c.parentId, c.subtreeRootId));
+const cursor = cursorOf(
+  {
+    ids: Type.Optional(CursorFields.Uuids),
+    parentId: Type.Optional(CursorFields.Uuid),
+    subtreeRootId: Type.Optional(CursorFields.Uuid),
+    updatedSince: Type.Optional(CursorFields.Timestamp),
+    allowDeleted: Type.Boolean(),
+    afterId: CursorFields.Uuid,
+  },
+  (c) => exactlyOne(c.ids, c.parentId, c.subtreeRootId),
+);
 
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
 export class TenantService {
-  constructor(private readonly uow: UnitOfWork, private readonly contactsOf: ContactsOf) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly contactsOf: ContactsOf,
+  ) {}
 
   private get db() {
     return this.uow.db;
@@ -77,15 +99,23 @@ export class TenantService {
     const rows = await repo.findTenants(this.db, principal.read, { ...filter, limit });
     const tenants = rows.slice(0, limit).map(toTenant);
     if (query.with_contacts) {
-      const contacts = await this.contactsOf(principal, tenants.map((t) => t.id));
+      const contacts = await this.contactsOf(
+        principal,
+        tenants.map((t) => t.id),
+      );
       for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
     }
-    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
+    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) =>
+      cursor.encode({ ...filter, afterId: last.id }),
+    );
   }
 
   async childIds(principal: Principal, id: string, options: { order?: ChildOrder; allowDeleted?: boolean }) {
     await this.get(principal, id);
-    return repo.findChildIds(this.db, principal.read, id, { order: options.order ?? 'name', allowDeleted: options.allowDeleted ?? false });
+    return repo.findChildIds(this.db, principal.read, id, {
+      order: options.order ?? 'name',
+      allowDeleted: options.allowDeleted ?? false,
+    });
   }
 
   async create(principal: Principal, input: CreateTenantInput) {
@@ -94,18 +124,33 @@ export class TenantService {
       if (!parent) throw new AppError(1005, 'Parent tenant not found', { domain: 'AccountServer', info: 'parent_id' });
       await assertWritable(trx, principal, parent.id);
       if (!allowedChildren[parent.kind].includes(input.kind)) {
-        throw invalidField('kind', `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`);
+        throw invalidField(
+          'kind',
+          `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`,
+        );
       }
-      if (!parent.enabled) throw new AppError(1003, 'The parent tenant is disabled', { domain: 'AccountServer', info: 'parent_id' });
+      if (!parent.enabled)
+        throw new AppError(1003, 'The parent tenant is disabled', { domain: 'AccountServer', info: 'parent_id' });
       const id = randomUUID();
       await repo.insertTenant(trx, {
-        id, parent_id: parent.id, name: input.name.trim(), kind: input.kind,
-        enabled: input.enabled ?? true, language: input.language ?? parent.language,
+        id,
+        parent_id: parent.id,
+        name: input.name.trim(),
+        kind: input.kind,
+        enabled: input.enabled ?? true,
+        language: input.language ?? parent.language,
         contact: JSON.stringify(input.contact ?? {}),
-        customer_id: input.customer_id ?? null, internal_tag: input.internal_tag ?? null,
+        customer_id: input.customer_id ?? null,
+        internal_tag: input.internal_tag ?? null,
       });
       const created = toTenant((await repo.findTenant(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'create', after: created });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: id,
+        objectType: 'tenant',
+        objectId: id,
+        action: 'create',
+        after: created,
+      });
       return created;
     });
   }
@@ -131,7 +176,14 @@ export class TenantService {
       const updated = await repo.updateTenant(trx, principal.write, id, input.version, patch);
       if (!updated) throw versionMismatch();
       const after = toTenant((await repo.findTenant(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: id, objectType: 'tenant', objectId: id, action: 'update', before: toTenant(current), after });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: id,
+        objectType: 'tenant',
+        objectId: id,
+        action: 'update',
+        before: toTenant(current),
+        after,
+      });
       return after;
     });
   }
@@ -148,21 +200,32 @@ export class TenantService {
     if (current.version !== version) throw versionMismatch(current.version);
     if (current.enabled) throw new AppError(1006, 'Disable the tenant before deleting it', { domain: 'AccountServer' });
     if (await repo.hasLiveChildren(trx, principal.read, id)) {
-      throw new AppError('has_children', 'The tenant still has tenants below it; delete those first', { domain: 'AccountServer' });
+      throw new AppError('has_children', 'The tenant still has tenants below it; delete those first', {
+        domain: 'AccountServer',
+      });
     }
     return current;
   }
 
   /** The tenant's own row, last, once what lived in it is gone; its trail outlives it. */
   async markDeleted(trx: Db, principal: Principal, tenant: repo.TenantRecord) {
-    if (!(await repo.updateTenant(trx, principal.write, tenant.id, tenant.version, { deleted_at: new Date() }))) throw versionMismatch();
-    await recordAudit(trx, actorOf(principal), { tenantId: tenant.id, objectType: 'tenant', objectId: tenant.id, action: 'delete', before: toTenant(tenant) });
+    if (!(await repo.updateTenant(trx, principal.write, tenant.id, tenant.version, { deleted_at: new Date() })))
+      throw versionMismatch();
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: tenant.id,
+      objectType: 'tenant',
+      objectId: tenant.id,
+      action: 'delete',
+      before: toTenant(tenant),
+    });
   }
 
   /** The tenants a caller administers from are not its to switch off: that would lock it out. */
   private refuseOwnTenant(principal: Principal, tenant: repo.TenantRecord, action: string) {
     if (tenant.kind === 'root' || principal.write.includes(tenant.id) || principal.tenantId === tenant.id) {
-      throw new AppError(1002, `You cannot ${action} the tenant you administer from; ask its service provider`, { domain: 'AccountServer' });
+      throw new AppError(1002, `You cannot ${action} the tenant you administer from; ask its service provider`, {
+        domain: 'AccountServer',
+      });
     }
   }
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartnerWorld, startTestApp, type Actor, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
+import {
+  createPartnerWorld,
+  startTestApp,
+  type Actor,
+  type PartnerWorld,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
 
 let t: TestApp;
@@ -18,26 +24,48 @@ const unique = (name: string) => `${name} ${++seq}`;
 
 /** Creates a tenant and insists on 201. */
 async function create(actor: Actor, parentId: string, kind: string, extra: Record<string, unknown> = {}) {
-  const res = await t.call(actor, 'POST', '/api/2/tenants', { name: unique(kind), parent_id: parentId, kind, ...extra });
+  const res = await t.call(actor, 'POST', '/api/2/tenants', {
+    name: unique(kind),
+    parent_id: parentId,
+    kind,
+    ...extra,
+  });
   if (res.status !== 201) throw new Error(`create ${kind}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; version: number; name: string; kind: string; enabled: boolean };
 }
 
 const get = (actor: Actor, id: string, query = '') => t.call(actor, 'GET', `/api/2/tenants/${id}${query}`);
-const put = (actor: Actor, id: string, body: Record<string, unknown>) => t.call(actor, 'PUT', `/api/2/tenants/${id}`, body);
-const del = (actor: Actor, id: string, version: number | string) => t.call(actor, 'DELETE', `/api/2/tenants/${id}?version=${version}`);
+const put = (actor: Actor, id: string, body: Record<string, unknown>) =>
+  t.call(actor, 'PUT', `/api/2/tenants/${id}`, body);
+const del = (actor: Actor, id: string, version: number | string) =>
+  t.call(actor, 'DELETE', `/api/2/tenants/${id}?version=${version}`);
 
 describe('POST /tenants', () => {
   it('creates a customer below a partner and answers 201 with the tenant', async () => {
     const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
-      name: 'Acme', parent_id: p.partnerId, kind: 'customer', language: 'it',
-      contact: { email: 'legal@acme.example', city: 'Milano' }, customer_id: 'C-42', internal_tag: 'gold',
+      name: 'Acme',
+      parent_id: p.partnerId,
+      kind: 'customer',
+      language: 'it',
+      contact: { email: 'legal@acme.example', city: 'Milano' },
+      customer_id: 'C-42',
+      internal_tag: 'gold',
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      name: 'Acme', parent_id: p.partnerId, kind: 'customer', enabled: true, language: 'it', version: 1, has_children: false,
-      customer_type: 'default', customer_id: 'C-42', internal_tag: 'gold', deleted_at: null,
-      contact: { email: 'legal@acme.example', city: 'Milano' }, contacts: [],
+      name: 'Acme',
+      parent_id: p.partnerId,
+      kind: 'customer',
+      enabled: true,
+      language: 'it',
+      version: 1,
+      has_children: false,
+      customer_type: 'default',
+      customer_id: 'C-42',
+      internal_tag: 'gold',
+      deleted_at: null,
+      contact: { email: 'legal@acme.example', city: 'Milano' },
+      contacts: [],
     });
     expect(res.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(Date.parse(res.body.created_at)).not.toBeNaN();
@@ -49,20 +77,39 @@ describe('POST /tenants', () => {
     expect(read.body).toEqual(res.body);
   });
 
-  it('inherits the parent\'s language when none is given', async () => {
+  it("inherits the parent's language when none is given", async () => {
     const folder = await create(p.admin, p.partnerId, 'folder', { language: 'de' });
-    const child = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Kunde', parent_id: folder.id, kind: 'customer' });
+    const child = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Kunde',
+      parent_id: folder.id,
+      kind: 'customer',
+    });
     expect(child.status).toBe(201);
     expect(child.body.language).toBe('de');
   });
 
   describe('nesting rules', () => {
     const cases: [string, string, boolean][] = [
-      ['root', 'partner', true], ['root', 'folder', true], ['root', 'customer', true], ['root', 'unit', false],
-      ['partner', 'partner', true], ['partner', 'folder', true], ['partner', 'customer', true], ['partner', 'unit', false],
-      ['folder', 'partner', true], ['folder', 'folder', true], ['folder', 'customer', true], ['folder', 'unit', false],
-      ['customer', 'unit', true], ['customer', 'partner', false], ['customer', 'folder', false], ['customer', 'customer', false],
-      ['unit', 'partner', false], ['unit', 'folder', false], ['unit', 'customer', false], ['unit', 'unit', false],
+      ['root', 'partner', true],
+      ['root', 'folder', true],
+      ['root', 'customer', true],
+      ['root', 'unit', false],
+      ['partner', 'partner', true],
+      ['partner', 'folder', true],
+      ['partner', 'customer', true],
+      ['partner', 'unit', false],
+      ['folder', 'partner', true],
+      ['folder', 'folder', true],
+      ['folder', 'customer', true],
+      ['folder', 'unit', false],
+      ['customer', 'unit', true],
+      ['customer', 'partner', false],
+      ['customer', 'folder', false],
+      ['customer', 'customer', false],
+      ['unit', 'partner', false],
+      ['unit', 'folder', false],
+      ['unit', 'customer', false],
+      ['unit', 'unit', false],
     ];
     const parents: Record<string, string> = {};
     beforeAll(async () => {
@@ -74,7 +121,11 @@ describe('POST /tenants', () => {
     });
 
     it.each(cases)('under a %s, a %s is allowed: %s', async (parentKind, kind, allowed) => {
-      const res = await t.call(t.root, 'POST', '/api/2/tenants', { name: unique(`${kind} in ${parentKind}`), parent_id: parents[parentKind], kind });
+      const res = await t.call(t.root, 'POST', '/api/2/tenants', {
+        name: unique(`${kind} in ${parentKind}`),
+        parent_id: parents[parentKind],
+        kind,
+      });
       if (allowed) {
         expect(res.status, JSON.stringify(res.body)).toBe(201);
         expect(res.body).toMatchObject({ kind, parent_id: parents[parentKind] });
@@ -86,18 +137,31 @@ describe('POST /tenants', () => {
 
     it('refuses kind root and unknown kinds, naming kind', async () => {
       for (const kind of ['root', 'department']) {
-        const res = await t.call(t.root, 'POST', '/api/2/tenants', { name: unique('k'), parent_id: t.rootTenantId, kind });
+        const res = await t.call(t.root, 'POST', '/api/2/tenants', {
+          name: unique('k'),
+          parent_id: t.rootTenantId,
+          kind,
+        });
         expectError(res, 400, 'validation_failed', 'kind');
       }
     });
   });
 
   it('accepts "enabled": "false" as a string and refuses children under the disabled tenant (409 1003)', async () => {
-    const folder = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Dormant', parent_id: p.partnerId, kind: 'folder', enabled: 'false' });
+    const folder = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Dormant',
+      parent_id: p.partnerId,
+      kind: 'folder',
+      enabled: 'false',
+    });
     expect(folder.status).toBe(201);
     expect(folder.body.enabled).toBe(false);
     expect((await get(p.admin, folder.body.id)).body.enabled).toBe(false);
-    const child = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Sleeper', parent_id: folder.body.id, kind: 'customer' });
+    const child = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Sleeper',
+      parent_id: folder.body.id,
+      kind: 'customer',
+    });
     expectError(child, 409, 1003);
     const children = await t.call(p.admin, 'GET', `/api/2/tenants/${folder.body.id}/children`);
     expect(children.body.items).toEqual([]);
@@ -105,55 +169,143 @@ describe('POST /tenants', () => {
 
   it('refuses a sibling with the same name, case-insensitively (409 1004), but allows it under another parent', async () => {
     const folder = await create(p.admin, p.partnerId, 'folder');
-    const first = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Globex Corp', parent_id: folder.id, kind: 'customer' });
+    const first = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Globex Corp',
+      parent_id: folder.id,
+      kind: 'customer',
+    });
     expect(first.status).toBe(201);
     for (const name of ['Globex Corp', 'GLOBEX corp', '  globex corp  ']) {
       const dup = await t.call(p.admin, 'POST', '/api/2/tenants', { name, parent_id: folder.id, kind: 'customer' });
       expectError(dup, 409, 1004, 'name');
     }
-    const elsewhere = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Globex Corp', parent_id: p.partnerId, kind: 'customer' });
+    const elsewhere = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Globex Corp',
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expect(elsewhere.status).toBe(201);
     expect((await t.call(p.admin, 'GET', `/api/2/tenants/${folder.id}/children`)).body.items).toEqual([first.body.id]);
   });
 
   it('refuses unknown fields, naming them, at the top level and inside contact', async () => {
-    const top = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('x'), parent_id: p.partnerId, kind: 'customer', colour: 'red' });
+    const top = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: unique('x'),
+      parent_id: p.partnerId,
+      kind: 'customer',
+      colour: 'red',
+    });
     expectError(top, 400, 'validation_failed', 'colour');
-    const nested = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('x'), parent_id: p.partnerId, kind: 'customer', contact: { fax: '123' } });
+    const nested = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: unique('x'),
+      parent_id: p.partnerId,
+      kind: 'customer',
+      contact: { fax: '123' },
+    });
     expectError(nested, 400, 'validation_failed', 'contact.fax');
-    expect((await t.call(p.admin, 'GET', `/api/2/tenants?parent_id=${p.partnerId}`)).body.items.map((x: any) => x.name)).not.toContain(expect.stringMatching(/^x /));
+    expect(
+      (await t.call(p.admin, 'GET', `/api/2/tenants?parent_id=${p.partnerId}`)).body.items.map((x: any) => x.name),
+    ).not.toContain(expect.stringMatching(/^x /));
   });
 
-  it('takes only a phone number in the legal contact card\'s phone, naming contact.phone', async () => {
+  it("takes only a phone number in the legal contact card's phone, naming contact.phone", async () => {
     for (const phone of ['call us', '+39 02 x', '1'.repeat(26)]) {
-      const res = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('phone'), parent_id: p.partnerId, kind: 'customer', contact: { phone } });
+      const res = await t.call(p.admin, 'POST', '/api/2/tenants', {
+        name: unique('phone'),
+        parent_id: p.partnerId,
+        kind: 'customer',
+        contact: { phone },
+      });
       expectError(res, 400, 'validation_failed', 'contact.phone');
     }
-    const ok = await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('phone'), parent_id: p.partnerId, kind: 'customer', contact: { phone: '+39 02 1234 5678 ext. 9' } });
+    const ok = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: unique('phone'),
+      parent_id: p.partnerId,
+      kind: 'customer',
+      contact: { phone: '+39 02 1234 5678 ext. 9' },
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.contact.phone).toBe('+39 02 1234 5678 ext. 9');
   });
 
   it('limits the name to 255 characters and refuses a blank or missing one', async () => {
-    const long = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'n'.repeat(256), parent_id: p.partnerId, kind: 'customer' });
+    const long = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'n'.repeat(256),
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expectError(long, 400, 'validation_failed', 'name');
-    const max = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'm'.repeat(255), parent_id: p.partnerId, kind: 'customer' });
+    const max = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'm'.repeat(255),
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
     expect(max.status).toBe(201);
     expect(max.body.name).toHaveLength(255);
-    expectError(await t.call(p.admin, 'POST', '/api/2/tenants', { name: '   ', parent_id: p.partnerId, kind: 'customer' }), 400, 'validation_failed', 'name');
-    expectError(await t.call(p.admin, 'POST', '/api/2/tenants', { parent_id: p.partnerId, kind: 'customer' }), 400, 'validation_failed', 'name');
-    expectError(await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('c'), parent_id: p.partnerId, kind: 'customer', contact: { city: 'c'.repeat(101) } }), 400, 'validation_failed', 'contact.city');
+    expectError(
+      await t.call(p.admin, 'POST', '/api/2/tenants', { name: '   ', parent_id: p.partnerId, kind: 'customer' }),
+      400,
+      'validation_failed',
+      'name',
+    );
+    expectError(
+      await t.call(p.admin, 'POST', '/api/2/tenants', { parent_id: p.partnerId, kind: 'customer' }),
+      400,
+      'validation_failed',
+      'name',
+    );
+    expectError(
+      await t.call(p.admin, 'POST', '/api/2/tenants', {
+        name: unique('c'),
+        parent_id: p.partnerId,
+        kind: 'customer',
+        contact: { city: 'c'.repeat(101) },
+      }),
+      400,
+      'validation_failed',
+      'contact.city',
+    );
   });
 
   it('answers 404 1005 for a missing parent and for a parent of another partner', async () => {
-    expectError(await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('orphan'), parent_id: randomUUID(), kind: 'customer' }), 404, 1005);
-    expectError(await t.call(p.admin, 'POST', '/api/2/tenants', { name: unique('intruder'), parent_id: other.partnerId, kind: 'customer' }), 404, 1005);
-    expectError(await t.call(p.customerAdmin, 'POST', '/api/2/tenants', { name: unique('upward'), parent_id: p.partnerId, kind: 'customer' }), 404, 1005);
-    expect((await t.call(other.admin, 'GET', `/api/2/tenants/${other.partnerId}/children`)).body.items).toEqual([other.customerId]);
+    expectError(
+      await t.call(p.admin, 'POST', '/api/2/tenants', {
+        name: unique('orphan'),
+        parent_id: randomUUID(),
+        kind: 'customer',
+      }),
+      404,
+      1005,
+    );
+    expectError(
+      await t.call(p.admin, 'POST', '/api/2/tenants', {
+        name: unique('intruder'),
+        parent_id: other.partnerId,
+        kind: 'customer',
+      }),
+      404,
+      1005,
+    );
+    expectError(
+      await t.call(p.customerAdmin, 'POST', '/api/2/tenants', {
+        name: unique('upward'),
+        parent_id: p.partnerId,
+        kind: 'customer',
+      }),
+      404,
+      1005,
+    );
+    expect((await t.call(other.admin, 'GET', `/api/2/tenants/${other.partnerId}/children`)).body.items).toEqual([
+      other.customerId,
+    ]);
   });
 
-  it('lets the partner\'s API client create tenants in its subtree', async () => {
-    const res = await t.call(p.client, 'POST', '/api/2/tenants', { name: unique('by client'), parent_id: p.partnerId, kind: 'folder' });
+  it("lets the partner's API client create tenants in its subtree", async () => {
+    const res = await t.call(p.client, 'POST', '/api/2/tenants', {
+      name: unique('by client'),
+      parent_id: p.partnerId,
+      kind: 'folder',
+    });
     expect(res.status).toBe(201);
   });
 });
@@ -180,9 +332,21 @@ describe('GET /tenants/{id}', () => {
 describe('PUT /tenants/{id}', () => {
   it('updates with the current version, answers the tenant at version + 1, and refuses the stale version (409 1001)', async () => {
     const c = await create(p.admin, p.partnerId, 'customer');
-    const res = await put(p.admin, c.id, { version: 1, name: 'Renamed Ltd', language: 'fr', contact: { city: 'Lyon' } });
+    const res = await put(p.admin, c.id, {
+      version: 1,
+      name: 'Renamed Ltd',
+      language: 'fr',
+      contact: { city: 'Lyon' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ id: c.id, version: 2, name: 'Renamed Ltd', language: 'fr', contact: { city: 'Lyon' }, kind: 'customer' });
+    expect(res.body).toMatchObject({
+      id: c.id,
+      version: 2,
+      name: 'Renamed Ltd',
+      language: 'fr',
+      contact: { city: 'Lyon' },
+      kind: 'customer',
+    });
     const stale = await put(p.admin, c.id, { version: 1, name: 'Lost Update' });
     expectError(stale, 409, 1001);
     expect(stale.body.error.context.current_version).toBe(2);
@@ -204,7 +368,12 @@ describe('PUT /tenants/{id}', () => {
   it('requires the version, refuses unknown fields and over-long names, naming the field', async () => {
     const c = await create(p.admin, p.partnerId, 'customer');
     expectError(await put(p.admin, c.id, { name: 'No version' }), 400, 'validation_failed', 'version');
-    expectError(await put(p.admin, c.id, { version: 1, parent_id: p.partnerId }), 400, 'validation_failed', 'parent_id');
+    expectError(
+      await put(p.admin, c.id, { version: 1, parent_id: p.partnerId }),
+      400,
+      'validation_failed',
+      'parent_id',
+    );
     expectError(await put(p.admin, c.id, { version: 1, name: 'x'.repeat(256) }), 400, 'validation_failed', 'name');
     expect((await get(p.admin, c.id)).body.version).toBe(1);
   });
@@ -220,12 +389,17 @@ describe('PUT /tenants/{id}', () => {
     const customer = await create(p.admin, p.partnerId, 'customer');
     expectError(await put(p.admin, customer.id, { version: 1, kind: 'partner' }), 400, 'validation_failed', 'kind');
     expectError(await put(p.admin, partner.id, { version: 3, kind: 'customer' }), 400, 'validation_failed', 'kind');
-    expectError(await put(t.root, t.rootTenantId, { version: (await get(t.root, t.rootTenantId)).body.version, kind: 'partner' }), 400, 'validation_failed', 'kind');
+    expectError(
+      await put(t.root, t.rootTenantId, { version: (await get(t.root, t.rootTenantId)).body.version, kind: 'partner' }),
+      400,
+      'validation_failed',
+      'kind',
+    );
     expect((await get(p.admin, customer.id)).body.kind).toBe('customer');
     expect((await get(t.root, t.rootTenantId)).body.kind).toBe('root');
   });
 
-  it('refuses renaming onto a sibling\'s name, case-insensitively (409 1004)', async () => {
+  it("refuses renaming onto a sibling's name, case-insensitively (409 1004)", async () => {
     const folder = await create(p.admin, p.partnerId, 'folder');
     await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Initech', parent_id: folder.id, kind: 'customer' });
     const second = await create(p.admin, folder.id, 'customer');
@@ -267,16 +441,26 @@ describe('DELETE /tenants/{id}', () => {
     expect(deleted.status).toBe(200);
     expect(Date.parse(deleted.body.deleted_at)).not.toBeNaN();
     expect((await t.call(p.admin, 'GET', `/api/2/tenants/${p.partnerId}/children`)).body.items).not.toContain(c.id);
-    expect((await t.call(p.admin, 'GET', `/api/2/tenants/${p.partnerId}/children?allow_deleted=true`)).body.items).toContain(c.id);
+    expect(
+      (await t.call(p.admin, 'GET', `/api/2/tenants/${p.partnerId}/children?allow_deleted=true`)).body.items,
+    ).toContain(c.id);
     expectError(await del(p.admin, c.id, 3), 404, 1005);
     expectError(await put(p.admin, c.id, { version: 3, name: 'Zombie' }), 404, 1005);
   });
 
-  it('takes the tenant\'s users and API clients with it: gone, signed out, logins free', async () => {
+  it("takes the tenant's users and API clients with it: gone, signed out, logins free", async () => {
     const c = await create(p.admin, p.partnerId, 'customer');
-    const user = await t.call(p.admin, 'POST', '/api/2/users', { tenant_id: c.id, login: `leaver${seq}`, contact: { email: `leaver${seq}@example.test` } });
+    const user = await t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: c.id,
+      login: `leaver${seq}`,
+      contact: { email: `leaver${seq}@example.test` },
+    });
     expect(user.status).toBe(200);
-    const client = await t.call(p.admin, 'POST', '/api/2/clients', { type: 'api_client', tenant_id: c.id, data: { client_name: 'doomed' } });
+    const client = await t.call(p.admin, 'POST', '/api/2/clients', {
+      type: 'api_client',
+      tenant_id: c.id,
+      data: { client_name: 'doomed' },
+    });
     expect(client.status).toBe(201);
     await put(p.admin, c.id, { version: 1, enabled: false });
     expect((await del(p.admin, c.id, 2)).status).toBe(204);
@@ -288,10 +472,18 @@ describe('DELETE /tenants/{id}', () => {
 
   it('frees the name of a deleted tenant for a new sibling', async () => {
     const folder = await create(p.admin, p.partnerId, 'folder');
-    const first = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'Reused Name', parent_id: folder.id, kind: 'customer' });
+    const first = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Reused Name',
+      parent_id: folder.id,
+      kind: 'customer',
+    });
     await put(p.admin, first.body.id, { version: 1, enabled: false });
     expect((await del(p.admin, first.body.id, 2)).status).toBe(204);
-    const again = await t.call(p.admin, 'POST', '/api/2/tenants', { name: 'reused name', parent_id: folder.id, kind: 'customer' });
+    const again = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'reused name',
+      parent_id: folder.id,
+      kind: 'customer',
+    });
     expect(again.status).toBe(201);
   });
 
@@ -322,7 +514,7 @@ describe('DELETE /tenants/{id}', () => {
     expectError(await del(t.root, t.rootTenantId, root.body.version), 403, 1002);
   });
 
-  it('answers 404 for another partner\'s tenant and leaves it alone', async () => {
+  it("answers 404 for another partner's tenant and leaves it alone", async () => {
     expectError(await del(p.admin, other.customerId, 1), 404, 1005);
     expect((await get(other.admin, other.customerId)).status).toBe(200);
   });
@@ -342,12 +534,20 @@ describe('GET /tenants/{id}/children', () => {
   it('answers the ids ordered by name, case-insensitively, by default and with order=name', async () => {
     const expected = ['Alpha', 'beta', 'Delta', 'gamma'].map((n) => ids[n]);
     expect((await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children`)).body).toEqual({ items: expected });
-    expect((await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=name`)).body).toEqual({ items: expected });
-    expect((await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=-name`)).body).toEqual({ items: [...expected].reverse() });
+    expect((await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=name`)).body).toEqual({
+      items: expected,
+    });
+    expect((await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=-name`)).body).toEqual({
+      items: [...expected].reverse(),
+    });
   });
 
   it('refuses an unknown order and answers 404 outside the subtree', async () => {
-    expectError(await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=colour`), 400, 'validation_failed');
+    expectError(
+      await t.call(p.admin, 'GET', `/api/2/tenants/${parentId}/children?order=colour`),
+      400,
+      'validation_failed',
+    );
     expectError(await t.call(other.admin, 'GET', `/api/2/tenants/${parentId}/children`), 404, 1005);
     expectError(await t.call(p.admin, 'GET', `/api/2/tenants/${randomUUID()}/children`), 404, 1005);
   });
@@ -364,7 +564,10 @@ describe('GET /tenants', () => {
     const res = await t.call(p.admin, 'GET', `/api/2/tenants?uuids=${p.partnerId},${p.customerId},${other.customerId}`);
     expect(res.status).toBe(200);
     expect(res.body.items.map((x: any) => x.id).sort()).toEqual([p.partnerId, p.customerId].sort());
-    expect(res.body.items.find((x: any) => x.id === p.customerId)).toMatchObject({ kind: 'customer', parent_id: p.partnerId });
+    expect(res.body.items.find((x: any) => x.id === p.customerId)).toMatchObject({
+      kind: 'customer',
+      parent_id: p.partnerId,
+    });
     expect(res.body.paging.cursors.after).toBeUndefined();
     expectError(await t.call(p.admin, 'GET', '/api/2/tenants?uuids=not-a-uuid'), 400, 'validation_failed', 'uuids');
   });
@@ -402,19 +605,35 @@ describe('GET /tenants', () => {
     ]) {
       const res = await t.call(p.admin, 'GET', `/api/2/tenants?${query}`);
       expectError(res, 400, 'validation_failed');
-      expect(res.body.error.details.info).toBe(query.split('&').map((kv) => kv.split('=')[0]).join(','));
+      expect(res.body.error.details.info).toBe(
+        query
+          .split('&')
+          .map((kv) => kv.split('=')[0])
+          .join(','),
+      );
     }
   });
 
   it('answers 400 (not 500) for a cursor it did not issue', async () => {
     const forged = Buffer.from(JSON.stringify({ afterId: 'not-a-uuid', ids: 'x' })).toString('base64url');
     for (const after of ['%%%', forged, Buffer.from('"just a string"').toString('base64url')]) {
-      expectError(await t.call(p.admin, 'GET', `/api/2/tenants?after=${encodeURIComponent(after)}`), 400, 'validation_failed', 'after');
+      expectError(
+        await t.call(p.admin, 'GET', `/api/2/tenants?after=${encodeURIComponent(after)}`),
+        400,
+        'validation_failed',
+        'after',
+      );
     }
   });
 
   it('never lists tenants of another partner, even with a forged cursor', async () => {
-    const forged = Buffer.from(JSON.stringify({ subtreeRootId: other.partnerId, allowDeleted: false, afterId: '00000000-0000-0000-0000-000000000000' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({
+        subtreeRootId: other.partnerId,
+        allowDeleted: false,
+        afterId: '00000000-0000-0000-0000-000000000000',
+      }),
+    ).toString('base64url');
     const res = await t.call(p.admin, 'GET', `/api/2/tenants?after=${forged}`);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
@@ -426,9 +645,19 @@ describe('GET /tenants', () => {
 describe('roles', () => {
   it('a read-only admin can read but gets 403 1002 on every write', async () => {
     expect((await get(p.readonly, p.customerId)).status).toBe(200);
-    expect((await t.call(p.readonly, 'GET', `/api/2/tenants/${p.partnerId}/children`)).body.items).toContain(p.customerId);
+    expect((await t.call(p.readonly, 'GET', `/api/2/tenants/${p.partnerId}/children`)).body.items).toContain(
+      p.customerId,
+    );
     expect((await t.call(p.readonly, 'GET', `/api/2/tenants?parent_id=${p.partnerId}`)).status).toBe(200);
-    expectError(await t.call(p.readonly, 'POST', '/api/2/tenants', { name: unique('ro'), parent_id: p.partnerId, kind: 'customer' }), 403, 1002);
+    expectError(
+      await t.call(p.readonly, 'POST', '/api/2/tenants', {
+        name: unique('ro'),
+        parent_id: p.partnerId,
+        kind: 'customer',
+      }),
+      403,
+      1002,
+    );
     expectError(await put(p.readonly, p.customerId, { version: 1, name: 'Read-only rename' }), 403, 1002);
     const victim = await create(p.admin, p.partnerId, 'customer');
     await put(p.admin, victim.id, { version: 1, enabled: false });
@@ -446,8 +675,16 @@ describe('roles', () => {
     expectError(await put(p.customerAdmin, p.partnerId, { version: 1, name: 'Taken over' }), 404, 1005);
     expectError(await del(p.customerAdmin, p.partnerId, 1), 404, 1005);
     expectError(await t.call(p.customerAdmin, 'GET', `/api/2/tenants/${p.partnerId}/children`), 404, 1005);
-    expect((await t.call(p.customerAdmin, 'GET', `/api/2/tenants?uuids=${p.partnerId},${p.customerId}`)).body.items.map((x: any) => x.id)).toEqual([p.customerId]);
-    const unit = await t.call(p.customerAdmin, 'POST', '/api/2/tenants', { name: unique('dept'), parent_id: p.customerId, kind: 'unit' });
+    expect(
+      (await t.call(p.customerAdmin, 'GET', `/api/2/tenants?uuids=${p.partnerId},${p.customerId}`)).body.items.map(
+        (x: any) => x.id,
+      ),
+    ).toEqual([p.customerId]);
+    const unit = await t.call(p.customerAdmin, 'POST', '/api/2/tenants', {
+      name: unique('dept'),
+      parent_id: p.customerId,
+      kind: 'unit',
+    });
     expect(unit.status).toBe(201);
   });
 });

@@ -43,31 +43,50 @@ export class AccessPolicyService {
       if (!user) throw userNotFound();
       await assertWritable(trx, principal, user.tenant_id);
       items.forEach((item, i) => {
-        if (item.trustee_id !== undefined && item.trustee_id !== userId) throw invalidField(`items.${i}.trustee_id`, 'must be this user\'s id');
+        if (item.trustee_id !== undefined && item.trustee_id !== userId)
+          throw invalidField(`items.${i}.trustee_id`, "must be this user's id");
       });
       const tenantIds = [...new Set(items.map((i) => i.tenant_id))];
-      const tenants = tenantIds.length ? await repo.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds) : [];
+      const tenants = tenantIds.length
+        ? await repo.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds)
+        : [];
       const kindOf = new Map(tenants.map((t) => [t.id, t.kind]));
       items.forEach((item, i) => {
         const kind = kindOf.get(item.tenant_id);
-        if (!kind) throw invalidField(`items.${i}.tenant_id`, 'must be the user\'s tenant or a tenant below it that you administer');
-        if (!roleKinds[item.role_id as RoleId].includes(kind)) throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
+        if (!kind)
+          throw invalidField(
+            `items.${i}.tenant_id`,
+            "must be the user's tenant or a tenant below it that you administer",
+          );
+        if (!roleKinds[item.role_id as RoleId].includes(kind))
+          throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
       });
       const key = (p: { tenant_id: string; role_id: string }) => `${p.tenant_id}/${p.role_id}`;
       const existing = await repo.findPolicies(trx, principal.read, [userId]);
       const wanted = new Set(items.map(key));
       const kept = existing.filter((p) => wanted.has(key(p)));
       const have = new Set(kept.map(key));
-      await repo.deletePolicies(trx, principal.write, userId, kept.map((p) => p.id));
-      const fresh = [...wanted].filter((k) => !have.has(k)).map((k) => {
-        const [tenant_id, role_id] = k.split('/');
-        return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
-      });
+      await repo.deletePolicies(
+        trx,
+        principal.write,
+        userId,
+        kept.map((p) => p.id),
+      );
+      const fresh = [...wanted]
+        .filter((k) => !have.has(k))
+        .map((k) => {
+          const [tenant_id, role_id] = k.split('/');
+          return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
+        });
       await repo.insertPolicies(trx, fresh);
       const after = (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
       await recordAudit(trx, actorOf(principal), {
-        tenantId: user.tenant_id, objectType: 'access_policies', objectId: userId, action: 'update',
-        before: existing.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })), after: after.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
+        tenantId: user.tenant_id,
+        objectType: 'access_policies',
+        objectId: userId,
+        action: 'update',
+        before: existing.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
+        after: after.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
       });
       return after;
     });

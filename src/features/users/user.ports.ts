@@ -21,7 +21,13 @@ export interface PersonListener {
  */
 export interface EmailChanges {
   /** Inside the caller's transaction; answers what the caller must write ('pending': a link went to the new address). */
-  request(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string): Promise<'unchanged' | 'changed' | 'pending'>;
+  request(
+    trx: Db,
+    after: AfterCommit,
+    actor: AuditActor,
+    userId: string,
+    newEmail: string,
+  ): Promise<'unchanged' | 'changed' | 'pending'>;
   cancel(principal: Principal, userId: string): Promise<void>;
   resend(principal: Principal, userId: string): Promise<void>;
 }

@@ -5,12 +5,15 @@ import { inScope, type Scope } from '../../platform/scope.js';
 import type { UserOrder } from './user.schemas.js';
 
 function selectUsers(db: Db, scope: Scope) {
-  return db.selectFrom('users as u')
-    .leftJoin('contacts as c', 'c.user_id', 'u.id')
-    .selectAll('u')
-    // The Users list's "Contact types" column: the types of the contact linked to the user.
-    .select(sql<string[]>`coalesce(c.types, '{}'::text[])`.as('contact_types'))
-    .where(inScope('u.tenant_id', scope));
+  return (
+    db
+      .selectFrom('users as u')
+      .leftJoin('contacts as c', 'c.user_id', 'u.id')
+      .selectAll('u')
+      // The Users list's "Contact types" column: the types of the contact linked to the user.
+      .select(sql<string[]>`coalesce(c.types, '{}'::text[])`.as('contact_types'))
+      .where(inScope('u.tenant_id', scope))
+  );
 }
 
 export type UserRecord = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;
@@ -24,9 +27,14 @@ export function findUser(db: Db, scope: Scope, id: string) {
  * (its roles) run one after another rather than interleaved. Answers whether it exists.
  */
 export async function lockUser(db: Db, scope: Scope, id: string): Promise<boolean> {
-  const row = await db.selectFrom('users as u').select('u.id')
-    .where('u.id', '=', id).where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope))
-    .forUpdate().executeTakeFirst();
+  const row = await db
+    .selectFrom('users as u')
+    .select('u.id')
+    .where('u.id', '=', id)
+    .where('u.deleted_at', 'is', null)
+    .where(inScope('u.tenant_id', scope))
+    .forUpdate()
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -59,27 +67,52 @@ export function findUsers(db: Db, scope: Scope, filter: UserFilter) {
   if (filter.ids) query = query.where('u.id', 'in', filter.ids);
   if (filter.tenantId) query = query.where('u.tenant_id', '=', filter.tenantId);
   if (filter.subtreeRootId) {
-    query = query.where('u.tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId));
+    query = query.where(
+      'u.tenant_id',
+      'in',
+      db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.subtreeRootId),
+    );
   }
   if (filter.updatedSince) query = query.where('u.updated_at', '>=', new Date(filter.updatedSince));
   if (filter.afterId) {
-    query = query.where(desc
-      ? sql<boolean>`(${key}, u.id) < (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`
-      : sql<boolean>`(${key}, u.id) > (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`);
+    query = query.where(
+      desc
+        ? sql<boolean>`(${key}, u.id) < (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`
+        : sql<boolean>`(${key}, u.id) > (${filter.afterKey ?? ''}, ${filter.afterId}::uuid)`,
+    );
   }
   return query.execute();
 }
 
-export async function findUserIdsOfTenant(db: Db, scope: Scope, tenantId: string, options: { includeGrandChildren: boolean }) {
-  let query = db.selectFrom('users as u').select('u.id').where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope)).orderBy(sql`lower(u.login)`);
+export async function findUserIdsOfTenant(
+  db: Db,
+  scope: Scope,
+  tenantId: string,
+  options: { includeGrandChildren: boolean },
+) {
+  let query = db
+    .selectFrom('users as u')
+    .select('u.id')
+    .where('u.deleted_at', 'is', null)
+    .where(inScope('u.tenant_id', scope))
+    .orderBy(sql`lower(u.login)`);
   query = options.includeGrandChildren
-    ? query.where('u.tenant_id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', tenantId))
+    ? query.where(
+        'u.tenant_id',
+        'in',
+        db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', tenantId),
+      )
     : query.where('u.tenant_id', '=', tenantId);
   return (await query.execute()).map((r) => r.id);
 }
 
 export async function isLoginTaken(db: Db, login: string): Promise<boolean> {
-  const row = await db.selectFrom('users').select('id').where(sql`lower(login)`, '=', login.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where(sql`lower(login)`, '=', login.toLowerCase())
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Boolean(row);
 }
 
@@ -88,9 +121,12 @@ export async function insertUser(db: Db, values: NewUser) {
 }
 
 export function updateUser(db: Db, scope: Scope, id: string, version: number, patch: UserUpdate) {
-  return db.updateTable('users as u')
+  return db
+    .updateTable('users as u')
     .set({ ...patch, version: sql`u.version + 1`, updated_at: new Date() })
-    .where('u.id', '=', id).where('u.version', '=', version).where('u.deleted_at', 'is', null)
+    .where('u.id', '=', id)
+    .where('u.version', '=', version)
+    .where('u.deleted_at', 'is', null)
     .where(inScope('u.tenant_id', scope))
     .returning('u.id')
     .executeTakeFirst();
@@ -103,28 +139,37 @@ export async function deleteTokensOf(db: Db, userId: string) {
 
 export function findPolicies(db: Db, scope: Scope, userIds: string[]) {
   if (userIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('access_policies as ap')
+  return db
+    .selectFrom('access_policies as ap')
     .innerJoin('users as u', 'u.id', 'ap.user_id')
     .selectAll('ap')
     .where('ap.user_id', 'in', userIds)
     .where(inScope('u.tenant_id', scope))
-    .orderBy('ap.created_at').orderBy('ap.id')
+    .orderBy('ap.created_at')
+    .orderBy('ap.id')
     .execute();
 }
 
 export async function deletePolicies(db: Db, scope: Scope, userId: string, keepIds: string[]) {
-  let query = db.deleteFrom('access_policies').where('user_id', '=', userId).where(inScope('access_policies.tenant_id', scope));
+  let query = db
+    .deleteFrom('access_policies')
+    .where('user_id', '=', userId)
+    .where(inScope('access_policies.tenant_id', scope));
   if (keepIds.length) query = query.where('id', 'not in', keepIds);
   await query.execute();
 }
 
-export async function insertPolicies(db: Db, rows: { user_id: string; tenant_id: string; role_id: RoleId; issuer_id: string }[]) {
+export async function insertPolicies(
+  db: Db,
+  rows: { user_id: string; tenant_id: string; role_id: RoleId; issuer_id: string }[],
+) {
   if (rows.length) await db.insertInto('access_policies').values(rows).execute();
 }
 
 /** Kinds of the given tenants when they lie in the user's own subtree (where its roles may point). */
 export function findTenantsBelow(db: Db, scope: Scope, rootId: string, ids: string[]) {
-  return db.selectFrom('tenants as t')
+  return db
+    .selectFrom('tenants as t')
     .select(['t.id', 't.kind'])
     .where('t.id', 'in', ids)
     .where('t.deleted_at', 'is', null)
@@ -133,13 +178,16 @@ export function findTenantsBelow(db: Db, scope: Scope, rootId: string, ids: stri
     .execute();
 }
 
-
 /** With a deleted tenant go its users, their roles and their sessions. */
 export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string) {
-  const users = await db.updateTable('users as u')
+  const users = await db
+    .updateTable('users as u')
     .set({ deleted_at: new Date(), updated_at: new Date(), version: sql`u.version + 1` })
-    .where('u.tenant_id', '=', tenantId).where('u.deleted_at', 'is', null).where(inScope('u.tenant_id', scope))
-    .returning('u.id').execute();
+    .where('u.tenant_id', '=', tenantId)
+    .where('u.deleted_at', 'is', null)
+    .where(inScope('u.tenant_id', scope))
+    .returning('u.id')
+    .execute();
   const ids = users.map((u) => u.id);
   if (ids.length === 0) return ids;
   await db.deleteFrom('access_policies').where('user_id', 'in', ids).execute();
@@ -149,5 +197,9 @@ export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string
 
 /** A write whose cause already checked scope and version (a contact edit, a confirmed link). */
 export async function patchUser(db: Db, id: string, patch: UserUpdate) {
-  await db.updateTable('users').set({ ...patch, updated_at: new Date(), version: sql`version + 1` }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ ...patch, updated_at: new Date(), version: sql`version + 1` })
+    .where('id', '=', id)
+    .execute();
 }

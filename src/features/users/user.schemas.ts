@@ -1,18 +1,44 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Email, Language, Nullable, NullableTimestamp, Phone, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
+import {
+  Email,
+  Language,
+  Nullable,
+  NullableTimestamp,
+  Phone,
+  Timestamp,
+  Uuid,
+  Version,
+} from '../../platform/http/common-schemas.js';
 
-export const Login = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._@+-]+$', description: 'Letters, digits and . _ @ + -; unique platform-wide, case-insensitive' });
+export const Login = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[A-Za-z0-9._@+-]+$',
+  description: 'Letters, digits and . _ @ + -; unique platform-wide, case-insensitive',
+});
 const Name = Type.String({ maxLength: 100 });
 const Title = Nullable(Type.String({ maxLength: 100 }));
 
 const NotificationKind = Type.Union(
-  ['maintenance', 'quota', 'reports', 'backup_error', 'backup_warning', 'backup_info', 'backup_daily_report', 'backup_critical'].map((k) => Type.Literal(k)),
+  [
+    'maintenance',
+    'quota',
+    'reports',
+    'backup_error',
+    'backup_warning',
+    'backup_info',
+    'backup_daily_report',
+    'backup_critical',
+  ].map((k) => Type.Literal(k)),
 );
 const Notifications = Type.Array(NotificationKind, { maxItems: 20, uniqueItems: true });
 const BusinessTypes = Type.Array(Type.Literal('buyer'), { maxItems: 1, uniqueItems: true });
 const RoleId = Type.Union(['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)));
 
-const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10, description: 'Types of the contact linked to this user ([] when none)' });
+const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), {
+  maxItems: 10,
+  description: 'Types of the contact linked to this user ([] when none)',
+});
 
 const UserContact = Type.Object({
   email: Type.String(),
@@ -24,82 +50,162 @@ const UserContact = Type.Object({
   types: ContactTypes,
 });
 
-export const AccessPolicy = Type.Object({
-  id: Uuid, version: Type.Integer(), trustee_id: Uuid, trustee_type: Type.Literal('user'),
-  issuer_id: Uuid, tenant_id: Uuid, role_id: RoleId,
-  created_at: Timestamp, updated_at: Timestamp, deleted_at: Type.Null(),
-}, { $id: 'AccessPolicy' });
+export const AccessPolicy = Type.Object(
+  {
+    id: Uuid,
+    version: Type.Integer(),
+    trustee_id: Uuid,
+    trustee_type: Type.Literal('user'),
+    issuer_id: Uuid,
+    tenant_id: Uuid,
+    role_id: RoleId,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    deleted_at: Type.Null(),
+  },
+  { $id: 'AccessPolicy' },
+);
 
-export const User = Type.Object({
-  id: Uuid, version: Type.Integer(), tenant_id: Uuid, login: Type.String(),
-  contact: UserContact,
-  activated: Type.Boolean(), enabled: Type.Boolean(), language: Type.String(),
-  personal_tenant_id: Type.Null(),
-  business_types: Type.Array(Type.String()), notifications: Type.Array(Type.String()),
-  access_policies: Type.Optional(Type.Array(AccessPolicy)),
-  created_at: Timestamp, updated_at: Timestamp, deleted_at: NullableTimestamp,
-}, { $id: 'User' });
+export const User = Type.Object(
+  {
+    id: Uuid,
+    version: Type.Integer(),
+    tenant_id: Uuid,
+    login: Type.String(),
+    contact: UserContact,
+    activated: Type.Boolean(),
+    enabled: Type.Boolean(),
+    language: Type.String(),
+    personal_tenant_id: Type.Null(),
+    business_types: Type.Array(Type.String()),
+    notifications: Type.Array(Type.String()),
+    access_policies: Type.Optional(Type.Array(AccessPolicy)),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    deleted_at: NullableTimestamp,
+  },
+  { $id: 'User' },
+);
 
 export const Me = Type.Intersect([User, Type.Object({ tenant_kind: Type.String() })]);
 
-export const CreateUserBody = Type.Object({
-  tenant_id: Uuid,
-  login: Type.Optional(Login),
-  contact: Type.Object({
-    email: Email, firstname: Type.Optional(Name), lastname: Type.Optional(Name),
-    phone: Type.Optional(Phone), title: Type.Optional(Title), language: Type.Optional(Language),
-  }, { additionalProperties: false }),
-  enabled: Type.Optional(Type.Boolean()),
-  language: Type.Optional(Language),
-  notifications: Type.Optional(Notifications),
-  business_types: Type.Optional(BusinessTypes),
-}, { additionalProperties: false });
-
-export const UpdateUserBody = Type.Object({
-  version: Version,
-  login: Type.Optional(Login),
-  contact: Type.Optional(Type.Object({
-    email: Type.Optional(Email), firstname: Type.Optional(Name), lastname: Type.Optional(Name),
-    phone: Type.Optional(Phone), title: Type.Optional(Title), language: Type.Optional(Language),
-    // Read-only, but accepted so a client can send back the object it read.
-    types: Type.Optional(ContactTypes),
-  }, { additionalProperties: false })),
-  enabled: Type.Optional(Type.Boolean()),
-  language: Type.Optional(Language),
-  notifications: Type.Optional(Notifications),
-  business_types: Type.Optional(BusinessTypes),
-}, { additionalProperties: false });
-
-export const UserOrders = ['login', '-login', 'name', '-name', 'contact_types', '-contact_types', 'status', '-status'] as const;
-export type UserOrder = typeof UserOrders[number];
-
-export const ListUsersQuery = Type.Object({
-  uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
-  tenant_id: Type.Optional(Uuid),
-  subtree_root_tenant_id: Type.Optional(Uuid),
-  updated_since: Type.Optional(Timestamp),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 2000 })),
-  after: Type.Optional(Type.String({ maxLength: 2000 })),
-  with_access_policies: Type.Optional(Type.Boolean({ default: false })),
-  order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)), { description: 'Sort key; `-` reverses. Default: id' })),
-}, { additionalProperties: false });
-
-export const TenantUsersQuery = Type.Object({
-  include_grand_children: Type.Optional(Type.Boolean({ default: false })),
-}, { additionalProperties: false });
-
-export const CheckLoginQuery = Type.Object({ username: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false });
-
-export const PutAccessPoliciesBody = Type.Object({
-  items: Type.Array(Type.Object({
+export const CreateUserBody = Type.Object(
+  {
     tenant_id: Uuid,
-    role_id: RoleId,
-    // Echoed fields of a policy read before; the server owns them.
-    id: Type.Optional(Uuid), version: Type.Optional(Type.Integer()), trustee_id: Type.Optional(Uuid),
-    trustee_type: Type.Optional(Type.Literal('user')), issuer_id: Type.Optional(Uuid),
-    created_at: Type.Optional(Timestamp), updated_at: Type.Optional(Timestamp), deleted_at: Type.Optional(Type.Null()),
-  }, { additionalProperties: false }), { maxItems: 50 }),
-}, { additionalProperties: false });
+    login: Type.Optional(Login),
+    contact: Type.Object(
+      {
+        email: Email,
+        firstname: Type.Optional(Name),
+        lastname: Type.Optional(Name),
+        phone: Type.Optional(Phone),
+        title: Type.Optional(Title),
+        language: Type.Optional(Language),
+      },
+      { additionalProperties: false },
+    ),
+    enabled: Type.Optional(Type.Boolean()),
+    language: Type.Optional(Language),
+    notifications: Type.Optional(Notifications),
+    business_types: Type.Optional(BusinessTypes),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    version: Version,
+    login: Type.Optional(Login),
+    contact: Type.Optional(
+      Type.Object(
+        {
+          email: Type.Optional(Email),
+          firstname: Type.Optional(Name),
+          lastname: Type.Optional(Name),
+          phone: Type.Optional(Phone),
+          title: Type.Optional(Title),
+          language: Type.Optional(Language),
+          // Read-only, but accepted so a client can send back the object it read.
+          types: Type.Optional(ContactTypes),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    enabled: Type.Optional(Type.Boolean()),
+    language: Type.Optional(Language),
+    notifications: Type.Optional(Notifications),
+    business_types: Type.Optional(BusinessTypes),
+  },
+  { additionalProperties: false },
+);
+
+export const UserOrders = [
+  'login',
+  '-login',
+  'name',
+  '-name',
+  'contact_types',
+  '-contact_types',
+  'status',
+  '-status',
+] as const;
+export type UserOrder = (typeof UserOrders)[number];
+
+export const ListUsersQuery = Type.Object(
+  {
+    uuids: Type.Optional(Type.String({ maxLength: 3800, description: 'Comma-separated ids (≤ 100)' })),
+    tenant_id: Type.Optional(Uuid),
+    subtree_root_tenant_id: Type.Optional(Uuid),
+    updated_since: Type.Optional(Timestamp),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 2000 })),
+    after: Type.Optional(Type.String({ maxLength: 2000 })),
+    with_access_policies: Type.Optional(Type.Boolean({ default: false })),
+    order: Type.Optional(
+      Type.Union(
+        UserOrders.map((o) => Type.Literal(o)),
+        { description: 'Sort key; `-` reverses. Default: id' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TenantUsersQuery = Type.Object(
+  {
+    include_grand_children: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
+
+export const CheckLoginQuery = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: false },
+);
+
+export const PutAccessPoliciesBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          tenant_id: Uuid,
+          role_id: RoleId,
+          // Echoed fields of a policy read before; the server owns them.
+          id: Type.Optional(Uuid),
+          version: Type.Optional(Type.Integer()),
+          trustee_id: Type.Optional(Uuid),
+          trustee_type: Type.Optional(Type.Literal('user')),
+          issuer_id: Type.Optional(Uuid),
+          created_at: Type.Optional(Timestamp),
+          updated_at: Type.Optional(Timestamp),
+          deleted_at: Type.Optional(Type.Null()),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export type CreateUserInput = Static<typeof CreateUserBody>;
 export type UpdateUserInput = Static<typeof UpdateUserBody>;

@@ -16,16 +16,26 @@ const userNotFound = () => notFound('User');
 const loginPattern = new RegExp(Login.pattern!);
 
 /** The first call's filter (exactly one of ids, tenant, subtree), its order, and the last row seen. */
-const cursor = cursorOf({
-  ids: Type.Optional(CursorFields.Uuids), tenantId: Type.Optional(CursorFields.Uuid), subtreeRootId: Type.Optional(CursorFields.Uuid),
-  updatedSince: Type.Optional(CursorFields.Timestamp), withPolicies: Type.Boolean(),
-  order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
-  afterId: CursorFields.Uuid, afterKey: Type.Optional(CursorFields.Text),
-}, (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId));
+const cursor = cursorOf(
+  {
+    ids: Type.Optional(CursorFields.Uuids),
+    tenantId: Type.Optional(CursorFields.Uuid),
+    subtreeRootId: Type.Optional(CursorFields.Uuid),
+    updatedSince: Type.Optional(CursorFields.Timestamp),
+    withPolicies: Type.Boolean(),
+    order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
+    afterId: CursorFields.Uuid,
+    afterKey: Type.Optional(CursorFields.Text),
+  },
+  (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId),
+);
 
 export class UserService {
   /** `deps` is read on use: the features that provide them are built after this one (src/app.ts). */
-  constructor(private readonly uow: UnitOfWork, private readonly deps: () => UserServiceDeps) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly deps: () => UserServiceDeps,
+  ) {}
 
   /** A user the caller can see, or undefined (for a feature acting on it in its own transaction). */
   find(trx: Db, principal: Principal, id: string) {
@@ -57,7 +67,10 @@ export class UserService {
 
   /** The caller itself, whatever its roles: every signed-in user may read its own record. */
   async me(principal: Principal) {
-    if (principal.kind !== 'user') throw new AppError('not_found', 'An API client is not a user; read its tenant instead', { domain: 'AccountServer' });
+    if (principal.kind !== 'user')
+      throw new AppError('not_found', 'An API client is not a user; read its tenant instead', {
+        domain: 'AccountServer',
+      });
     const row = await repo.findUser(this.db, ownScope(principal), principal.id);
     if (!row) throw userNotFound();
     const tenant = await ownTenant(this.db, principal);
@@ -73,19 +86,36 @@ export class UserService {
       const given = choices.filter((k) => query[k] !== undefined);
       if (given.length !== 1) {
         const fields = given.length ? [...given] : [...choices];
-        throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, { domain: 'validation', info: fields.join(','), context: { fields } });
+        throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, {
+          domain: 'validation',
+          info: fields.join(','),
+          context: { fields },
+        });
       }
       filter = {
         ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
-        tenantId: query.tenant_id, subtreeRootId: query.subtree_root_tenant_id,
-        updatedSince: query.updated_since, withPolicies: query.with_access_policies ?? false, order: query.order,
+        tenantId: query.tenant_id,
+        subtreeRootId: query.subtree_root_tenant_id,
+        updatedSince: query.updated_since,
+        withPolicies: query.with_access_policies ?? false,
+        order: query.order,
       };
     }
     const limit = query.limit ?? 2000;
     const rows = await repo.findUsers(this.db, principal.read, { ...filter, limit });
-    const policies = filter.withPolicies ? await repo.findPolicies(this.db, principal.read, rows.map((r) => r.id)) : undefined;
+    const policies = filter.withPolicies
+      ? await repo.findPolicies(
+          this.db,
+          principal.read,
+          rows.map((r) => r.id),
+        )
+      : undefined;
     const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
-    return paged(rows.map((r) => toUser(r, policies)), limit, (last) => cursor.encode({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }));
+    return paged(
+      rows.map((r) => toUser(r, policies)),
+      limit,
+      (last) => cursor.encode({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }),
+    );
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
@@ -95,7 +125,8 @@ export class UserService {
 
   /** Logins are unique platform-wide, so this answer is the same for every caller. */
   async assertLoginFree(login: string, db: Db = this.db) {
-    if (await repo.isLoginTaken(db, login)) throw new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' });
+    if (await repo.isLoginTaken(db, login))
+      throw new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' });
   }
 
   async create(principal: Principal, input: CreateUserInput) {
@@ -109,14 +140,28 @@ export class UserService {
       await this.assertLoginFree(login, trx);
       const language = input.contact.language ?? input.language ?? tenant.language;
       const id = await repo.insertUser(trx, {
-        tenant_id: input.tenant_id, login, email: input.contact.email,
-        firstname: input.contact.firstname ?? '', lastname: input.contact.lastname ?? '',
-        phone: input.contact.phone ?? null, title: input.contact.title ?? null, language,
-        enabled: input.enabled ?? true, activated: false, password_hash: null,
-        business_types: input.business_types ?? [], notifications: input.notifications ?? [],
+        tenant_id: input.tenant_id,
+        login,
+        email: input.contact.email,
+        firstname: input.contact.firstname ?? '',
+        lastname: input.contact.lastname ?? '',
+        phone: input.contact.phone ?? null,
+        title: input.contact.title ?? null,
+        language,
+        enabled: input.enabled ?? true,
+        activated: false,
+        password_hash: null,
+        business_types: input.business_types ?? [],
+        notifications: input.notifications ?? [],
       });
       const created = toUser((await repo.findUser(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: input.tenant_id, objectType: 'user', objectId: id, action: 'create', after: created });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: input.tenant_id,
+        objectType: 'user',
+        objectId: id,
+        action: 'create',
+        after: created,
+      });
       return created;
     });
   }
@@ -159,7 +204,14 @@ export class UserService {
         await this.deps().person.changed(trx, id, { emailChanged: 'email' in patch });
       }
       const after = toUser((await repo.findUser(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'update', before: toUser(current), after });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: current.tenant_id,
+        objectType: 'user',
+        objectId: id,
+        action: 'update',
+        before: toUser(current),
+        after,
+      });
       return after;
     });
   }
@@ -169,13 +221,21 @@ export class UserService {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
       await assertWritable(trx, principal, current.tenant_id);
-      if (principal.kind === 'user' && principal.id === id) throw new AppError(1002, 'You cannot delete yourself', { domain: 'AccountServer' });
+      if (principal.kind === 'user' && principal.id === id)
+        throw new AppError(1002, 'You cannot delete yourself', { domain: 'AccountServer' });
       if (current.version !== version) throw versionMismatch(current.version);
-      if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() }))) throw versionMismatch();
+      if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() })))
+        throw versionMismatch();
       await repo.deletePolicies(trx, principal.write, id, []);
       await repo.deleteTokensOf(trx, id);
       await this.deps().person.deleted(trx, principal, id);
-      await recordAudit(trx, actorOf(principal), { tenantId: current.tenant_id, objectType: 'user', objectId: id, action: 'delete', before: toUser(current) });
+      await recordAudit(trx, actorOf(principal), {
+        tenantId: current.tenant_id,
+        objectType: 'user',
+        objectId: id,
+        action: 'delete',
+        before: toUser(current),
+      });
     });
   }
 

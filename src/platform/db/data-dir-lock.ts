@@ -11,7 +11,12 @@ import { AppError } from '../errors.js';
  * stale during a 40 s stall and let a second process open the same files). It is stale only
  * once the process is gone; the process start time tells a reused pid apart on Linux.
  */
-interface Owner { pid: number; hostname: string; started: string | null; since: string }
+interface Owner {
+  pid: number;
+  hostname: string;
+  started: string | null;
+  since: string;
+}
 
 const fileName = 'liaison.pid';
 /** The heartbeat lock of earlier Liaison versions: a fresh one means such a process runs. */
@@ -50,8 +55,11 @@ async function readOwner(file: string): Promise<Owner | null | 'unreadable'> {
 }
 
 function inUse(dataDir: string, detail: string): AppError {
-  return new AppError('data_dir_locked', `The data folder ${dataDir} is in use by another Liaison process (${detail}). ` +
-    'Stop that process, or point LIAISON_DATA_DIR at another folder.');
+  return new AppError(
+    'data_dir_locked',
+    `The data folder ${dataDir} is in use by another Liaison process (${detail}). ` +
+      'Stop that process, or point LIAISON_DATA_DIR at another folder.',
+  );
 }
 
 async function refuseLegacyHolder(dataDir: string) {
@@ -65,11 +73,19 @@ async function refuseLegacyHolder(dataDir: string) {
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = path.join(dataDir, fileName);
-  const me: Owner = { pid: process.pid, hostname: os.hostname(), started: startTimeOf(process.pid), since: new Date().toISOString() };
+  const me: Owner = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    started: startTimeOf(process.pid),
+    since: new Date().toISOString(),
+  };
   // Deciding and writing happen under a short guard, so two processes starting at once cannot
   // both find a dead owner and both take over. The guard is held for milliseconds.
-  const releaseGuard = await lockfile.lock(file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } })
-    .catch((error: NodeJS.ErrnoException) => { throw error.code === 'ELOCKED' ? inUse(dataDir, 'another process is starting on it') : error; });
+  const releaseGuard = await lockfile
+    .lock(file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } })
+    .catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ELOCKED' ? inUse(dataDir, 'another process is starting on it') : error;
+    });
   try {
     await refuseLegacyHolder(dataDir);
     const owner = await readOwner(file);
@@ -89,6 +105,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   }
   return async () => {
     const owner = await readOwner(file);
-    if (owner && owner !== 'unreadable' && owner.pid === me.pid && owner.hostname === me.hostname) await fs.rm(file, { force: true });
+    if (owner && owner !== 'unreadable' && owner.pid === me.pid && owner.hostname === me.hostname)
+      await fs.rm(file, { force: true });
   };
 }

@@ -25,7 +25,8 @@ export type DatabaseOptions =
  */
 function unavailable(cause: unknown): AppError {
   const error = new AppError('database_unavailable', 'The database is unavailable; try again shortly', {
-    domain: 'AccountServer', headers: { 'retry-after': '5' },
+    domain: 'AccountServer',
+    headers: { 'retry-after': '5' },
   });
   error.cause = cause;
   return error;
@@ -34,7 +35,10 @@ function unavailable(cause: unknown): AppError {
 /** The pool, with a failure to get a connection (refused, timed out, too many clients) turned 503. */
 function answeringPool(pool: pg.Pool): PostgresPool {
   return {
-    connect: () => pool.connect().catch((error: unknown) => { throw unavailable(error); }),
+    connect: () =>
+      pool.connect().catch((error: unknown) => {
+        throw unavailable(error);
+      }),
     end: () => pool.end(),
   };
 }

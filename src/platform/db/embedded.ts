@@ -35,7 +35,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     pgDataDir = path.join(options.dataDir, 'pgdata');
   }
   try {
-    const db = options.pglite ?? await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir });
+    const db = options.pglite ?? (await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir }));
     const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-pg-'));
     await fs.chmod(socketDir, 0o700);
     const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });

@@ -8,9 +8,18 @@ export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'use
 
 /** The tenant's legal contact card (company address), kept as one JSON document. */
 interface TenantContactCard {
-  email?: string; firstname?: string; lastname?: string; phone?: string; title?: string;
-  address1?: string; address2?: string; city?: string; state?: string; zipcode?: string;
-  country?: string; website?: string;
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+  phone?: string;
+  title?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  state?: string;
+  zipcode?: string;
+  country?: string;
+  website?: string;
 }
 
 interface TenantTable {
@@ -167,7 +176,10 @@ interface AuditEventTable {
   created_at: CreatedAt;
 }
 
-export interface LocalizedText { en: string; it?: string }
+export interface LocalizedText {
+  en: string;
+  it?: string;
+}
 
 interface AnnouncementTable {
   id: Generated<string>;

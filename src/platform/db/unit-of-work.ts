@@ -18,7 +18,10 @@ export interface AfterCommit {
  * rolled back; and no service carries flags out of its transaction to decide it.
  */
 export class UnitOfWork {
-  constructor(readonly db: Db, private readonly wakers: Wakers = {}) {}
+  constructor(
+    readonly db: Db,
+    private readonly wakers: Wakers = {},
+  ) {}
 
   async run<T>(work: (trx: Db, after: AfterCommit) => Promise<T>): Promise<T> {
     const woken = new Set<Wake>();

@@ -4,8 +4,12 @@ import { AppError } from '../errors.js';
 import { sameHash, sha256 } from '../secrets.js';
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal }
-  interface FastifyContextConfig { public?: boolean }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
 }
 
 export type Authenticate = (authorization: string | undefined, ip: string) => Promise<Principal>;

@@ -12,21 +12,44 @@ interface ErrorBody {
 }
 
 function send(reply: FastifyReply, status: number, body: ErrorBody) {
-  return reply.status(status).type('application/json').send({
-    error: { details: { info: null }, context: {}, data: [], ...body },
-  });
+  return reply
+    .status(status)
+    .type('application/json')
+    .send({
+      error: { details: { info: null }, context: {}, data: [], ...body },
+    });
 }
 
 /** Named constraints whose violation is the caller's conflict, not our failure. */
 const constraintErrors: Record<string, () => AppError> = {
-  users_login_unique: () => new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' }),
-  tenants_sibling_name_unique: () => new AppError(1004, 'A tenant with this name already exists under the same parent', { domain: 'AccountServer', info: 'name' }),
-  contacts_user_unique: () => new AppError('contact_user_taken', 'This user is already a contact of this tenant', { domain: 'contacts', info: 'user_id' }),
-  contacts_email_unique: () => new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', { domain: 'contacts', info: 'email' }),
-  access_policies_unique: () => new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
+  users_login_unique: () =>
+    new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' }),
+  tenants_sibling_name_unique: () =>
+    new AppError(1004, 'A tenant with this name already exists under the same parent', {
+      domain: 'AccountServer',
+      info: 'name',
+    }),
+  contacts_user_unique: () =>
+    new AppError('contact_user_taken', 'This user is already a contact of this tenant', {
+      domain: 'contacts',
+      info: 'user_id',
+    }),
+  contacts_email_unique: () =>
+    new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', {
+      domain: 'contacts',
+      info: 'email',
+    }),
+  access_policies_unique: () =>
+    new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
 };
 
-interface Violation { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string; parentSchema?: { description?: unknown } }
+interface Violation {
+  instancePath?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+  parentSchema?: { description?: unknown };
+}
 
 /** An error answer lists this many violations at most, then says how many more there were. */
 export const MAX_LISTED_VIOLATIONS = 20;
@@ -59,7 +82,8 @@ function describeViolations(source: string, all: Violation[]) {
 /** Errors Fastify's router raises before a route is chosen (bad or over-long URL parts). */
 export function sendFrameworkError(reply: FastifyReply, error: FastifyError) {
   const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The request URL is not valid';
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The request URL is not valid';
   return send(reply, status, { code: status === 414 ? 'uri_too_long' : 'bad_request', domain: 'http', message });
 }
 
@@ -74,37 +98,66 @@ const clientErrors: Record<string, [number, string, string]> = {
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = clientErrors[error.code ?? ''] ?? [400, 'bad_request', 'The request could not be read'];
-  const body = JSON.stringify({ error: { code, domain: 'http', message, details: { info: null }, context: {}, data: [] } });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const [status, code, message] = clientErrors[error.code ?? ''] ?? [
+    400,
+    'bad_request',
+    'The request could not be read',
+  ];
+  const body = JSON.stringify({
+    error: { code, domain: 'http', message, details: { info: null }, context: {}, data: [] },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The one place that turns any error into the API's error shape. */
-export function installErrorHandler(app: FastifyInstance, pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean): void {
+export function installErrorHandler(
+  app: FastifyInstance,
+  pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean,
+): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       // An outage (503) or any other 5xx of ours leaves a line; a caller's 4xx does not.
       if (error.status >= 500) request.log.error({ err: error, code: error.code }, error.message);
       if (error.options.headers) reply.headers(error.options.headers);
       return send(reply, error.status, {
-        code: error.code, domain: error.options.domain ?? null, message: error.message,
-        details: { info: error.options.info ?? null }, context: error.options.context ?? {},
+        code: error.code,
+        domain: error.options.domain ?? null,
+        message: error.message,
+        details: { info: error.options.info ?? null },
+        context: error.options.context ?? {},
       });
     }
     const fe = error as FastifyError & { validationContext?: string; constraint?: string; code?: string };
     if (fe.validation) {
       const { fields, message } = describeViolations(fe.validationContext ?? 'body', fe.validation as Violation[]);
-      return send(reply, 400, { code: 'validation_failed', domain: 'validation', message, details: { info: fields.join(',') }, context: { fields } });
+      return send(reply, 400, {
+        code: 'validation_failed',
+        domain: 'validation',
+        message,
+        details: { info: fields.join(',') },
+        context: { fields },
+      });
     }
     if (fe.code === '23505' && fe.constraint && constraintErrors[fe.constraint]) {
       const mapped = constraintErrors[fe.constraint]();
-      return send(reply, mapped.status, { code: mapped.code, domain: mapped.options.domain ?? null, message: mapped.message, details: { info: mapped.options.info ?? null } });
+      return send(reply, mapped.status, {
+        code: mapped.code,
+        domain: mapped.options.domain ?? null,
+        message: mapped.message,
+        details: { info: mapped.options.info ?? null },
+      });
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return send(reply, 415, { code: 'unsupported_media_type', domain: 'http', message: 'Unsupported Content-Type' });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return send(reply, fe.statusCode, { code: fe.statusCode === 429 ? 'too_many_requests' : 'bad_request', domain: 'http', message: fe.message });
+      return send(reply, fe.statusCode, {
+        code: fe.statusCode === 429 ? 'too_many_requests' : 'bad_request',
+        domain: 'http',
+        message: fe.message,
+      });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, 500, { code: 1000, domain: 'AccountServer', message: 'Internal error' });
@@ -113,6 +166,10 @@ export function installErrorHandler(app: FastifyInstance, pageFallback?: (reques
   app.setNotFoundHandler((request, reply) => {
     // The console's pages are client-side routes: a browser asking for one gets the app.
     if (pageFallback?.(request, reply)) return reply;
-    return send(reply, 404, { code: 'not_found', domain: 'http', message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+    return send(reply, 404, {
+      code: 'not_found',
+      domain: 'http',
+      message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+    });
   });
 }

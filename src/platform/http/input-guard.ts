@@ -94,9 +94,18 @@ export type Refusals = Array<{ field: string; message: string }>;
  * once. Fields are named as the validator names them (`contact.email`, `items.0`); the
  * root is named by `field` (body, querystring, params).
  */
-export function guard(value: unknown, schema: Schema | undefined, field: string, refused: Refusals, depth = 0): unknown {
+export function guard(
+  value: unknown,
+  schema: Schema | undefined,
+  field: string,
+  refused: Refusals,
+  depth = 0,
+): unknown {
   const at = (key: string | number) => (depth === 0 ? String(key) : `${field}.${key}`);
-  const refuse = (message: string) => { refused.push({ field, message }); return value; };
+  const refuse = (message: string) => {
+    refused.push({ field, message });
+    return value;
+  };
   if (depth > MAX_DEPTH) return refuse(`is nested deeper than ${MAX_DEPTH} levels`);
   const types = typesOf(schema);
   if (typeof value === 'string') {
@@ -111,7 +120,8 @@ export function guard(value: unknown, schema: Schema | undefined, field: string,
   if (typeof value === 'number' || typeof value === 'boolean') return coerceScalar(value, types);
   if (Array.isArray(value)) {
     const own = branchFor(schema, 'array');
-    if (own?.maxItems !== undefined && value.length > own.maxItems) return refuse(`must NOT have more than ${own.maxItems} items`);
+    if (own?.maxItems !== undefined && value.length > own.maxItems)
+      return refuse(`must NOT have more than ${own.maxItems} items`);
     for (let i = 0; i < value.length; i++) value[i] = guard(value[i], own?.items, at(i), refused, depth + 1);
     return value;
   }
@@ -139,5 +149,9 @@ export function refusalError(refused: Refusals, limit: number): AppError {
   const fields = [...new Set(listed.map((r) => r.field))];
   const more = refused.length - listed.length;
   const message = listed.map((r) => `${r.field} ${r.message}`).join('; ') + (more > 0 ? `; and ${more} more` : '');
-  return new AppError('validation_failed', message, { domain: 'validation', info: fields.join(','), context: { fields } });
+  return new AppError('validation_failed', message, {
+    domain: 'validation',
+    info: fields.join(','),
+    context: { fields },
+  });
 }

@@ -17,7 +17,14 @@ export function installJsonParser(app: FastifyInstance): void {
     strict(request, text, (error: Error | null, value?: unknown) => {
       if (!error) return done(null, value);
       const poisoned = /"(__proto__|constructor)"\s*:/.test(text);
-      done(new AppError('bad_request', poisoned ? 'body must not contain the keys __proto__ or constructor' : 'body is not valid JSON', { domain: 'http', info: 'body' }), undefined);
+      done(
+        new AppError(
+          'bad_request',
+          poisoned ? 'body must not contain the keys __proto__ or constructor' : 'body is not valid JSON',
+          { domain: 'http', info: 'body' },
+        ),
+        undefined,
+      );
     });
   });
 }

@@ -27,13 +27,17 @@ function singular(word: string): string {
  */
 function operationIdOf(method: string, route: string): string {
   const url = route.replace(/:(\w+)/g, '{$1}');
-  const segments = url.replace(/^\/api\/2\//, '').split('/').filter((s) => /^[\w{}-]+$/.test(s));
+  const segments = url
+    .replace(/^\/api\/2\//, '')
+    .split('/')
+    .filter((s) => /^[\w{}-]+$/.test(s));
   if (segments.length === 0) return method.toLowerCase();
   const onItem = segments.at(-1)!.startsWith('{');
   const resources = segments.filter((s) => !s.startsWith('{')).map(wordsOf);
   const target = resources.pop()!;
   const owners = resources.map((words) => pascal([...words.slice(0, -1), singular(words.at(-1)!)])).join('');
-  if (method === 'POST' && !onItem && actionVerbs.has(target[0]!)) return `${target[0]}${owners}${pascal(target.slice(1))}`;
+  if (method === 'POST' && !onItem && actionVerbs.has(target[0]!))
+    return `${target[0]}${owners}${pascal(target.slice(1))}`;
   const one = onItem || method === 'POST';
   const noun = pascal(one ? [...target.slice(0, -1), singular(target.at(-1)!)] : target);
   const verbs: Record<string, string> = onItem

@@ -27,7 +27,10 @@ const invalidCursor = () => invalidField('after', 'is not a cursor returned by t
  * against the list's own schema (no unknown key, every value of its type) before anything of
  * it reaches SQL, and a forged or truncated one answers 400.
  */
-export function cursorOf<P extends TProperties>(properties: P, valid: (state: Static<TObject<P>>) => boolean = () => true) {
+export function cursorOf<P extends TProperties>(
+  properties: P,
+  valid: (state: Static<TObject<P>>) => boolean = () => true,
+) {
   const schema = Type.Object(properties, { additionalProperties: false });
   return {
     encode: (state: Static<typeof schema>) => Buffer.from(JSON.stringify(state)).toString('base64url'),
@@ -35,7 +38,9 @@ export function cursorOf<P extends TProperties>(properties: P, valid: (state: St
       let value: unknown;
       try {
         value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-      } catch { /* not JSON: refused below */ }
+      } catch {
+        /* not JSON: refused below */
+      }
       if (!Value.Check(schema, value) || !valid(value)) throw invalidCursor();
       return value;
     },
@@ -55,7 +60,10 @@ export function paged<T>(items: T[], limit: number, nextCursor: (last: T) => str
 
 /** `uuids=a,b,c` → validated list (≤ max). */
 export function parseUuidList(field: string, raw: string, max = 100): string[] {
-  const ids = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (ids.length === 0 || ids.length > max || !ids.every((id) => uuidPattern.test(id))) {
     throw invalidField(field, `give 1 to ${max} comma-separated uuids`);
   }

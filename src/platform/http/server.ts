@@ -33,7 +33,13 @@ export interface ServerOptions {
  * security headers, console, OpenAPI document, health check — and no route of any feature:
  * the composition root (src/app.ts) registers those.
  */
-export async function createHttpServer({ db, config, logger = true, logStream, consoleRoot = consoleDir }: ServerOptions) {
+export async function createHttpServer({
+  db,
+  config,
+  logger = true,
+  logStream,
+  consoleRoot = consoleDir,
+}: ServerOptions) {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
     genReqId: requestId,
@@ -55,7 +61,9 @@ export async function createHttpServer({ db, config, logger = true, logStream, c
 
   await installSecurityHeaders(app, config.publicUrl);
   installErrorHandler(app, consoleRoot ? await installConsole(app, consoleRoot) : undefined);
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
@@ -66,12 +74,22 @@ export async function createHttpServer({ db, config, logger = true, logStream, c
 
   await app.register(swagger, {
     // Named components (Tenant, User, Contact, …) rather than def-0, def-1: the console's types use these names.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Liaison API', version: '2', description: 'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.', license: { name: 'Proprietary', url: config.publicUrl } },
+      info: {
+        title: 'Liaison API',
+        version: '2',
+        description:
+          'Contacts of a multi-tenant cloud management portal, in the dialect of the established account-management API v2.',
+        license: { name: 'Proprietary', url: config.publicUrl },
+      },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } },
+      },
       security: [{ bearer: [] }, { basic: [] }],
     },
     transform: documentRoute,

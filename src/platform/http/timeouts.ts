@@ -7,10 +7,15 @@ import type { Config } from '../config.js';
  * Node enforces headersTimeout and requestTimeout only when it sweeps its connections, every
  * connectionsCheckingInterval (30 s by default): sweep often enough for the bounds to mean it.
  */
-export function serverTimeouts(config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+export function serverTimeouts(config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>): {
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  http: ServerOptions;
+} {
   const requestTimeout = config.requestTimeoutMs;
   // Node refuses a header bound longer than the request's.
-  const headersTimeout = requestTimeout > 0 ? Math.min(config.headersTimeoutMs, requestTimeout) : config.headersTimeoutMs;
+  const headersTimeout =
+    requestTimeout > 0 ? Math.min(config.headersTimeoutMs, requestTimeout) : config.headersTimeoutMs;
   const bounds = [headersTimeout, requestTimeout].filter((ms) => ms > 0);
   return {
     requestTimeout,

@@ -5,11 +5,14 @@ export type Schemas = components['schemas'];
 
 let csrfToken: string | undefined;
 /** Set by the session once signed in: every write made with the cookie carries it. */
-export function setCsrfToken(token: string | undefined) { csrfToken = token; }
+export function setCsrfToken(token: string | undefined) {
+  csrfToken = token;
+}
 
 const csrf: Middleware = {
   onRequest({ request }) {
-    if (csrfToken && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) request.headers.set('x-csrf-token', csrfToken);
+    if (csrfToken && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
+      request.headers.set('x-csrf-token', csrfToken);
     return request;
   },
 };
@@ -19,15 +22,32 @@ export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin'
 api.use(csrf);
 
 /** The API's error shape. */
-export interface ApiError { error: { code: number | string; message: string; details?: { info?: string | null }; context?: { fields?: string[] } } }
+export interface ApiError {
+  error: {
+    code: number | string;
+    message: string;
+    details?: { info?: string | null };
+    context?: { fields?: string[] };
+  };
+}
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly body: ApiError | undefined) {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError | undefined,
+  ) {
     super(body?.error?.message ?? `HTTP ${status}`);
   }
-  get code() { return this.body?.error?.code; }
+  get code() {
+    return this.body?.error?.code;
+  }
   /** The fields the server named as invalid (400). */
-  get fields(): string[] { return this.body?.error?.context?.fields ?? (this.body?.error?.details?.info ? String(this.body.error.details.info).split(',') : []); }
+  get fields(): string[] {
+    return (
+      this.body?.error?.context?.fields ??
+      (this.body?.error?.details?.info ? String(this.body.error.details.info).split(',') : [])
+    );
+  }
 }
 
 /** Unwraps an openapi-fetch answer: the data, or an ApiFailure carrying the error body. */

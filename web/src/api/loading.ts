@@ -13,7 +13,12 @@ export async function loadTenants(ids: string[]): Promise<Tenant[]> {
   return ids.flatMap((id) => found.get(id) ?? []);
 }
 
-export interface Loaded<T> { data?: T; error?: unknown; loading: boolean; reload(): void }
+export interface Loaded<T> {
+  data?: T;
+  error?: unknown;
+  loading: boolean;
+  reload(): void;
+}
 
 /** Runs `load` when `deps` change (the latest answer wins) and keeps its data or error. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
@@ -24,8 +29,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    latest.current().then((data) => live && setState({ data, loading: false }), (error: unknown) => live && setState({ error, loading: false }));
-    return () => { live = false; };
+    latest.current().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
   }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
@@ -43,8 +53,14 @@ export function usePolling(tick: () => void, active: boolean, ms = 1500) {
 }
 
 /** A paged list read with "show more": the items so far and the cursor of the next page. */
-export function usePaged<T>(read: (after?: string) => Promise<{ items: T[]; paging?: { cursors?: { after?: string } } }>, deps: unknown[]) {
-  const [state, setState] = useState<{ items: T[]; after?: string; error?: unknown; loading: boolean }>({ items: [], loading: true });
+export function usePaged<T>(
+  read: (after?: string) => Promise<{ items: T[]; paging?: { cursors?: { after?: string } } }>,
+  deps: unknown[],
+) {
+  const [state, setState] = useState<{ items: T[]; after?: string; error?: unknown; loading: boolean }>({
+    items: [],
+    loading: true,
+  });
   const latest = useRef(read);
   latest.current = read;
   const generation = useRef(0);
@@ -52,10 +68,13 @@ export function usePaged<T>(read: (after?: string) => Promise<{ items: T[]; pagi
     const mine = replace ? ++generation.current : generation.current;
     setState((s) => ({ ...s, loading: true, error: undefined }));
     latest.current(after).then(
-      (page) => mine === generation.current && setState((s) => ({
-        items: replace ? page.items : [...s.items, ...page.items],
-        after: page.items.length ? page.paging?.cursors?.after : undefined, loading: false,
-      })),
+      (page) =>
+        mine === generation.current &&
+        setState((s) => ({
+          items: replace ? page.items : [...s.items, ...page.items],
+          after: page.items.length ? page.paging?.cursors?.after : undefined,
+          loading: false,
+        })),
       (error: unknown) => mine === generation.current && setState((s) => ({ ...s, error, loading: false })),
     );
   }, []);

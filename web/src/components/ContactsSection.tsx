@@ -12,7 +12,8 @@ import { formErrorsOf } from './contacts/errors';
 import { fullName, loadContacts, type Contact } from './contacts/load';
 
 type Note = { kind: 'success' | 'warn' | 'error'; text: string };
-const byName = (a: Contact, b: Contact) => (a.lastname || a.email).localeCompare(b.lastname || b.email) || a.firstname.localeCompare(b.firstname);
+const byName = (a: Contact, b: Contact) =>
+  (a.lastname || a.email).localeCompare(b.lastname || b.email) || a.firstname.localeCompare(b.firstname);
 
 /** A tenant's contacts: the table, and adding, editing, deleting and the pending email changes. */
 export function ContactsSection({ tenantId }: { tenantId: string }) {
@@ -31,17 +32,30 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
     setLoadError(undefined);
     return loadContacts(tenantId).then((all) => setContacts(all.sort(byName)), setLoadError);
   }, [tenantId]);
-  useEffect(() => { setContacts(undefined); void reload(); }, [reload]);
+  useEffect(() => {
+    setContacts(undefined);
+    void reload();
+  }, [reload]);
 
-  const takenUserIds = useMemo(() => new Set((contacts ?? []).flatMap((c) => (c.user_id ? [c.user_id] : []))), [contacts]);
+  const takenUserIds = useMemo(
+    () => new Set((contacts ?? []).flatMap((c) => (c.user_id ? [c.user_id] : []))),
+    [contacts],
+  );
   const nameOf = (c: Contact) => fullName(c) || c.email;
 
   const pendingAction = async (c: Contact, action: 'resend' | 'cancel') => {
     setBusy(c.id);
     try {
-      if (action === 'resend') await ok(api.POST('/api/2/contacts/{id}/pending-email/resend', { params: { path: { id: c.id } } }));
+      if (action === 'resend')
+        await ok(api.POST('/api/2/contacts/{id}/pending-email/resend', { params: { path: { id: c.id } } }));
       else await ok(api.DELETE('/api/2/contacts/{id}/pending-email', { params: { path: { id: c.id } } }));
-      setNote({ kind: 'success', text: t(action === 'resend' ? 'contacts.notes.resent' : 'contacts.notes.cancelled', { email: c.pending_email, name: nameOf(c) }) });
+      setNote({
+        kind: 'success',
+        text: t(action === 'resend' ? 'contacts.notes.resent' : 'contacts.notes.cancelled', {
+          email: c.pending_email,
+          name: nameOf(c),
+        }),
+      });
     } catch (e) {
       setNote({ kind: 'error', text: formErrorsOf(e, t, []).form ?? '' });
     } finally {
@@ -53,41 +67,93 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
   return (
     <section aria-labelledby={headingId}>
       <div className="toolbar">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1}>{t('contacts.title')}</h2>
-        <button type="button" className="primary" onClick={() => { setNote(undefined); setAdding(true); }} disabled={!contacts} aria-label={t('contacts.add.buttonFor')}>
+        <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+          {t('contacts.title')}
+        </h2>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setNote(undefined);
+            setAdding(true);
+          }}
+          disabled={!contacts}
+          aria-label={t('contacts.add.buttonFor')}
+        >
           <span aria-hidden="true">+</span> {t('contacts.add.button')}
         </button>
       </div>
       <div role="status">{note && note.kind !== 'error' && <p className={`note ${note.kind}`}>{note.text}</p>}</div>
-      {note?.kind === 'error' && <p role="alert" className="note error">{note.text}</p>}
-      {loadError ? <ErrorNote error={loadError} onRetry={() => void reload()} />
-        : !contacts ? <Loading />
-          : (<>
-            <p className="counts">{t('contacts.count', { count: contacts.length, n: formatNumber(contacts.length) })}</p>
-            {contacts.length === 0 ? <p className="note">{t('contacts.empty')}</p> : (
-              <ContactsTable
-                contacts={contacts} labelledBy={headingId} busy={busy}
-                onEdit={(c) => { setNote(undefined); setEditing(c); }} onDelete={(c) => { setNote(undefined); setDeleting(c); }}
-                onResend={(c) => void pendingAction(c, 'resend')} onCancelPending={(c) => void pendingAction(c, 'cancel')}
-              />
-            )}
-          </>)}
+      {note?.kind === 'error' && (
+        <p role="alert" className="note error">
+          {note.text}
+        </p>
+      )}
+      {loadError ? (
+        <ErrorNote error={loadError} onRetry={() => void reload()} />
+      ) : !contacts ? (
+        <Loading />
+      ) : (
+        <>
+          <p className="counts">{t('contacts.count', { count: contacts.length, n: formatNumber(contacts.length) })}</p>
+          {contacts.length === 0 ? (
+            <p className="note">{t('contacts.empty')}</p>
+          ) : (
+            <ContactsTable
+              contacts={contacts}
+              labelledBy={headingId}
+              busy={busy}
+              onEdit={(c) => {
+                setNote(undefined);
+                setEditing(c);
+              }}
+              onDelete={(c) => {
+                setNote(undefined);
+                setDeleting(c);
+              }}
+              onResend={(c) => void pendingAction(c, 'resend')}
+              onCancelPending={(c) => void pendingAction(c, 'cancel')}
+            />
+          )}
+        </>
+      )}
 
       <Dialog open={adding} title={t('contacts.add.title')} onClose={() => setAdding(false)}>
         <AddContactForm
-          tenantId={tenantId} takenUserIds={takenUserIds} onCancel={() => setAdding(false)}
-          onAdded={(c) => { setAdding(false); setNote({ kind: 'success', text: t('contacts.notes.added', { name: nameOf(c) }) }); void reload(); }}
+          tenantId={tenantId}
+          takenUserIds={takenUserIds}
+          onCancel={() => setAdding(false)}
+          onAdded={(c) => {
+            setAdding(false);
+            setNote({ kind: 'success', text: t('contacts.notes.added', { name: nameOf(c) }) });
+            void reload();
+          }}
         />
       </Dialog>
-      <Dialog open={!!editing} title={t('contacts.edit.title', { name: editing ? nameOf(editing) : '' })} onClose={() => setEditing(undefined)}>
+      <Dialog
+        open={!!editing}
+        title={t('contacts.edit.title', { name: editing ? nameOf(editing) : '' })}
+        onClose={() => setEditing(undefined)}
+      >
         {editing && (
           <EditContactForm
-            contact={editing} onCancel={() => setEditing(undefined)} onStale={() => void reload()}
+            contact={editing}
+            onCancel={() => setEditing(undefined)}
+            onStale={() => void reload()}
             onSaved={(c, pending) => {
               setEditing(undefined);
-              setNote(pending
-                ? { kind: 'warn', text: t('contacts.notes.confirmationSent', { email: c.pending_email, current: c.email, name: nameOf(c) }) }
-                : { kind: 'success', text: t('contacts.notes.saved', { name: nameOf(c) }) });
+              setNote(
+                pending
+                  ? {
+                      kind: 'warn',
+                      text: t('contacts.notes.confirmationSent', {
+                        email: c.pending_email,
+                        current: c.email,
+                        name: nameOf(c),
+                      }),
+                    }
+                  : { kind: 'success', text: t('contacts.notes.saved', { name: nameOf(c) }) },
+              );
               void reload();
             }}
           />
@@ -96,9 +162,16 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
       <Dialog open={!!deleting} title={t('contacts.remove.title')} onClose={() => setDeleting(undefined)}>
         {deleting && (
           <DeleteContactForm
-            contact={deleting} onCancel={() => setDeleting(undefined)} onStale={() => void reload()}
+            contact={deleting}
+            onCancel={() => setDeleting(undefined)}
+            onStale={() => void reload()}
             onDeleted={() => {
-              setNote({ kind: 'success', text: t(deleting.user_id ? 'contacts.notes.deletedLinked' : 'contacts.notes.deleted', { name: nameOf(deleting) }) });
+              setNote({
+                kind: 'success',
+                text: t(deleting.user_id ? 'contacts.notes.deletedLinked' : 'contacts.notes.deleted', {
+                  name: nameOf(deleting),
+                }),
+              });
               setDeleting(undefined);
               // The row and its button are gone: focus the section instead of the page's top.
               void reload().then(() => headingRef.current?.focus());

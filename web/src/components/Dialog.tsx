@@ -12,7 +12,10 @@ const FIELDS = 'input:not([disabled]):not([type="hidden"]), select:not([disabled
 
 /** Focus [autofocus], else the first field, else the first button (Cancel first in a confirm). */
 function focusFirst(root: HTMLElement) {
-  const target = root.querySelector<HTMLElement>('[autofocus]') ?? root.querySelector<HTMLElement>(FIELDS) ?? root.querySelector<HTMLElement>('button:not([disabled]), a[href]');
+  const target =
+    root.querySelector<HTMLElement>('[autofocus]') ??
+    root.querySelector<HTMLElement>(FIELDS) ??
+    root.querySelector<HTMLElement>('button:not([disabled]), a[href]');
   target?.focus();
 }
 
@@ -26,7 +29,10 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
   const titleId = useId();
   const openRef = useRef(open);
   const onCloseRef = useRef(onClose);
-  useLayoutEffect(() => { openRef.current = open; onCloseRef.current = onClose; });
+  useLayoutEffect(() => {
+    openRef.current = open;
+    onCloseRef.current = onClose;
+  });
 
   useEffect(() => {
     const el = ref.current;
@@ -44,8 +50,13 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onCancel={(e) => { e.preventDefault(); onCloseRef.current(); }}
-      onClose={() => { if (openRef.current) onCloseRef.current(); }}
+      onCancel={(e) => {
+        e.preventDefault();
+        onCloseRef.current();
+      }}
+      onClose={() => {
+        if (openRef.current) onCloseRef.current();
+      }}
     >
       {open && (
         <>

@@ -7,7 +7,11 @@ export function LanguageSwitch() {
     <label className="language-switch">
       <span className="visually-hidden">{t('nav.language')}</span>
       <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language, true)}>
-        {languages.map((l) => <option key={l.code} value={l.code} lang={l.code}>{l.label}</option>)}
+        {languages.map((l) => (
+          <option key={l.code} value={l.code} lang={l.code}>
+            {l.label}
+          </option>
+        ))}
       </select>
     </label>
   );

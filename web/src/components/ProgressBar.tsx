@@ -16,9 +16,11 @@ export function ProgressBar({ label, value, max, children }: ProgressBarProps) {
   return (
     <div>
       <div className="progress-row">
-        {value === undefined
-          ? <progress aria-label={label} />
-          : <progress aria-label={label} value={Math.min(value, max)} max={Math.max(max, 1)} />}
+        {value === undefined ? (
+          <progress aria-label={label} />
+        ) : (
+          <progress aria-label={label} value={Math.min(value, max)} max={Math.max(max, 1)} />
+        )}
         {percent !== undefined && <span aria-hidden="true">{formatNumber(percent)}%</span>}
       </div>
       {children}

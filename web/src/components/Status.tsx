@@ -3,7 +3,11 @@ import { useTranslation } from 'react-i18next';
 /** Loading and error states every page shows the same way. */
 export function Loading() {
   const { t } = useTranslation();
-  return <p role="status" className="muted">{t('app.loading')}</p>;
+  return (
+    <p role="status" className="muted">
+      {t('app.loading')}
+    </p>
+  );
 }
 
 export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -11,7 +15,11 @@ export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => 
   return (
     <div role="alert" className="note error">
       <p>{t('app.error', { message: error instanceof Error ? error.message : String(error) })}</p>
-      {onRetry && <button type="button" onClick={onRetry}>{t('app.retry')}</button>}
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t('app.retry')}
+        </button>
+      )}
     </div>
   );
 }

@@ -21,7 +21,13 @@ export function TenantLabels({ kind, enabled }: { kind: string; enabled: boolean
   );
 }
 
-interface ChildrenState { ids?: string[]; tenants: Tenant[]; next: number; busy: boolean; error?: unknown }
+interface ChildrenState {
+  ids?: string[];
+  tenants: Tenant[];
+  next: number;
+  busy: boolean;
+  error?: unknown;
+}
 
 /** The children of a tenant: their ids at once, the tenants themselves a page at a time. */
 function useChildren(parentId: string) {
@@ -30,7 +36,13 @@ function useChildren(parentId: string) {
   const fetchPage = useCallback(async (ids: string[], from: number, live: () => boolean) => {
     try {
       const tenants = await loadTenants(ids.slice(from, from + PAGE));
-      if (live()) setState((s) => ({ ids, tenants: from === 0 ? tenants : [...s.tenants, ...tenants], next: from + PAGE, busy: false }));
+      if (live())
+        setState((s) => ({
+          ids,
+          tenants: from === 0 ? tenants : [...s.tenants, ...tenants],
+          next: from + PAGE,
+          busy: false,
+        }));
     } catch (error) {
       if (live()) setState((s) => ({ ...s, ids, busy: false, error }));
     }
@@ -38,9 +50,13 @@ function useChildren(parentId: string) {
   useEffect(() => {
     let live = true;
     setState({ tenants: [], next: 0, busy: true });
-    ok(api.GET('/api/2/tenants/{id}/children', { params: { path: { id: parentId }, query: { order: 'name' } } }))
-      .then((answer) => fetchPage(answer.items, 0, () => live), (error: unknown) => live && setState({ tenants: [], next: 0, busy: false, error }));
-    return () => { live = false; };
+    ok(api.GET('/api/2/tenants/{id}/children', { params: { path: { id: parentId }, query: { order: 'name' } } })).then(
+      (answer) => fetchPage(answer.items, 0, () => live),
+      (error: unknown) => live && setState({ tenants: [], next: 0, busy: false, error }),
+    );
+    return () => {
+      live = false;
+    };
   }, [parentId, round, fetchPage]);
   const more = () => {
     if (!state.ids) return;
@@ -50,22 +66,40 @@ function useChildren(parentId: string) {
   return { ...state, more, retry: () => setRound((r) => r + 1) };
 }
 
-interface ChildListProps { parentId: string; id?: string; className?: string; label?: string; onCount?(count: number): void }
+interface ChildListProps {
+  parentId: string;
+  id?: string;
+  className?: string;
+  label?: string;
+  onCount?(count: number): void;
+}
 
 /** One level of the tree, lazily loaded; each child with children expands in place. */
 export function ChildList({ parentId, id, className, label, onCount }: ChildListProps) {
   const { t } = useTranslation();
   const { ids, tenants, next, busy, error, more, retry } = useChildren(parentId);
-  useEffect(() => { if (ids) onCount?.(ids.length); }, [ids, onCount]);
+  useEffect(() => {
+    if (ids) onCount?.(ids.length);
+  }, [ids, onCount]);
   return (
     <div id={id}>
-      {tenants.length > 0 && <ul className={className} aria-label={label}>{tenants.map((tenant) => <TenantNode key={tenant.id} tenant={tenant} />)}</ul>}
+      {tenants.length > 0 && (
+        <ul className={className} aria-label={label}>
+          {tenants.map((tenant) => (
+            <TenantNode key={tenant.id} tenant={tenant} />
+          ))}
+        </ul>
+      )}
       {busy && <Loading />}
       {error !== undefined && <ErrorNote error={error} onRetry={ids ? more : retry} />}
       {ids && !busy && ids.length > next && (
         <p className="tree-more">
-          <span className="muted">{t('clients.showing', { shown: formatNumber(Math.min(next, ids.length)), total: formatNumber(ids.length) })}</span>{' '}
-          <button type="button" onClick={more}>{t('clients.showMore')}</button>
+          <span className="muted">
+            {t('clients.showing', { shown: formatNumber(Math.min(next, ids.length)), total: formatNumber(ids.length) })}
+          </span>{' '}
+          <button type="button" onClick={more}>
+            {t('clients.showMore')}
+          </button>
         </p>
       )}
     </div>
@@ -80,18 +114,26 @@ function TenantNode({ tenant }: { tenant: Tenant }) {
   return (
     <li>
       <div className="node-row">
-        {tenant.has_children
-          ? (
-            <button type="button" className="tree-toggle" aria-expanded={open} aria-controls={open ? childrenId : undefined}
-              aria-label={t('clients.toggle', { name: tenant.name })} onClick={() => setOpen(!open)}>
-              <span aria-hidden="true">{open ? '−' : '+'}</span>
-            </button>
-          )
-          : <span className="tree-spacer" />}
+        {tenant.has_children ? (
+          <button
+            type="button"
+            className="tree-toggle"
+            aria-expanded={open}
+            aria-controls={open ? childrenId : undefined}
+            aria-label={t('clients.toggle', { name: tenant.name })}
+            onClick={() => setOpen(!open)}
+          >
+            <span aria-hidden="true">{open ? '−' : '+'}</span>
+          </button>
+        ) : (
+          <span className="tree-spacer" />
+        )}
         <div className="tree-row">
           <Link to={`/clients/${tenant.id}`}>{tenant.name}</Link>
           <TenantLabels kind={tenant.kind} enabled={tenant.enabled} />
-          {open && count !== undefined && <span className="muted">{t('clients.count', { count, n: formatNumber(count) })}</span>}
+          {open && count !== undefined && (
+            <span className="muted">{t('clients.count', { count, n: formatNumber(count) })}</span>
+          )}
         </div>
       </div>
       {open && <ChildList parentId={tenant.id} id={childrenId} onCount={setCount} />}

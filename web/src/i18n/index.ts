@@ -4,10 +4,15 @@ import { en } from './en';
 import { it } from './it';
 
 export type Language = 'en' | 'it';
-export const languages: { code: Language; label: string }[] = [{ code: 'en', label: 'English' }, { code: 'it', label: 'Italiano' }];
+export const languages: { code: Language; label: string }[] = [
+  { code: 'en', label: 'English' },
+  { code: 'it', label: 'Italiano' },
+];
 
 declare module 'i18next' {
-  interface CustomTypeOptions { resources: { translation: typeof en } }
+  interface CustomTypeOptions {
+    resources: { translation: typeof en };
+  }
 }
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('liaison.language') : null;
@@ -18,7 +23,9 @@ function initialLanguage(): Language {
 }
 
 // <html lang> follows the language shown (screen readers, hyphenation, spelling), from the first paint on.
-i18n.on('languageChanged', (language) => { document.documentElement.lang = language; });
+i18n.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+});
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, it: { translation: it } },
   lng: initialLanguage(),
@@ -37,5 +44,10 @@ export function hasChosenLanguage() {
 
 /** Dates and numbers in the user's locale. */
 export const formatDate = (iso: string | null | undefined) =>
-  iso ? new Intl.DateTimeFormat(i18n.language === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
+  iso
+    ? new Intl.DateTimeFormat(i18n.language === 'it' ? 'it-IT' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      }).format(new Date(iso))
+    : '';
 export const formatNumber = (n: number) => new Intl.NumberFormat(i18n.language === 'it' ? 'it-IT' : 'en-GB').format(n);

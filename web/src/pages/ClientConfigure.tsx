@@ -19,8 +19,13 @@ export function ClientConfigure() {
     let live = true;
     setTenant(undefined);
     setError(undefined);
-    loadTenant(id).then((found) => live && setTenant(found), (e) => live && setError(e));
-    return () => { live = false; };
+    loadTenant(id).then(
+      (found) => live && setTenant(found),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
   }, [id, attempt]);
 
   const notFound = error instanceof ApiFailure && (error.status === 404 || error.status === 400);
@@ -28,7 +33,9 @@ export function ClientConfigure() {
     <>
       <nav aria-label={t('contacts.company.breadcrumb')} className="breadcrumb">
         <ol>
-          <li><Link to="/clients">{t('contacts.client.crumb')}</Link></li>
+          <li>
+            <Link to="/clients">{t('contacts.client.crumb')}</Link>
+          </li>
           {tenant && <li>{tenant.name}</li>}
           <li aria-current="page">{t('contacts.client.configure')}</li>
         </ol>
@@ -36,20 +43,30 @@ export function ClientConfigure() {
       {notFound ? (
         <>
           <h1>{t('contacts.client.configure')}</h1>
-          <p role="alert" className="note warn">{t('contacts.client.notFound')}</p>
-          <p><Link to="/clients">{t('contacts.client.back')}</Link></p>
+          <p role="alert" className="note warn">
+            {t('contacts.client.notFound')}
+          </p>
+          <p>
+            <Link to="/clients">{t('contacts.client.back')}</Link>
+          </p>
         </>
-      ) : error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
-        : !tenant ? <Loading />
-          : (
-            <>
-              <h1>{tenant.name}</h1>
-              <TenantFacts tenant={tenant} withStatus />
-              <p><Link to={`/users?tenant=${encodeURIComponent(tenant.id)}`}>{t('contacts.client.users', { name: tenant.name })}</Link></p>
-              <p className="muted">{t('contacts.client.shared')}</p>
-              <ContactsSection tenantId={tenant.id} />
-            </>
-          )}
+      ) : error ? (
+        <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      ) : !tenant ? (
+        <Loading />
+      ) : (
+        <>
+          <h1>{tenant.name}</h1>
+          <TenantFacts tenant={tenant} withStatus />
+          <p>
+            <Link to={`/users?tenant=${encodeURIComponent(tenant.id)}`}>
+              {t('contacts.client.users', { name: tenant.name })}
+            </Link>
+          </p>
+          <p className="muted">{t('contacts.client.shared')}</p>
+          <ContactsSection tenantId={tenant.id} />
+        </>
+      )}
     </>
   );
 }

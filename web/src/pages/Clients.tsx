@@ -33,29 +33,56 @@ export function Clients() {
   const q = params.get('q') ?? '';
   const trail = useLoad(() => trailTo(under, ownId), [under, ownId]);
   const search = (text: string, replace = false) =>
-    setParams(() => { const next = new URLSearchParams(under === ownId ? {} : { under }); if (text.trim()) next.set('q', text.trim()); return next; }, { replace });
+    setParams(
+      () => {
+        const next = new URLSearchParams(under === ownId ? {} : { under });
+        if (text.trim()) next.set('q', text.trim());
+        return next;
+      },
+      { replace },
+    );
   const top = trail.data?.at(-1);
 
   return (
     <>
       <h1>{t('clients.title')}</h1>
       <p className="muted">{t('clients.lead')}</p>
-      {trail.loading && !trail.data ? <Loading />
-        : trail.error ? (isMissing(trail.error)
-          ? <div role="alert" className="note error"><p>{t('clients.notFound')}</p><p><Link to="/clients">{t('clients.backToAll')}</Link></p></div>
-          : <ErrorNote error={trail.error} onRetry={trail.reload} />)
-          : top && (<>
+      {trail.loading && !trail.data ? (
+        <Loading />
+      ) : trail.error ? (
+        isMissing(trail.error) ? (
+          <div role="alert" className="note error">
+            <p>{t('clients.notFound')}</p>
+            <p>
+              <Link to="/clients">{t('clients.backToAll')}</Link>
+            </p>
+          </div>
+        ) : (
+          <ErrorNote error={trail.error} onRetry={trail.reload} />
+        )
+      ) : (
+        top && (
+          <>
             {trail.data!.length > 1 && (
               <nav aria-label={t('clients.breadcrumb')} className="crumbs">
-                <ol>{trail.data!.map((step, i) => (
-                  <li key={step.id}>{i === trail.data!.length - 1 ? <span aria-current="page">{step.name}</span>
-                    : <Link to={step.id === ownId ? '/clients' : `/clients?under=${step.id}`}>{step.name}</Link>}</li>
-                ))}</ol>
+                <ol>
+                  {trail.data!.map((step, i) => (
+                    <li key={step.id}>
+                      {i === trail.data!.length - 1 ? (
+                        <span aria-current="page">{step.name}</span>
+                      ) : (
+                        <Link to={step.id === ownId ? '/clients' : `/clients?under=${step.id}`}>{step.name}</Link>
+                      )}
+                    </li>
+                  ))}
+                </ol>
               </nav>
             )}
             <SearchForm initial={q} onSearch={search} />
             {q ? <SearchResults text={q} root={top} ownId={ownId} /> : <Tree root={top} />}
-          </>)}
+          </>
+        )
+      )}
     </>
   );
 }
@@ -67,8 +94,17 @@ function Tree({ root }: { root: Tenant }) {
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('clients.treeLabel', { name: root.name })}</h2>
-      {count !== undefined && <p className="muted">{count === 0 ? t('clients.none') : t('clients.count', { count, n: formatNumber(count) })}</p>}
-      <ChildList parentId={root.id} className="tree" label={t('clients.treeLabel', { name: root.name })} onCount={setCount} />
+      {count !== undefined && (
+        <p className="muted">
+          {count === 0 ? t('clients.none') : t('clients.count', { count, n: formatNumber(count) })}
+        </p>
+      )}
+      <ChildList
+        parentId={root.id}
+        className="tree"
+        label={t('clients.treeLabel', { name: root.name })}
+        onCount={setCount}
+      />
     </section>
   );
 }
@@ -83,16 +119,40 @@ function SearchForm({ initial, onSearch }: { initial: string; onSearch(text: str
     const timer = setTimeout(() => onSearch(text, true), 400);
     return () => clearTimeout(timer);
   }, [text, initial, onSearch]);
-  const submit = (event: FormEvent) => { event.preventDefault(); onSearch(text); };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSearch(text);
+  };
   return (
     <form role="search" className="search-form" onSubmit={submit}>
       <label htmlFor="client-search">{t('clients.search')}</label>
       <div className="search-row">
-        <input id="client-search" type="search" value={text} maxLength={100} aria-describedby="client-search-help" onChange={(e) => setText(e.target.value)} />
-        <button type="submit" className="primary">{t('clients.searchButton')}</button>
-        {initial && <button type="button" onClick={() => { setText(''); onSearch(''); }}>{t('clients.clearSearch')}</button>}
+        <input
+          id="client-search"
+          type="search"
+          value={text}
+          maxLength={100}
+          aria-describedby="client-search-help"
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" className="primary">
+          {t('clients.searchButton')}
+        </button>
+        {initial && (
+          <button
+            type="button"
+            onClick={() => {
+              setText('');
+              onSearch('');
+            }}
+          >
+            {t('clients.clearSearch')}
+          </button>
+        )}
       </div>
-      <span id="client-search-help" className="muted">{t('clients.searchHelp')}</span>
+      <span id="client-search-help" className="muted">
+        {t('clients.searchHelp')}
+      </span>
     </form>
   );
 }
@@ -100,18 +160,27 @@ function SearchForm({ initial, onSearch }: { initial: string; onSearch(text: str
 function SearchResults({ text, root, ownId }: { text: string; root: Tenant; ownId: string }) {
   const { t } = useTranslation();
   const found = useLoad(async () => {
-    const answer = await ok(api.GET('/api/2/search', { params: { query: { text, tenant: root.id, limit: SEARCH_LIMIT } } }));
+    const answer = await ok(
+      api.GET('/api/2/search', { params: { query: { text, tenant: root.id, limit: SEARCH_LIMIT } } }),
+    );
     const tenantHits = answer.items.filter((h) => h.obj_type === 'tenant');
     const hits = tenantHits.filter((h) => h.id !== root.id);
     const tenants = new Map((await loadTenants(hits.map((h) => h.id))).map((x) => [x.id, x]));
-    return { limited: tenantHits.length >= SEARCH_LIMIT, hits: hits.map((hit) => ({ hit, tenant: tenants.get(hit.id) })) };
+    return {
+      limited: tenantHits.length >= SEARCH_LIMIT,
+      hits: hits.map((hit) => ({ hit, tenant: tenants.get(hit.id) })),
+    };
   }, [text, root.id]);
   if (found.loading) return <Loading />;
   if (found.error) return <ErrorNote error={found.error} onRetry={found.reload} />;
   const { hits, limited } = found.data!;
   return (
     <section aria-label={t('clients.resultsLabel')}>
-      <p role="status">{hits.length ? t('clients.results', { count: hits.length, n: formatNumber(hits.length), text }) : t('clients.noResults', { text })}</p>
+      <p role="status">
+        {hits.length
+          ? t('clients.results', { count: hits.length, n: formatNumber(hits.length), text })
+          : t('clients.noResults', { text })}
+      </p>
       {limited && <p className="note warn">{t('clients.resultsLimited', { n: formatNumber(SEARCH_LIMIT) })}</p>}
       <ul className="hits">
         {hits.map(({ hit, tenant }) => (
@@ -120,8 +189,15 @@ function SearchResults({ text, root, ownId }: { text: string; root: Tenant; ownI
               <Link to={`/clients/${hit.id}`}>{hit.name}</Link>
               <TenantLabels kind={hit.kind ?? tenant?.kind ?? ''} enabled={tenant?.enabled ?? true} />
             </div>
-            {hit.path.length > 0 && <div className="path"><span className="visually-hidden">{t('clients.pathLabel')}: </span>{hit.path.join(' › ')}</div>}
-            <Link className="path" to={hit.parent_id === ownId ? '/clients' : `/clients?under=${hit.parent_id}`}>{t('clients.showInTree')}</Link>
+            {hit.path.length > 0 && (
+              <div className="path">
+                <span className="visually-hidden">{t('clients.pathLabel')}: </span>
+                {hit.path.join(' › ')}
+              </div>
+            )}
+            <Link className="path" to={hit.parent_id === ownId ? '/clients' : `/clients?under=${hit.parent_id}`}>
+              {t('clients.showInTree')}
+            </Link>
           </li>
         ))}
       </ul>

@@ -7,13 +7,23 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 type LinkState = 'expired' | 'used' | 'revoked' | 'invalid';
 const stateOf = (e: unknown): LinkState | undefined => {
   if (!(e instanceof ApiFailure)) return undefined;
-  return ({ token_expired: 'expired', token_used: 'used', token_revoked: 'revoked', token_invalid: 'invalid', already_activated: 'used' } as Record<string, LinkState>)[String(e.code)];
+  return (
+    {
+      token_expired: 'expired',
+      token_used: 'used',
+      token_revoked: 'revoked',
+      token_invalid: 'invalid',
+      already_activated: 'used',
+    } as Record<string, LinkState>
+  )[String(e.code)];
 };
 
 function LinkPage({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <main id="main" className="narrow">
-      <div className="corner"><LanguageSwitch /></div>
+      <div className="corner">
+        <LanguageSwitch />
+      </div>
       <h1>{title}</h1>
       {children}
     </main>
@@ -42,13 +52,26 @@ export function ConfirmEmail() {
 
   return (
     <LinkPage title={t('confirmEmail.title')}>
-      {!token ? <p role="alert" className="note error">{t('link.missing')}</p>
-        : result.email ? <p role="status" className="note success">{t('confirmEmail.done', { email: result.email })}</p>
-          : result.state || result.error ? <p role="alert" className="note error">{result.state ? t(`link.${result.state}`) : result.error}</p>
-            : (<>
-              <p>{t('confirmEmail.lead')}</p>
-              <button type="button" className="primary" onClick={() => void confirm()} disabled={busy}>{t('confirmEmail.button')}</button>
-            </>)}
+      {!token ? (
+        <p role="alert" className="note error">
+          {t('link.missing')}
+        </p>
+      ) : result.email ? (
+        <p role="status" className="note success">
+          {t('confirmEmail.done', { email: result.email })}
+        </p>
+      ) : result.state || result.error ? (
+        <p role="alert" className="note error">
+          {result.state ? t(`link.${result.state}`) : result.error}
+        </p>
+      ) : (
+        <>
+          <p>{t('confirmEmail.lead')}</p>
+          <button type="button" className="primary" onClick={() => void confirm()} disabled={busy}>
+            {t('confirmEmail.button')}
+          </button>
+        </>
+      )}
     </LinkPage>
   );
 }
@@ -79,25 +102,58 @@ export function Activate() {
     }
   };
 
-  if (!token) return <LinkPage title={t('activate.title')}><p role="alert" className="note error">{t('link.missing')}</p></LinkPage>;
+  if (!token)
+    return (
+      <LinkPage title={t('activate.title')}>
+        <p role="alert" className="note error">
+          {t('link.missing')}
+        </p>
+      </LinkPage>
+    );
   if (login) {
     return (
       <LinkPage title={t('activate.title')}>
-        <p role="status" className="note success">{t('activate.done', { login })}</p>
-        <p><Link to="/sign-in">{t('activate.signIn')}</Link></p>
+        <p role="status" className="note success">
+          {t('activate.done', { login })}
+        </p>
+        <p>
+          <Link to="/sign-in">{t('activate.signIn')}</Link>
+        </p>
       </LinkPage>
     );
   }
   return (
     <LinkPage title={t('activate.title')}>
       <form onSubmit={submit} className="stack" noValidate>
-        {problem && <p role="alert" className="note error">{problem}</p>}
+        {problem && (
+          <p role="alert" className="note error">
+            {problem}
+          </p>
+        )}
         <p>{t('activate.lead')}</p>
         <label htmlFor="password">{t('activate.password')}</label>
-        <input id="password" name="password" type="password" autoComplete="new-password" minLength={8} maxLength={256} required />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={256}
+          required
+        />
         <label htmlFor="repeat">{t('activate.repeat')}</label>
-        <input id="repeat" name="repeat" type="password" autoComplete="new-password" minLength={8} maxLength={256} required />
-        <button type="submit" className="primary" disabled={busy}>{t('activate.button')}</button>
+        <input
+          id="repeat"
+          name="repeat"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={256}
+          required
+        />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('activate.button')}
+        </button>
       </form>
     </LinkPage>
   );

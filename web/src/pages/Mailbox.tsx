@@ -7,7 +7,13 @@ import { useSession } from '../session';
 import { usePaged } from '../api/loading';
 
 const PAGE = 20;
-const kinds = ['activation', 'email_change_confirmation', 'email_change_notice', 'test_notice', 'announcement'] as const;
+const kinds = [
+  'activation',
+  'email_change_confirmation',
+  'email_change_notice',
+  'test_notice',
+  'announcement',
+] as const;
 type Kind = (typeof kinds)[number];
 const URL_PATTERN = /(https?:\/\/[^\s<>"')\]]+)/g;
 
@@ -18,7 +24,12 @@ function Linkified({ text }: { text: string }) {
       {text.split(URL_PATTERN).map((part, i) => {
         if (i % 2 === 0) return <Fragment key={i}>{part}</Fragment>;
         const url = part.replace(/[.,;:!?]+$/, '');
-        return <Fragment key={i}><a href={url}>{url}</a>{part.slice(url.length)}</Fragment>;
+        return (
+          <Fragment key={i}>
+            <a href={url}>{url}</a>
+            {part.slice(url.length)}
+          </Fragment>
+        );
       })}
     </>
   );
@@ -29,8 +40,20 @@ export function Mailbox() {
   const { t } = useTranslation();
   const { user } = useSession();
   const root = user?.tenant_kind === 'root';
-  const list = usePaged((after) => (root ? ok(api.GET('/api/2/mailbox', { params: { query: { limit: PAGE, ...(after ? { after } : {}) } } })) : Promise.resolve({ items: [] })), [root]);
-  if (!root) return <><h1>{t('mailbox.title')}</h1><p className="note warn">{t('mailbox.onlyRoot')}</p></>;
+  const list = usePaged(
+    (after) =>
+      root
+        ? ok(api.GET('/api/2/mailbox', { params: { query: { limit: PAGE, ...(after ? { after } : {}) } } }))
+        : Promise.resolve({ items: [] }),
+    [root],
+  );
+  if (!root)
+    return (
+      <>
+        <h1>{t('mailbox.title')}</h1>
+        <p className="note warn">{t('mailbox.onlyRoot')}</p>
+      </>
+    );
   return (
     <>
       <h1>{t('mailbox.title')}</h1>
@@ -42,22 +65,45 @@ export function Mailbox() {
             <li key={m.id} className="card-item">
               <h2>{m.subject}</h2>
               <dl className="facts">
-                <div><dt>{t('mailbox.to')}</dt><dd>{m.to}</dd></div>
-                <div><dt>{t('mailbox.date')}</dt><dd><time dateTime={m.created_at}>{formatDate(m.created_at)}</time></dd></div>
-                <div><dt>{t('mailbox.kind')}</dt><dd>{kinds.includes(m.kind as Kind) ? t(`mailbox.kinds.${m.kind as Kind}`) : m.kind}</dd></div>
+                <div>
+                  <dt>{t('mailbox.to')}</dt>
+                  <dd>{m.to}</dd>
+                </div>
+                <div>
+                  <dt>{t('mailbox.date')}</dt>
+                  <dd>
+                    <time dateTime={m.created_at}>{formatDate(m.created_at)}</time>
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('mailbox.kind')}</dt>
+                  <dd>{kinds.includes(m.kind as Kind) ? t(`mailbox.kinds.${m.kind as Kind}`) : m.kind}</dd>
+                </div>
               </dl>
               <details>
                 <summary>{t('mailbox.showText')}</summary>
-                <pre className="message-text"><Linkified text={m.text} /></pre>
+                <pre className="message-text">
+                  <Linkified text={m.text} />
+                </pre>
               </details>
             </li>
           ))}
         </ul>
       )}
       {list.loading && <Loading />}
-      {list.error !== undefined && <ErrorNote error={list.error} onRetry={list.items.length ? list.more : list.reload} />}
-      {list.items.length > 0 && <p className="muted">{t('mailbox.count', { count: list.items.length, n: formatNumber(list.items.length) })}</p>}
-      {list.after && !list.loading && <p className="button-row"><button type="button" onClick={list.more}>{t('mailbox.more')}</button></p>}
+      {list.error !== undefined && (
+        <ErrorNote error={list.error} onRetry={list.items.length ? list.more : list.reload} />
+      )}
+      {list.items.length > 0 && (
+        <p className="muted">{t('mailbox.count', { count: list.items.length, n: formatNumber(list.items.length) })}</p>
+      )}
+      {list.after && !list.loading && (
+        <p className="button-row">
+          <button type="button" onClick={list.more}>
+            {t('mailbox.more')}
+          </button>
+        </p>
+      )}
     </>
   );
 }

@@ -18,17 +18,30 @@ export function MyCompany() {
   useEffect(() => {
     let live = true;
     setError(undefined);
-    loadTenant(tenantId).then((found) => live && setTenant(found), (e) => live && setError(e));
-    return () => { live = false; };
+    loadTenant(tenantId).then(
+      (found) => live && setTenant(found),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
   }, [tenantId, attempt]);
 
   const profile = tenant?.kind === 'partner' ? t('contacts.company.partnerTitle') : t('contacts.company.title');
   return (
     <>
       {/* Where this is in the menu; plain text, as neither step is a page of its own. */}
-      <p className="muted breadcrumb-text">{t('contacts.company.crumb')} › {profile}</p>
+      <p className="muted breadcrumb-text">
+        {t('contacts.company.crumb')} › {profile}
+      </p>
       <h1>{tenant ? tenant.name : profile}</h1>
-      {error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : !tenant ? <Loading /> : <TenantFacts tenant={tenant} />}
+      {error ? (
+        <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      ) : !tenant ? (
+        <Loading />
+      ) : (
+        <TenantFacts tenant={tenant} />
+      )}
       <ContactsSection tenantId={tenantId} />
     </>
   );

@@ -14,13 +14,23 @@ export function Notices() {
   return (
     <>
       <h1>{t('notices.title')}</h1>
-      {!provider ? <p className="note warn">{t('notices.onlyProviders')}</p> : (
+      {!provider ? (
+        <p className="note warn">{t('notices.onlyProviders')}</p>
+      ) : (
         <>
           <nav aria-label={t('notices.sections')}>
             <ul className="sub-tabs">
-              <li><NavLink end to="/notices">{t('notices.tabs.list')}</NavLink></li>
-              <li><NavLink to="/notices/new">{t('notices.tabs.compose')}</NavLink></li>
-              <li><NavLink to="/notices/coverage">{t('notices.tabs.coverage')}</NavLink></li>
+              <li>
+                <NavLink end to="/notices">
+                  {t('notices.tabs.list')}
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/notices/new">{t('notices.tabs.compose')}</NavLink>
+              </li>
+              <li>
+                <NavLink to="/notices/coverage">{t('notices.tabs.coverage')}</NavLink>
+              </li>
             </ul>
           </nav>
           <Routes>

@@ -29,15 +29,30 @@ export function SignIn() {
 
   return (
     <main id="main" className="narrow">
-      <div className="corner"><LanguageSwitch /></div>
+      <div className="corner">
+        <LanguageSwitch />
+      </div>
       <h1>{t('signIn.title')}</h1>
       <form onSubmit={submit} className="stack">
-        {error && <p role="alert" className="note error">{error}</p>}
+        {error && (
+          <p role="alert" className="note error">
+            {error}
+          </p>
+        )}
         <label htmlFor="username">{t('signIn.login')}</label>
         <input id="username" name="username" autoComplete="username" required maxLength={255} />
         <label htmlFor="password">{t('signIn.password')}</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={1024} />
-        <button type="submit" className="primary" disabled={busy}>{t('signIn.submit')}</button>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={1024}
+        />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('signIn.submit')}
+        </button>
       </form>
     </main>
   );

@@ -11,7 +11,16 @@ import { UsersTable } from '../components/contacts/UsersTable';
 import { formatNumber } from '../i18n';
 import { useSession } from '../session';
 
-const orders: UserOrder[] = ['login', '-login', 'name', '-name', 'contact_types', '-contact_types', 'status', '-status'];
+const orders: UserOrder[] = [
+  'login',
+  '-login',
+  'name',
+  '-name',
+  'contact_types',
+  '-contact_types',
+  'status',
+  '-status',
+];
 
 /** The users of a tenant (?tenant=<id>, default one's own), their contact types, creating and activating. */
 export function Users() {
@@ -31,11 +40,24 @@ export function Users() {
 
   const reload = useCallback(() => {
     setError(undefined);
-    return Promise.all([loadTenant(tenantId), loadUsers(tenantId, order)]).then(([tn, list]) => { setTenant(tn); setUsers(list); }, setError);
+    return Promise.all([loadTenant(tenantId), loadUsers(tenantId, order)]).then(([tn, list]) => {
+      setTenant(tn);
+      setUsers(list);
+    }, setError);
   }, [tenantId, order]);
-  useEffect(() => { void reload(); }, [reload]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
-  const setOrder = (next: UserOrder) => setParams((p) => { const q = new URLSearchParams(p); q.set('order', next); return q; }, { replace: true });
+  const setOrder = (next: UserOrder) =>
+    setParams(
+      (p) => {
+        const q = new URLSearchParams(p);
+        q.set('order', next);
+        return q;
+      },
+      { replace: true },
+    );
   const activate = async (u: User) => {
     setBusy(u.id);
     setNote(await sendActivation(u, t));
@@ -43,38 +65,80 @@ export function Users() {
   };
 
   if (error instanceof ApiFailure && (error.status === 404 || error.status === 400)) {
-    return (<><h1>{t('users.title')}</h1><p role="alert" className="note warn">{t('users.notFound')}</p></>);
+    return (
+      <>
+        <h1>{t('users.title')}</h1>
+        <p role="alert" className="note warn">
+          {t('users.notFound')}
+        </p>
+      </>
+    );
   }
   return (
     <>
       {!own && tenant && (
         <nav aria-label={t('contacts.company.breadcrumb')} className="breadcrumb">
           <ol>
-            <li><Link to="/clients">{t('contacts.client.crumb')}</Link></li>
-            <li><Link to={`/clients/${tenant.id}`}>{tenant.name}</Link></li>
+            <li>
+              <Link to="/clients">{t('contacts.client.crumb')}</Link>
+            </li>
+            <li>
+              <Link to={`/clients/${tenant.id}`}>{tenant.name}</Link>
+            </li>
             <li aria-current="page">{t('users.title')}</li>
           </ol>
         </nav>
       )}
       <div className="toolbar">
         <h1 id={headingId}>{tenant && !own ? t('users.titleOf', { name: tenant.name }) : t('users.title')}</h1>
-        <button type="button" className="primary" disabled={!tenant} onClick={() => { setNote(undefined); setCreating(true); }}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!tenant}
+          onClick={() => {
+            setNote(undefined);
+            setCreating(true);
+          }}
+        >
           <span aria-hidden="true">+</span> {t('users.create.button')}
         </button>
       </div>
       <div role="status">{note?.ok && <p className="note success">{note.text}</p>}</div>
-      {note && !note.ok && <p role="alert" className="note warn">{note.text}</p>}
-      {error ? <ErrorNote error={error} onRetry={() => void reload()} />
-        : !users ? <Loading />
-          : (<>
-            <p className="counts">{t('users.count', { count: users.length, n: formatNumber(users.length) })}</p>
-            {users.length === 0 ? <p className="note">{t('users.empty')}</p>
-              : <UsersTable users={users} labelledBy={headingId} order={order} onOrder={setOrder} busy={busy} onSendActivation={(u) => void activate(u)} />}
-          </>)}
+      {note && !note.ok && (
+        <p role="alert" className="note warn">
+          {note.text}
+        </p>
+      )}
+      {error ? (
+        <ErrorNote error={error} onRetry={() => void reload()} />
+      ) : !users ? (
+        <Loading />
+      ) : (
+        <>
+          <p className="counts">{t('users.count', { count: users.length, n: formatNumber(users.length) })}</p>
+          {users.length === 0 ? (
+            <p className="note">{t('users.empty')}</p>
+          ) : (
+            <UsersTable
+              users={users}
+              labelledBy={headingId}
+              order={order}
+              onOrder={setOrder}
+              busy={busy}
+              onSendActivation={(u) => void activate(u)}
+            />
+          )}
+        </>
+      )}
       <Dialog open={creating} title={t('users.create.title')} onClose={() => setCreating(false)}>
         <CreateUserForm
-          tenantId={tenantId} onCancel={() => setCreating(false)}
-          onCreated={(_u, result) => { setCreating(false); setNote(result); void reload(); }}
+          tenantId={tenantId}
+          onCancel={() => setCreating(false)}
+          onCreated={(_u, result) => {
+            setCreating(false);
+            setNote(result);
+            void reload();
+          }}
         />
       </Dialog>
     </>

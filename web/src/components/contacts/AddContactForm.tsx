@@ -31,18 +31,28 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
   const formRef = useRef<HTMLFormElement>(null);
   // Bumped to move focus to the first invalid field once the errors are on screen.
   const [checked, setChecked] = useState(0);
-  useEffect(() => { if (checked) focusFirstInvalid(formRef.current); }, [checked]);
-  const show = (found: FormErrors) => { setErrors(found); setChecked((n) => n + 1); };
+  useEffect(() => {
+    if (checked) focusFirstInvalid(formRef.current);
+  }, [checked]);
+  const show = (found: FormErrors) => {
+    setErrors(found);
+    setChecked((n) => n + 1);
+  };
 
   useEffect(() => {
     let live = true;
-    loadUsers(tenantId, 'name').then((all) => {
-      if (!live) return;
-      const free = all.filter((u) => !takenUserIds.has(u.id));
-      setUsers(free);
-      if (!free.length) setMode('new');
-    }, (e) => live && setLoadError(e));
-    return () => { live = false; };
+    loadUsers(tenantId, 'name').then(
+      (all) => {
+        if (!live) return;
+        const free = all.filter((u) => !takenUserIds.has(u.id));
+        setUsers(free);
+        if (!free.length) setMode('new');
+      },
+      (e) => live && setLoadError(e),
+    );
+    return () => {
+      live = false;
+    };
   }, [tenantId, takenUserIds]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -55,57 +65,124 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
     setErrors({ fields });
     setBusy(true);
     try {
-      const body = mode === 'user' ? { tenant_id: tenantId, user_id: userId!, types } : { tenant_id: tenantId, types, ...person };
+      const body =
+        mode === 'user' ? { tenant_id: tenantId, user_id: userId!, types } : { tenant_id: tenantId, types, ...person };
       onAdded(await ok(api.POST('/api/2/contacts', { body })));
     } catch (e) {
-      show(formErrorsOf(e, t, mode === 'user' ? ['user_id', 'types'] : ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
+      show(
+        formErrorsOf(
+          e,
+          t,
+          mode === 'user' ? ['user_id', 'types'] : ['firstname', 'lastname', 'email', 'phone', 'title', 'types'],
+        ),
+      );
     } finally {
       setBusy(false);
     }
   };
 
-  const pickMode = (next: Mode) => { setMode(next); setErrors({ fields: {} }); };
+  const pickMode = (next: Mode) => {
+    setMode(next);
+    setErrors({ fields: {} });
+  };
   /** A field put right drops its message. */
-  const fixed = (field: string) => setErrors((e) => (e.fields[field] ? { ...e, fields: { ...e.fields, [field]: '' } } : e));
+  const fixed = (field: string) =>
+    setErrors((e) => (e.fields[field] ? { ...e, fields: { ...e.fields, [field]: '' } } : e));
   if (loadError) return <ErrorNote error={loadError} />;
   if (!users) return <Loading />;
   const noFreeUser = users.length === 0;
   return (
     <form ref={formRef} onSubmit={submit} noValidate>
-      {errors.form && <p role="alert" className="note error">{errors.form}</p>}
+      {errors.form && (
+        <p role="alert" className="note error">
+          {errors.form}
+        </p>
+      )}
       <fieldset>
         <legend>{t('contacts.add.how')}</legend>
         <div className="choice-list">
           <Choice
-            value="user" checked={mode === 'user'} disabled={noFreeUser} onPick={pickMode}
-            label={t('contacts.add.fromUser')} hint={noFreeUser ? t('contacts.add.noFreeUser') : t('contacts.add.fromUserHint')}
+            value="user"
+            checked={mode === 'user'}
+            disabled={noFreeUser}
+            onPick={pickMode}
+            label={t('contacts.add.fromUser')}
+            hint={noFreeUser ? t('contacts.add.noFreeUser') : t('contacts.add.fromUserHint')}
           />
-          <Choice value="new" checked={mode === 'new'} onPick={pickMode} label={t('contacts.add.newContact')} hint={t('contacts.add.newContactHint')} />
+          <Choice
+            value="new"
+            checked={mode === 'new'}
+            onPick={pickMode}
+            label={t('contacts.add.newContact')}
+            hint={t('contacts.add.newContactHint')}
+          />
         </div>
       </fieldset>
-      {mode === 'user'
-        ? <UserPicker users={users} value={userId} onChange={(id) => { setUserId(id); if (id) fixed('user_id'); }} error={errors.fields.user_id} />
-        : <PersonFields errors={errors.fields} />}
-      <TypesField value={types} onChange={(next) => { setTypes(next); if (next.length) fixed('types'); }} error={errors.fields.types} />
+      {mode === 'user' ? (
+        <UserPicker
+          users={users}
+          value={userId}
+          onChange={(id) => {
+            setUserId(id);
+            if (id) fixed('user_id');
+          }}
+          error={errors.fields.user_id}
+        />
+      ) : (
+        <PersonFields errors={errors.fields} />
+      )}
+      <TypesField
+        value={types}
+        onChange={(next) => {
+          setTypes(next);
+          if (next.length) fixed('types');
+        }}
+        error={errors.fields.types}
+      />
       <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>{t('app.cancel')}</button>
-        <button type="submit" className="primary" disabled={busy}>{t('app.add')}</button>
+        <button type="button" onClick={onCancel}>
+          {t('app.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('app.add')}
+        </button>
       </div>
     </form>
   );
 }
 
-interface ChoiceProps { value: Mode; checked: boolean; disabled?: boolean; label: string; hint: string; onPick(mode: Mode): void }
+interface ChoiceProps {
+  value: Mode;
+  checked: boolean;
+  disabled?: boolean;
+  label: string;
+  hint: string;
+  onPick(mode: Mode): void;
+}
 
 /** One way to add a contact: a radio named by its title, described by its hint; the checked one takes focus. */
 function Choice({ value, checked, disabled, label, hint, onPick }: ChoiceProps) {
   const id = useId();
   return (
     <div className={`choice${checked ? ' checked' : ''}`}>
-      <input type="radio" id={id} name="mode" value={value} checked={checked} disabled={disabled} autoFocus={checked} aria-describedby={`${id}-hint`} onChange={() => onPick(value)} />
+      <input
+        type="radio"
+        id={id}
+        name="mode"
+        value={value}
+        checked={checked}
+        disabled={disabled}
+        autoFocus={checked}
+        aria-describedby={`${id}-hint`}
+        onChange={() => onPick(value)}
+      />
       <span className="choice-text">
-        <label htmlFor={id}><strong>{label}</strong></label>
-        <span id={`${id}-hint`} className="muted">{hint}</span>
+        <label htmlFor={id}>
+          <strong>{label}</strong>
+        </label>
+        <span id={`${id}-hint`} className="muted">
+          {hint}
+        </span>
       </span>
     </div>
   );

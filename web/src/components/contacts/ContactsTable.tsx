@@ -13,7 +13,15 @@ interface ContactsTableProps {
 }
 
 /** One row a contact: who, how to reach them, their types, what can be done. */
-export function ContactsTable({ contacts, labelledBy, busy, onEdit, onDelete, onResend, onCancelPending }: ContactsTableProps) {
+export function ContactsTable({
+  contacts,
+  labelledBy,
+  busy,
+  onEdit,
+  onDelete,
+  onResend,
+  onCancelPending,
+}: ContactsTableProps) {
   const { t } = useTranslation();
   return (
     <div className="table-wrap">
@@ -22,8 +30,12 @@ export function ContactsTable({ contacts, labelledBy, busy, onEdit, onDelete, on
           <tr>
             <th scope="col">{t('contacts.table.name')}</th>
             <th scope="col">{t('contacts.table.email')}</th>
-            <th scope="col" className="hide-narrow">{t('contacts.table.phone')}</th>
-            <th scope="col" className="hide-narrow">{t('contacts.table.title')}</th>
+            <th scope="col" className="hide-narrow">
+              {t('contacts.table.phone')}
+            </th>
+            <th scope="col" className="hide-narrow">
+              {t('contacts.table.title')}
+            </th>
             <th scope="col">{t('contacts.table.types')}</th>
             <th scope="col">{t('contacts.table.actions')}</th>
           </tr>
@@ -35,18 +47,38 @@ export function ContactsTable({ contacts, labelledBy, busy, onEdit, onDelete, on
               <tr key={c.id}>
                 <td>
                   {name}
-                  {c.user_id && <span className="badge linked" title={t('contacts.table.linkedHelp')}>{t('contacts.table.linked')}</span>}
+                  {c.user_id && (
+                    <span className="badge linked" title={t('contacts.table.linkedHelp')}>
+                      {t('contacts.table.linked')}
+                    </span>
+                  )}
                 </td>
                 <td className="email-cell">
                   {c.email}
-                  {c.validation_state === 'invalid' && <span className="badge invalid" title={t('contacts.table.invalidHelp')}>{t('contacts.table.invalid')}</span>}
+                  {c.validation_state === 'invalid' && (
+                    <span className="badge invalid" title={t('contacts.table.invalidHelp')}>
+                      {t('contacts.table.invalid')}
+                    </span>
+                  )}
                   {c.pending_email && (
                     <span className="pending-line">
                       <span className="badge pending">{t('contacts.table.pending')}</span> {c.pending_email}{' '}
-                      <button type="button" className="link-button" disabled={busy === c.id} onClick={() => onResend(c)} aria-label={t('contacts.table.resendFor', { email: c.pending_email })}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        disabled={busy === c.id}
+                        onClick={() => onResend(c)}
+                        aria-label={t('contacts.table.resendFor', { email: c.pending_email })}
+                      >
                         {t('contacts.table.resend')}
                       </button>
-                      <button type="button" className="link-button" disabled={busy === c.id} onClick={() => onCancelPending(c)} aria-label={t('contacts.table.cancelFor', { email: c.pending_email })}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        disabled={busy === c.id}
+                        onClick={() => onCancelPending(c)}
+                        aria-label={t('contacts.table.cancelFor', { email: c.pending_email })}
+                      >
                         {t('contacts.table.cancelPending')}
                       </button>
                     </span>
@@ -54,11 +86,21 @@ export function ContactsTable({ contacts, labelledBy, busy, onEdit, onDelete, on
                 </td>
                 <td className="hide-narrow">{c.phone ?? ''}</td>
                 <td className="hide-narrow">{c.title ?? ''}</td>
-                <td><TypeChips types={c.types} /></td>
+                <td>
+                  <TypeChips types={c.types} />
+                </td>
                 <td>
                   <div className="row-actions">
-                    <button type="button" onClick={() => onEdit(c)} aria-label={t('contacts.table.editFor', { name })}>{t('app.edit')}</button>
-                    <button type="button" onClick={() => onDelete(c)} aria-label={t('contacts.table.deleteFor', { name })}>{t('app.delete')}</button>
+                    <button type="button" onClick={() => onEdit(c)} aria-label={t('contacts.table.editFor', { name })}>
+                      {t('app.edit')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => onDelete(c)}
+                      aria-label={t('contacts.table.deleteFor', { name })}
+                    >
+                      {t('app.delete')}
+                    </button>
                   </div>
                 </td>
               </tr>

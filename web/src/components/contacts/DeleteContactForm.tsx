@@ -24,7 +24,11 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
   const remove = async () => {
     setBusy(true);
     try {
-      await ok(api.DELETE('/api/2/contacts/{id}', { params: { path: { id: contact.id }, query: { version: contact.version } } }));
+      await ok(
+        api.DELETE('/api/2/contacts/{id}', {
+          params: { path: { id: contact.id }, query: { version: contact.version } },
+        }),
+      );
       onDeleted();
     } catch (e) {
       if (isVersionConflict(e) || isGone(e)) onStale();
@@ -45,13 +49,25 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
 
   return (
     <>
-      {problem && <p role="alert" className={`note ${problem.warn ? 'warn' : 'error'}`}>{problem.text}</p>}
+      {problem && (
+        <p role="alert" className={`note ${problem.warn ? 'warn' : 'error'}`}>
+          {problem.text}
+        </p>
+      )}
       <p>{t('contacts.remove.question', { name, email: contact.email })}</p>
       <TypeChips types={contact.types} />
-      {!contact.user_id ? <p>{t('contacts.remove.unlinked')}</p> : user && <p className="note">{t(linkedNote(user), { name })}</p>}
+      {!contact.user_id ? (
+        <p>{t('contacts.remove.unlinked')}</p>
+      ) : (
+        user && <p className="note">{t(linkedNote(user), { name })}</p>
+      )}
       <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>{t('app.cancel')}</button>
-        <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>{t('contacts.remove.confirm')}</button>
+        <button type="button" onClick={onCancel}>
+          {t('app.cancel')}
+        </button>
+        <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
+          {t('contacts.remove.confirm')}
+        </button>
       </div>
     </>
   );
@@ -59,4 +75,8 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
 
 /** What stays true of a linked user once its contact is gone: only an activated, enabled one can sign in. */
 const linkedNote = (user: User) =>
-  !user.enabled ? 'contacts.remove.linkedDisabled' as const : user.activated ? 'contacts.remove.linked' as const : 'contacts.remove.linkedNotActivated' as const;
+  !user.enabled
+    ? ('contacts.remove.linkedDisabled' as const)
+    : user.activated
+      ? ('contacts.remove.linked' as const)
+      : ('contacts.remove.linkedNotActivated' as const);

@@ -15,11 +15,23 @@ interface EditContactFormProps {
   onStale(): void;
 }
 
-type Body = { version: number; types?: ContactType[]; firstname?: string; lastname?: string; email?: string; phone?: string | null; title?: string | null };
+type Body = {
+  version: number;
+  types?: ContactType[];
+  firstname?: string;
+  lastname?: string;
+  email?: string;
+  phone?: string | null;
+  title?: string | null;
+};
 const textFields = ['firstname', 'lastname', 'email', 'phone', 'title'] as const;
-type TextFieldName = typeof textFields[number];
+type TextFieldName = (typeof textFields)[number];
 /** One field someone else changed meanwhile: their value, and what the form now holds. */
-interface Change { field: TextFieldName | 'types'; theirs: string; yours: string }
+interface Change {
+  field: TextFieldName | 'types';
+  theirs: string;
+  yours: string;
+}
 
 const textOf = (c: Pick<Contact, TextFieldName>, f: TextFieldName) => c[f] ?? '';
 
@@ -33,11 +45,20 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const [checked, setChecked] = useState(0);
-  useEffect(() => { if (checked) focusFirstInvalid(formRef.current); }, [checked]);
-  const show = (found: FormErrors) => { setErrors(found); setChecked((n) => n + 1); };
+  useEffect(() => {
+    if (checked) focusFirstInvalid(formRef.current);
+  }, [checked]);
+  const show = (found: FormErrors) => {
+    setErrors(found);
+    setChecked((n) => n + 1);
+  };
   // An activated user's new address waits for the person's confirmation; anyone else's changes at once.
   const user = useLinkedUser(contact.user_id);
-  const emailHint = !user ? undefined : user.activated ? t('contacts.edit.emailConfirmHint') : t('contacts.edit.emailNowHint');
+  const emailHint = !user
+    ? undefined
+    : user.activated
+      ? t('contacts.edit.emailConfirmHint')
+      : t('contacts.edit.emailNowHint');
 
   /**
    * After a version conflict: what the person typed stays; a field they left alone takes the
@@ -55,7 +76,11 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
     if (fresh.types.join() !== contact.types.join()) {
       const mine = types.join() === contact.types.join() ? fresh.types : types;
       setTypes(mine);
-      const names = (list: readonly string[]) => contactTypes.filter((x) => list.includes(x)).map((x) => t(`contactTypes.${x}`)).join(', ');
+      const names = (list: readonly string[]) =>
+        contactTypes
+          .filter((x) => list.includes(x))
+          .map((x) => t(`contactTypes.${x}`))
+          .join(', ');
       found.push({ field: 'types', theirs: names(fresh.types), yours: names(mine) });
     }
     setContact(fresh);
@@ -73,7 +98,8 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
     const body: Body = { version: contact.version };
     if (types.join() !== contact.types.join()) body.types = types;
     for (const f of ['firstname', 'lastname', 'email'] as const) if (person[f] !== contact[f]) body[f] = person[f];
-    for (const f of ['phone', 'title'] as const) if ((person[f] ?? null) !== (contact[f] ?? null)) body[f] = person[f] ?? null;
+    for (const f of ['phone', 'title'] as const)
+      if ((person[f] ?? null) !== (contact[f] ?? null)) body[f] = person[f] ?? null;
     setBusy(true);
     try {
       const saved = await ok(api.PUT('/api/2/contacts/{id}', { params: { path: { id: contact.id } }, body }));
@@ -95,7 +121,8 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
     }
   };
 
-  const label = (field: Change['field']) => (field === 'types' ? t('contacts.form.types') : t(`contacts.form.${field}`));
+  const label = (field: Change['field']) =>
+    field === 'types' ? t('contacts.form.types') : t(`contacts.form.${field}`);
   const shown = (value: string) => value || t('contacts.edit.empty');
   return (
     <form ref={formRef} onSubmit={submit} noValidate>
@@ -103,17 +130,40 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
         <div role="alert" className="note warn">
           <p>{t('contacts.edit.changedMeanwhile')}</p>
           <ul className="changes">
-            {changes.map((c) => <li key={c.field}>{t('contacts.edit.changedField', { field: label(c.field), theirs: shown(c.theirs), yours: shown(c.yours) })}</li>)}
+            {changes.map((c) => (
+              <li key={c.field}>
+                {t('contacts.edit.changedField', {
+                  field: label(c.field),
+                  theirs: shown(c.theirs),
+                  yours: shown(c.yours),
+                })}
+              </li>
+            ))}
           </ul>
         </div>
       )}
-      {errors.form && <p role="alert" className="note error">{errors.form}</p>}
+      {errors.form && (
+        <p role="alert" className="note error">
+          {errors.form}
+        </p>
+      )}
       {contact.user_id && <p className="note">{t('contacts.edit.linkedLead')}</p>}
       <PersonFields errors={errors.fields} initial={first} emailHint={emailHint} />
-      <TypesField value={types} onChange={(next) => { setTypes(next); if (next.length) setErrors((e) => ({ ...e, fields: { ...e.fields, types: '' } })); }} error={errors.fields.types} />
+      <TypesField
+        value={types}
+        onChange={(next) => {
+          setTypes(next);
+          if (next.length) setErrors((e) => ({ ...e, fields: { ...e.fields, types: '' } }));
+        }}
+        error={errors.fields.types}
+      />
       <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>{t('app.cancel')}</button>
-        <button type="submit" className="primary" disabled={busy}>{t('app.save')}</button>
+        <button type="button" onClick={onCancel}>
+          {t('app.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('app.save')}
+        </button>
       </div>
     </form>
   );

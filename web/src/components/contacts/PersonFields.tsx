@@ -4,7 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { phoneMaxLength, phonePattern } from '../../../../src/platform/http/phone';
 import { TextField } from './TextField';
 
-export interface Person { firstname: string; lastname: string; email: string; phone?: string; title?: string }
+export interface Person {
+  firstname: string;
+  lastname: string;
+  email: string;
+  phone?: string;
+  title?: string;
+}
 
 /** The limits the API sets on the person's fields. */
 export const personLimits = { firstname: 100, lastname: 100, email: 254, phone: phoneMaxLength, title: 100 } as const;
@@ -43,13 +49,54 @@ export function PersonFields({ errors, initial = {}, emailHint }: PersonFieldsPr
   return (
     <>
       <div className="two-cols">
-        <TextField name="firstname" label={t('contacts.form.firstname')} required maxLength={personLimits.firstname} autoComplete="off" defaultValue={initial.firstname ?? ''} error={errors.firstname} />
-        <TextField name="lastname" label={t('contacts.form.lastname')} required maxLength={personLimits.lastname} autoComplete="off" defaultValue={initial.lastname ?? ''} error={errors.lastname} />
+        <TextField
+          name="firstname"
+          label={t('contacts.form.firstname')}
+          required
+          maxLength={personLimits.firstname}
+          autoComplete="off"
+          defaultValue={initial.firstname ?? ''}
+          error={errors.firstname}
+        />
+        <TextField
+          name="lastname"
+          label={t('contacts.form.lastname')}
+          required
+          maxLength={personLimits.lastname}
+          autoComplete="off"
+          defaultValue={initial.lastname ?? ''}
+          error={errors.lastname}
+        />
       </div>
-      <TextField name="email" type="email" label={t('contacts.form.email')} required maxLength={personLimits.email} autoComplete="off" defaultValue={initial.email ?? ''} error={errors.email} hint={emailHint} />
+      <TextField
+        name="email"
+        type="email"
+        label={t('contacts.form.email')}
+        required
+        maxLength={personLimits.email}
+        autoComplete="off"
+        defaultValue={initial.email ?? ''}
+        error={errors.email}
+        hint={emailHint}
+      />
       <div className="two-cols">
-        <TextField name="phone" type="tel" label={t('contacts.form.phone')} maxLength={personLimits.phone} autoComplete="off" defaultValue={initial.phone ?? ''} error={errors.phone} />
-        <TextField name="title" label={t('contacts.form.title')} maxLength={personLimits.title} autoComplete="off" defaultValue={initial.title ?? ''} error={errors.title} />
+        <TextField
+          name="phone"
+          type="tel"
+          label={t('contacts.form.phone')}
+          maxLength={personLimits.phone}
+          autoComplete="off"
+          defaultValue={initial.phone ?? ''}
+          error={errors.phone}
+        />
+        <TextField
+          name="title"
+          label={t('contacts.form.title')}
+          maxLength={personLimits.title}
+          autoComplete="off"
+          defaultValue={initial.title ?? ''}
+          error={errors.title}
+        />
       </div>
     </>
   );

@@ -15,20 +15,46 @@ export function TextField({ label, error, hint, required, maxLength, ...input }:
   const { t } = useTranslation();
   const id = useId();
   const [length, setLength] = useState(String(input.defaultValue ?? input.value ?? '').length);
-  const described = [hint && `${id}-hint`, maxLength && `${id}-length`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint && `${id}-hint`, maxLength && `${id}-length`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
-        {required && <> <span className="required-mark" aria-hidden="true">*</span><span className="visually-hidden"> ({t('app.required')})</span></>}
+        {required && (
+          <>
+            {' '}
+            <span className="required-mark" aria-hidden="true">
+              *
+            </span>
+            <span className="visually-hidden"> ({t('app.required')})</span>
+          </>
+        )}
       </label>
-      {hint && <span id={`${id}-hint`} className="muted">{hint}</span>}
+      {hint && (
+        <span id={`${id}-hint`} className="muted">
+          {hint}
+        </span>
+      )}
       <input
-        id={id} required={required} maxLength={maxLength} aria-required={required || undefined} aria-invalid={error ? true : undefined} aria-describedby={described}
-        {...input} onInput={(e) => { setLength(e.currentTarget.value.length); input.onInput?.(e); }}
+        id={id}
+        required={required}
+        maxLength={maxLength}
+        aria-required={required || undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        {...input}
+        onInput={(e) => {
+          setLength(e.currentTarget.value.length);
+          input.onInput?.(e);
+        }}
       />
       {maxLength !== undefined && <LengthHint id={`${id}-length`} length={length} max={maxLength} />}
-      {error && <p id={`${id}-error`} className="field-error">{error}</p>}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,7 +8,11 @@ export function TypeChips({ types }: { types: readonly string[] }) {
   if (!shown.length) return <span className="muted">{t('app.none')}</span>;
   return (
     <ul className="chips">
-      {shown.map((type: ContactType) => <li key={type} className={`chip ${type}`}>{t(`contactTypes.${type}`)}</li>)}
+      {shown.map((type: ContactType) => (
+        <li key={type} className={`chip ${type}`}>
+          {t(`contactTypes.${type}`)}
+        </li>
+      ))}
     </ul>
   );
 }

@@ -23,8 +23,14 @@ export function UserPicker({ users, value, onChange, error }: UserPickerProps) {
 
   const matches = useMemo(() => {
     const q = text.trim().toLowerCase();
-    const all = chosen && text === describe(chosen) ? users : users.filter((u) =>
-      [u.login, u.contact.firstname, u.contact.lastname, u.contact.email, fullName(u.contact)].some((s) => s?.toLowerCase().includes(q)));
+    const all =
+      chosen && text === describe(chosen)
+        ? users
+        : users.filter((u) =>
+            [u.login, u.contact.firstname, u.contact.lastname, u.contact.email, fullName(u.contact)].some((s) =>
+              s?.toLowerCase().includes(q),
+            ),
+          );
     return all.slice(0, MAX_SHOWN);
   }, [users, text, chosen]);
 
@@ -37,7 +43,11 @@ export function UserPicker({ users, value, onChange, error }: UserPickerProps) {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      if (!open) { setOpen(true); setActive(0); return; }
+      if (!open) {
+        setOpen(true);
+        setActive(0);
+        return;
+      }
       const step = e.key === 'ArrowDown' ? 1 : -1;
       setActive((i) => (i + step + matches.length) % Math.max(matches.length, 1));
     } else if (e.key === 'Enter' && open && matches[active]) {
@@ -56,33 +66,70 @@ export function UserPicker({ users, value, onChange, error }: UserPickerProps) {
   return (
     <div className="field">
       <label htmlFor={id}>
-        {t('contacts.form.user')} <span className="required-mark" aria-hidden="true">*</span>
+        {t('contacts.form.user')}{' '}
+        <span className="required-mark" aria-hidden="true">
+          *
+        </span>
         <span className="visually-hidden"> ({t('app.required')})</span>
       </label>
-      <span id={`${id}-hint`} className="muted">{t('contacts.form.userHint')}</span>
+      <span id={`${id}-hint`} className="muted">
+        {t('contacts.form.userHint')}
+      </span>
       <div className="combobox">
         <input
-          id={id} type="text" role="combobox" autoComplete="off" aria-autocomplete="list" aria-required="true"
-          aria-expanded={showList} aria-controls={listId} aria-activedescendant={showList ? `${id}-opt-${active}` : undefined}
-          aria-invalid={error ? true : undefined} aria-describedby={described} value={text}
-          onChange={(e) => { setText(e.target.value); setOpen(true); setActive(0); if (value) onChange(undefined); }}
-          onKeyDown={onKeyDown} onClick={() => setOpen(true)} onBlur={() => setOpen(false)}
+          id={id}
+          type="text"
+          role="combobox"
+          autoComplete="off"
+          aria-autocomplete="list"
+          aria-required="true"
+          aria-expanded={showList}
+          aria-controls={listId}
+          aria-activedescendant={showList ? `${id}-opt-${active}` : undefined}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={described}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setOpen(true);
+            setActive(0);
+            if (value) onChange(undefined);
+          }}
+          onKeyDown={onKeyDown}
+          onClick={() => setOpen(true)}
+          onBlur={() => setOpen(false)}
         />
         <ul id={listId} role="listbox" aria-label={t('contacts.form.user')} hidden={!showList}>
-          {showList && matches.map((u, i) => (
-            <li
-              key={u.id} id={`${id}-opt-${i}`} role="option" aria-selected={u.id === value}
-              className={i === active ? 'active' : undefined}
-              onMouseDown={(e) => e.preventDefault()} onClick={() => pick(u)} onMouseEnter={() => setActive(i)}
-            >
-              {fullName(u.contact) || u.login}
-              <span className="option-sub">{u.login} · {u.contact.email}</span>
-            </li>
-          ))}
+          {showList &&
+            matches.map((u, i) => (
+              <li
+                key={u.id}
+                id={`${id}-opt-${i}`}
+                role="option"
+                aria-selected={u.id === value}
+                className={i === active ? 'active' : undefined}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => pick(u)}
+                onMouseEnter={() => setActive(i)}
+              >
+                {fullName(u.contact) || u.login}
+                <span className="option-sub">
+                  {u.login} · {u.contact.email}
+                </span>
+              </li>
+            ))}
         </ul>
       </div>
-      {open && text && matches.length === 0 && <p className="muted" role="status">{t('contacts.form.noUserMatches')}</p>}
-      {error && <p id={`${id}-error`} className="field-error">{error}</p>}
+      {open && text && matches.length === 0 && (
+        <p className="muted" role="status">
+          {t('contacts.form.noUserMatches')}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

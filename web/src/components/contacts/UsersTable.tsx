@@ -21,7 +21,11 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
     const current = order === key ? 'ascending' : order === `-${key}` ? 'descending' : undefined;
     return (
       <th scope="col" className={className} aria-sort={current ?? 'none'}>
-        <button type="button" className="sort" onClick={() => onOrder(current === 'ascending' ? `-${key}` as UserOrder : key)}>
+        <button
+          type="button"
+          className="sort"
+          onClick={() => onOrder(current === 'ascending' ? (`-${key}` as UserOrder) : key)}
+        >
           {label}
           <span aria-hidden="true">{current === 'ascending' ? '▲' : current === 'descending' ? '▼' : '↕'}</span>
           <span className="visually-hidden">{current ? ` (${t(`users.table.${current}`)})` : ''}</span>
@@ -36,7 +40,9 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
           <tr>
             {sortable('login', t('users.table.login'))}
             {sortable('name', t('users.table.name'))}
-            <th scope="col" className="hide-narrow">{t('users.table.email')}</th>
+            <th scope="col" className="hide-narrow">
+              {t('users.table.email')}
+            </th>
             {sortable('status', t('users.table.status'), 'hide-narrow')}
             {sortable('contact_types', t('users.table.types'))}
             <th scope="col">{t('users.table.actions')}</th>
@@ -50,15 +56,24 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
               <td className="hide-narrow email-cell">{u.contact.email}</td>
               <td className="hide-narrow">
                 <span className="status-list">
-                  <span className={`badge ${u.activated ? 'linked' : 'pending'}`}>{u.activated ? t('users.status.activated') : t('users.status.notActivated')}</span>
+                  <span className={`badge ${u.activated ? 'linked' : 'pending'}`}>
+                    {u.activated ? t('users.status.activated') : t('users.status.notActivated')}
+                  </span>
                   {!u.enabled && <span className="badge invalid">{t('users.status.disabled')}</span>}
                 </span>
               </td>
-              <td><TypeChips types={u.contact.types} /></td>
+              <td>
+                <TypeChips types={u.contact.types} />
+              </td>
               <td>
                 {!u.activated && (
                   <div className="row-actions">
-                    <button type="button" disabled={busy === u.id} onClick={() => onSendActivation(u)} aria-label={t('users.activation.sendFor', { login: u.login })}>
+                    <button
+                      type="button"
+                      disabled={busy === u.id}
+                      onClick={() => onSendActivation(u)}
+                      aria-label={t('users.activation.sendFor', { login: u.login })}
+                    >
                       {t('users.activation.send')}
                     </button>
                   </div>

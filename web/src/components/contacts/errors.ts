@@ -3,9 +3,16 @@ import { ApiFailure } from '../../api/client';
 import { personLimits } from './PersonFields';
 
 /** Messages shown next to the named fields, and one for the whole form. */
-export interface FormErrors { fields: Record<string, string>; form?: string }
+export interface FormErrors {
+  fields: Record<string, string>;
+  form?: string;
+}
 
-const conflictField: Record<string, string> = { contact_email_taken: 'email', contact_user_taken: 'user_id', login_taken: 'login' };
+const conflictField: Record<string, string> = {
+  contact_email_taken: 'email',
+  contact_user_taken: 'user_id',
+  login_taken: 'login',
+};
 
 /**
  * Turns a failed save into messages by field: a 400 names its fields, a 409 about a taken
@@ -13,10 +20,12 @@ const conflictField: Record<string, string> = { contact_email_taken: 'email', co
  * `contact.email` (users) is shown on `email`; a field the form does not show is said above it.
  */
 export function formErrorsOf(e: unknown, t: TFunction, shown: string[]): FormErrors {
-  if (!(e instanceof ApiFailure)) return { fields: {}, form: t('app.error', { message: e instanceof Error ? e.message : String(e) }) };
+  if (!(e instanceof ApiFailure))
+    return { fields: {}, form: t('app.error', { message: e instanceof Error ? e.message : String(e) }) };
   const code = String(e.code);
   if (e.status === 409 && conflictField[code]) {
-    const key = code === 'contact_email_taken' ? 'emailTaken' : code === 'contact_user_taken' ? 'userTaken' : 'loginTaken';
+    const key =
+      code === 'contact_email_taken' ? 'emailTaken' : code === 'contact_user_taken' ? 'userTaken' : 'loginTaken';
     return { fields: { [conflictField[code]]: t(`contacts.errors.${key}`) } };
   }
   if (e.status === 400 && e.fields.length) {
@@ -38,18 +47,28 @@ export function formErrorsOf(e: unknown, t: TFunction, shown: string[]): FormErr
 
 function messageFor(field: string, t: TFunction) {
   switch (field) {
-    case 'email': return t('contacts.errors.email');
-    case 'firstname': case 'lastname': return t('contacts.errors.name');
-    case 'types': return t('contacts.errors.types');
-    case 'user_id': return t('contacts.errors.user');
-    case 'login': return t('contacts.errors.login');
-    case 'phone': return t('contacts.errors.phone');
-    case 'title': return t('contacts.errors.tooLong', { max: personLimits.title });
-    default: return t('contacts.errors.invalid');
+    case 'email':
+      return t('contacts.errors.email');
+    case 'firstname':
+    case 'lastname':
+      return t('contacts.errors.name');
+    case 'types':
+      return t('contacts.errors.types');
+    case 'user_id':
+      return t('contacts.errors.user');
+    case 'login':
+      return t('contacts.errors.login');
+    case 'phone':
+      return t('contacts.errors.phone');
+    case 'title':
+      return t('contacts.errors.tooLong', { max: personLimits.title });
+    default:
+      return t('contacts.errors.invalid');
   }
 }
 
-export const isVersionConflict = (e: unknown) => e instanceof ApiFailure && e.status === 409 && String(e.code) === '1001';
+export const isVersionConflict = (e: unknown) =>
+  e instanceof ApiFailure && e.status === 409 && String(e.code) === '1001';
 export const isGone = (e: unknown) => e instanceof ApiFailure && e.status === 404;
 
 /**

@@ -7,7 +7,10 @@ export type Tenant = Schemas['Tenant'];
 export type ContactType = Contact['types'][number];
 export const contactTypes: ContactType[] = ['billing', 'technical', 'management'];
 
-interface Page<T> { items: T[]; paging?: { cursors?: { after?: string } } }
+interface Page<T> {
+  items: T[];
+  paging?: { cursors?: { after?: string } };
+}
 
 /** Follows the opaque `after` cursors until the list is whole. */
 async function everyPage<T>(read: (after?: string) => Promise<Page<T>>): Promise<T[]> {
@@ -22,15 +25,25 @@ async function everyPage<T>(read: (after?: string) => Promise<Page<T>>): Promise
 }
 
 export const loadContacts = (tenantId: string) =>
-  everyPage((after) => ok(api.GET('/api/2/contacts', { params: { query: after ? { after } : { tenant_id: tenantId } } })));
+  everyPage((after) =>
+    ok(api.GET('/api/2/contacts', { params: { query: after ? { after } : { tenant_id: tenantId } } })),
+  );
 
-export type UserOrder = 'login' | '-login' | 'name' | '-name' | 'contact_types' | '-contact_types' | 'status' | '-status';
+export type UserOrder =
+  'login' | '-login' | 'name' | '-name' | 'contact_types' | '-contact_types' | 'status' | '-status';
 export const loadUsers = (tenantId: string, order?: UserOrder) =>
-  everyPage((after) => ok(api.GET('/api/2/users', { params: { query: after ? { after } : { tenant_id: tenantId, ...(order ? { order } : {}) } } })));
+  everyPage((after) =>
+    ok(
+      api.GET('/api/2/users', {
+        params: { query: after ? { after } : { tenant_id: tenantId, ...(order ? { order } : {}) } },
+      }),
+    ),
+  );
 
 export const loadTenant = (id: string) => ok(api.GET('/api/2/tenants/{id}', { params: { path: { id } } }));
 
-export const fullName = (p: { firstname?: string; lastname?: string }) => [p.firstname, p.lastname].filter(Boolean).join(' ');
+export const fullName = (p: { firstname?: string; lastname?: string }) =>
+  [p.firstname, p.lastname].filter(Boolean).join(' ');
 
 /** The user a contact is linked to (for what a change or a delete does to it); undefined until read, or unlinked. */
 export function useLinkedUser(userId: string | null | undefined): User | undefined {
@@ -38,8 +51,14 @@ export function useLinkedUser(userId: string | null | undefined): User | undefin
   useEffect(() => {
     let live = true;
     setUser(undefined);
-    if (userId) ok(api.GET('/api/2/users/{id}', { params: { path: { id: userId } } })).then((u) => live && setUser(u), () => undefined);
-    return () => { live = false; };
+    if (userId)
+      ok(api.GET('/api/2/users/{id}', { params: { path: { id: userId } } })).then(
+        (u) => live && setUser(u),
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
   }, [userId]);
   return user;
 }

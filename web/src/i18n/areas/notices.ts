@@ -20,7 +20,8 @@ export const en = {
     optional: 'optional',
     subject: 'Subject',
     body: 'Message',
-    bodyHelp: 'Markdown: **bold**, *italic*, [link text](https://…), lists with “- ”. A blank line starts a new paragraph.',
+    bodyHelp:
+      'Markdown: **bold**, *italic*, [link text](https://…), lists with “- ”. A blank line starts a new paragraph.',
     scope: 'Who is in scope',
     scopeIs: 'Sent to {{name}} and every client below it.',
     changeScope: 'Find a client',
@@ -30,7 +31,8 @@ export const en = {
     resetScope: 'Back to {{name}}',
     noScopeMatch: 'No client matches “{{text}}”.',
     fallback: 'Reach clients without a contact of this type through the nearest company above them',
-    fallbackHelp: 'A client with no contact of this type is then reached through the contacts of the closest company above it that has one.',
+    fallbackHelp:
+      'A client with no contact of this type is then reached through the contacts of the closest company above it that has one.',
     preview: 'Check recipients',
     send: 'Send notice',
     sendTo_one: 'Send to {{n}} recipient',
@@ -132,7 +134,8 @@ export const it: Strings<typeof en> = {
     optional: 'facoltativo',
     subject: 'Oggetto',
     body: 'Messaggio',
-    bodyHelp: 'Markdown: **grassetto**, *corsivo*, [testo del link](https://…), elenchi con “- ”. Una riga vuota inizia un nuovo paragrafo.',
+    bodyHelp:
+      'Markdown: **grassetto**, *corsivo*, [testo del link](https://…), elenchi con “- ”. Una riga vuota inizia un nuovo paragrafo.',
     scope: 'Chi è incluso',
     scopeIs: 'Inviato a {{name}} e a tutti i clienti sotto di esso.',
     changeScope: 'Trova un cliente',
@@ -142,7 +145,8 @@ export const it: Strings<typeof en> = {
     resetScope: 'Torna a {{name}}',
     noScopeMatch: 'Nessun cliente corrisponde a «{{text}}».',
     fallback: 'Raggiungi i clienti senza un contatto di questo tipo tramite l’azienda più vicina sopra di loro',
-    fallbackHelp: 'Un cliente senza contatti di questo tipo viene raggiunto tramite i contatti dell’azienda più vicina sopra di esso che ne ha.',
+    fallbackHelp:
+      'Un cliente senza contatti di questo tipo viene raggiunto tramite i contatti dell’azienda più vicina sopra di esso che ne ha.',
     preview: 'Controlla i destinatari',
     send: 'Invia l’avviso',
     sendTo_one: 'Invia a {{n}} destinatario',

@@ -14,9 +14,15 @@ const PAGE = 20;
 export function AnnouncementList() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const list = usePaged((after) => ok(api.GET('/api/2/announcements', {
-    params: { query: after ? { after, limit: PAGE } : { tenant_id: user!.tenant_id, limit: PAGE } },
-  })), [user!.tenant_id]);
+  const list = usePaged(
+    (after) =>
+      ok(
+        api.GET('/api/2/announcements', {
+          params: { query: after ? { after, limit: PAGE } : { tenant_id: user!.tenant_id, limit: PAGE } },
+        }),
+      ),
+    [user!.tenant_id],
+  );
   const scopeIds = [...new Set(list.items.map((a) => a.scope_tenant_id))];
   const scopes = useLoad(() => loadTenants(scopeIds), [scopeIds.join(',')]);
   const names = new Map((scopes.data ?? []).map((s) => [s.id, s.name]));
@@ -30,12 +36,22 @@ export function AnnouncementList() {
       {list.items.length === 0 && !list.loading && !list.error && <p className="muted">{t('notices.list.empty')}</p>}
       {list.items.length > 0 && (
         <ul className="card-list">
-          {list.items.map((a) => <AnnouncementCard key={a.id} initial={a} scopeName={names.get(a.scope_tenant_id)} />)}
+          {list.items.map((a) => (
+            <AnnouncementCard key={a.id} initial={a} scopeName={names.get(a.scope_tenant_id)} />
+          ))}
         </ul>
       )}
       {list.loading && <Loading />}
-      {list.error !== undefined && <ErrorNote error={list.error} onRetry={list.items.length ? list.more : list.reload} />}
-      {list.after && !list.loading && <p className="button-row"><button type="button" onClick={list.more}>{t('notices.list.more')}</button></p>}
+      {list.error !== undefined && (
+        <ErrorNote error={list.error} onRetry={list.items.length ? list.more : list.reload} />
+      )}
+      {list.after && !list.loading && (
+        <p className="button-row">
+          <button type="button" onClick={list.more}>
+            {t('notices.list.more')}
+          </button>
+        </p>
+      )}
     </section>
   );
 }
@@ -46,12 +62,32 @@ function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scope
   const subjectOf = useSubject();
   return (
     <li className="card-item">
-      <h3><Link to={`/notices/${a.id}`}>{subjectOf(a)}</Link></h3>
+      <h3>
+        <Link to={`/notices/${a.id}`}>{subjectOf(a)}</Link>
+      </h3>
       <dl className="facts">
-        <div><dt className="visually-hidden">{t('notices.detail.category')}</dt><dd><span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span></dd></div>
-        <div><dt className="visually-hidden">{t('notices.detail.status')}</dt><dd><StatusLabel status={a.status} /></dd></div>
-        <div><dt>{t('notices.list.created')}</dt><dd>{formatDate(a.created_at)}</dd></div>
-        {scopeName && <div><dt>{t('notices.list.by')}</dt><dd>{scopeName}</dd></div>}
+        <div>
+          <dt className="visually-hidden">{t('notices.detail.category')}</dt>
+          <dd>
+            <span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt className="visually-hidden">{t('notices.detail.status')}</dt>
+          <dd>
+            <StatusLabel status={a.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('notices.list.created')}</dt>
+          <dd>{formatDate(a.created_at)}</dd>
+        </div>
+        {scopeName && (
+          <div>
+            <dt>{t('notices.list.by')}</dt>
+            <dd>{scopeName}</dd>
+          </div>
+        )}
       </dl>
       <DeliveryProgress announcement={a} />
     </li>

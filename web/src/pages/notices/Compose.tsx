@@ -17,15 +17,27 @@ import { type AnnouncementInput, type Category, type Preview } from './shared';
 type FieldName = 'category' | 'subject.en' | 'body.en' | 'subject.it' | 'body.it' | 'scope_tenant_id';
 /** Each field the server may name, and the element to focus for it (in the order of the form). */
 const fieldIds: Record<FieldName, string> = {
-  category: 'category-billing', 'subject.en': 'subject-en', 'body.en': 'body-en', 'subject.it': 'subject-it', 'body.it': 'body-it', scope_tenant_id: 'scope-search',
+  category: 'category-billing',
+  'subject.en': 'subject-en',
+  'body.en': 'body-en',
+  'subject.it': 'subject-it',
+  'body.it': 'body-it',
+  scope_tenant_id: 'scope-search',
 };
 type Errors = Partial<Record<FieldName, string>>;
-interface Draft { category?: Category; subject: { en: string; it: string }; body: { en: string; it: string }; fallback: boolean }
+interface Draft {
+  category?: Category;
+  subject: { en: string; it: string };
+  body: { en: string; it: string };
+  fallback: boolean;
+}
 
 function toInput(draft: Draft, scope: ScopeChoice): AnnouncementInput {
   const it = draft.subject.it.trim() || draft.body.it.trim();
   return {
-    category: draft.category ?? 'billing', scope_tenant_id: scope.id, fallback: draft.fallback ? 'ancestor' : 'none',
+    category: draft.category ?? 'billing',
+    scope_tenant_id: scope.id,
+    fallback: draft.fallback ? 'ancestor' : 'none',
     subject: { en: draft.subject.en.trim(), ...(it ? { it: draft.subject.it.trim() } : {}) },
     body: { en: draft.body.en, ...(it ? { it: draft.body.it } : {}) },
   };
@@ -50,7 +62,10 @@ export function Compose() {
   const start = useLoad(async () => {
     const [own] = await loadTenants([user!.tenant_id]);
     const chosen = wanted && wanted !== own.id ? (await loadTenants([wanted]).catch(() => []))[0] : undefined;
-    return { own: { id: own.id, name: own.name }, scope: chosen ? { id: chosen.id, name: chosen.name } : { id: own.id, name: own.name } };
+    return {
+      own: { id: own.id, name: own.name },
+      scope: chosen ? { id: chosen.id, name: chosen.name } : { id: own.id, name: own.name },
+    };
   }, [user!.tenant_id, wanted]);
   if (start.loading) return <Loading />;
   if (start.error || !start.data) return <ErrorNote error={start.error} onRetry={start.reload} />;
@@ -87,7 +102,9 @@ function ComposeForm({ own, initialScope }: { own: ScopeChoice; initialScope: Sc
     if (field && errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
   const text = (part: 'subject' | 'body', lang: 'en' | 'it') => ({
-    id: `${part}-${lang}`, value: draft[part][lang], error: errors[`${part}.${lang}`],
+    id: `${part}-${lang}`,
+    value: draft[part][lang],
+    error: errors[`${part}.${lang}`],
     onChange: (value: string) => edit({ [part]: { ...draft[part], [lang]: value } }, `${part}.${lang}`),
   });
 
@@ -96,14 +113,24 @@ function ComposeForm({ own, initialScope }: { own: ScopeChoice; initialScope: Sc
     setFailure(undefined);
     if (!showErrors(validate(draft, t))) return;
     setBusy(true);
-    try { setPreview({ key, result: await ok(api.POST('/api/2/announcements/preview', { body: input })) }); } catch (e) { fail(e); } finally { setBusy(false); }
+    try {
+      setPreview({ key, result: await ok(api.POST('/api/2/announcements/preview', { body: input })) });
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
   };
   const send = async () => {
     setBusy(true);
     try {
       const created = await ok(api.POST('/api/2/announcements', { body: input }));
       navigate(`/notices/${created.id}`, { state: { accepted: true } });
-    } catch (e) { setConfirming(false); setBusy(false); fail(e); }
+    } catch (e) {
+      setConfirming(false);
+      setBusy(false);
+      fail(e);
+    }
   };
   const n = formatNumber(fresh?.recipients ?? 0);
   const subjectOf = useSubject();
@@ -114,40 +141,85 @@ function ComposeForm({ own, initialScope }: { own: ScopeChoice; initialScope: Sc
       <p className="muted">{t('notices.compose.lead')}</p>
       <form className="notice-form" noValidate onSubmit={runPreview}>
         {failure !== undefined && <ErrorNote error={failure} />}
-        <CategoryField value={draft.category} error={errors.category} onChange={(category) => edit({ category }, 'category')} />
+        <CategoryField
+          value={draft.category}
+          error={errors.category}
+          onChange={(category) => edit({ category }, 'category')}
+        />
         <div className="lang-grid">
           <fieldset>
             <legend>{t('notices.compose.english')}</legend>
             <TextField {...text('subject', 'en')} label={t('notices.compose.subject')} required maxLength={200} />
-            <TextField {...text('body', 'en')} label={t('notices.compose.body')} required multiline maxLength={50000} help={t('notices.compose.bodyHelp')} />
+            <TextField
+              {...text('body', 'en')}
+              label={t('notices.compose.body')}
+              required
+              multiline
+              maxLength={50000}
+              help={t('notices.compose.bodyHelp')}
+            />
           </fieldset>
           <fieldset>
-            <legend>{t('notices.compose.italian')} ({t('notices.compose.optional')})</legend>
+            <legend>
+              {t('notices.compose.italian')} ({t('notices.compose.optional')})
+            </legend>
             <TextField {...text('subject', 'it')} label={t('notices.compose.subject')} maxLength={200} />
-            <TextField {...text('body', 'it')} label={t('notices.compose.body')} multiline maxLength={50000} help={t('notices.compose.bodyHelp')} />
+            <TextField
+              {...text('body', 'it')}
+              label={t('notices.compose.body')}
+              multiline
+              maxLength={50000}
+              help={t('notices.compose.bodyHelp')}
+            />
           </fieldset>
         </div>
-        <ScopePicker own={own} scope={scope} error={errors.scope_tenant_id} onChange={(s) => { setScope(s); setErrors((e) => ({ ...e, scope_tenant_id: undefined })); }} />
+        <ScopePicker
+          own={own}
+          scope={scope}
+          error={errors.scope_tenant_id}
+          onChange={(s) => {
+            setScope(s);
+            setErrors((e) => ({ ...e, scope_tenant_id: undefined }));
+          }}
+        />
         <div className="radio-row">
-          <input type="checkbox" id="fallback" checked={draft.fallback} aria-describedby="fallback-help" onChange={(e) => edit({ fallback: e.target.checked })} />
+          <input
+            type="checkbox"
+            id="fallback"
+            checked={draft.fallback}
+            aria-describedby="fallback-help"
+            onChange={(e) => edit({ fallback: e.target.checked })}
+          />
           <label htmlFor="fallback">{t('notices.compose.fallback')}</label>
-          <span id="fallback-help" className="muted">{t('notices.compose.fallbackHelp')}</span>
+          <span id="fallback-help" className="muted">
+            {t('notices.compose.fallbackHelp')}
+          </span>
         </div>
-        <div className="button-row"><button type="submit" className={fresh ? undefined : 'primary'} disabled={busy}>{t('notices.compose.preview')}</button></div>
+        <div className="button-row">
+          <button type="submit" className={fresh ? undefined : 'primary'} disabled={busy}>
+            {t('notices.compose.preview')}
+          </button>
+        </div>
         {preview && !fresh && <p className="note warn">{t('notices.compose.previewStale')}</p>}
         {fresh && <PreviewPanel preview={fresh} />}
         {fresh && fresh.recipients === 0 && <p className="note warn">{t('notices.compose.noRecipients')}</p>}
         {fresh && fresh.recipients > 0 && (
           <div className="button-row">
-            <button type="button" className="primary" disabled={busy} onClick={() => setConfirming(true)}>{t('notices.compose.sendTo', { count: fresh.recipients, n })}</button>
+            <button type="button" className="primary" disabled={busy} onClick={() => setConfirming(true)}>
+              {t('notices.compose.sendTo', { count: fresh.recipients, n })}
+            </button>
           </div>
         )}
       </form>
       <Dialog open={confirming} title={t('notices.compose.confirmTitle')} onClose={() => setConfirming(false)}>
         <p>{t('notices.compose.confirmText', { count: fresh?.recipients ?? 0, n, subject: subjectOf(input) })}</p>
         <div className="dialog-actions">
-          <button type="button" onClick={() => setConfirming(false)}>{t('app.cancel')}</button>
-          <button type="button" className="primary" disabled={busy} onClick={() => void send()}>{t('notices.compose.send')}</button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t('app.cancel')}
+          </button>
+          <button type="button" className="primary" disabled={busy} onClick={() => void send()}>
+            {t('notices.compose.send')}
+          </button>
         </div>
       </Dialog>
     </section>

@@ -27,31 +27,49 @@ export function Coverage() {
     <section aria-labelledby="coverage-title">
       <h2 id="coverage-title">{t('notices.coverage.title')}</h2>
       <p className="muted">{t('notices.coverage.lead')}</p>
-      {summary.loading && !summary.data ? <Loading />
-        : summary.error ? <ErrorNote error={summary.error} onRetry={summary.reload} />
-          : (() => {
-            const { own, coverage } = summary.data!;
-            const total = coverage.tenants;
-            return (
-              <>
-                <p>{t('notices.coverage.tenants', { count: total, n: formatNumber(total), name: own.name })}</p>
-                <div className="box">
-                  {coverage.types.map((row) => {
-                    const type = t(`contactTypes.${row.type}`);
-                    return (
-                      <div key={row.type} className="coverage-row">
-                        <p className="counts"><span className={`chip ${row.type}`}>{type}</span><span>{t('notices.coverage.covered', { covered: formatNumber(row.covered), total: formatNumber(total), type })}</span></p>
-                        <ProgressBar label={t('notices.coverage.coverageOf', { type })} value={row.covered} max={total} />
-                      </div>
-                    );
-                  })}
-                </div>
-                {categories.map((type) => (
-                  <Missing key={type} rootId={ownId} type={type} uncovered={coverage.types.find((r) => r.type === type)?.uncovered ?? 0} />
-                ))}
-              </>
-            );
-          })()}
+      {summary.loading && !summary.data ? (
+        <Loading />
+      ) : summary.error ? (
+        <ErrorNote error={summary.error} onRetry={summary.reload} />
+      ) : (
+        (() => {
+          const { own, coverage } = summary.data!;
+          const total = coverage.tenants;
+          return (
+            <>
+              <p>{t('notices.coverage.tenants', { count: total, n: formatNumber(total), name: own.name })}</p>
+              <div className="box">
+                {coverage.types.map((row) => {
+                  const type = t(`contactTypes.${row.type}`);
+                  return (
+                    <div key={row.type} className="coverage-row">
+                      <p className="counts">
+                        <span className={`chip ${row.type}`}>{type}</span>
+                        <span>
+                          {t('notices.coverage.covered', {
+                            covered: formatNumber(row.covered),
+                            total: formatNumber(total),
+                            type,
+                          })}
+                        </span>
+                      </p>
+                      <ProgressBar label={t('notices.coverage.coverageOf', { type })} value={row.covered} max={total} />
+                    </div>
+                  );
+                })}
+              </div>
+              {categories.map((type) => (
+                <Missing
+                  key={type}
+                  rootId={ownId}
+                  type={type}
+                  uncovered={coverage.types.find((r) => r.type === type)?.uncovered ?? 0}
+                />
+              ))}
+            </>
+          );
+        })()
+      )}
     </section>
   );
 }
@@ -59,8 +77,13 @@ export function Coverage() {
 function Missing({ rootId, type, uncovered }: { rootId: string; type: Category; uncovered: number }) {
   const { t } = useTranslation();
   const { user } = useSession();
-  const list = usePaged((after) => (uncovered === 0 ? Promise.resolve({ items: [] })
-    : coverageOf(rootId, { type, limit: PAGE, ...(after ? { after } : {}) }).then((c) => c.missing)), [rootId, type, uncovered]);
+  const list = usePaged(
+    (after) =>
+      uncovered === 0
+        ? Promise.resolve({ items: [] })
+        : coverageOf(rootId, { type, limit: PAGE, ...(after ? { after } : {}) }).then((c) => c.missing),
+    [rootId, type, uncovered],
+  );
   const label = t(`contactTypes.${type}`);
   const headingId = `missing-${type}`;
   return (
@@ -81,8 +104,12 @@ function Missing({ rootId, type, uncovered }: { rootId: string; type: Category; 
       {list.error !== undefined && <ErrorNote error={list.error} onRetry={list.reload} />}
       {list.after && !list.loading && (
         <p className="button-row">
-          <span className="muted">{t('notices.coverage.shown', { shown: formatNumber(list.items.length), total: formatNumber(uncovered) })}</span>
-          <button type="button" onClick={list.more}>{t('notices.coverage.more')}</button>
+          <span className="muted">
+            {t('notices.coverage.shown', { shown: formatNumber(list.items.length), total: formatNumber(uncovered) })}
+          </span>
+          <button type="button" onClick={list.more}>
+            {t('notices.coverage.more')}
+          </button>
         </p>
       )}
     </section>

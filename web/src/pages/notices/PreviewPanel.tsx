@@ -12,15 +12,23 @@ export function PreviewPanel({ preview }: { preview: Preview }) {
   return (
     <section className="box" aria-labelledby="preview-title">
       <h3 id="preview-title">{t('notices.preview.title')}</h3>
-      <p role="status" className="big-number">{t('notices.preview.recipients', { count: preview.recipients, n: formatNumber(preview.recipients) })}</p>
+      <p role="status" className="big-number">
+        {t('notices.preview.recipients', { count: preview.recipients, n: formatNumber(preview.recipients) })}
+      </p>
       {byKind.length > 0 && (
         <ul className="counts plain-list" aria-label={t('notices.preview.byKind')}>
           {byKind.map(([kind, n]) => (
-            <li key={kind}>{kinds.includes(kind as Kind) ? t(`clients.kinds.${kind as Kind}`) : kind}: {formatNumber(n)}</li>
+            <li key={kind}>
+              {kinds.includes(kind as Kind) ? t(`clients.kinds.${kind as Kind}`) : kind}: {formatNumber(n)}
+            </li>
           ))}
         </ul>
       )}
-      {preview.skipped > 0 && <p className="note warn">{t('notices.preview.skipped', { count: preview.skipped, n: formatNumber(preview.skipped) })}</p>}
+      {preview.skipped > 0 && (
+        <p className="note warn">
+          {t('notices.preview.skipped', { count: preview.skipped, n: formatNumber(preview.skipped) })}
+        </p>
+      )}
       {preview.sample.length > 0 && (
         <details>
           <summary>{t('notices.preview.sample')}</summary>
@@ -28,7 +36,11 @@ export function PreviewPanel({ preview }: { preview: Preview }) {
             {preview.sample.map((s) => (
               <li key={`${s.email} ${s.tenant_id}`} style={{ overflowWrap: 'anywhere' }}>
                 {s.email} — {t('notices.preview.forTenant', { name: s.tenant_name })}
-                {s.inherited && <span className="tag" style={{ marginLeft: '.4rem' }}>{t('notices.preview.inherited')}</span>}
+                {s.inherited && (
+                  <span className="tag" style={{ marginLeft: '.4rem' }}>
+                    {t('notices.preview.inherited')}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

@@ -3,47 +3,110 @@ import { LengthHint } from '../../components/LengthHint';
 import { categories, type Category } from './shared';
 
 interface TextFieldProps {
-  id: string; label: string; value: string; onChange(value: string): void;
-  required?: boolean; multiline?: boolean; help?: string; error?: string; maxLength: number;
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  required?: boolean;
+  multiline?: boolean;
+  help?: string;
+  error?: string;
+  maxLength: number;
 }
 
 /** A labelled input or textarea with its help and its error, tied by aria-describedby. */
 export function TextField({ id, label, value, onChange, required, multiline, help, error, maxLength }: TextFieldProps) {
   const { t } = useTranslation();
   const describedBy = [help && `${id}-help`, `${id}-length`, error && `${id}-error`].filter(Boolean).join(' ');
-  const common = { id, value, required, maxLength, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
+  const common = {
+    id,
+    value,
+    required,
+    maxLength,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+  };
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
-        {required && <><span className="required-mark" aria-hidden="true"> *</span><span className="visually-hidden"> ({t('app.required')})</span></>}
+        {required && (
+          <>
+            <span className="required-mark" aria-hidden="true">
+              {' '}
+              *
+            </span>
+            <span className="visually-hidden"> ({t('app.required')})</span>
+          </>
+        )}
       </label>
-      {multiline ? <textarea {...common} rows={8} onChange={(e) => onChange(e.target.value)} /> : <input {...common} onChange={(e) => onChange(e.target.value)} />}
-      {help && <span id={`${id}-help`} className="muted">{help}</span>}
+      {multiline ? (
+        <textarea {...common} rows={8} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input {...common} onChange={(e) => onChange(e.target.value)} />
+      )}
+      {help && (
+        <span id={`${id}-help`} className="muted">
+          {help}
+        </span>
+      )}
       <LengthHint id={`${id}-length`} length={value.length} max={maxLength} />
-      {error && <p id={`${id}-error`} className="field-error">{error}</p>}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
 
 /** The three categories, each saying who receives it. */
-export function CategoryField({ value, onChange, error }: { value?: Category; onChange(value: Category): void; error?: string }) {
+export function CategoryField({
+  value,
+  onChange,
+  error,
+}: {
+  value?: Category;
+  onChange(value: Category): void;
+  error?: string;
+}) {
   const { t } = useTranslation();
   return (
     <fieldset aria-describedby={error ? 'category-error' : undefined}>
       <legend>
         {t('notices.categories.legend')}
-        <span className="required-mark" aria-hidden="true"> *</span><span className="visually-hidden"> ({t('app.required')})</span>
+        <span className="required-mark" aria-hidden="true">
+          {' '}
+          *
+        </span>
+        <span className="visually-hidden"> ({t('app.required')})</span>
       </legend>
       {categories.map((c) => (
         <div key={c} className="radio-row">
-          <input type="radio" id={`category-${c}`} name="category" value={c} checked={value === c} required
-            aria-invalid={error ? true : undefined} aria-describedby={`category-${c}-help`} onChange={() => onChange(c)} />
-          <label htmlFor={`category-${c}`}><span className={`chip ${c}`}>{t(`contactTypes.${c}`)}</span></label>
-          <span id={`category-${c}-help`} className="muted">{t(`notices.categories.${c}Help`)}</span>
+          <input
+            type="radio"
+            id={`category-${c}`}
+            name="category"
+            value={c}
+            checked={value === c}
+            required
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`category-${c}-help`}
+            onChange={() => onChange(c)}
+          />
+          <label htmlFor={`category-${c}`}>
+            <span className={`chip ${c}`}>{t(`contactTypes.${c}`)}</span>
+          </label>
+          <span id={`category-${c}-help`} className="muted">
+            {t(`notices.categories.${c}Help`)}
+          </span>
         </div>
       ))}
-      {error && <p id="category-error" className="field-error">{error}</p>}
+      {error && (
+        <p id="category-error" className="field-error">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }

@@ -10,13 +10,19 @@ import { type Announcement } from './shared';
 export function useLiveAnnouncement(initial: Announcement): Announcement {
   const [announcement, setAnnouncement] = useState(initial);
   const inFlight = useRef(false);
-  usePolling(() => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    ok(api.GET('/api/2/announcements/{id}', { params: { path: { id: initial.id } } }))
-      .then(setAnnouncement, () => undefined)
-      .finally(() => { inFlight.current = false; });
-  }, announcement.status !== 'done', 1500);
+  usePolling(
+    () => {
+      if (inFlight.current) return;
+      inFlight.current = true;
+      ok(api.GET('/api/2/announcements/{id}', { params: { path: { id: initial.id } } }))
+        .then(setAnnouncement, () => undefined)
+        .finally(() => {
+          inFlight.current = false;
+        });
+    },
+    announcement.status !== 'done',
+    1500,
+  );
   return announcement;
 }
 
@@ -38,12 +44,19 @@ export function DeliveryProgress({ announcement }: { announcement: Announcement 
   const { sent, failed, pending, skipped } = announcement.counts;
   const total = Math.max(sent + failed + pending, announcement.recipients);
   const preparing = announcement.status === 'enqueuing' || (announcement.status === 'queued' && total === 0);
-  if (announcement.status === 'done' && total === 0) return <p className="muted">{t('notices.progress.noRecipients')}</p>;
+  if (announcement.status === 'done' && total === 0)
+    return <p className="muted">{t('notices.progress.noRecipients')}</p>;
   return (
-    <ProgressBar label={t('notices.progress.label', { subject: subjectOf(announcement) })} value={preparing ? undefined : sent + failed} max={total}>
+    <ProgressBar
+      label={t('notices.progress.label', { subject: subjectOf(announcement) })}
+      value={preparing ? undefined : sent + failed}
+      max={total}
+    >
       <p className="counts">
         {preparing && <span>{t('notices.progress.preparing')}</span>}
-        {!preparing && <span>{t('notices.progress.of', { done: formatNumber(sent + failed), total: formatNumber(total) })}</span>}
+        {!preparing && (
+          <span>{t('notices.progress.of', { done: formatNumber(sent + failed), total: formatNumber(total) })}</span>
+        )}
         <span>{t('notices.progress.sent', { n: formatNumber(sent) })}</span>
         <span>{t('notices.progress.failed', { n: formatNumber(failed) })}</span>
         <span>{t('notices.progress.pending', { n: formatNumber(pending) })}</span>

@@ -4,4 +4,6 @@ export type Category = 'billing' | 'technical' | 'management';
 export const categories: Category[] = ['billing', 'technical', 'management'];
 export type Announcement = paths['/api/2/announcements/{id}']['get']['responses'][200]['content']['application/json'];
 export type Preview = paths['/api/2/announcements/preview']['post']['responses'][200]['content']['application/json'];
-export type AnnouncementInput = NonNullable<paths['/api/2/announcements']['post']['requestBody']>['content']['application/json'];
+export type AnnouncementInput = NonNullable<
+  paths['/api/2/announcements']['post']['requestBody']
+>['content']['application/json'];
