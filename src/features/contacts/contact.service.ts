@@ -1,30 +1,17 @@
-import { Type } from '@sinclair/typebox';
 import { assertWritable, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import type { ContactType, UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
-import { toUser } from '../users/user.mapping.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
 import { assertEmailFree, assertPersonEmailFree, lockContactsOf } from './contact.addresses.js';
-import { cardOf, normalizeTypes, personFields, toContact, typeOrder } from './contact.mapping.js';
+import { listContacts } from './contact.list.js';
+import { cardOf, normalizeTypes, personFields, toContact } from './contact.mapping.js';
 import * as repo from './contact.repository.js';
 import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
-
-/** The first call's filter (ids, or a tenant with its types) and the last id seen. */
-const cursor = cursorOf(
-  {
-    ids: Type.Optional(CursorFields.Uuids),
-    tenantId: Type.Optional(CursorFields.Uuid),
-    types: Type.Optional(Type.Array(Type.Union(typeOrder.map((t) => Type.Literal(t))), { maxItems: 3 })),
-    afterId: CursorFields.Uuid,
-  },
-  (c) => exactlyOne(c.ids, c.tenantId),
-);
+import { writeUpdate } from './contact.update.js';
 
 const contactNotFound = () => notFound('Contact');
 const nothingPending = () =>
@@ -54,30 +41,8 @@ export class ContactService {
     return (await repo.findContacts(this.db, principal.read, { ids, limit: ids.length })).map(toContact);
   }
 
-  async list(principal: Principal, query: ListContactsInput) {
-    let filter: { ids?: string[]; tenantId?: string; types?: ContactType[] };
-    let afterId: string | undefined;
-    if (query.after) {
-      ({ afterId, ...filter } = cursor.decode(query.after));
-    } else {
-      if ((query.uuids === undefined) === (query.tenant_id === undefined))
-        throw invalidField('uuids,tenant_id', 'give exactly one of uuids, tenant_id');
-      filter = {
-        ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
-        tenantId: query.tenant_id,
-        types: query.types ? normalizeTypes(query.types.split(',') as ContactType[]) : undefined,
-      };
-      if (query.tenant_id) await tenantAccess(this.db, principal, query.tenant_id, 'read');
-    }
-    const limit = query.limit ?? 1000;
-    const rows = await repo.findContacts(this.db, principal.read, {
-      ids: filter.ids,
-      tenantIds: filter.tenantId ? [filter.tenantId] : undefined,
-      types: filter.types,
-      afterId,
-      limit,
-    });
-    return paged(rows.map(toContact), limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
+  list(principal: Principal, query: ListContactsInput) {
+    return listContacts(this.db, principal, query);
   }
 
   /** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */
@@ -152,58 +117,11 @@ export class ContactService {
       await lockContactsOf(trx, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       const before = toContact(current);
-      const types = input.types ? normalizeTypes(input.types) : undefined;
-      if (current.user_id) {
-        // The person's fields belong to the user: written there, shown through the contact.
-        const user = await this.users.find(trx, principal, current.user_id);
-        if (!user) throw contactNotFound();
-        const patch: UserUpdate = {};
-        if (input.firstname !== undefined) patch.firstname = input.firstname.trim();
-        if (input.lastname !== undefined) patch.lastname = input.lastname.trim();
-        if (input.phone !== undefined) patch.phone = input.phone;
-        if (input.title !== undefined) patch.title = input.title;
-        if (input.language !== undefined) patch.language = input.language;
-        if (input.email !== undefined) {
-          const outcome = await this.emailChanges().request(trx, afterCommit, actorOf(principal), user.id, input.email);
-          if (outcome === 'changed') patch.email = input.email;
-        }
-        if (Object.keys(patch).length) await this.users.patchPerson(trx, user.id, patch);
-        const moved = await repo.updateContact(trx, principal.write, id, input.version, {
-          ...(types ? { types } : {}),
-          ...(patch.email ? { validation_state: 'valid' as const } : {}),
-          ...cardOf(input),
-        });
-        if (!moved) throw versionMismatch();
-        // The user changed too: its own trail shows it, as if edited through PUT /users.
-        if (Object.keys(patch).length) {
-          const userAfter = toUser((await this.users.find(trx, principal, user.id))!);
-          await recordAudit(trx, actorOf(principal), {
-            tenantId: user.tenant_id,
-            objectType: 'user',
-            objectId: user.id,
-            action: 'update',
-            before: toUser(user),
-            after: userAfter,
-          });
-        }
-      } else {
-        if (input.email !== undefined && input.email.toLowerCase() !== (current.email ?? '').toLowerCase()) {
-          await assertEmailFree(trx, current.tenant_id, input.email, { exceptContactId: id });
-        }
-        const emailChanged = input.email !== undefined && input.email !== current.email;
-        const moved = await repo.updateContact(trx, principal.write, id, input.version, {
-          ...(types ? { types } : {}),
-          ...(input.firstname !== undefined ? { firstname: input.firstname.trim() } : {}),
-          ...(input.lastname !== undefined ? { lastname: input.lastname.trim() } : {}),
-          ...(input.email !== undefined ? { email: input.email } : {}),
-          ...(input.phone !== undefined ? { phone: input.phone } : {}),
-          ...(input.title !== undefined ? { title: input.title } : {}),
-          ...(input.language !== undefined ? { language: input.language } : {}),
-          ...(emailChanged ? { validation_state: 'valid' as const } : {}),
-          ...cardOf(input),
-        });
-        if (!moved) throw versionMismatch();
-      }
+      await writeUpdate(
+        { trx, afterCommit, principal, users: this.users, emailChanges: this.emailChanges() },
+        current,
+        input,
+      );
       const after = toContact((await repo.findContact(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), {
         tenantId: current.tenant_id,

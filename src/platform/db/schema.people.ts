@@ -1,0 +1,135 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// The tables of tenants, users, their roles and credentials, and contacts.
+
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
+export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'user';
+
+/** The tenant's legal contact card (company address), kept as one JSON document. */
+interface TenantContactCard {
+  email?: string;
+  firstname?: string;
+  lastname?: string;
+  phone?: string;
+  title?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  state?: string;
+  zipcode?: string;
+  country?: string;
+  website?: string;
+}
+
+export interface TenantTable {
+  id: Generated<string>;
+  parent_id: string;
+  name: string;
+  kind: TenantKind;
+  enabled: Generated<boolean>;
+  language: Generated<string>;
+  customer_id: string | null;
+  internal_tag: string | null;
+  contact: ColumnType<TenantContactCard, string | undefined, string>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface TenantClosureTable {
+  ancestor_id: string;
+  descendant_id: string;
+  depth: number;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  tenant_id: string;
+  login: string;
+  email: string;
+  firstname: Generated<string>;
+  lastname: Generated<string>;
+  phone: string | null;
+  title: string | null;
+  language: Generated<string>;
+  enabled: Generated<boolean>;
+  activated: Generated<boolean>;
+  password_hash: string | null;
+  business_types: Generated<string[]>;
+  notifications: Generated<string[]>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface AccessPolicyTable {
+  id: Generated<string>;
+  user_id: string;
+  tenant_id: string;
+  role_id: RoleId;
+  issuer_id: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ApiClientTable {
+  id: Generated<string>;
+  tenant_id: string;
+  secret_hash: string;
+  name: string;
+  auth_method: string;
+  status: Generated<string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_access_at: Timestamp | null;
+  last_access_from_ip: string | null;
+}
+
+export interface AccessTokenTable {
+  token_hash: string;
+  subject_type: 'user' | 'client';
+  subject_id: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface AuthFailureTable {
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+}
+
+export type ContactType = 'billing' | 'technical' | 'management';
+
+export interface ContactTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string | null;
+  types: ContactType[];
+  firstname: string | null;
+  lastname: string | null;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  language: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  state: string | null;
+  zipcode: string | null;
+  country: string | null;
+  website: string | null;
+  industry: string | null;
+  organization_size: '1-10' | '11-100' | '101-500' | '501-1000' | '5000+' | null;
+  fax: string | null;
+  validation_state: Generated<'valid' | 'invalid'>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
