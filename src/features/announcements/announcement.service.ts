@@ -8,6 +8,7 @@ import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
+import { toAnnouncement } from './announcement.mapping.js';
 import * as repo from './announcement.repository.js';
 import {
   countRecipients,
@@ -17,28 +18,7 @@ import {
   type RecipientQuery,
 } from './recipients.repository.js';
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
-import type { Announcement, AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
-
-type AnnouncementView = Static<typeof Announcement>;
-
-function toAnnouncement(row: repo.AnnouncementRow, counts = { pending: 0, sent: 0, failed: 0 }): AnnouncementView {
-  return {
-    id: row.id,
-    scope_tenant_id: row.scope_tenant_id,
-    category: row.category,
-    subject: row.subject,
-    body: row.body,
-    fallback: row.fallback,
-    status: row.status,
-    recipients: row.recipients,
-    test: row.test,
-    counts: { ...counts, skipped: row.skipped },
-    created_by: { type: row.created_by_type, id: row.created_by_id },
-    created_at: row.created_at.toISOString(),
-    enqueued_at: row.enqueued_at?.toISOString() ?? null,
-    completed_at: row.completed_at?.toISOString() ?? null,
-  };
-}
+import type { AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
 const announcementNotFound = () => notFound('Announcement');
 

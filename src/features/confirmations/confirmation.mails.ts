@@ -1,4 +1,6 @@
-import { renderMail, type Language } from '../../platform/mail/render.js';
+import type { Db } from '../../platform/db/database.js';
+import { enqueueMail } from '../../platform/mail/outbox.repository.js';
+import { pickLanguage, renderMail, type Language } from '../../platform/mail/render.js';
 
 interface Person {
   firstname: string;
@@ -13,7 +15,7 @@ const footer: Record<Language, string> = {
 const hello = (language: Language, name: string) =>
   language === 'it' ? `Gentile ${name || 'utente'},` : `Hello ${name || 'there'},`;
 
-export function confirmEmailMail(
+function confirmEmailMail(
   language: Language,
   p: Person & { oldEmail: string; newEmail: string; url: string; hours: number },
 ) {
@@ -45,7 +47,7 @@ export function confirmEmailMail(
   );
 }
 
-export function emailChangeNoticeMail(language: Language, p: Person & { newEmail: string }) {
+function emailChangeNoticeMail(language: Language, p: Person & { newEmail: string }) {
   return renderMail(
     language === 'it'
       ? {
@@ -97,4 +99,42 @@ export function activationMail(language: Language, p: Person & { login: string; 
         },
     language,
   );
+}
+
+/**
+ * Inside the transaction that opens the change: the link to the new address and, unless it is a
+ * resend, a notice to the old one (the person learns of a change they did not ask for).
+ */
+export async function enqueueEmailChangeMails(
+  trx: Db,
+  change: {
+    user: {
+      tenant_id: string;
+      email: string;
+      firstname: string;
+      tenant_name: string;
+      language: string | null;
+      tenant_language: string | null;
+    };
+    newEmail: string;
+    url: string;
+    hours: number;
+    noticeToOld: boolean;
+  },
+) {
+  const { user, newEmail } = change;
+  const language = pickLanguage(user.language, user.tenant_language);
+  const person = { firstname: user.firstname, tenantName: user.tenant_name };
+  const confirm = confirmEmailMail(language, {
+    ...person,
+    oldEmail: user.email,
+    newEmail,
+    url: change.url,
+    hours: change.hours,
+  });
+  await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_confirmation', to: newEmail, ...confirm });
+  if (change.noticeToOld) {
+    const notice = emailChangeNoticeMail(language, { ...person, newEmail });
+    await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_notice', to: user.email, ...notice });
+  }
 }

@@ -9,7 +9,7 @@ import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
 import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { UserService } from '../users/user.service.js';
 import * as repo from './confirmation.repository.js';
-import { activationMail, confirmEmailMail, emailChangeNoticeMail } from './confirmation.mails.js';
+import { activationMail, enqueueEmailChangeMails } from './confirmation.mails.js';
 import { nothingPending, resendRefusal, stateOf, tokenError, type TokenState } from './confirmation.tokens.js';
 
 const MAX_SENDS = 5;
@@ -169,27 +169,15 @@ export class ConfirmationService {
     return row;
   }
 
-  private async sendEmailChangeMails(
+  private sendEmailChangeMails(
     trx: Db,
     user: Recipient,
     newEmail: string,
     token: string,
     options = { noticeToOld: true },
   ) {
-    const language = pickLanguage(user.language, user.tenant_language);
-    const person = { firstname: user.firstname, tenantName: user.tenant_name };
-    const confirm = confirmEmailMail(language, {
-      ...person,
-      oldEmail: user.email,
-      newEmail,
-      url: this.link('/confirm-email', token),
-      hours: this.config.linkTtlHours,
-    });
-    await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_confirmation', to: newEmail, ...confirm });
-    if (options.noticeToOld) {
-      const notice = emailChangeNoticeMail(language, { ...person, newEmail });
-      await enqueueMail(trx, { tenantId: user.tenant_id, kind: 'email_change_notice', to: user.email, ...notice });
-    }
+    const url = this.link('/confirm-email', token);
+    return enqueueEmailChangeMails(trx, { user, newEmail, url, hours: this.config.linkTtlHours, ...options });
   }
 
   private throttleResend(open: { last_sent_at: Date; sends: number; expires_at: Date }) {

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { generatePassword, hashPassword } from '../../platform/secrets.js';
 import { findRootTenant, insertTenant } from '../tenants/tenant.repository.js';
-import { insertPolicies, insertUser } from '../users/user.repository.js';
+import { insertPolicies } from '../users/access-policy.repository.js';
+import { insertUser } from '../users/user.repository.js';
 import { AppError } from '../../platform/errors.js';
 
 export interface BootstrapResult {

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Type, type Static } from '@sinclair/typebox';
 import { assertWritable } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
+import { listTenants } from './tenant.list.js';
+import { toTenant } from './tenant.mapping.js';
 import * as repo from './tenant.repository.js';
 import type { ContactView } from '../contacts/contact.schemas.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
-import type { Tenant, CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
+import type { CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
 /** Which kinds may live directly under which (DESIGN.md §1, Tenants). */
 const allowedChildren: Record<TenantKind, TenantKind[]> = {
@@ -21,44 +21,7 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
   unit: [],
 };
 
-function toTenant(row: repo.TenantRecord): Static<typeof Tenant> {
-  return {
-    id: row.id,
-    version: row.version,
-    name: row.name,
-    kind: row.kind,
-    parent_id: row.parent_id,
-    enabled: row.enabled,
-    language: row.language,
-    has_children: row.has_children,
-    customer_type: 'default',
-    customer_id: row.customer_id,
-    internal_tag: row.internal_tag,
-    owner_id: null,
-    ancestral_access: true,
-    update_lock: { enabled: false, owner_id: null },
-    contact: row.contact ?? {},
-    contacts: [],
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-    deleted_at: row.deleted_at ? row.deleted_at.toISOString() : null,
-  };
-}
-
 const tenantNotFound = () => notFound('Tenant', 1005);
-
-/** The first call's filter (exactly one of ids, parent, subtree) and the last id seen. */
-const cursor = cursorOf(
-  {
-    ids: Type.Optional(CursorFields.Uuids),
-    parentId: Type.Optional(CursorFields.Uuid),
-    subtreeRootId: Type.Optional(CursorFields.Uuid),
-    updatedSince: Type.Optional(CursorFields.Timestamp),
-    allowDeleted: Type.Boolean(),
-    afterId: CursorFields.Uuid,
-  },
-  (c) => exactlyOne(c.ids, c.parentId, c.subtreeRootId),
-);
 
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
@@ -79,35 +42,8 @@ export class TenantService {
     return toTenant(row);
   }
 
-  async list(principal: Principal, query: ListTenantsInput) {
-    let filter: Omit<repo.TenantFilter, 'limit'>;
-    if (query.after) {
-      filter = cursor.decode(query.after);
-    } else {
-      const given = (['uuids', 'parent_id', 'subtree_root_id'] as const).filter((k) => query[k] !== undefined);
-      if (given.length > 1) throw invalidField(given.join(','), 'give only one of uuids, parent_id, subtree_root_id');
-      filter = {
-        ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
-        parentId: query.parent_id,
-        // Without a filter: everything the caller administers, starting at its own tenant.
-        subtreeRootId: given.length === 0 ? principal.tenantId : query.subtree_root_id,
-        updatedSince: query.updated_since,
-        allowDeleted: query.allow_deleted ?? false,
-      };
-    }
-    const limit = query.limit ?? 5000;
-    const rows = await repo.findTenants(this.db, principal.read, { ...filter, limit });
-    const tenants = rows.slice(0, limit).map(toTenant);
-    if (query.with_contacts) {
-      const contacts = await this.contactsOf(
-        principal,
-        tenants.map((t) => t.id),
-      );
-      for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
-    }
-    return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) =>
-      cursor.encode({ ...filter, afterId: last.id }),
-    );
+  list(principal: Principal, query: ListTenantsInput) {
+    return listTenants(this.db, principal, query, this.contactsOf);
   }
 
   async childIds(principal: Principal, id: string, options: { order?: ChildOrder; allowDeleted?: boolean }) {

@@ -6,7 +6,8 @@ import { invalidField, notFound } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { toPolicy } from './user.mapping.js';
 import * as repo from './user.repository.js';
-import type { AccessPolicyInput } from './user.schemas.js';
+import type { AccessPolicyInput } from './access-policy.schemas.js';
+import * as policies from './access-policy.repository.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
 const roleKinds: Record<RoleId, string[]> = {
@@ -28,7 +29,7 @@ export class AccessPolicyService {
 
   async policies(principal: Principal, userId: string) {
     if (!(await repo.findUser(this.db, principal.read, userId))) throw userNotFound();
-    return (await repo.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
+    return (await policies.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
   }
 
   /**
@@ -48,7 +49,7 @@ export class AccessPolicyService {
       });
       const tenantIds = [...new Set(items.map((i) => i.tenant_id))];
       const tenants = tenantIds.length
-        ? await repo.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds)
+        ? await policies.findTenantsBelow(trx, principal.write, user.tenant_id, tenantIds)
         : [];
       const kindOf = new Map(tenants.map((t) => [t.id, t.kind]));
       items.forEach((item, i) => {
@@ -62,11 +63,11 @@ export class AccessPolicyService {
           throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
       });
       const key = (p: { tenant_id: string; role_id: string }) => `${p.tenant_id}/${p.role_id}`;
-      const existing = await repo.findPolicies(trx, principal.read, [userId]);
+      const existing = await policies.findPolicies(trx, principal.read, [userId]);
       const wanted = new Set(items.map(key));
       const kept = existing.filter((p) => wanted.has(key(p)));
       const have = new Set(kept.map(key));
-      await repo.deletePolicies(
+      await policies.deletePolicies(
         trx,
         principal.write,
         userId,
@@ -78,8 +79,8 @@ export class AccessPolicyService {
           const [tenant_id, role_id] = k.split('/');
           return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
         });
-      await repo.insertPolicies(trx, fresh);
-      const after = (await repo.findPolicies(trx, principal.read, [userId])).map(toPolicy);
+      await policies.insertPolicies(trx, fresh);
+      const after = (await policies.findPolicies(trx, principal.read, [userId])).map(toPolicy);
       await recordAudit(trx, actorOf(principal), {
         tenantId: user.tenant_id,
         objectType: 'access_policies',

@@ -33,7 +33,9 @@ const NotificationKind = Type.Union(
 );
 const Notifications = Type.Array(NotificationKind, { maxItems: 20, uniqueItems: true });
 const BusinessTypes = Type.Array(Type.Literal('buyer'), { maxItems: 1, uniqueItems: true });
-const RoleId = Type.Union(['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)));
+export const RoleId = Type.Union(
+  ['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)),
+);
 
 const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), {
   maxItems: 10,
@@ -182,32 +184,6 @@ export const CheckLoginQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const PutAccessPoliciesBody = Type.Object(
-  {
-    items: Type.Array(
-      Type.Object(
-        {
-          tenant_id: Uuid,
-          role_id: RoleId,
-          // Echoed fields of a policy read before; the server owns them.
-          id: Type.Optional(Uuid),
-          version: Type.Optional(Type.Integer()),
-          trustee_id: Type.Optional(Uuid),
-          trustee_type: Type.Optional(Type.Literal('user')),
-          issuer_id: Type.Optional(Uuid),
-          created_at: Type.Optional(Timestamp),
-          updated_at: Type.Optional(Timestamp),
-          deleted_at: Type.Optional(Type.Null()),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 50 },
-    ),
-  },
-  { additionalProperties: false },
-);
-
 export type CreateUserInput = Static<typeof CreateUserBody>;
 export type UpdateUserInput = Static<typeof UpdateUserBody>;
 export type ListUsersInput = Static<typeof ListUsersQuery>;
-export type AccessPolicyInput = Static<typeof PutAccessPoliciesBody>['items'][number];

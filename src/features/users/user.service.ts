@@ -1,34 +1,19 @@
-import { Type } from '@sinclair/typebox';
 import { assertWritable, ownTenant, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
 import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
-import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import { ownScope, type Principal } from '../../platform/scope.js';
+import { listUsers } from './user.list.js';
 import { toUser } from './user.mapping.js';
 import type { UserServiceDeps } from './user.ports.js';
+import { deletePolicies } from './access-policy.repository.js';
 import * as repo from './user.repository.js';
-import { Login, UserOrders, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
+import { Login, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
 
 const userNotFound = () => notFound('User');
 const loginPattern = new RegExp(Login.pattern!);
-
-/** The first call's filter (exactly one of ids, tenant, subtree), its order, and the last row seen. */
-const cursor = cursorOf(
-  {
-    ids: Type.Optional(CursorFields.Uuids),
-    tenantId: Type.Optional(CursorFields.Uuid),
-    subtreeRootId: Type.Optional(CursorFields.Uuid),
-    updatedSince: Type.Optional(CursorFields.Timestamp),
-    withPolicies: Type.Boolean(),
-    order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
-    afterId: CursorFields.Uuid,
-    afterKey: Type.Optional(CursorFields.Text),
-  },
-  (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId),
-);
 
 export class UserService {
   /** `deps` is read on use: the features that provide them are built after this one (src/app.ts). */
@@ -77,45 +62,8 @@ export class UserService {
     return { ...toUser(row), tenant_kind: tenant.kind };
   }
 
-  async list(principal: Principal, query: ListUsersInput) {
-    let filter: Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
-    if (query.after) {
-      filter = cursor.decode(query.after);
-    } else {
-      const choices = ['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const;
-      const given = choices.filter((k) => query[k] !== undefined);
-      if (given.length !== 1) {
-        const fields = given.length ? [...given] : [...choices];
-        throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, {
-          domain: 'validation',
-          info: fields.join(','),
-          context: { fields },
-        });
-      }
-      filter = {
-        ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
-        tenantId: query.tenant_id,
-        subtreeRootId: query.subtree_root_tenant_id,
-        updatedSince: query.updated_since,
-        withPolicies: query.with_access_policies ?? false,
-        order: query.order,
-      };
-    }
-    const limit = query.limit ?? 2000;
-    const rows = await repo.findUsers(this.db, principal.read, { ...filter, limit });
-    const policies = filter.withPolicies
-      ? await repo.findPolicies(
-          this.db,
-          principal.read,
-          rows.map((r) => r.id),
-        )
-      : undefined;
-    const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
-    return paged(
-      rows.map((r) => toUser(r, policies)),
-      limit,
-      (last) => cursor.encode({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }),
-    );
+  list(principal: Principal, query: ListUsersInput) {
+    return listUsers(this.db, principal, query);
   }
 
   async idsOfTenant(principal: Principal, tenantId: string, includeGrandChildren: boolean) {
@@ -226,7 +174,7 @@ export class UserService {
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() })))
         throw versionMismatch();
-      await repo.deletePolicies(trx, principal.write, id, []);
+      await deletePolicies(trx, principal.write, id, []);
       await repo.deleteTokensOf(trx, id);
       await this.deps().person.deleted(trx, principal, id);
       await recordAudit(trx, actorOf(principal), {

@@ -8,6 +8,7 @@ import {
   standardErrors,
   VersionQuery,
 } from '../../platform/http/common-schemas.js';
+import { PutAccessPoliciesBody } from './access-policy.schemas.js';
 import type { AccessPolicyService } from './access-policy.service.js';
 import type { UserService } from './user.service.js';
 import {
@@ -16,7 +17,6 @@ import {
   CreateUserBody,
   ListUsersQuery,
   Me,
-  PutAccessPoliciesBody,
   TenantUsersQuery,
   UpdateUserBody,
   User,

@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import type { Db } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
+import type { Principal } from '../../platform/scope.js';
+import { toUser } from './user.mapping.js';
+import { findPolicies } from './access-policy.repository.js';
+import * as repo from './user.repository.js';
+import { UserOrders, type ListUsersInput } from './user.schemas.js';
+
+/** The first call's filter (exactly one of ids, tenant, subtree), its order, and the last row seen. */
+const cursor = cursorOf(
+  {
+    ids: Type.Optional(CursorFields.Uuids),
+    tenantId: Type.Optional(CursorFields.Uuid),
+    subtreeRootId: Type.Optional(CursorFields.Uuid),
+    updatedSince: Type.Optional(CursorFields.Timestamp),
+    withPolicies: Type.Boolean(),
+    order: Type.Optional(Type.Union(UserOrders.map((o) => Type.Literal(o)))),
+    afterId: CursorFields.Uuid,
+    afterKey: Type.Optional(CursorFields.Text),
+  },
+  (c) => exactlyOne(c.ids, c.tenantId, c.subtreeRootId),
+);
+
+/** GET /users: by ids, of a tenant or of a subtree, in the order asked, paged by key. */
+export async function listUsers(db: Db, principal: Principal, query: ListUsersInput) {
+  let filter: Omit<repo.UserFilter, 'limit'> & { withPolicies: boolean };
+  if (query.after) {
+    filter = cursor.decode(query.after);
+  } else {
+    const choices = ['uuids', 'tenant_id', 'subtree_root_tenant_id'] as const;
+    const given = choices.filter((k) => query[k] !== undefined);
+    if (given.length !== 1) {
+      const fields = given.length ? [...given] : [...choices];
+      throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, {
+        domain: 'validation',
+        info: fields.join(','),
+        context: { fields },
+      });
+    }
+    filter = {
+      ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,
+      tenantId: query.tenant_id,
+      subtreeRootId: query.subtree_root_tenant_id,
+      updatedSince: query.updated_since,
+      withPolicies: query.with_access_policies ?? false,
+      order: query.order,
+    };
+  }
+  const limit = query.limit ?? 2000;
+  const rows = await repo.findUsers(db, principal.read, { ...filter, limit });
+  const policies = filter.withPolicies
+    ? await findPolicies(
+        db,
+        principal.read,
+        rows.map((r) => r.id),
+      )
+    : undefined;
+  const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
+  return paged(
+    rows.map((r) => toUser(r, policies)),
+    limit,
+    (last) => cursor.encode({ ...filter, afterId: last.id, afterKey: keyOf.get(last.id) }),
+  );
+}
