@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './db/database.js';
-import { AppError } from './errors.js';
+import { fail } from './errors.js';
 import { inScope, type Principal } from './scope.js';
 
 /** What a caller wants to do with a tenant's data. */
@@ -30,14 +30,9 @@ export async function tenantAccess(
     .$if(!allowDeleted, (q) => q.where('t.deleted_at', 'is', null))
     .executeTakeFirst();
   if (!tenant)
-    throw new AppError(1005, `${field === 'parent_id' ? 'Parent tenant' : 'Tenant'} not found`, {
-      domain: 'AccountServer',
-      ...(field ? { info: field } : {}),
-    });
+    throw fail(field === 'parent_id' ? 'parent_not_found' : 'tenant_not_found', field ? { info: field } : {});
   if (need === 'write' && !tenant.writable) {
-    throw new AppError(1002, 'Access denied: your role may read this tenant but not change it', {
-      domain: 'AccountServer',
-    });
+    throw fail('read_only');
   }
   const { writable: _writable, ...facts } = tenant;
   return facts;

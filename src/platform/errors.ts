@@ -62,6 +62,112 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Every situation the API answers with an error, declared once: its code (whose status is
+ * above), its domain and its message. Services name the situation (`fail('self_delete')`), so a
+ * text is written once however many places meet it, and an unknown situation does not compile.
+ */
+const situations = {
+  // Tenants and access
+  tenant_not_found: [1005, 'AccountServer', 'Tenant not found'],
+  parent_not_found: [1005, 'AccountServer', 'Parent tenant not found'],
+  read_only: [1002, 'AccountServer', 'Access denied: your role may read this tenant but not change it'],
+  parent_disabled: [1003, 'AccountServer', 'The parent tenant is disabled'],
+  tenant_name_taken: [1004, 'AccountServer', 'A tenant with this name already exists under the same parent'],
+  tenant_enabled: [1006, 'AccountServer', 'Disable the tenant before deleting it'],
+  tenant_has_children: ['has_children', 'AccountServer', 'The tenant still has tenants below it; delete those first'],
+  own_tenant_disable: [
+    1002,
+    'AccountServer',
+    'You cannot disable the tenant you administer from; ask its service provider',
+  ],
+  own_tenant_delete: [
+    1002,
+    'AccountServer',
+    'You cannot delete the tenant you administer from; ask its service provider',
+  ],
+  version_mismatch: [1001, 'AccountServer', 'Version mismatch: the object was changed by someone else; read it again'],
+  // Users, roles and clients
+  user_not_found: ['not_found', 'AccountServer', 'User not found'],
+  client_not_found: ['not_found', 'AccountServer', 'API client not found'],
+  client_not_user: ['not_found', 'AccountServer', 'An API client is not a user; read its tenant instead'],
+  login_taken: ['login_taken', 'AccountServer', 'This login is already taken'],
+  login_not_found: ['not_found', 'AccountServer', 'No user has this login'],
+  self_disable: [1002, 'AccountServer', 'You cannot disable yourself'],
+  self_delete: [1002, 'AccountServer', 'You cannot delete yourself'],
+  policy_listed_twice: ['conflict', 'AccountServer', 'The same access policy is listed twice'],
+  // Contacts and their addresses
+  contact_not_found: ['not_found', 'AccountServer', 'Contact not found'],
+  contact_user_taken: ['contact_user_taken', 'contacts', 'This user is already a contact of this tenant'],
+  contact_email_taken: [
+    'contact_email_taken',
+    'contacts',
+    'Another contact of this tenant already uses this email address',
+  ],
+  contact_email_taken_meanwhile: [
+    'contact_email_taken',
+    'contacts',
+    'Another contact of this tenant took this address meanwhile; ask for the change again',
+  ],
+  nothing_pending: ['nothing_pending', 'confirmations', 'No email change is waiting for confirmation'],
+  // Links
+  token_invalid: [
+    'token_invalid',
+    'confirmations',
+    'This link is not valid. Check that you opened the whole link from the message.',
+  ],
+  token_expired: ['token_expired', 'confirmations', 'This link has expired. Ask for a new one.'],
+  token_used: ['token_used', 'confirmations', 'This link was already used.'],
+  token_revoked: ['token_revoked', 'confirmations', 'This link was replaced by a newer one or cancelled.'],
+  already_activated: ['already_activated', 'confirmations', 'This user has already activated its account'],
+  // Notices and the mailbox
+  announcement_not_found: ['not_found', 'AccountServer', 'Announcement not found'],
+  announcer_not_provider: [
+    1002,
+    'announcements',
+    'Only service providers and platform administrators send announcements',
+  ],
+  mailbox_forbidden: [1002, 'AccountServer', 'Only administrators who may change the root tenant may read the mailbox'],
+  // Signing in
+  unauthorized: ['unauthorized', 'auth', 'Authentication required'],
+  invalid_login: [1033, 'auth', 'Invalid login or password'],
+  invalid_client: ['invalid_client', 'auth', 'Invalid client credentials'],
+  user_disabled: [1018, 'auth', 'This user is disabled'],
+  csrf_mismatch: ['forbidden', 'auth', 'Missing or wrong X-CSRF-Token header for this session'],
+  sign_in_not_json: ['unsupported_media_type', 'auth', 'Send the sign-in as application/json'],
+  basic_not_revocable: [
+    'not_revocable',
+    'auth',
+    'HTTP Basic sends the password with every call, so there is no session to end: stop sending it, or change the password',
+  ],
+  unsupported_grant_type: ['unsupported_grant_type', 'validation', 'grant_type must be password or client_credentials'],
+  // Requests and the machine
+  body_not_json: ['bad_request', 'http', 'body is not valid JSON'],
+  body_poisoned: ['bad_request', 'http', 'body must not contain the keys __proto__ or constructor'],
+  invalid_fields: ['validation_failed', 'validation', 'The request is not valid'],
+  too_many_requests: ['too_many_requests', 'AccountServer', 'Too many requests; try again later'],
+  database_unavailable: ['database_unavailable', 'AccountServer', 'The database is unavailable; try again shortly'],
+  data_dir_locked: ['data_dir_locked', 'AccountServer', 'The data folder is in use by another Liaison process'],
+} as const satisfies Record<string, readonly [ErrorCode, string, string]>;
+
+export type Situation = keyof typeof situations;
+
+/** What a situation's answer adds: the field (`info`), context, headers, or a message that names values. */
+export interface FailDetails extends Omit<AppErrorOptions, 'domain'> {
+  message?: string;
+}
+
+/** The error of a situation of the catalogue. */
+export function fail(situation: Situation, { message, ...details }: FailDetails = {}) {
+  const [code, domain, text] = situations[situation];
+  return new AppError(code, message ?? text, { domain, ...details });
+}
+
+/** One line for a rule: `assertThat(tenant.enabled, 'parent_disabled', { info: 'parent_id' })`. */
+export function assertThat(condition: unknown, situation: Situation, details?: FailDetails): asserts condition {
+  if (!condition) throw fail(situation, details);
+}
+
 /** A 429 that says when to come back, in the Retry-After header and in context.retry_after. */
 export const tooManyRequests = (message: string, retryAfter: number, domain: string) =>
   new AppError('too_many_requests', message, {
@@ -70,18 +176,11 @@ export const tooManyRequests = (message: string, retryAfter: number, domain: str
     context: { retry_after: retryAfter },
   });
 
-export const notFound = (what: string, code: ErrorCode = 'not_found') =>
-  new AppError(code, `${what} not found`, { domain: 'AccountServer' });
-
 export const versionMismatch = (current?: number) =>
-  new AppError(1001, 'Version mismatch: the object was changed by someone else; read it again', {
-    domain: 'AccountServer',
-    context: current === undefined ? {} : { current_version: current },
-  });
+  fail('version_mismatch', { context: current === undefined ? {} : { current_version: current } });
 
-export const invalidField = (field: string, message: string) =>
-  new AppError('validation_failed', `${field}: ${message}`, {
-    domain: 'validation',
-    info: field,
-    context: { fields: [field] },
-  });
+/** A request that names fields wrongly: the answer names them (at most a few, see the error handler). */
+export const invalidFields = (fields: string[], message: string) =>
+  fail('invalid_fields', { message, info: fields.join(','), context: { fields } });
+
+export const invalidField = (field: string, message: string) => invalidFields([field], `${field}: ${message}`);

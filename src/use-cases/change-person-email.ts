@@ -1,7 +1,7 @@
 import { actorOf, recordAudit, type AuditActor } from '../platform/audit-trail.js';
 import type { Db } from '../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../platform/db/unit-of-work.js';
-import { notFound } from '../platform/errors.js';
+import { fail } from '../platform/errors.js';
 import type { Principal } from '../platform/scope.js';
 import type { ConfirmationService } from '../features/confirmations/confirmation.service.js';
 import type { ContactService } from '../features/contacts/contact.service.js';
@@ -31,7 +31,7 @@ export class ChangePersonEmail implements EmailChanges {
   async request(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string) {
     const { confirmations, contacts } = this.deps;
     const user = await confirmations.recipient(trx, userId);
-    if (!user) throw notFound('User');
+    if (!user) throw fail('user_not_found');
     // The current address sent back (a client echoing the object it read) is no change and
     // leaves an open change alone: cancelling is explicit (DELETE …/pending-email).
     if (newEmail === user.email) return 'unchanged' as const;
@@ -50,12 +50,7 @@ export class ChangePersonEmail implements EmailChanges {
     const { uow, users, contacts, confirmations } = this.deps;
     return uow.run(async (trx) => {
       const { user, newEmail } = await confirmations.useEmailChange(trx, token);
-      await contacts.assertPersonEmailFree(
-        trx,
-        user,
-        newEmail,
-        'Another contact of this tenant took this address meanwhile; ask for the change again',
-      );
+      await contacts.assertPersonEmailFree(trx, user, newEmail, { meanwhile: true });
       await users.patchPerson(trx, user.id, { email: newEmail });
       // A new address starts out valid: an old bounce says nothing about it.
       await contacts.personListener.changed(trx, user.id, { emailChanged: true });

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { ownTenant, tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
@@ -20,7 +20,7 @@ import {
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
 import type { AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
-const announcementNotFound = () => notFound('Announcement');
+const announcementNotFound = () => fail('announcement_not_found');
 
 /** Newest first: announcements by creation time, deliveries by id. */
 const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
@@ -167,9 +167,7 @@ export class AnnouncementService {
     const scope = await tenantAccess(this.db, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
     const own = await ownTenant(this.db, principal);
     if (!['root', 'partner'].includes(own.kind)) {
-      throw new AppError(1002, 'Only service providers and platform administrators send announcements', {
-        domain: 'announcements',
-      });
+      throw fail('announcer_not_provider');
     }
     const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;
     return {

@@ -1,7 +1,7 @@
 import { tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
-import { notFound } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import type { ContactService } from '../contacts/contact.service.js';
@@ -20,7 +20,7 @@ export class CoverageService {
     // The same ceiling as the caller's own announcement to this tenant would have.
     await tenantAccess(this.db, principal, tenantId, 'read');
     const ceiling = await findFallbackCeiling(this.db, principal, tenantId);
-    if (!ceiling) throw notFound('Tenant', 1005);
+    if (!ceiling) throw fail('tenant_not_found');
     const rows = await repo.findEffectiveContacts(this.db, ceiling, tenantId, type);
     if (rows.length === 0) return [];
     const contacts = new Map(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../platform/errors.js';
+import { fail, invalidFields } from '../../platform/errors.js';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
 import type { Config } from '../../platform/config.js';
 import type { UserService } from '../users/user.service.js';
@@ -48,12 +48,7 @@ function basicClient(header: string | undefined): { id: string; secret: string }
   return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
-const missing = (field: string) =>
-  new AppError('validation_failed', `${field} is required for this grant_type`, {
-    domain: 'validation',
-    info: field,
-    context: { fields: [field] },
-  });
+const missing = (field: string) => invalidFields([field], `${field} is required for this grant_type`);
 
 /** Tokens for scripts (OAuth client credentials, password grant) and the console's session. */
 export const authPlugin: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UserService; config: Config }> = async (
@@ -85,11 +80,7 @@ export const authPlugin: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
         return auth.passwordGrant(body.username, body.password, request.ip);
       }
       if (body.grant_type !== 'client_credentials') {
-        throw new AppError('unsupported_grant_type', 'grant_type must be password or client_credentials', {
-          domain: 'validation',
-          info: 'grant_type',
-          context: { fields: ['grant_type'] },
-        });
+        throw fail('unsupported_grant_type', { info: 'grant_type', context: { fields: ['grant_type'] } });
       }
       const client =
         basicClient(request.headers.authorization) ??

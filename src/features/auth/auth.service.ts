@@ -1,17 +1,17 @@
 import type { Db } from '../../platform/db/database.js';
 import type { Config } from '../../platform/config.js';
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { scopeOf, type Principal } from '../../platform/scope.js';
 import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
 import * as repo from './auth.repository.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import { isStorableText } from '../../platform/http/input-guard.js';
 
-const invalidLogin = () => new AppError(1033, 'Invalid login or password', { domain: 'auth' });
-const invalidClient = () => new AppError('invalid_client', 'Invalid client credentials', { domain: 'auth' });
+const invalidLogin = () => fail('invalid_login');
+const invalidClient = () => fail('invalid_client');
 // No Basic challenge: a browser meeting one would pop up its own login box over the console.
-const unauthorized = (message = 'Authentication required') =>
-  new AppError('unauthorized', message, { domain: 'auth', headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
+const unauthorized = (message?: string) =>
+  fail('unauthorized', { message, headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
 
 export interface TokenAnswer {
   access_token: string;
@@ -118,7 +118,7 @@ export class AuthService {
     const ok = await verifyPassword(user?.password_hash, password);
     if (!user || !ok) throw invalidLogin();
     await attempt.forgive();
-    if (!user.enabled) throw new AppError(1018, 'This user is disabled', { domain: 'auth' });
+    if (!user.enabled) throw fail('user_disabled');
     return user;
   }
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '../../platform/http/common-schemas.js';
 import { bearerTokenOf, csrfTokenFor, SESSION_COOKIE } from '../../platform/http/auth-hook.js';
 import type { Config } from '../../platform/config.js';
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import type { AuthService } from './auth.service.js';
 import type { UserService } from '../users/user.service.js';
 import { Me } from '../users/user.schemas.js';
@@ -52,7 +52,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
       // JSON only: a cross-site form cannot send it, so no other site can sign a browser in.
       preValidation: async (request) => {
         if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
-          throw new AppError('unsupported_media_type', 'Send the sign-in as application/json', { domain: 'auth' });
+          throw fail('sign_in_not_json');
         }
       },
     },
@@ -109,11 +109,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
       // Whichever credential made the call is the one signed out, not just the console's cookie.
       const token = bearerTokenOf(request);
       if (token === undefined) {
-        throw new AppError(
-          'not_revocable',
-          'HTTP Basic sends the password with every call, so there is no session to end: stop sending it, or change the password',
-          { domain: 'auth' },
-        );
+        throw fail('basic_not_revocable');
       }
       await auth.revoke(token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

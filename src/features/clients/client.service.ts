@@ -3,7 +3,7 @@ import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ApiClientRow } from '../../platform/db/schema.js';
-import { notFound } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { newToken } from '../../platform/secrets.js';
 import * as repo from './client.repository.js';
@@ -24,7 +24,7 @@ function toClient(row: ApiClientRow): Static<typeof Client> {
   };
 }
 
-const clientNotFound = () => notFound('API client');
+const clientNotFound = () => fail('client_not_found');
 
 export class ClientService {
   constructor(private readonly uow: UnitOfWork) {}

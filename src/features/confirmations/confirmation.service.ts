@@ -1,7 +1,7 @@
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { AppError, tooManyRequests } from '../../platform/errors.js';
+import { fail, tooManyRequests } from '../../platform/errors.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
 import type { Principal } from '../../platform/scope.js';
@@ -15,8 +15,7 @@ import { nothingPending, resendRefusal, stateOf, tokenError, type TokenState } f
 const MAX_SENDS = 5;
 export type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
 
-const alreadyActivated = () =>
-  new AppError('already_activated', 'This user has already activated its account', { domain: 'confirmations' });
+const alreadyActivated = () => fail('already_activated');
 
 /**
  * Single-use links sent by mail: account activation, and the confirmation of a new address.

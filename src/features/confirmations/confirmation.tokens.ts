@@ -1,22 +1,16 @@
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 
 export type TokenState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
 
 /** What a link that cannot be used answers, by why. */
 export const tokenError = {
-  unknown: () =>
-    new AppError('token_invalid', 'This link is not valid. Check that you opened the whole link from the message.', {
-      domain: 'confirmations',
-    }),
-  expired: () =>
-    new AppError('token_expired', 'This link has expired. Ask for a new one.', { domain: 'confirmations' }),
-  used: () => new AppError('token_used', 'This link was already used.', { domain: 'confirmations' }),
-  revoked: () =>
-    new AppError('token_revoked', 'This link was replaced by a newer one or cancelled.', { domain: 'confirmations' }),
+  unknown: () => fail('token_invalid'),
+  expired: () => fail('token_expired'),
+  used: () => fail('token_used'),
+  revoked: () => fail('token_revoked'),
 };
 
-export const nothingPending = () =>
-  new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+export const nothingPending = () => fail('nothing_pending');
 
 export function stateOf(row: {
   used_at: Date | null;

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { systemScope } from '../../platform/scope.js';
 import * as repo from './contact.repository.js';
 
@@ -26,15 +26,11 @@ export async function assertEmailFree(
   trx: Db,
   tenantId: string,
   email: string,
-  options: { exceptContactId?: string; message?: string } = {},
+  options: { exceptContactId?: string; meanwhile?: boolean } = {},
 ) {
   await lockContactsOf(trx, tenantId);
   if (await repo.isEmailTaken(trx, systemScope(tenantId), tenantId, email, options.exceptContactId)) {
-    throw new AppError(
-      'contact_email_taken',
-      options.message ?? 'Another contact of this tenant already uses this email address',
-      { domain: 'contacts', info: 'email' },
-    );
+    throw fail(options.meanwhile ? 'contact_email_taken_meanwhile' : 'contact_email_taken', { info: 'email' });
   }
 }
 
@@ -43,8 +39,8 @@ export async function assertPersonEmailFree(
   trx: Db,
   user: { id: string; tenant_id: string },
   email: string,
-  message?: string,
+  options: { meanwhile?: boolean } = {},
 ) {
   const contact = await repo.findContactOfUser(trx, systemScope(user.tenant_id), user.id);
-  if (contact) await assertEmailFree(trx, user.tenant_id, email, { exceptContactId: contact.id, message });
+  if (contact) await assertEmailFree(trx, user.tenant_id, email, { exceptContactId: contact.id, ...options });
 }

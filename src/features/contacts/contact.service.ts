@@ -2,7 +2,7 @@ import { assertWritable, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
+import { fail, invalidField, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
@@ -13,9 +13,8 @@ import * as repo from './contact.repository.js';
 import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 import { writeUpdate } from './contact.update.js';
 
-const contactNotFound = () => notFound('Contact');
-const nothingPending = () =>
-  new AppError('nothing_pending', 'No email change is waiting for confirmation', { domain: 'confirmations' });
+const contactNotFound = () => fail('contact_not_found');
+const nothingPending = () => fail('nothing_pending');
 
 export class ContactService {
   /** `emailChanges` is read on use: the use case that answers it is built after this feature (src/app.ts). */
@@ -71,10 +70,7 @@ export class ContactService {
         const user = await this.users.find(trx, principal, input.user_id);
         if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
         if (await repo.findContactOfUser(trx, principal.read, user.id)) {
-          throw new AppError('contact_user_taken', 'This user is already a contact of this tenant', {
-            domain: 'contacts',
-            info: 'user_id',
-          });
+          throw fail('contact_user_taken', { info: 'user_id' });
         }
         await assertEmailFree(trx, tenant.id, user.email);
         id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types, ...cardOf(input) });
@@ -159,8 +155,13 @@ export class ContactService {
   }
 
   /** The address rule, for a user's new address (see use-cases/change-person-email.ts). */
-  assertPersonEmailFree(trx: Db, user: { id: string; tenant_id: string }, email: string, message?: string) {
-    return assertPersonEmailFree(trx, user, email, message);
+  assertPersonEmailFree(
+    trx: Db,
+    user: { id: string; tenant_id: string },
+    email: string,
+    options: { meanwhile?: boolean } = {},
+  ) {
+    return assertPersonEmailFree(trx, user, email, options);
   }
 
   /** What the users feature tells its contact (see PersonListener in user.service.ts). */

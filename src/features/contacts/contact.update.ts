@@ -2,7 +2,7 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
-import { notFound, versionMismatch } from '../../platform/errors.js';
+import { fail, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { toUser } from '../users/user.mapping.js';
 import type { EmailChanges } from '../users/user.ports.js';
@@ -20,7 +20,7 @@ interface UpdateStep {
   emailChanges: EmailChanges;
 }
 
-const contactNotFound = () => notFound('Contact');
+const contactNotFound = () => fail('contact_not_found');
 
 /**
  * The writes of PUT /contacts/{id}, inside its transaction, once the contact is found, writable,

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { CursorFields, cursorOf, paged } from '../../platform/http/paging.js';
 import { findMailbox } from '../../platform/mail/outbox.repository.js';
 import { inScope, type Principal } from '../../platform/scope.js';
@@ -27,9 +27,7 @@ const cursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.U
 /** The built-in mailbox (no SMTP server configured): for the platform operator only. */
 export async function listMailbox(db: Db, principal: Principal, query: { limit?: number; after?: string }) {
   if (!(await mayReadMailbox(db, principal))) {
-    throw new AppError(1002, 'Only administrators who may change the root tenant may read the mailbox', {
-      domain: 'AccountServer',
-    });
+    throw fail('mailbox_forbidden');
   }
   const limit = query.limit ?? 50;
   const before = query.after ? cursor.decode(query.after) : undefined;

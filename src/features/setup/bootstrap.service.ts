@@ -5,7 +5,7 @@ import { generatePassword, hashPassword } from '../../platform/secrets.js';
 import { findRootTenant, insertTenant } from '../tenants/tenant.repository.js';
 import { insertPolicies } from '../users/access-policy.repository.js';
 import { insertUser } from '../users/user.repository.js';
-import { AppError } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 
 export interface BootstrapResult {
   created: boolean;
@@ -60,7 +60,7 @@ export async function setPassword(db: Db, login: string, password: string): Prom
       .where('deleted_at', 'is', null)
       .returning('id')
       .executeTakeFirst();
-    if (!user) throw new AppError('not_found', `No user with login "${login}"`);
+    if (!user) throw fail('login_not_found', { message: `No user with login "${login}"` });
     await trx
       .deleteFrom('access_tokens')
       .where('subject_type', '=', 'user')

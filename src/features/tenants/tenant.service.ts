@@ -3,7 +3,7 @@ import { assertWritable } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { TenantKind, TenantUpdate } from '../../platform/db/schema.js';
-import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
+import { assertThat, fail, invalidField, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { listTenants } from './tenant.list.js';
 import { toTenant } from './tenant.mapping.js';
@@ -21,7 +21,7 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
   unit: [],
 };
 
-const tenantNotFound = () => notFound('Tenant', 1005);
+const tenantNotFound = () => fail('tenant_not_found');
 
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
@@ -57,7 +57,7 @@ export class TenantService {
   async create(principal: Principal, input: CreateTenantInput) {
     return this.uow.run(async (trx) => {
       const parent = await repo.findTenant(trx, principal.read, input.parent_id);
-      if (!parent) throw new AppError(1005, 'Parent tenant not found', { domain: 'AccountServer', info: 'parent_id' });
+      if (!parent) throw fail('parent_not_found', { info: 'parent_id' });
       await assertWritable(trx, principal, parent.id);
       if (!allowedChildren[parent.kind].includes(input.kind)) {
         throw invalidField(
@@ -65,8 +65,7 @@ export class TenantService {
           `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`,
         );
       }
-      if (!parent.enabled)
-        throw new AppError(1003, 'The parent tenant is disabled', { domain: 'AccountServer', info: 'parent_id' });
+      if (!parent.enabled) throw fail('parent_disabled', { info: 'parent_id' });
       const id = randomUUID();
       await repo.insertTenant(trx, {
         id,
@@ -134,11 +133,9 @@ export class TenantService {
     await assertWritable(trx, principal, id);
     this.refuseOwnTenant(principal, current, 'delete');
     if (current.version !== version) throw versionMismatch(current.version);
-    if (current.enabled) throw new AppError(1006, 'Disable the tenant before deleting it', { domain: 'AccountServer' });
+    if (current.enabled) throw fail('tenant_enabled');
     if (await repo.hasLiveChildren(trx, principal.read, id)) {
-      throw new AppError('has_children', 'The tenant still has tenants below it; delete those first', {
-        domain: 'AccountServer',
-      });
+      throw fail('tenant_has_children');
     }
     return current;
   }
@@ -157,11 +154,8 @@ export class TenantService {
   }
 
   /** The tenants a caller administers from are not its to switch off: that would lock it out. */
-  private refuseOwnTenant(principal: Principal, tenant: repo.TenantRecord, action: string) {
-    if (tenant.kind === 'root' || principal.write.includes(tenant.id) || principal.tenantId === tenant.id) {
-      throw new AppError(1002, `You cannot ${action} the tenant you administer from; ask its service provider`, {
-        domain: 'AccountServer',
-      });
-    }
+  private refuseOwnTenant(principal: Principal, tenant: repo.TenantRecord, action: 'disable' | 'delete') {
+    const own = tenant.kind === 'root' || principal.write.includes(tenant.id) || principal.tenantId === tenant.id;
+    assertThat(!own, action === 'disable' ? 'own_tenant_disable' : 'own_tenant_delete');
   }
 }

@@ -2,7 +2,7 @@ import { assertWritable } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { RoleId } from '../../platform/db/schema.js';
-import { invalidField, notFound } from '../../platform/errors.js';
+import { fail, invalidField } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import { toPolicy } from './user.mapping.js';
 import * as repo from './user.repository.js';
@@ -17,7 +17,7 @@ const roleKinds: Record<RoleId, string[]> = {
   user: ['root', 'partner', 'folder', 'customer', 'unit'],
 };
 
-const userNotFound = () => notFound('User');
+const userNotFound = () => fail('user_not_found');
 
 /** The roles of a user: which tenants it administers or reads, and how. */
 export class AccessPolicyService {

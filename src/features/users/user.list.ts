@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { invalidFields } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
 import type { Principal } from '../../platform/scope.js';
 import { toUser } from './user.mapping.js';
@@ -33,11 +33,7 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersIn
     const given = choices.filter((k) => query[k] !== undefined);
     if (given.length !== 1) {
       const fields = given.length ? [...given] : [...choices];
-      throw new AppError('validation_failed', `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`, {
-        domain: 'validation',
-        info: fields.join(','),
-        context: { fields },
-      });
+      throw invalidFields(fields, `${fields.join(', ')}: give exactly one of ${choices.join(', ')}`);
     }
     filter = {
       ids: query.uuids !== undefined ? parseUuidList('uuids', query.uuids) : undefined,

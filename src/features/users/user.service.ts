@@ -3,7 +3,7 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
-import { AppError, invalidField, notFound, versionMismatch } from '../../platform/errors.js';
+import { fail, invalidField, versionMismatch } from '../../platform/errors.js';
 import { ownScope, type Principal } from '../../platform/scope.js';
 import { listUsers } from './user.list.js';
 import { toUser } from './user.mapping.js';
@@ -12,7 +12,7 @@ import { deletePolicies } from './access-policy.repository.js';
 import * as repo from './user.repository.js';
 import { Login, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
 
-const userNotFound = () => notFound('User');
+const userNotFound = () => fail('user_not_found');
 const loginPattern = new RegExp(Login.pattern!);
 
 export class UserService {
@@ -52,10 +52,7 @@ export class UserService {
 
   /** The caller itself, whatever its roles: every signed-in user may read its own record. */
   async me(principal: Principal) {
-    if (principal.kind !== 'user')
-      throw new AppError('not_found', 'An API client is not a user; read its tenant instead', {
-        domain: 'AccountServer',
-      });
+    if (principal.kind !== 'user') throw fail('client_not_user');
     const row = await repo.findUser(this.db, ownScope(principal), principal.id);
     if (!row) throw userNotFound();
     const tenant = await ownTenant(this.db, principal);
@@ -73,8 +70,7 @@ export class UserService {
 
   /** Logins are unique platform-wide, so this answer is the same for every caller. */
   async assertLoginFree(login: string, db: Db = this.db) {
-    if (await repo.isLoginTaken(db, login))
-      throw new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' });
+    if (await repo.isLoginTaken(db, login)) throw fail('login_taken', { info: 'login' });
   }
 
   async create(principal: Principal, input: CreateUserInput) {
@@ -121,7 +117,7 @@ export class UserService {
       await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       if (input.enabled === false && principal.kind === 'user' && principal.id === id) {
-        throw new AppError(1002, 'You cannot disable yourself', { domain: 'AccountServer' });
+        throw fail('self_disable');
       }
       const patch: UserUpdate = {};
       if (input.login !== undefined && input.login.toLowerCase() !== current.login.toLowerCase()) {
@@ -169,8 +165,7 @@ export class UserService {
       const current = await repo.findUser(trx, principal.read, id);
       if (!current) throw userNotFound();
       await assertWritable(trx, principal, current.tenant_id);
-      if (principal.kind === 'user' && principal.id === id)
-        throw new AppError(1002, 'You cannot delete yourself', { domain: 'AccountServer' });
+      if (principal.kind === 'user' && principal.id === id) throw fail('self_delete');
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.updateUser(trx, principal.write, id, version, { deleted_at: new Date() })))
         throw versionMismatch();

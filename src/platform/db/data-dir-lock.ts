@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { AppError } from '../errors.js';
+import { AppError, fail } from '../errors.js';
 
 /**
  * Who holds a data folder. The lock is held for as long as that process exists, whatever its
@@ -55,11 +55,11 @@ async function readOwner(file: string): Promise<Owner | null | 'unreadable'> {
 }
 
 function inUse(dataDir: string, detail: string): AppError {
-  return new AppError(
-    'data_dir_locked',
-    `The data folder ${dataDir} is in use by another Liaison process (${detail}). ` +
+  return fail('data_dir_locked', {
+    message:
+      `The data folder ${dataDir} is in use by another Liaison process (${detail}). ` +
       'Stop that process, or point LIAISON_DATA_DIR at another folder.',
-  );
+  });
 }
 
 async function refuseLegacyHolder(dataDir: string) {

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { startEmbedded, type EmbeddedOptions } from './embedded.js';
-import { AppError } from '../errors.js';
+import { AppError, fail } from '../errors.js';
 
 // int8 (counts) as numbers: every count we produce fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -24,10 +24,7 @@ export type DatabaseOptions =
  * request: whoever called may retry. The cause goes to the log, never to the caller.
  */
 function unavailable(cause: unknown): AppError {
-  const error = new AppError('database_unavailable', 'The database is unavailable; try again shortly', {
-    domain: 'AccountServer',
-    headers: { 'retry-after': '5' },
-  });
+  const error = fail('database_unavailable', { headers: { 'retry-after': '5' } });
   error.cause = cause;
   return error;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../scope.js';
-import { AppError } from '../errors.js';
+import { fail } from '../errors.js';
 import { sameHash, sha256 } from '../secrets.js';
 
 declare module 'fastify' {
@@ -30,7 +30,7 @@ function credentialsOf(request: FastifyRequest): string | undefined {
   if (!safeMethods.has(request.method)) {
     const given = request.headers['x-csrf-token'];
     if (typeof given !== 'string' || !sameHash(given, csrfTokenFor(session))) {
-      throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header for this session', { domain: 'auth' });
+      throw fail('csrf_mismatch');
     }
   }
   return `Bearer ${session}`;

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, fail, type ErrorCode } from '../errors.js';
 
 interface ErrorBody {
   code: ErrorCode | string;
@@ -22,25 +22,11 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
 
 /** Named constraints whose violation is the caller's conflict, not our failure. */
 const constraintErrors: Record<string, () => AppError> = {
-  users_login_unique: () =>
-    new AppError('login_taken', 'This login is already taken', { domain: 'AccountServer', info: 'login' }),
-  tenants_sibling_name_unique: () =>
-    new AppError(1004, 'A tenant with this name already exists under the same parent', {
-      domain: 'AccountServer',
-      info: 'name',
-    }),
-  contacts_user_unique: () =>
-    new AppError('contact_user_taken', 'This user is already a contact of this tenant', {
-      domain: 'contacts',
-      info: 'user_id',
-    }),
-  contacts_email_unique: () =>
-    new AppError('contact_email_taken', 'Another contact of this tenant already uses this email address', {
-      domain: 'contacts',
-      info: 'email',
-    }),
-  access_policies_unique: () =>
-    new AppError('conflict', 'The same access policy is listed twice', { domain: 'AccountServer' }),
+  users_login_unique: () => fail('login_taken', { info: 'login' }),
+  tenants_sibling_name_unique: () => fail('tenant_name_taken', { info: 'name' }),
+  contacts_user_unique: () => fail('contact_user_taken', { info: 'user_id' }),
+  contacts_email_unique: () => fail('contact_email_taken', { info: 'email' }),
+  access_policies_unique: () => fail('policy_listed_twice'),
 };
 
 interface Violation {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, invalidFields } from '../errors.js';
 
 /**
  * One linear pass over a request's body, query and path parameters, before the JSON
@@ -149,9 +149,5 @@ export function refusalError(refused: Refusals, limit: number): AppError {
   const fields = [...new Set(listed.map((r) => r.field))];
   const more = refused.length - listed.length;
   const message = listed.map((r) => `${r.field} ${r.message}`).join('; ') + (more > 0 ? `; and ${more} more` : '');
-  return new AppError('validation_failed', message, {
-    domain: 'validation',
-    info: fields.join(','),
-    context: { fields },
-  });
+  return invalidFields(fields, message);
 }

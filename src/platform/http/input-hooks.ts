@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { fail } from '../errors.js';
 import { guard, refusalError, type Refusals } from './input-guard.js';
 import { MAX_LISTED_VIOLATIONS } from './error-handler.js';
 
@@ -17,14 +17,7 @@ export function installJsonParser(app: FastifyInstance): void {
     strict(request, text, (error: Error | null, value?: unknown) => {
       if (!error) return done(null, value);
       const poisoned = /"(__proto__|constructor)"\s*:/.test(text);
-      done(
-        new AppError(
-          'bad_request',
-          poisoned ? 'body must not contain the keys __proto__ or constructor' : 'body is not valid JSON',
-          { domain: 'http', info: 'body' },
-        ),
-        undefined,
-      );
+      done(fail(poisoned ? 'body_poisoned' : 'body_not_json', { info: 'body' }), undefined);
     });
   });
 }
