@@ -44,12 +44,6 @@ const zones = [
 const exceptions = [
   // Benchmarks seed and time rows straight through the repositories, below any service.
   { file: 'bench/fanout.ts', zones: ['repository:announcements'] },
-  // until issue 9 lands: the engine's enqueue step resolves recipients through the announcements repository.
-  { file: 'src/engine/enqueue-step.ts', zones: ['repository:announcements'] },
-  // until issue 9 lands: the server's housekeeping timer deletes expired tokens through the auth repository.
-  { file: 'src/server.ts', zones: ['repository:auth'] },
-  // until issue 9 lands: the first start writes the root tenant and its admin before any caller exists.
-  { file: 'src/features/setup/bootstrap.service.ts', zones: ['repository:tenants', 'repository:users'] },
 ];
 
 const repositoryZones = zones.filter((zone) => zone.id.startsWith('repository:')).map((zone) => zone.id);

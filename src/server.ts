@@ -5,7 +5,7 @@ import { migrateToLatest } from './platform/db/migrator.js';
 import { buildApp } from './app.js';
 import { Workers } from './engine/workers.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
-import { deleteExpiredTokens, deleteStaleAttempts } from './features/auth/auth.repository.js';
+import { sweepAuth } from './features/auth/auth.service.js';
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
@@ -51,10 +51,7 @@ export async function startServer(config: Config, options: { logger?: boolean } 
       },
       'Liaison is ready',
     );
-    const sweep = async () => {
-      await deleteExpiredTokens(database.db);
-      await deleteStaleAttempts(database.db, config.authFailureWindowSeconds);
-    };
+    const sweep = () => sweepAuth(database.db, config);
     const sweeper = setInterval(() => {
       sweep().catch((err) => app.log.warn({ err }, 'sweep of expired tokens failed'));
     }, 10 * 60_000);

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/database.js';
-import { insertDeliveries } from '../features/announcements/recipients.repository.js';
+import { enqueueChunk } from '../features/announcements/announcement.enqueue.js';
 import { backoffMs } from './delivery-rules.js';
 import * as repo from './enqueue.repository.js';
 
@@ -46,12 +46,7 @@ export class EnqueueStep {
           this.options.log.info({ announcement_id: id }, 'announcement enqueued');
           return 1;
         }
-        const skipped = await insertDeliveries(trx, id, {
-          ceilingId: announcement.fallback_ceiling_id ?? scopeId,
-          category: announcement.category,
-          fallback: announcement.fallback === 'ancestor',
-          tenants: repo.chunkTenants(scopeId, after, end),
-        });
+        const skipped = await enqueueChunk(trx, announcement, repo.chunkTenants(scopeId, after, end));
         await repo.advanceEnqueue(trx, id, end, skipped);
         return 1;
       });

@@ -13,6 +13,12 @@ const invalidClient = () => fail('invalid_client');
 const unauthorized = (message?: string) =>
   fail('unauthorized', { message, headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
 
+/** Housekeeping the server runs every 10 minutes: expired tokens and stale sign-in failures go. */
+export async function sweepAuth(db: Db, config: Pick<Config, 'authFailureWindowSeconds'>) {
+  await repo.deleteExpiredTokens(db);
+  await repo.deleteStaleAttempts(db, config.authFailureWindowSeconds);
+}
+
 export interface TokenAnswer {
   access_token: string;
   token_type: 'bearer';

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { generatePassword, hashPassword } from '../../platform/secrets.js';
-import { findRootTenant, insertTenant } from '../tenants/tenant.repository.js';
-import { insertPolicies } from '../users/access-policy.repository.js';
-import { insertUser } from '../users/user.repository.js';
+import { createRootTenant } from '../tenants/tenant.service.js';
+import { createRootAdmin } from '../users/root-admin.js';
 import { fail } from '../../platform/errors.js';
 
 export interface BootstrapResult {
@@ -23,28 +21,10 @@ export async function ensureRoot(
 ): Promise<BootstrapResult> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.bootstrap'))`.execute(trx);
-    if (await findRootTenant(trx)) return { created: false };
+    const rootId = await createRootTenant(trx, options.rootName ?? 'Liaison');
+    if (!rootId) return { created: false };
     const password = options.adminPassword ?? generatePassword();
-    const rootId = randomUUID();
-    await insertTenant(trx, {
-      id: rootId,
-      parent_id: rootId,
-      name: options.rootName ?? 'Liaison',
-      kind: 'root',
-      language: 'en',
-    });
-    const userId = await insertUser(trx, {
-      tenant_id: rootId,
-      login: 'admin',
-      email: 'admin@localhost',
-      firstname: 'Platform',
-      lastname: 'Administrator',
-      phone: null,
-      title: null,
-      password_hash: await hashPassword(password),
-      activated: true,
-    });
-    await insertPolicies(trx, [{ user_id: userId, tenant_id: rootId, role_id: 'partner_admin', issuer_id: rootId }]);
+    await createRootAdmin(trx, rootId, await hashPassword(password));
     return { created: true, generatedPassword: options.adminPassword ? undefined : password };
   });
 }

@@ -23,6 +23,14 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
 
 const tenantNotFound = () => fail('tenant_not_found');
 
+/** The first start's root tenant (its own parent), unless there is one; answers its id when it made it. */
+export async function createRootTenant(trx: Db, name: string): Promise<string | undefined> {
+  if (await repo.findRootTenant(trx)) return undefined;
+  const id = randomUUID();
+  await repo.insertTenant(trx, { id, parent_id: id, name, kind: 'root', language: 'en' });
+  return id;
+}
+
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
