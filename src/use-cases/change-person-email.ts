@@ -2,8 +2,9 @@ import { actorOf, recordAudit, type AuditActor } from '../platform/audit-trail.j
 import type { Db } from '../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../platform/db/unit-of-work.js';
 import { fail } from '../platform/errors.js';
-import type { Principal } from '../platform/scope.js';
+import { systemScope, type Principal } from '../platform/scope.js';
 import type { ConfirmationService } from '../features/confirmations/confirmation.service.js';
+import { assertPersonEmailFree } from '../features/contacts/contact.addresses.js';
 import type { ContactService } from '../features/contacts/contact.service.js';
 import type { EmailChanges } from '../features/users/user.ports.js';
 import type { UserService } from '../features/users/user.service.js';
@@ -29,13 +30,13 @@ export class ChangePersonEmail implements EmailChanges {
    * Answers what the caller must write.
    */
   async request(trx: Db, after: AfterCommit, actor: AuditActor, userId: string, newEmail: string) {
-    const { confirmations, contacts } = this.deps;
+    const { confirmations } = this.deps;
     const user = await confirmations.recipient(trx, userId);
     if (!user) throw fail('user_not_found');
     // The current address sent back (a client echoing the object it read) is no change and
     // leaves an open change alone: cancelling is explicit (DELETE …/pending-email).
     if (newEmail === user.email) return 'unchanged' as const;
-    await contacts.assertPersonEmailFree(trx, user, newEmail);
+    await assertPersonEmailFree(trx, user, newEmail);
     if (newEmail.toLowerCase() === user.email.toLowerCase()) return 'changed' as const;
     if (!user.activated) {
       await confirmations.revokeActivation(trx, userId);
@@ -50,10 +51,10 @@ export class ChangePersonEmail implements EmailChanges {
     const { uow, users, contacts, confirmations } = this.deps;
     return uow.run(async (trx) => {
       const { user, newEmail } = await confirmations.useEmailChange(trx, token);
-      await contacts.assertPersonEmailFree(trx, user, newEmail, { meanwhile: true });
-      await users.patchPerson(trx, user.id, { email: newEmail });
+      await assertPersonEmailFree(trx, user, newEmail, { meanwhile: true });
+      await users.patchPerson(trx, systemScope(user.tenant_id), user.id, { email: newEmail });
       // A new address starts out valid: an old bounce says nothing about it.
-      await contacts.personListener.changed(trx, user.id, { emailChanged: true });
+      await contacts.personListener.changed(trx, systemScope(user.tenant_id), user.id, { emailChanged: true });
       await recordAudit(
         trx,
         { type: 'person', id: user.id },
@@ -75,7 +76,7 @@ export class ChangePersonEmail implements EmailChanges {
     const { uow, contacts, confirmations } = this.deps;
     await uow.run(async (trx) => {
       const user = await confirmations.revokeEmailChange(trx, principal, userId);
-      await contacts.personListener.changed(trx, userId, { emailChanged: false });
+      await contacts.personListener.changed(trx, principal.write, userId, { emailChanged: false });
       await recordAudit(trx, actorOf(principal), {
         tenantId: user.tenant_id,
         objectType: 'user',

@@ -10,6 +10,7 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { toAnnouncement } from './announcement.mapping.js';
 import * as repo from './announcement.repository.js';
+import * as deliveries from './delivery.repository.js';
 import {
   countRecipients,
   findFallbackCeiling,
@@ -85,7 +86,7 @@ export class AnnouncementService {
   async get(principal: Principal, id: string) {
     const row = await repo.findAnnouncement(this.db, principal.read, id);
     if (!row) throw announcementNotFound();
-    return toAnnouncement(row, (await repo.countDeliveries(this.db, [id])).get(id));
+    return toAnnouncement(row, (await deliveries.countDeliveries(this.db, [id])).get(id));
   }
 
   async list(principal: Principal, query: { tenant_id?: string; limit?: number; after?: string }) {
@@ -97,7 +98,7 @@ export class AnnouncementService {
     const page = paged(rows, limit, (last) =>
       announcementCursor.encode({ created_at: last.created_at_key, id: last.id }),
     );
-    const counts = await repo.countDeliveries(
+    const counts = await deliveries.countDeliveries(
       this.db,
       page.items.map((r) => r.id),
     );
@@ -112,7 +113,7 @@ export class AnnouncementService {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
     const afterId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
-    const rows = await repo.findDeliveries(this.db, principal.read, {
+    const rows = await deliveries.findDeliveries(this.db, principal.read, {
       announcementId: id,
       status: query.status,
       afterId,
@@ -139,7 +140,7 @@ export class AnnouncementService {
     await this.contacts.get(principal, contactId);
     const limit = query.limit ?? 100;
     const beforeId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
-    const rows = await repo.findDeliveriesOfContact(this.db, contactId, { beforeId, limit });
+    const rows = await deliveries.findDeliveriesOfContact(this.db, principal.read, contactId, { beforeId, limit });
     const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
       // What was sent: the subject in the language the message was written in for this person.
       id: String(r.id),

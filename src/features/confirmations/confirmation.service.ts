@@ -4,7 +4,7 @@ import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { fail, tooManyRequests } from '../../platform/errors.js';
 import { enqueueMail } from '../../platform/mail/outbox.repository.js';
 import { pickLanguage } from '../../platform/mail/render.js';
-import type { Principal } from '../../platform/scope.js';
+import { systemScope, type Principal } from '../../platform/scope.js';
 import { hashPassword, newToken, sha256 } from '../../platform/secrets.js';
 import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { UserService } from '../users/user.service.js';
@@ -139,7 +139,10 @@ export class ConfirmationService {
       // Activated meanwhile by another way: an old link must not reset the password.
       if (user.activated) throw alreadyActivated();
       await repo.markUsed(trx, row.id);
-      await this.users.patchPerson(trx, user.id, { password_hash: passwordHash, activated: true });
+      await this.users.patchPerson(trx, systemScope(user.tenant_id), user.id, {
+        password_hash: passwordHash,
+        activated: true,
+      });
       await recordAudit(
         trx,
         { type: 'person', id: user.id },

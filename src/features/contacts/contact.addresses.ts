@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { systemScope } from '../../platform/scope.js';
+import * as addressRepo from './contact-address.repository.js';
 import * as repo from './contact.repository.js';
 
 /** Transactions that already hold their tenant's contacts lock: it is taken once per transaction and tenant. */
@@ -13,7 +14,7 @@ const locked = new WeakMap<Db, Set<string>>();
 export async function lockContactsOf(trx: Db, tenantId: string) {
   const held = locked.get(trx) ?? new Set<string>();
   if (held.has(tenantId)) return;
-  await repo.lockTenantContacts(trx, tenantId);
+  await addressRepo.lockTenantContacts(trx, tenantId);
   locked.set(trx, held.add(tenantId));
 }
 
@@ -29,7 +30,7 @@ export async function assertEmailFree(
   options: { exceptContactId?: string; meanwhile?: boolean } = {},
 ) {
   await lockContactsOf(trx, tenantId);
-  if (await repo.isEmailTaken(trx, systemScope(tenantId), tenantId, email, options.exceptContactId)) {
+  if (await addressRepo.isEmailTaken(trx, systemScope(tenantId), tenantId, email, options.exceptContactId)) {
     throw fail(options.meanwhile ? 'contact_email_taken_meanwhile' : 'contact_email_taken', { info: 'email' });
   }
 }

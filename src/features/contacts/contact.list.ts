@@ -7,7 +7,7 @@ import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../
 import type { Principal } from '../../platform/scope.js';
 import { normalizeTypes, toContact, typeOrder } from './contact.mapping.js';
 import * as repo from './contact.repository.js';
-import type { ListContactsInput } from './contact.schemas.js';
+import type { ContactView, ListContactsInput } from './contact.schemas.js';
 
 /** The first call's filter (ids, or a tenant with its types) and the last id seen. */
 const cursor = cursorOf(
@@ -45,4 +45,13 @@ export async function listContacts(db: Db, principal: Principal, query: ListCont
     limit,
   });
   return paged(rows.map(toContact), limit, (last) => cursor.encode({ ...filter, afterId: last.id }));
+}
+
+/** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */
+export async function contactsOfTenants(db: Db, principal: Principal, tenantIds: string[]) {
+  const byTenant = new Map<string, ContactView[]>();
+  if (tenantIds.length === 0) return byTenant;
+  const rows = await repo.findContacts(db, principal.read, { tenantIds, limit: 100_000 });
+  for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), toContact(row)]);
+  return byTenant;
 }

@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactTable, ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
@@ -95,30 +95,10 @@ export async function findContactIdsOfTenant(db: Db, scope: Scope, tenantId: str
   return rows.map((r) => r.id);
 }
 
-/**
- * Serialises contact writes per tenant, so the "one contact per email in a tenant" rule
- * (which spans contacts and their users' addresses) holds under concurrency.
- */
-export async function lockTenantContacts(db: Db, tenantId: string) {
-  await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.contacts'), hashtext(${tenantId}))`.execute(db);
-}
-
-/** Is `email` the address of another contact of the tenant (its own or its user's)? */
-export async function isEmailTaken(db: Db, scope: Scope, tenantId: string, email: string, exceptContactId?: string) {
-  const emailOf: Expression<string> = sql<string>`lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE u.email END)`;
-  let query = db
-    .selectFrom('contacts as c')
-    .leftJoin('users as u', 'u.id', 'c.user_id')
-    .select('c.id')
-    .where('c.tenant_id', '=', tenantId)
-    .where(inScope('c.tenant_id', scope))
-    .where(emailOf, '=', email.toLowerCase());
-  if (exceptContactId) query = query.where('c.id', '<>', exceptContactId);
-  return Boolean(await query.limit(1).executeTakeFirst());
-}
-
+/** Into a tenant of the scope only: a tenant outside it answers undefined and writes nothing. */
 export async function insertContact(
   db: Db,
+  scope: Scope,
   values: {
     tenant_id: string;
     user_id: string | null;
@@ -131,6 +111,13 @@ export async function insertContact(
     language?: string | null;
   } & CardValues,
 ) {
+  const inside = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('id', '=', values.tenant_id)
+    .where(inScope('tenants.id', scope))
+    .executeTakeFirst();
+  if (!inside) return undefined;
   return (await db.insertInto('contacts').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
@@ -161,11 +148,17 @@ export function updateContact(
 }
 
 /** A change shown through the contact (its user's fields) still moves its version. */
-export async function touchContactOfUser(db: Db, userId: string, patch: { validation_state?: 'valid' } = {}) {
+export async function touchContactOfUser(
+  db: Db,
+  scope: Scope,
+  userId: string,
+  patch: { validation_state?: 'valid' } = {},
+) {
   await db
     .updateTable('contacts')
     .set({ ...patch, version: sql`version + 1`, updated_at: new Date() })
     .where('user_id', '=', userId)
+    .where(inScope('contacts.tenant_id', scope))
     .execute();
 }
 

@@ -2,15 +2,15 @@ import { assertWritable, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { fail, invalidField, versionMismatch } from '../../platform/errors.js';
+import { assertThat, fail, invalidField, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
-import { assertEmailFree, assertPersonEmailFree, lockContactsOf } from './contact.addresses.js';
-import { listContacts } from './contact.list.js';
+import { assertEmailFree, lockContactsOf } from './contact.addresses.js';
+import { contactsOfTenants, listContacts } from './contact.list.js';
 import { cardOf, normalizeTypes, personFields, toContact } from './contact.mapping.js';
 import * as repo from './contact.repository.js';
-import type { ContactView, CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
+import type { CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 import { writeUpdate } from './contact.update.js';
 
 const contactNotFound = () => fail('contact_not_found');
@@ -45,12 +45,8 @@ export class ContactService {
   }
 
   /** The contacts of several tenants at once (for `with_contacts`), grouped by tenant. */
-  async ofTenants(principal: Principal, tenantIds: string[]) {
-    const byTenant = new Map<string, ContactView[]>();
-    if (tenantIds.length === 0) return byTenant;
-    const rows = await repo.findContacts(this.db, principal.read, { tenantIds, limit: 100_000 });
-    for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), toContact(row)]);
-    return byTenant;
+  ofTenants(principal: Principal, tenantIds: string[]) {
+    return contactsOfTenants(this.db, principal, tenantIds);
   }
 
   async idsOfTenant(principal: Principal, tenantId: string) {
@@ -63,7 +59,7 @@ export class ContactService {
       const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
       await lockContactsOf(trx, tenant.id);
       const types = normalizeTypes(input.types);
-      let id: string;
+      let id: string | undefined;
       if (input.user_id !== undefined) {
         const given = personFields.filter((f) => input[f] !== undefined);
         if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
@@ -73,13 +69,18 @@ export class ContactService {
           throw fail('contact_user_taken', { info: 'user_id' });
         }
         await assertEmailFree(trx, tenant.id, user.email);
-        id = await repo.insertContact(trx, { tenant_id: tenant.id, user_id: user.id, types, ...cardOf(input) });
+        id = await repo.insertContact(trx, principal.write, {
+          tenant_id: tenant.id,
+          user_id: user.id,
+          types,
+          ...cardOf(input),
+        });
       } else {
         for (const field of ['firstname', 'lastname', 'email'] as const) {
           if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
         }
         await assertEmailFree(trx, tenant.id, input.email!);
-        id = await repo.insertContact(trx, {
+        id = await repo.insertContact(trx, principal.write, {
           tenant_id: tenant.id,
           user_id: null,
           types,
@@ -92,6 +93,8 @@ export class ContactService {
           ...cardOf(input),
         });
       }
+      // The repository writes only inside the caller's write scope, which tenantAccess checked above.
+      assertThat(id, 'read_only');
       const created = toContact((await repo.findContact(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), {
         tenantId: tenant.id,
@@ -154,21 +157,11 @@ export class ContactService {
     await this.deleteWhere(trx, principal, { tenantId });
   }
 
-  /** The address rule, for a user's new address (see use-cases/change-person-email.ts). */
-  assertPersonEmailFree(
-    trx: Db,
-    user: { id: string; tenant_id: string },
-    email: string,
-    options: { meanwhile?: boolean } = {},
-  ) {
-    return assertPersonEmailFree(trx, user, email, options);
-  }
-
   /** What the users feature tells its contact (see PersonListener in user.service.ts). */
   readonly personListener: PersonListener = {
     // A change shown through the contact (its user's fields) still moves its version; a new address starts out valid.
-    changed: (trx, userId, { emailChanged }) =>
-      repo.touchContactOfUser(trx, userId, emailChanged ? { validation_state: 'valid' } : {}),
+    changed: (trx, scope, userId, { emailChanged }) =>
+      repo.touchContactOfUser(trx, scope, userId, emailChanged ? { validation_state: 'valid' } : {}),
     // A deleted user is nobody's contact any more.
     deleted: (trx, principal, userId) => this.deleteWhere(trx, principal, { userId }),
   };

@@ -48,7 +48,7 @@ export async function writeUpdate(
       const outcome = await emailChanges.request(trx, afterCommit, actorOf(principal), user.id, input.email);
       if (outcome === 'changed') patch.email = input.email;
     }
-    if (Object.keys(patch).length) await users.patchPerson(trx, user.id, patch);
+    if (Object.keys(patch).length) await users.patchPerson(trx, principal.write, user.id, patch);
     const moved = await repo.updateContact(trx, principal.write, current.id, current.version, {
       ...(types ? { types } : {}),
       ...(patch.email ? { validation_state: 'valid' as const } : {}),

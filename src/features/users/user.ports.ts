@@ -1,7 +1,7 @@
 import type { AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit } from '../../platform/db/unit-of-work.js';
-import type { Principal } from '../../platform/scope.js';
+import type { Principal, Scope } from '../../platform/scope.js';
 
 // What the users feature asks of the features and use cases above it, as interfaces of its own,
 // so it imports none of them; src/app.ts hands it their implementations.
@@ -11,7 +11,7 @@ import type { Principal } from '../../platform/scope.js';
  * inside the transaction when the person changes or goes, so it stays true with the user.
  */
 export interface PersonListener {
-  changed(trx: Db, userId: string, change: { emailChanged: boolean }): Promise<void>;
+  changed(trx: Db, scope: Scope, userId: string, change: { emailChanged: boolean }): Promise<void>;
   deleted(trx: Db, principal: Principal, userId: string): Promise<void>;
 }
 

@@ -154,11 +154,12 @@ export async function deleteUsersOfTenant(db: Db, scope: Scope, tenantId: string
   return ids;
 }
 
-/** A write whose cause already checked scope and version (a contact edit, a confirmed link). */
-export async function patchUser(db: Db, id: string, patch: UserUpdate) {
+/** A write whose cause already checked the version (a contact edit, a confirmed link), within the scope. */
+export async function patchUser(db: Db, scope: Scope, id: string, patch: UserUpdate) {
   await db
     .updateTable('users')
     .set({ ...patch, updated_at: new Date(), version: sql`version + 1` })
     .where('id', '=', id)
+    .where(inScope('users.tenant_id', scope))
     .execute();
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
 import { fail, invalidField, versionMismatch } from '../../platform/errors.js';
-import { ownScope, type Principal } from '../../platform/scope.js';
+import { ownScope, type Principal, type Scope } from '../../platform/scope.js';
 import { listUsers } from './user.list.js';
 import { toUser } from './user.mapping.js';
 import type { UserServiceDeps } from './user.ports.js';
@@ -36,8 +36,8 @@ export class UserService {
   }
 
   /** A write whose cause already checked scope and version (a contact edit, a confirmed link). */
-  patchPerson(trx: Db, id: string, patch: UserUpdate) {
-    return repo.patchUser(trx, id, patch);
+  patchPerson(trx: Db, scope: Scope, id: string, patch: UserUpdate) {
+    return repo.patchUser(trx, scope, id, patch);
   }
 
   private get db() {
@@ -145,7 +145,7 @@ export class UserService {
       if (input.enabled === false) await repo.deleteTokensOf(trx, id);
       // What the contact shows changed with the user: its version moves too.
       if (pending || ['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
-        await this.deps().person.changed(trx, id, { emailChanged: 'email' in patch });
+        await this.deps().person.changed(trx, principal.write, id, { emailChanged: 'email' in patch });
       }
       const after = toUser((await repo.findUser(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), {
