@@ -21,8 +21,6 @@ import {
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
 import type { AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
 
-const announcementNotFound = () => fail('announcement_not_found');
-
 /** Newest first: announcements by creation time, deliveries by id. */
 const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
 const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
@@ -85,7 +83,7 @@ export class AnnouncementService {
 
   async get(principal: Principal, id: string) {
     const row = await repo.findAnnouncement(this.db, principal.read, id);
-    if (!row) throw announcementNotFound();
+    if (!row) throw fail('announcement_not_found');
     return toAnnouncement(row, (await deliveries.countDeliveries(this.db, [id])).get(id));
   }
 

@@ -24,8 +24,6 @@ function toClient(row: ApiClientRow): Static<typeof Client> {
   };
 }
 
-const clientNotFound = () => fail('client_not_found');
-
 export class ClientService {
   constructor(private readonly uow: UnitOfWork) {}
 
@@ -56,14 +54,14 @@ export class ClientService {
 
   async get(principal: Principal, id: string) {
     const row = await repo.findClient(this.db, principal.read, id);
-    if (!row) throw clientNotFound();
+    if (!row) throw fail('client_not_found');
     return toClient(row);
   }
 
   async update(principal: Principal, id: string, input: UpdateClientInput) {
     return this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
-      if (!row) throw clientNotFound();
+      if (!row) throw fail('client_not_found');
       await assertWritable(trx, principal, row.tenant_id);
       const patch = {
         ...(input.data ? { name: input.data.client_name } : {}),
@@ -79,7 +77,7 @@ export class ClientService {
   async remove(principal: Principal, id: string) {
     await this.uow.run(async (trx) => {
       const row = await repo.findClient(trx, principal.read, id);
-      if (!row) throw clientNotFound();
+      if (!row) throw fail('client_not_found');
       await assertWritable(trx, principal, row.tenant_id);
       await repo.deleteClient(trx, principal.write, id);
     });

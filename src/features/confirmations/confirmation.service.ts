@@ -10,7 +10,7 @@ import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { UserService } from '../users/user.service.js';
 import * as repo from './confirmation.repository.js';
 import { activationMail, enqueueEmailChangeMails } from './confirmation.mails.js';
-import { nothingPending, resendRefusal, stateOf, tokenError, type TokenState } from './confirmation.tokens.js';
+import { resendRefusal, stateOf, tokenError, type TokenState } from './confirmation.tokens.js';
 
 const MAX_SENDS = 5;
 export type Recipient = NonNullable<Awaited<ReturnType<typeof repo.findRecipient>>>;
@@ -71,7 +71,7 @@ export class ConfirmationService {
   async revokeEmailChange(trx: Db, principal: Principal, userId: string) {
     const user = await this.users.writable(trx, principal, userId);
     await repo.lockUserTokens(trx, userId);
-    if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw nothingPending();
+    if (!(await repo.revokeOpenToken(trx, userId, 'email_change'))) throw fail('nothing_pending');
     return user;
   }
 
@@ -90,7 +90,7 @@ export class ConfirmationService {
       await this.users.writable(trx, principal, userId);
       await repo.lockUserTokens(trx, userId);
       const open = await repo.findOpenToken(trx, userId, 'email_change');
-      if (!open || open.expires_at <= new Date() || !open.new_email) throw nothingPending();
+      if (!open || open.expires_at <= new Date() || !open.new_email) throw fail('nothing_pending');
       this.throttleResend(open);
       const { token, hash } = newToken();
       await repo.reissueToken(trx, open, hash, this.expiry());

@@ -10,8 +10,6 @@ export const tokenError = {
   revoked: () => fail('token_revoked'),
 };
 
-export const nothingPending = () => fail('nothing_pending');
-
 export function stateOf(row: {
   used_at: Date | null;
   revoked_at: Date | null;

@@ -13,9 +13,6 @@ import * as repo from './contact.repository.js';
 import type { CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 import { writeUpdate } from './contact.update.js';
 
-const contactNotFound = () => fail('contact_not_found');
-const nothingPending = () => fail('nothing_pending');
-
 export class ContactService {
   /** `emailChanges` is read on use: the use case that answers it is built after this feature (src/app.ts). */
   constructor(
@@ -30,7 +27,7 @@ export class ContactService {
 
   async get(principal: Principal, id: string, db: Db = this.db) {
     const row = await repo.findContact(db, principal.read, id);
-    if (!row) throw contactNotFound();
+    if (!row) throw fail('contact_not_found');
     return toContact(row);
   }
 
@@ -111,7 +108,7 @@ export class ContactService {
   async update(principal: Principal, id: string, input: UpdateContactInput) {
     return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findContact(trx, principal.read, id);
-      if (!current) throw contactNotFound();
+      if (!current) throw fail('contact_not_found');
       await assertWritable(trx, principal, current.tenant_id);
       await lockContactsOf(trx, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
@@ -138,7 +135,7 @@ export class ContactService {
   async remove(principal: Principal, id: string, version: number) {
     await this.uow.run(async (trx) => {
       const current = await repo.findContact(trx, principal.read, id);
-      if (!current) throw contactNotFound();
+      if (!current) throw fail('contact_not_found');
       await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== version) throw versionMismatch(current.version);
       if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
@@ -180,13 +177,13 @@ export class ContactService {
 
   async cancelPendingEmail(principal: Principal, id: string) {
     const contact = await this.get(principal, id);
-    if (!contact.user_id) throw nothingPending();
+    if (!contact.user_id) throw fail('nothing_pending');
     await this.emailChanges().cancel(principal, contact.user_id);
   }
 
   async resendPendingEmail(principal: Principal, id: string) {
     const contact = await this.get(principal, id);
-    if (!contact.user_id) throw nothingPending();
+    if (!contact.user_id) throw fail('nothing_pending');
     await this.emailChanges().resend(principal, contact.user_id);
   }
 }

@@ -20,8 +20,6 @@ interface UpdateStep {
   emailChanges: EmailChanges;
 }
 
-const contactNotFound = () => fail('contact_not_found');
-
 /**
  * The writes of PUT /contacts/{id}, inside its transaction, once the contact is found, writable,
  * locked and at the version sent. A linked contact's person fields belong to its user (written
@@ -37,7 +35,7 @@ export async function writeUpdate(
   if (current.user_id) {
     // The person's fields belong to the user: written there, shown through the contact.
     const user = await users.find(trx, principal, current.user_id);
-    if (!user) throw contactNotFound();
+    if (!user) throw fail('contact_not_found');
     const patch: UserUpdate = {};
     if (input.firstname !== undefined) patch.firstname = input.firstname.trim();
     if (input.lastname !== undefined) patch.lastname = input.lastname.trim();

@@ -21,8 +21,6 @@ const allowedChildren: Record<TenantKind, TenantKind[]> = {
   unit: [],
 };
 
-const tenantNotFound = () => fail('tenant_not_found');
-
 /** The first start's root tenant (its own parent), unless there is one; answers its id when it made it. */
 export async function createRootTenant(trx: Db, name: string): Promise<string | undefined> {
   if (await repo.findRootTenant(trx)) return undefined;
@@ -46,7 +44,7 @@ export class TenantService {
 
   async get(principal: Principal, id: string, options: { allowDeleted?: boolean } = {}) {
     const row = await repo.findTenant(this.db, principal.read, id, options);
-    if (!row) throw tenantNotFound();
+    if (!row) throw fail('tenant_not_found');
     return toTenant(row);
   }
 
@@ -101,7 +99,7 @@ export class TenantService {
   async update(principal: Principal, id: string, input: UpdateTenantInput) {
     return this.uow.run(async (trx) => {
       const current = await repo.findTenant(trx, principal.read, id);
-      if (!current) throw tenantNotFound();
+      if (!current) throw fail('tenant_not_found');
       await assertWritable(trx, principal, id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       if (input.enabled === false && current.enabled) this.refuseOwnTenant(principal, current, 'disable');
@@ -137,7 +135,7 @@ export class TenantService {
    */
   async assertDeletable(trx: Db, principal: Principal, id: string, version: number) {
     const current = await repo.findTenant(trx, principal.read, id);
-    if (!current) throw tenantNotFound();
+    if (!current) throw fail('tenant_not_found');
     await assertWritable(trx, principal, id);
     this.refuseOwnTenant(principal, current, 'delete');
     if (current.version !== version) throw versionMismatch(current.version);

@@ -17,8 +17,6 @@ const roleKinds: Record<RoleId, string[]> = {
   user: ['root', 'partner', 'folder', 'customer', 'unit'],
 };
 
-const userNotFound = () => fail('user_not_found');
-
 /** The roles of a user: which tenants it administers or reads, and how. */
 export class AccessPolicyService {
   constructor(private readonly uow: UnitOfWork) {}
@@ -28,7 +26,7 @@ export class AccessPolicyService {
   }
 
   async policies(principal: Principal, userId: string) {
-    if (!(await repo.findUser(this.db, principal.read, userId))) throw userNotFound();
+    if (!(await repo.findUser(this.db, principal.read, userId))) throw fail('user_not_found');
     return (await policies.findPolicies(this.db, principal.read, [userId])).map(toPolicy);
   }
 
@@ -39,9 +37,9 @@ export class AccessPolicyService {
    */
   async replacePolicies(principal: Principal, userId: string, items: AccessPolicyInput[]) {
     return this.uow.run(async (trx) => {
-      if (!(await repo.lockUser(trx, principal.read, userId))) throw userNotFound();
+      if (!(await repo.lockUser(trx, principal.read, userId))) throw fail('user_not_found');
       const user = await repo.findUser(trx, principal.read, userId);
-      if (!user) throw userNotFound();
+      if (!user) throw fail('user_not_found');
       await assertWritable(trx, principal, user.tenant_id);
       items.forEach((item, i) => {
         if (item.trustee_id !== undefined && item.trustee_id !== userId)

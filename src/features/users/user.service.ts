@@ -12,7 +12,6 @@ import { deletePolicies } from './access-policy.repository.js';
 import * as repo from './user.repository.js';
 import { Login, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
 
-const userNotFound = () => fail('user_not_found');
 const loginPattern = new RegExp(Login.pattern!);
 
 export class UserService {
@@ -30,7 +29,7 @@ export class UserService {
   /** A user the caller may change: 404 when it cannot see it, 403 when its role there is read-only. */
   async writable(trx: Db, principal: Principal, id: string) {
     const user = await repo.findUser(trx, principal.read, id);
-    if (!user) throw userNotFound();
+    if (!user) throw fail('user_not_found');
     await assertWritable(trx, principal, user.tenant_id);
     return user;
   }
@@ -46,7 +45,7 @@ export class UserService {
 
   async get(principal: Principal, id: string) {
     const row = await repo.findUser(this.db, principal.read, id);
-    if (!row) throw userNotFound();
+    if (!row) throw fail('user_not_found');
     return toUser(row);
   }
 
@@ -54,7 +53,7 @@ export class UserService {
   async me(principal: Principal) {
     if (principal.kind !== 'user') throw fail('client_not_user');
     const row = await repo.findUser(this.db, ownScope(principal), principal.id);
-    if (!row) throw userNotFound();
+    if (!row) throw fail('user_not_found');
     const tenant = await ownTenant(this.db, principal);
     return { ...toUser(row), tenant_kind: tenant.kind };
   }
@@ -113,7 +112,7 @@ export class UserService {
   async update(principal: Principal, id: string, input: UpdateUserInput) {
     return this.uow.run(async (trx, afterCommit) => {
       const current = await repo.findUser(trx, principal.read, id);
-      if (!current) throw userNotFound();
+      if (!current) throw fail('user_not_found');
       await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       if (input.enabled === false && principal.kind === 'user' && principal.id === id) {
@@ -163,7 +162,7 @@ export class UserService {
   async remove(principal: Principal, id: string, version: number) {
     await this.uow.run(async (trx) => {
       const current = await repo.findUser(trx, principal.read, id);
-      if (!current) throw userNotFound();
+      if (!current) throw fail('user_not_found');
       await assertWritable(trx, principal, current.tenant_id);
       if (principal.kind === 'user' && principal.id === id) throw fail('self_delete');
       if (current.version !== version) throw versionMismatch(current.version);
