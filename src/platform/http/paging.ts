@@ -2,6 +2,7 @@ import { FormatRegistry, Type, type Static, type TObject, type TProperties } fro
 import { Value } from '@sinclair/typebox/value';
 import { invalidField } from '../errors.js';
 import { isTimestamp } from '../timestamps.js';
+import { Timestamp, Uuid } from './common-schemas.js';
 import { isStorableText } from './input-guard.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,9 +12,9 @@ FormatRegistry.Set('storable-text', isStorableText);
 
 /** The pieces a cursor is made of, each as strict as the query field it stands for. */
 export const CursorFields = {
-  Uuid: Type.String({ format: 'uuid', maxLength: 36 }),
-  Uuids: Type.Array(Type.String({ format: 'uuid', maxLength: 36 }), { minItems: 1, maxItems: 100 }),
-  Timestamp: Type.String({ format: 'date-time', maxLength: 40 }),
+  Uuid,
+  Uuids: Type.Array(Uuid, { minItems: 1, maxItems: 100 }),
+  Timestamp,
   Text: Type.String({ format: 'storable-text', maxLength: 1024 }),
   Id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
 };
