@@ -74,7 +74,7 @@ export async function completeAnnouncements(db: Db, ids?: string[]) {
 export function findAnnouncementContent(db: Db, id: string) {
   return db
     .selectFrom('announcements')
-    .select(['category', 'subject', 'body', 'test'])
+    .select(['category', 'subject', 'body', 'test', 'mandatory'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
 }

@@ -8,9 +8,10 @@ import { DeliveryEngine, type EngineOptions, type SendQueue } from './delivery-e
 import { messageIdDomain } from './delivery-rules.js';
 import { EnqueueStep, type EnqueueOptions } from './enqueue-step.js';
 import * as repo from './delivery-queue.repository.js';
+import { senderMarks, type SenderMarks } from './sender-marks.js';
 
 /** Notices (table deliveries): one row per address of an announcement, written by the enqueue step. */
-function deliveryQueue(db: Db): SendQueue<repo.ClaimedDelivery> {
+function deliveryQueue(db: Db, marks: SenderMarks | undefined): SendQueue<repo.ClaimedDelivery> {
   /** Each announcement's notice, prepared once per process: its Markdown is rendered once per language. */
   const notices = new Map<string, PreparedNotice>();
   const notice = async (id: string) => {
@@ -29,6 +30,7 @@ function deliveryQueue(db: Db): SendQueue<repo.ClaimedDelivery> {
       await repo.markAnnouncementsSending(db, ids);
       const prepared = new Map<string, PreparedNotice>();
       for (const id of ids) prepared.set(id, await notice(id));
+      await marks?.ready();
       return batch.map((delivery) => {
         const tenantNames = [...delivery.tenant_names].sort((a, b) => a.localeCompare(b));
         const message = prepared.get(delivery.announcement_id)!({ language: delivery.language, tenantNames });
@@ -38,6 +40,9 @@ function deliveryQueue(db: Db): SendQueue<repo.ClaimedDelivery> {
           text: message.text,
           html: message.html,
           kind: message.test ? 'test_notice' : 'announcement',
+          envelopeFrom: marks?.envelopeFrom('d', delivery.id),
+          // A test message or a mandatory notice cannot be unsubscribed from.
+          headers: message.test || message.mandatory ? undefined : marks?.unsubscribeHeaders(delivery.id),
         };
       });
     },
@@ -47,7 +52,11 @@ function deliveryQueue(db: Db): SendQueue<repo.ClaimedDelivery> {
   };
 }
 
-export type AnnouncementWorkerOptions = EngineOptions & EnqueueOptions;
+export type AnnouncementWorkerOptions = EngineOptions &
+  EnqueueOptions & {
+    /** VERP envelopes and List-Unsubscribe (none when not given: a test's bare worker). */
+    marks?: SenderMarks;
+  };
 
 /**
  * The engine on the deliveries, with the step that fills them: enqueueing goes chunk by
@@ -58,7 +67,7 @@ export class AnnouncementWorker extends DeliveryEngine<repo.ClaimedDelivery> {
   private readonly enqueuer: EnqueueStep;
 
   constructor(db: Db, options: AnnouncementWorkerOptions) {
-    super(deliveryQueue(db), options);
+    super(deliveryQueue(db, options.marks), options);
     this.enqueuer = new EnqueueStep(db, options);
   }
 
@@ -82,8 +91,12 @@ export class AnnouncementWorker extends DeliveryEngine<repo.ClaimedDelivery> {
 export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorker {
   return new AnnouncementWorker(db, {
     transport: config.smtpUrl
-      ? smtpTransport(config.smtpUrl, config.mailFrom, { maxConnections: config.deliveryConnections })
+      ? smtpTransport(config.smtpUrl, config.mailFrom, {
+          maxConnections: config.deliveryConnections,
+          dkim: config.dkim,
+        })
       : mailboxTransport(db, 'announcement'),
+    marks: senderMarks(db, config),
     log,
     pollMs: config.mailPollMs,
     chunkSize: config.enqueueChunkTenants,

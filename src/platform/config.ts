@@ -19,6 +19,15 @@ export interface Config {
   /** smtp://user:pass@host:port; unset: mail goes to the built-in mailbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** When set, each message's envelope sender is bounces+<token>@<this domain> (VERP), and DSNs find their delivery. */
+  bounceDomain: string | undefined;
+  /** An SMTP listener for bounces, feedback reports and mailto unsubscribes to the bounce domain (unset: none). */
+  inboundSmtpPort: number | undefined;
+  inboundSmtpHost: string;
+  /** DKIM signing of every message, when all three are set. */
+  dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
+  /** The whole deployment's sends per second, all workers together (0: no cap). */
+  mailRatePerSecond: number;
   /** Lifetime of confirmation and activation links. */
   linkTtlHours: number;
   /** Least time between two sends of the same link. */
@@ -78,6 +87,18 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
+/** LIAISON_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY_FILE: all three or none. */
+function dkim(env: NodeJS.ProcessEnv): Config['dkim'] {
+  const domain = env.LIAISON_DKIM_DOMAIN?.trim();
+  const selector = env.LIAISON_DKIM_SELECTOR?.trim();
+  const privateKeyFile = env.LIAISON_DKIM_PRIVATE_KEY_FILE?.trim();
+  if (!domain && !selector && !privateKeyFile) return undefined;
+  if (!domain || !selector || !privateKeyFile) {
+    throw new Error('LIAISON_DKIM_DOMAIN, LIAISON_DKIM_SELECTOR and LIAISON_DKIM_PRIVATE_KEY_FILE are set together');
+  }
+  return { domain, selector, privateKeyFile: path.resolve(privateKeyFile) };
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -102,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureWindowSeconds: int(env, 'LIAISON_AUTH_FAILURE_WINDOW_SECONDS', 900),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Liaison <no-reply@liaison.invalid>',
+    bounceDomain: env.LIAISON_BOUNCE_DOMAIN?.trim().toLowerCase() || undefined,
+    inboundSmtpPort: env.LIAISON_INBOUND_SMTP_PORT ? int(env, 'LIAISON_INBOUND_SMTP_PORT', 0) : undefined,
+    inboundSmtpHost: env.LIAISON_INBOUND_SMTP_HOST || '127.0.0.1',
+    dkim: dkim(env),
+    mailRatePerSecond: int(env, 'LIAISON_MAIL_RATE_PER_SECOND', 0),
     linkTtlHours: int(env, 'LIAISON_LINK_TTL_HOURS', 24),
     resendCooldownSeconds: int(env, 'LIAISON_RESEND_COOLDOWN_SECONDS', 60),
     mailPollMs: int(env, 'LIAISON_MAIL_POLL_MS', 1000),

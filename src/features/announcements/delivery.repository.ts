@@ -5,7 +5,7 @@ import { inScope, type Scope } from '../../platform/scope.js';
 // The deliveries of announcements, as their senders and readers see them (the engine claims and records them).
 
 export async function countDeliveries(db: Db, ids: string[]) {
-  const counts = new Map<string, { pending: number; sent: number; failed: number }>();
+  const counts = new Map<string, { pending: number; sent: number; failed: number; cancelled: number }>();
   if (ids.length === 0) return counts;
   const rows = await db
     .selectFrom('deliveries')
@@ -13,7 +13,7 @@ export async function countDeliveries(db: Db, ids: string[]) {
     .where('announcement_id', 'in', ids)
     .groupBy(['announcement_id', 'status'])
     .execute();
-  for (const id of ids) counts.set(id, { pending: 0, sent: 0, failed: 0 });
+  for (const id of ids) counts.set(id, { pending: 0, sent: 0, failed: 0, cancelled: 0 });
   for (const row of rows) counts.get(row.announcement_id)![row.status] = Number(row.n);
   return counts;
 }

@@ -27,6 +27,8 @@ export interface NoticeContent {
   subject: LocalizedText;
   body: LocalizedText;
   test?: boolean;
+  /** Sent whatever the recipient's opt-outs; carries no List-Unsubscribe. */
+  mandatory?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export function prepareNotice(content: NoticeContent) {
       body: { text: body.trim(), html: bodyHtml(language, body) },
       footer: [reason, footer[language]],
     });
-    return { ...message, language, test: Boolean(content.test) };
+    return { ...message, language, test: Boolean(content.test), mandatory: Boolean(content.mandatory) };
   };
 }
 

@@ -59,7 +59,7 @@ export interface AnnouncementTable {
   subject: ColumnType<LocalizedText, string, string>;
   body: ColumnType<LocalizedText, string, string>;
   fallback: 'none' | 'ancestor';
-  status: Generated<'enqueuing' | 'queued' | 'sending' | 'done'>;
+  status: Generated<'scheduled' | 'enqueuing' | 'queued' | 'sending' | 'done' | 'cancelled'>;
   recipients: Generated<number>;
   skipped: Generated<number>;
   enqueue_after: string | null;
@@ -67,6 +67,13 @@ export interface AnnouncementTable {
   fallback_ceiling_id: string | null;
   /** A test message to one contact (left out of announcement lists). */
   test: Generated<boolean>;
+  /** Ignores opt-outs and carries no List-Unsubscribe (security, legal, service changes). */
+  mandatory: Generated<boolean>;
+  /** When a scheduled notice starts (null: at once). */
+  send_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  /** Addresses left out because they opted out of the category. */
+  opted_out: Generated<number>;
   created_by_type: string;
   created_by_id: string | null;
   created_at: CreatedAt;
@@ -82,9 +89,35 @@ export interface DeliveryTable {
   language: string;
   tenant_ids: string[];
   contact_ids: string[];
-  status: Generated<'pending' | 'sent' | 'failed'>;
+  status: Generated<'pending' | 'sent' | 'failed' | 'cancelled'>;
   attempts: Generated<number>;
   next_attempt_at: Timestamp;
   last_error: string | null;
   sent_at: Timestamp | null;
+  /** A relay's later report (DSN): when, and the status it gave (5.1.1; 4.x.x for a delay). */
+  bounced_at: Timestamp | null;
+  bounce_status: string | null;
+  /** A feedback report (ARF abuse complaint) about this message. */
+  complained_at: Timestamp | null;
+}
+
+export interface OptOutTable {
+  tenant_id: string;
+  /** Lower-cased. */
+  email: string;
+  category: ContactType;
+  source: 'unsubscribe' | 'mailto' | 'complaint';
+  delivery_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ServerSecretTable {
+  name: string;
+  secret: string;
+  created_at: CreatedAt;
+}
+
+export interface SendPaceTable {
+  id: number;
+  next_at: Timestamp;
 }

@@ -14,6 +14,9 @@ import type {
   AuditEventTable,
   DeliveryTable,
   MailOutboxTable,
+  OptOutTable,
+  SendPaceTable,
+  ServerSecretTable,
   UserTokenTable,
 } from './schema.notices.js';
 
@@ -24,6 +27,9 @@ export type { LocalizedText } from './schema.notices.js';
 export interface Database {
   announcements: AnnouncementTable;
   deliveries: DeliveryTable;
+  opt_outs: OptOutTable;
+  server_secrets: ServerSecretTable;
+  send_pace: SendPaceTable;
   contacts: ContactTable;
   user_tokens: UserTokenTable;
   mail_outbox: MailOutboxTable;
