@@ -110,6 +110,13 @@ const situations = {
     'Another contact of this tenant took this address meanwhile; ask for the change again',
   ],
   nothing_pending: ['nothing_pending', 'confirmations', 'No email change is waiting for confirmation'],
+  // Opt-outs (one-click unsubscribe): an invalid link says nothing of why (forged, unknown, malformed)
+  unsubscribe_link_invalid: ['not_found', 'opt-outs', 'This unsubscribe link is not valid'],
+  opt_out_nothing_to_ask: [
+    'conflict',
+    'opt-outs',
+    'This contact has not opted out of notices (of this category): there is nothing to ask again',
+  ],
   // Links
   token_invalid: [
     'token_invalid',
