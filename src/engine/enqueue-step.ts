@@ -34,6 +34,9 @@ export class EnqueueStep {
     const now = Date.now();
     const resting = [...this.failures].filter(([, f]) => f.retryAt > now).map(([id]) => id);
     let current: string | undefined;
+    // In a statement of its own: a long chunk transaction must not hold the scheduled rows' locks.
+    const started = await repo.startDue(this.db);
+    if (started) this.options.log.info({ started }, 'scheduled announcements started');
     try {
       const done = await this.db.transaction().execute(async (trx) => {
         const announcement = await repo.lockEnqueuing(trx, resting);

@@ -1,6 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 
+/** Scheduled notices whose time has come start: from now on they are enqueued like any other. */
+export async function startDue(db: Db) {
+  const result = await db
+    .updateTable('announcements')
+    .set({ status: 'enqueuing' })
+    .where('status', '=', 'scheduled')
+    .where('send_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Locks the next announcement still being enqueued (but those in `skip`); concurrent enqueuers skip it. */
 export function lockEnqueuing(db: Db, skip: string[] = []) {
   let query = db.selectFrom('announcements').selectAll().where('status', '=', 'enqueuing');

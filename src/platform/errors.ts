@@ -134,6 +134,17 @@ const situations = {
     'announcements',
     'Only service providers and platform administrators send announcements',
   ],
+  mandatory_root_only: [
+    1002,
+    'announcements',
+    'Only platform administrators (who may change the root tenant) may make an announcement mandatory',
+  ],
+  announcement_not_scheduled: [
+    'conflict',
+    'announcements',
+    'Only a scheduled announcement can be changed; this one has started or was cancelled',
+  ],
+  announcement_finished: ['conflict', 'announcements', 'The announcement is already done or cancelled'],
   mailbox_forbidden: [1002, 'AccountServer', 'Only administrators who may change the root tenant may read the mailbox'],
   // Signing in
   unauthorized: ['unauthorized', 'auth', 'Authentication required'],

@@ -17,12 +17,20 @@ export async function insertAnnouncement(
     created_by_id: string | null;
     /** The preview's count, shown until enqueueing counts the deliveries. */
     recipients?: number;
+    mandatory?: boolean;
+    /** A scheduled notice waits until then; none: enqueued at once. */
+    send_at?: Date;
   },
 ) {
   return (
     await db
       .insertInto('announcements')
-      .values({ ...values, subject: JSON.stringify(values.subject), body: JSON.stringify(values.body) })
+      .values({
+        ...values,
+        subject: JSON.stringify(values.subject),
+        body: JSON.stringify(values.body),
+        status: values.send_at ? 'scheduled' : 'enqueuing',
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
@@ -67,7 +75,6 @@ export function findAnnouncements(
   return query.execute();
 }
 
-/** Delivery counts of each announcement (one grouped scan of the status index). */
 export function findTenantNames(db: Db, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids).execute();

@@ -10,19 +10,34 @@ const Localized = (max: number) =>
     { additionalProperties: false, description: 'Per language; English is required and is the fallback' },
   );
 
+const Fallback = Type.Union([Type.Literal('none'), Type.Literal('ancestor')], {
+  default: 'none',
+  description:
+    "ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant",
+});
+
+const SendAt = Type.String({
+  format: 'date-time',
+  maxLength: 40,
+  description:
+    'RFC 3339; the notice waits (status scheduled) until then. In the future, at most a year ahead; left out: at once',
+});
+
+const Mandatory = Type.Boolean({
+  default: false,
+  description:
+    'Security, legal or service changes a customer must know: sent to opted-out addresses too, without List-Unsubscribe. Root administrators only',
+});
+
 export const AnnouncementBody = Type.Object(
   {
     category: ContactTypeSchema,
     subject: Localized(200),
     body: Localized(50_000),
     scope_tenant_id: Uuid,
-    fallback: Type.Optional(
-      Type.Union([Type.Literal('none'), Type.Literal('ancestor')], {
-        default: 'none',
-        description:
-          "ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant",
-      }),
-    ),
+    fallback: Type.Optional(Fallback),
+    send_at: Type.Optional(SendAt),
+    mandatory: Type.Optional(Mandatory),
   },
   { additionalProperties: false },
 );
@@ -30,8 +45,12 @@ export const AnnouncementBody = Type.Object(
 const Counts = Type.Object({
   pending: Type.Integer(),
   sent: Type.Integer(),
-  failed: Type.Integer(),
-  skipped: Type.Integer(),
+  failed: Type.Integer({ description: 'All failed deliveries, bounced ones included' }),
+  cancelled: Type.Integer({ description: 'Deliveries left unsent because the notice was cancelled' }),
+  skipped: Type.Integer({ description: 'Tenants with nobody to receive it' }),
+  opted_out: Type.Integer({ description: 'Addresses left out because they opted out of the category' }),
+  bounced: Type.Integer({ description: 'Failed deliveries a relay reported later as bounced (a DSN)' }),
+  complained: Type.Integer({ description: 'Deliveries whose recipient reported the message as abuse' }),
 });
 
 export const Announcement = Type.Object({
@@ -44,7 +63,10 @@ export const Announcement = Type.Object({
   test: Type.Boolean({
     description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists',
   }),
-  status: Type.Union(['enqueuing', 'queued', 'sending', 'done'].map((s) => Type.Literal(s))),
+  status: Type.Union(['scheduled', 'enqueuing', 'queued', 'sending', 'done', 'cancelled'].map((s) => Type.Literal(s))),
+  mandatory: Type.Boolean(),
+  send_at: NullableTimestamp,
+  cancelled_at: NullableTimestamp,
   recipients: Type.Integer({ description: 'Distinct addresses (known once enqueued; the preview count before)' }),
   counts: Counts,
   created_by: Type.Object({ type: Type.String(), id: Type.Union([Uuid, Type.Null()]) }),
@@ -65,6 +87,15 @@ export const Preview = Type.Object({
   ),
 });
 
+/** What relays and recipients reported later, by mail: a bounce (DSN) or an abuse complaint (ARF). */
+const BounceMarks = {
+  bounced_at: NullableTimestamp,
+  bounce_status: Type.Union([Type.String(), Type.Null()], {
+    description: 'The DSN status: 5.x.x permanent, 4.x.x delayed',
+  }),
+  complained_at: NullableTimestamp,
+};
+
 export const Delivery = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -75,6 +106,7 @@ export const Delivery = Type.Object({
   attempts: Type.Integer(),
   last_error: Type.Union([Type.String(), Type.Null()]),
   sent_at: NullableTimestamp,
+  ...BounceMarks,
 });
 
 export const ContactDelivery = Type.Object({
@@ -88,6 +120,7 @@ export const ContactDelivery = Type.Object({
   attempts: Type.Integer(),
   last_error: Type.Union([Type.String(), Type.Null()]),
   sent_at: NullableTimestamp,
+  ...BounceMarks,
   created_at: Timestamp,
 });
 
@@ -100,9 +133,12 @@ export const ListAnnouncementsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const deliveryStatuses = ['pending', 'sent', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
 export const DeliveriesQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')])),
+    status: Type.Optional(Type.Union(deliveryStatuses.map((s) => Type.Literal(s)))),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     after: Type.Optional(Type.String({ maxLength: 300 })),
   },

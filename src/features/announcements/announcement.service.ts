@@ -8,7 +8,8 @@ import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
-import { toAnnouncement } from './announcement.mapping.js';
+import { bounceMarks, toAnnouncement } from './announcement.mapping.js';
+import { assertMayMandate, sendTime } from './announcement.rules.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
 import {
@@ -19,7 +20,7 @@ import {
   type RecipientQuery,
 } from './recipients.repository.js';
 import { noticeLanguage, noticeSubject } from './notice.mails.js';
-import type { AnnouncementInput, ContactDelivery, Delivery } from './announcement.schemas.js';
+import type { AnnouncementInput, ContactDelivery, Delivery, DeliveryStatus } from './announcement.schemas.js';
 
 /** Newest first: announcements by creation time, deliveries by id. */
 const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
@@ -37,6 +38,8 @@ export class AnnouncementService {
   }
 
   async preview(principal: Principal, input: AnnouncementInput) {
+    sendTime(input.send_at);
+    if (input.mandatory) await assertMayMandate(this.db, principal);
     const query = await this.recipientQuery(principal, input);
     const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
     return {
@@ -54,6 +57,8 @@ export class AnnouncementService {
 
   /** Accepted at once; the worker enqueues (in chunks, resumably) and sends. */
   async create(principal: Principal, input: AnnouncementInput) {
+    const sendAt = sendTime(input.send_at);
+    if (input.mandatory) await assertMayMandate(this.db, principal);
     const query = await this.recipientQuery(principal, input);
     const { recipients } = await countRecipients(this.db, query);
     const announcement = await this.uow.run(async (trx, after) => {
@@ -67,15 +72,23 @@ export class AnnouncementService {
         created_by_type: principal.kind,
         created_by_id: principal.id,
         recipients,
+        mandatory: input.mandatory ?? false,
+        send_at: sendAt,
       });
       await recordAudit(trx, actorOf(principal), {
         tenantId: input.scope_tenant_id,
         objectType: 'announcement',
         objectId: id,
         action: 'create',
-        after: { category: input.category, subject: input.subject, fallback: input.fallback ?? 'none' },
+        after: {
+          category: input.category,
+          subject: input.subject,
+          fallback: input.fallback ?? 'none',
+          mandatory: input.mandatory ?? false,
+          send_at: input.send_at ?? null,
+        },
       });
-      after.wake('notices');
+      if (!sendAt) after.wake('notices');
       return (await repo.findAnnouncement(trx, principal.read, id))!;
     });
     return toAnnouncement(announcement);
@@ -106,7 +119,7 @@ export class AnnouncementService {
   async deliveries(
     principal: Principal,
     id: string,
-    query: { status?: 'pending' | 'sent' | 'failed'; limit?: number; after?: string },
+    query: { status?: DeliveryStatus; limit?: number; after?: string },
   ) {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
@@ -130,6 +143,7 @@ export class AnnouncementService {
       attempts: r.attempts,
       last_error: r.last_error,
       sent_at: r.sent_at?.toISOString() ?? null,
+      ...bounceMarks(r),
     }));
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
@@ -151,6 +165,7 @@ export class AnnouncementService {
       attempts: r.attempts,
       last_error: r.last_error,
       sent_at: r.sent_at?.toISOString() ?? null,
+      ...bounceMarks(r),
       created_at: r.created_at.toISOString(),
     }));
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));

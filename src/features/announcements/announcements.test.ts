@@ -120,6 +120,7 @@ describe('POST /announcements', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(Object.keys(res.body).sort()).toEqual([
       'body',
+      'cancelled_at',
       'category',
       'completed_at',
       'counts',
@@ -128,8 +129,10 @@ describe('POST /announcements', () => {
       'enqueued_at',
       'fallback',
       'id',
+      'mandatory',
       'recipients',
       'scope_tenant_id',
+      'send_at',
       'status',
       'subject',
       'test',
@@ -146,14 +149,24 @@ describe('POST /announcements', () => {
     });
     expect(res.body.id).toMatch(uuidPattern);
     expect(['enqueuing', 'queued', 'sending', 'done']).toContain(res.body.status);
-    expect(Object.keys(res.body.counts).sort()).toEqual(['failed', 'pending', 'sent', 'skipped']);
+    expect(res.body).toMatchObject({ mandatory: false, send_at: null, cancelled_at: null });
+    expect(Object.keys(res.body.counts).sort()).toEqual([
+      'bounced',
+      'cancelled',
+      'complained',
+      'failed',
+      'opted_out',
+      'pending',
+      'sent',
+      'skipped',
+    ]);
 
     const done = await finished(res.body.id);
     expect(done).toMatchObject({
       id: res.body.id,
       status: 'done',
       recipients: 2,
-      counts: { pending: 0, sent: 2, failed: 0, skipped: 0 },
+      counts: { pending: 0, sent: 2, failed: 0, cancelled: 0, skipped: 0, opted_out: 0, bounced: 0, complained: 0 },
     });
     expect(Date.parse(done.enqueued_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at));
     expect(Date.parse(done.completed_at)).toBeGreaterThanOrEqual(Date.parse(done.enqueued_at));

@@ -1,27 +1,59 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import type { DeliveryStatus } from './announcement.schemas.js';
 
 // The deliveries of announcements, as their senders and readers see them (the engine claims and records them).
 
+export interface DeliveryCounts {
+  pending: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+  /** Failed deliveries a relay reported later (a DSN). */
+  bounced: number;
+  /** Deliveries whose recipient complained (an abuse report). */
+  complained: number;
+}
+
+/**
+ * Delivery counts of each announcement: one grouped scan of the status index, and the few
+ * rows marked by a bounce or a complaint.
+ */
 export async function countDeliveries(db: Db, ids: string[]) {
-  const counts = new Map<string, { pending: number; sent: number; failed: number; cancelled: number }>();
+  const counts = new Map<string, DeliveryCounts>();
   if (ids.length === 0) return counts;
-  const rows = await db
-    .selectFrom('deliveries')
-    .select(['announcement_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('announcement_id', 'in', ids)
-    .groupBy(['announcement_id', 'status'])
-    .execute();
-  for (const id of ids) counts.set(id, { pending: 0, sent: 0, failed: 0, cancelled: 0 });
-  for (const row of rows) counts.get(row.announcement_id)![row.status] = Number(row.n);
+  const [byStatus, marked] = await Promise.all([
+    db
+      .selectFrom('deliveries')
+      .select(['announcement_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('announcement_id', 'in', ids)
+      .groupBy(['announcement_id', 'status'])
+      .execute(),
+    db
+      .selectFrom('deliveries')
+      .select('announcement_id')
+      .select(sql<number>`count(*) FILTER (WHERE status = 'failed' AND bounced_at IS NOT NULL)`.as('bounced'))
+      .select(sql<number>`count(*) FILTER (WHERE complained_at IS NOT NULL)`.as('complained'))
+      .where('announcement_id', 'in', ids)
+      .where((eb) => eb.or([eb('bounced_at', 'is not', null), eb('complained_at', 'is not', null)]))
+      .groupBy('announcement_id')
+      .execute(),
+  ]);
+  for (const id of ids) counts.set(id, { pending: 0, sent: 0, failed: 0, cancelled: 0, bounced: 0, complained: 0 });
+  for (const row of byStatus) counts.get(row.announcement_id)![row.status] = Number(row.n);
+  for (const row of marked) {
+    const count = counts.get(row.announcement_id)!;
+    count.bounced = Number(row.bounced);
+    count.complained = Number(row.complained);
+  }
   return counts;
 }
 
 export function findDeliveries(
   db: Db,
   scope: Scope,
-  filter: { announcementId: string; status?: 'pending' | 'sent' | 'failed'; afterId?: number; limit: number },
+  filter: { announcementId: string; status?: DeliveryStatus; afterId?: number; limit: number },
 ) {
   let query = db
     .selectFrom('deliveries as d')
@@ -36,6 +68,9 @@ export function findDeliveries(
       'd.attempts',
       'd.last_error',
       'd.sent_at',
+      'd.bounced_at',
+      'd.bounce_status',
+      'd.complained_at',
     ])
     .where('d.announcement_id', '=', filter.announcementId)
     .where(inScope('a.scope_tenant_id', scope))
@@ -69,6 +104,9 @@ export function findDeliveriesOfContact(
       'd.attempts',
       'd.last_error',
       'd.sent_at',
+      'd.bounced_at',
+      'd.bounce_status',
+      'd.complained_at',
     ])
     .select(sql<boolean>`a.body->>'it' IS NOT NULL`.as('italian_body'))
     .where(sql<boolean>`d.contact_ids @> ARRAY[${contactId}::uuid]`)
