@@ -39,7 +39,10 @@ export async function startServer(config: Config, options: { logger?: boolean } 
       );
     }
     const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, wakers: workers.wakers });
-    if (config.runWorkers) workers.start(database.db, config, app.log);
+    if (config.runWorkers) {
+      workers.start(database.db, config, app.log);
+      await workers.listen(database.db, config, app.log);
+    }
     const url = await app.listen({ host: config.host, port: config.port });
     app.log.info(
       {
@@ -80,6 +83,13 @@ export async function startWorkerProcess(config: Config, log: FastifyBaseLogger)
   await migrateToLatest(database.db);
   const workers = new Workers();
   workers.start(database.db, config, log);
+  try {
+    await workers.listen(database.db, config, log);
+  } catch (error) {
+    await workers.stop();
+    await database.close();
+    throw error;
+  }
   log.info({ database: database.kind }, 'Liaison workers are running');
   return {
     async close() {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import { invalidateBouncedContacts } from '../features/bounces/bounced-contacts.js';
 import { outcomeColumns, type Recorded } from './delivery-engine.js';
 
 export interface ClaimedDelivery {
@@ -41,8 +42,8 @@ export async function markAnnouncementsSending(db: Db, ids: string[]) {
 /**
  * The outcomes of a batch in one statement, each recorded only by the claim that sent it
  * (same attempt, still pending): a worker whose lease ran out mid-send cannot overwrite what
- * another recorded since. A permanent failure turns invalid the contacts behind the address,
- * those still using it: an address corrected while the old one was being retried is not blamed.
+ * another recorded since. A permanent failure turns invalid the contacts behind the address
+ * (the bounce rule, shared with the reports that come back later).
  */
 export async function recordDeliveries(db: Db, outcomes: Recorded<{ id: number; attempts: number }>[]) {
   const o = outcomeColumns(outcomes);
@@ -54,12 +55,7 @@ export async function recordDeliveries(db: Db, outcomes: Recorded<{ id: number; 
         AS o(id, attempts, status, error, retry_at, permanent)
       WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'pending'
       RETURNING d.email, d.contact_ids, o.permanent)
-    UPDATE contacts c SET validation_state = 'invalid', updated_at = now(), version = c.version + 1
-    FROM recorded r
-    WHERE r.permanent AND c.id = ANY (r.contact_ids) AND c.validation_state = 'valid'
-      AND lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END) = r.email`.execute(
-    db,
-  );
+    ${invalidateBouncedContacts(sql`(SELECT email, contact_ids FROM recorded WHERE permanent)`)}`.execute(db);
 }
 
 /** Announcements with nothing left to send are done (all open ones when no ids are given). */

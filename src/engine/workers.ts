@@ -3,12 +3,15 @@ import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import type { Wakers } from '../platform/db/unit-of-work.js';
 import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
+import { createInboundSmtp, type InboundSmtp } from './inbound-smtp.js';
 import { createMailWorker, type MailWorker } from './outbox-queue.js';
 
 /** The background work of a process: the mail outbox and announcements. */
 export class Workers {
   mailWorker: MailWorker | undefined;
   announcementWorker: AnnouncementWorker | undefined;
+  /** The bounce domain's SMTP listener, when LIAISON_INBOUND_SMTP_PORT is set (see listen). */
+  inbound: InboundSmtp | undefined;
 
   /** Nudges usable before the workers exist (services are built first). */
   readonly wakers: Wakers = { mail: () => this.mailWorker?.kick(), notices: () => this.announcementWorker?.kick() };
@@ -20,7 +23,13 @@ export class Workers {
     this.announcementWorker.start();
   }
 
+  /** Opens the inbound SMTP listener when configured; fails when its port cannot be had. */
+  async listen(db: Db, config: Config, log: FastifyBaseLogger) {
+    this.inbound = createInboundSmtp(db, config, log.child({ component: 'inbound-smtp' }));
+    await this.inbound?.listen();
+  }
+
   async stop() {
-    await Promise.all([this.mailWorker?.stop(), this.announcementWorker?.stop()]);
+    await Promise.all([this.mailWorker?.stop(), this.announcementWorker?.stop(), this.inbound?.close()]);
   }
 }

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** The envelope sender (MAIL FROM), e.g. a VERP bounce address; '' for the null sender. */
+  envelopeFrom: string;
   parsed: ParsedMail;
 }
 
@@ -61,7 +63,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       }
       callback();
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       simpleParser(stream).then((parsed) => {
         const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) =>
           a.value.map((v) => v.address ?? ''),
@@ -84,6 +86,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           text: parsed.text ?? '',
           html: typeof parsed.html === 'string' ? parsed.html : '',
           messageId: parsed.messageId ?? '',
+          envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           parsed,
         });
         if (options.delayMs) setTimeout(() => callback(), options.delayMs);

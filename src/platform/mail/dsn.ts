@@ -20,7 +20,7 @@ export interface RecipientStatus {
 }
 
 /** What a report says about the message it is about (all addresses lower-cased). */
-export interface OriginalMessage {
+interface OriginalMessage {
   /** Message-IDs of the original, with their angle brackets. */
   messageIds: string[];
   /** Where the original was sent (ARF Original-Rcpt-To, the original's To). */
