@@ -145,6 +145,11 @@ const situations = {
     'Only a scheduled announcement can be changed; this one has started or was cancelled',
   ],
   announcement_finished: ['conflict', 'announcements', 'The announcement is already done or cancelled'],
+  announcement_not_yours: [
+    1002,
+    'announcements',
+    'Only administrators of the tenant that sent this announcement, or of a tenant above it, may change or cancel it',
+  ],
   mailbox_forbidden: [1002, 'AccountServer', 'Only administrators who may change the root tenant may read the mailbox'],
   // Signing in
   unauthorized: ['unauthorized', 'auth', 'Authentication required'],

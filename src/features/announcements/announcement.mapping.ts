@@ -1,7 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { AnnouncementRow } from './announcement.repository.js';
-import type { Announcement } from './announcement.schemas.js';
-import type { DeliveryCounts } from './delivery.repository.js';
+import type { Announcement, ContactDelivery, Delivery } from './announcement.schemas.js';
+import type { DeliveryCounts, findDeliveries, findDeliveriesOfContact } from './delivery.repository.js';
+import { noticeLanguage, noticeSubject } from './notice.mails.js';
 
 type AnnouncementView = Static<typeof Announcement>;
 
@@ -29,15 +30,49 @@ export function toAnnouncement(row: AnnouncementRow, counts: DeliveryCounts = no
   };
 }
 
-/** Bounce and complaint marks of a delivery row, as answers show them. */
-export function bounceMarks(row: {
-  bounced_at: Date | null;
-  bounce_status: string | null;
-  complained_at: Date | null;
-}) {
+/** What relays and recipients reported later, as answers show it. */
+function bounceMarks(row: { bounced_at: Date | null; bounce_status: string | null; complained_at: Date | null }) {
   return {
     bounced_at: row.bounced_at?.toISOString() ?? null,
     bounce_status: row.bounce_status,
     complained_at: row.complained_at?.toISOString() ?? null,
+  };
+}
+
+type DeliveryRow = Awaited<ReturnType<typeof findDeliveries>>[number];
+
+/** A delivery of an announcement, with the names of the tenants it was sent for. */
+export function toDelivery(r: DeliveryRow, names: Map<string, string>): Static<typeof Delivery> {
+  return {
+    id: String(r.id),
+    email: r.address,
+    language: r.language,
+    tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })),
+    contact_ids: r.contact_ids,
+    status: r.status,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    sent_at: r.sent_at?.toISOString() ?? null,
+    ...bounceMarks(r),
+  };
+}
+
+type ContactDeliveryRow = Awaited<ReturnType<typeof findDeliveriesOfContact>>[number];
+
+/** A notice in a contact's history: the subject as sent, in the language it was written in for this person. */
+export function toContactDelivery(r: ContactDeliveryRow): Static<typeof ContactDelivery> {
+  return {
+    id: String(r.id),
+    announcement_id: r.announcement_id,
+    category: r.category,
+    email: r.address,
+    subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test),
+    test: r.test,
+    status: r.status,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    sent_at: r.sent_at?.toISOString() ?? null,
+    ...bounceMarks(r),
+    created_at: r.created_at.toISOString(),
   };
 }

@@ -52,6 +52,47 @@ export function findAnnouncement(db: Db, scope: Scope, id: string) {
   return selectAnnouncements(db, scope).where('a.id', '=', id).executeTakeFirst();
 }
 
+/** The announcement, locked until the transaction ends (edits and cancels wait for an enqueue chunk in flight). */
+export function lockAnnouncement(db: Db, scope: Scope, id: string) {
+  return selectAnnouncements(db, scope).where('a.id', '=', id).forUpdate('a').executeTakeFirst();
+}
+
+/** A scheduled notice's new content or time (the caller holds its lock and checked it is still scheduled). */
+export async function updateScheduled(
+  db: Db,
+  id: string,
+  values: {
+    category?: ContactType;
+    subject?: LocalizedText;
+    body?: LocalizedText;
+    fallback?: 'none' | 'ancestor';
+    mandatory?: boolean;
+    send_at?: Date;
+    recipients?: number;
+  },
+) {
+  const { subject, body, ...plain } = values;
+  await db
+    .updateTable('announcements')
+    .set({
+      ...plain,
+      ...(subject ? { subject: JSON.stringify(subject) } : {}),
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'scheduled')
+    .execute();
+}
+
+/** Cancelled: workers neither enqueue nor send it any more. */
+export async function markCancelled(db: Db, id: string) {
+  await db
+    .updateTable('announcements')
+    .set({ status: 'cancelled', cancelled_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
 /** Announcements whose scope lies in the tenant's subtree, newest first (test messages left out). */
 export function findAnnouncements(
   db: Db,

@@ -10,11 +10,13 @@ const Localized = (max: number) =>
     { additionalProperties: false, description: 'Per language; English is required and is the fallback' },
   );
 
-const Fallback = Type.Union([Type.Literal('none'), Type.Literal('ancestor')], {
-  default: 'none',
-  description:
-    "ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant",
-});
+/** Without defaults in a PATCH: a field left out there stays as it is. */
+const Fallback = (options: { default?: 'none' } = {}) =>
+  Type.Union([Type.Literal('none'), Type.Literal('ancestor')], {
+    ...options,
+    description:
+      "ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant",
+  });
 
 const SendAt = Type.String({
   format: 'date-time',
@@ -23,11 +25,12 @@ const SendAt = Type.String({
     'RFC 3339; the notice waits (status scheduled) until then. In the future, at most a year ahead; left out: at once',
 });
 
-const Mandatory = Type.Boolean({
-  default: false,
-  description:
-    'Security, legal or service changes a customer must know: sent to opted-out addresses too, without List-Unsubscribe. Root administrators only',
-});
+const Mandatory = (options: { default?: false } = {}) =>
+  Type.Boolean({
+    ...options,
+    description:
+      'Security, legal or service changes a customer must know: sent to opted-out addresses too, without List-Unsubscribe. Root administrators only',
+  });
 
 export const AnnouncementBody = Type.Object(
   {
@@ -35,12 +38,28 @@ export const AnnouncementBody = Type.Object(
     subject: Localized(200),
     body: Localized(50_000),
     scope_tenant_id: Uuid,
-    fallback: Type.Optional(Fallback),
+    fallback: Type.Optional(Fallback({ default: 'none' })),
     send_at: Type.Optional(SendAt),
-    mandatory: Type.Optional(Mandatory),
+    mandatory: Type.Optional(Mandatory({ default: false })),
   },
   { additionalProperties: false },
 );
+
+/** What may change while a notice is scheduled (PATCH): any of these, nothing else. */
+export const AnnouncementPatch = Type.Object(
+  {
+    category: Type.Optional(ContactTypeSchema),
+    subject: Type.Optional(Localized(200)),
+    body: Type.Optional(Localized(50_000)),
+    fallback: Type.Optional(Fallback()),
+    send_at: Type.Optional(SendAt),
+    mandatory: Type.Optional(Mandatory()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Cancelling takes no fields (an empty body or none at all). */
+export const CancelBody = Type.Object({}, { additionalProperties: false });
 
 const Counts = Type.Object({
   pending: Type.Integer(),
@@ -146,3 +165,4 @@ export const DeliveriesQuery = Type.Object(
 );
 
 export type AnnouncementInput = Static<typeof AnnouncementBody>;
+export type AnnouncementChanges = Static<typeof AnnouncementPatch>;

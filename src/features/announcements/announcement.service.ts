@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import { ownTenant, tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
@@ -8,7 +7,7 @@ import type { Principal } from '../../platform/scope.js';
 import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
-import { bounceMarks, toAnnouncement } from './announcement.mapping.js';
+import { toAnnouncement, toContactDelivery, toDelivery } from './announcement.mapping.js';
 import { assertMayMandate, sendTime } from './announcement.rules.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
@@ -19,8 +18,8 @@ import {
   subtreeOf,
   type RecipientQuery,
 } from './recipients.repository.js';
-import { noticeLanguage, noticeSubject } from './notice.mails.js';
-import type { AnnouncementInput, ContactDelivery, Delivery, DeliveryStatus } from './announcement.schemas.js';
+import type { AnnouncementChanges, AnnouncementInput, DeliveryStatus } from './announcement.schemas.js';
+import { cancelAnnouncement, editAnnouncement } from './announcement.changes.js';
 
 /** Newest first: announcements by creation time, deliveries by id. */
 const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
@@ -133,18 +132,7 @@ export class AnnouncementService {
     const names = new Map(
       (await repo.findTenantNames(this.db, [...new Set(rows.flatMap((r) => r.tenant_ids))])).map((t) => [t.id, t.name]),
     );
-    const items: Static<typeof Delivery>[] = rows.map((r) => ({
-      id: String(r.id),
-      email: r.address,
-      language: r.language,
-      tenants: r.tenant_ids.map((t) => ({ id: t, name: names.get(t) ?? '' })),
-      contact_ids: r.contact_ids,
-      status: r.status,
-      attempts: r.attempts,
-      last_error: r.last_error,
-      sent_at: r.sent_at?.toISOString() ?? null,
-      ...bounceMarks(r),
-    }));
+    const items = rows.map((r) => toDelivery(r, names));
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
   }
 
@@ -153,22 +141,17 @@ export class AnnouncementService {
     const limit = query.limit ?? 100;
     const beforeId = query.after ? deliveryCursor.decode(query.after).afterId : undefined;
     const rows = await deliveries.findDeliveriesOfContact(this.db, principal.read, contactId, { beforeId, limit });
-    const items: Static<typeof ContactDelivery>[] = rows.map((r) => ({
-      // What was sent: the subject in the language the message was written in for this person.
-      id: String(r.id),
-      announcement_id: r.announcement_id,
-      category: r.category,
-      email: r.address,
-      subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test),
-      test: r.test,
-      status: r.status,
-      attempts: r.attempts,
-      last_error: r.last_error,
-      sent_at: r.sent_at?.toISOString() ?? null,
-      ...bounceMarks(r),
-      created_at: r.created_at.toISOString(),
-    }));
+    const items = rows.map(toContactDelivery);
     return paged(items, limit, (last) => deliveryCursor.encode({ afterId: Number(last.id) }));
+  }
+
+  /** Changes a scheduled notice; cancels one not done yet (announcement.changes.ts). */
+  edit(principal: Principal, id: string, changes: AnnouncementChanges) {
+    return editAnnouncement(this.uow, principal, id, changes);
+  }
+
+  cancel(principal: Principal, id: string) {
+    return cancelAnnouncement(this.uow, principal, id);
   }
 
   /** A short notice to one contact, to check that its address receives them (see test-message.ts). */

@@ -5,6 +5,8 @@ import type { AnnouncementService } from './announcement.service.js';
 import {
   Announcement,
   AnnouncementBody,
+  AnnouncementPatch,
+  CancelBody,
   ContactDelivery,
   Delivery,
   DeliveriesQuery,
@@ -68,6 +70,37 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
       },
     },
     (request) => announcements.get(request.principal, request.params.id),
+  );
+
+  app.patch(
+    '/announcements/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Change a scheduled announcement (subject, body, category, fallback, send_at; mandatory for root administrators); 409 once it started or was cancelled',
+        params: IdParams,
+        body: AnnouncementPatch,
+        response: { 200: Announcement, ...standardErrors },
+      },
+    },
+    (request) => announcements.edit(request.principal, request.params.id, request.body),
+  );
+
+  app.post(
+    '/announcements/:id/cancel',
+    {
+      schema: {
+        tags,
+        operationId: 'cancelAnnouncement',
+        summary:
+          'Cancel an announcement not done yet: a scheduled one never starts; of one being sent, the deliveries not sent yet are cancelled (sent ones stay); 409 when done or cancelled',
+        params: IdParams,
+        body: CancelBody,
+        response: { 200: Announcement, ...standardErrors },
+      },
+    },
+    (request) => announcements.cancel(request.principal, request.params.id),
   );
 
   app.get(

@@ -50,6 +50,17 @@ export async function countDeliveries(db: Db, ids: string[]) {
   return counts;
 }
 
+/** The deliveries of a cancelled notice not sent yet: never sent now (sent and failed ones stay). */
+export async function cancelPendingDeliveries(db: Db, announcementId: string) {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled' })
+    .where('announcement_id', '=', announcementId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export function findDeliveries(
   db: Db,
   scope: Scope,

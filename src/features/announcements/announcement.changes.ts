@@ -1,0 +1,97 @@
+import { tenantAccess } from '../../platform/access.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
+import type { Db } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import { fail } from '../../platform/errors.js';
+import type { Principal } from '../../platform/scope.js';
+import { toAnnouncement } from './announcement.mapping.js';
+import * as repo from './announcement.repository.js';
+import { assertMayMandate, sendTime } from './announcement.rules.js';
+import type { AnnouncementChanges } from './announcement.schemas.js';
+import { cancelPendingDeliveries, countDeliveries } from './delivery.repository.js';
+import { countRecipients, subtreeOf } from './recipients.repository.js';
+
+// What may happen to a notice after it was accepted: edited while it waits for its time, or cancelled.
+
+/**
+ * The announcement, locked, when the caller may change it: it must see it (404 otherwise), may
+ * write its scope (the access funnel: 403 when read-only) and stand at or above the tenant that
+ * sent it (its fallback ceiling), so a customer's admin cannot stop its provider's notice.
+ */
+async function lockForChange(trx: Db, principal: Principal, id: string) {
+  const row = await repo.lockAnnouncement(trx, principal.read, id);
+  if (!row) throw fail('announcement_not_found');
+  await tenantAccess(trx, principal, row.scope_tenant_id, 'write');
+  await tenantAccess(trx, principal, row.fallback_ceiling_id ?? row.scope_tenant_id, 'write').catch(() => {
+    throw fail('announcement_not_yours');
+  });
+  return row;
+}
+
+/** Changes a scheduled notice (409 once it started or was cancelled); the recipient count follows its category. */
+export async function editAnnouncement(
+  uow: UnitOfWork,
+  principal: Principal,
+  id: string,
+  changes: AnnouncementChanges,
+) {
+  const sendAt = sendTime(changes.send_at);
+  return uow.run(async (trx) => {
+    const row = await lockForChange(trx, principal, id);
+    if (row.status !== 'scheduled') throw fail('announcement_not_scheduled', { context: { status: row.status } });
+    if (changes.mandatory !== undefined && changes.mandatory !== row.mandatory) await assertMayMandate(trx, principal);
+    const category = changes.category ?? row.category;
+    const fallback = changes.fallback ?? row.fallback;
+    const recount = category !== row.category || fallback !== row.fallback;
+    const recipients = recount
+      ? (
+          await countRecipients(trx, {
+            ceilingId: row.fallback_ceiling_id ?? row.scope_tenant_id,
+            category,
+            fallback: fallback === 'ancestor',
+            tenants: subtreeOf(row.scope_tenant_id),
+          })
+        ).recipients
+      : undefined;
+    await repo.updateScheduled(trx, id, { ...changes, send_at: sendAt, recipients });
+    const before = Object.fromEntries(Object.keys(changes).map((key) => [key, auditValue(row, key)]));
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: row.scope_tenant_id,
+      objectType: 'announcement',
+      objectId: id,
+      action: 'update',
+      before,
+      after: changes,
+    });
+    return toAnnouncement((await repo.findAnnouncement(trx, principal.read, id))!);
+  });
+}
+
+/**
+ * Stops a notice: its pending deliveries are cancelled in the same transaction, so no worker
+ * claims them again (those sent or failed stay as they are). A done or cancelled one: 409.
+ */
+export async function cancelAnnouncement(uow: UnitOfWork, principal: Principal, id: string) {
+  return uow.run(async (trx) => {
+    const row = await lockForChange(trx, principal, id);
+    if (row.status === 'done' || row.status === 'cancelled')
+      throw fail('announcement_finished', { context: { status: row.status } });
+    await repo.markCancelled(trx, id);
+    const cancelled = await cancelPendingDeliveries(trx, id);
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: row.scope_tenant_id,
+      objectType: 'announcement',
+      objectId: id,
+      action: 'cancel',
+      before: { status: row.status },
+      after: { status: 'cancelled', deliveries_cancelled: cancelled },
+    });
+    const after = (await repo.findAnnouncement(trx, principal.read, id))!;
+    return toAnnouncement(after, (await countDeliveries(trx, [id])).get(id));
+  });
+}
+
+function auditValue(row: repo.AnnouncementRow, key: string) {
+  if (key === 'send_at') return row.send_at?.toISOString() ?? null;
+  return row[key as keyof repo.AnnouncementRow] ?? null;
+}
