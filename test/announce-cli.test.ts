@@ -44,10 +44,15 @@ async function launch(args: string[], env: NodeJS.ProcessEnv, ready: string): Pr
 }
 
 /** Runs `liaison announce` to the end; stdout and stderr go to one file, so their order is kept. */
-async function runAnnounce(args: string[], env: NodeJS.ProcessEnv, dir: string) {
-  const file = path.join(dir, `announce-${randomBytes(4).toString('hex')}.out`);
+function runAnnounce(args: string[], env: NodeJS.ProcessEnv, dir: string) {
+  return runCli(['announce', ...args], env, dir);
+}
+
+/** Runs a `liaison` command to the end, its stdout and stderr in one file. */
+async function runCli(args: string[], env: NodeJS.ProcessEnv, dir: string) {
+  const file = path.join(dir, `cli-${randomBytes(4).toString('hex')}.out`);
   const fd = openSync(file, 'w');
-  const child = spawn(process.execPath, [bin, 'announce', ...args], { env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', fd, fd] });
   children.push(child);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   closeSync(fd);
@@ -297,6 +302,119 @@ describe('liaison announce against a running Liaison (embedded database)', () =>
       before,
     );
     expect(smtp.received.filter((m) => m.subject === 'Refused')).toEqual([]);
+  }, 120_000);
+});
+
+describe('liaison announce --send-at and liaison announcements (embedded database)', () => {
+  let server: Started;
+  let base: string;
+  let api: Awaited<ReturnType<typeof apiClient>>;
+  const asRoot = () => cliEnv({ LIAISON_USERNAME: 'admin', LIAISON_PASSWORD: PASSWORD });
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await launch(
+      ['start'],
+      cliEnv({
+        PORT: String(port),
+        LIAISON_DATA_DIR: path.join(dir, 'data-scheduled'),
+        LIAISON_ADMIN_PASSWORD: PASSWORD,
+      }),
+      'Liaison is ready',
+    );
+    api = await apiClient(base);
+  }, 120_000);
+  afterAll(async () => {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await server.exit;
+    }
+  });
+
+  it('schedules a mandatory notice, lists and shows it, and cancels it; a second cancel is refused', async () => {
+    const partner = await api.tenant(api.rootTenantId, 'partner');
+    await api.contact(partner.id, 'cli-scheduled@example.test');
+    const body = path.join(dir, 'scheduled.md');
+    await fs.writeFile(body, 'The platform moves to a new data centre.\n');
+    const sendAt = new Date(Date.now() + 3 * 24 * 3600_000).toISOString();
+    const scheduled = await runAnnounce(
+      [
+        ...['--category', 'technical', '--subject', 'Data centre move', '--body-file', body],
+        ...['--scope', partner.id, '--send-at', sendAt, '--mandatory', '--url', base],
+      ],
+      asRoot(),
+      dir,
+    );
+    expect(scheduled.code, scheduled.output).toBe(0);
+    const lines = scheduled.output.trim().split('\n');
+    expect(lines[0]).toMatch(/^Recipients: 1 addresses \(partner: 1\); skipped \(invalid\): 0$/);
+    const id = new RegExp(`^Announcement ([0-9a-f-]{36}) scheduled for ${sendAt} \\(mandatory\\)\\.$`).exec(
+      lines[1],
+    )?.[1];
+    expect(id, scheduled.output).toBeTruthy();
+    expect(lines.slice(2)).toEqual([`Cancel it with: liaison announcements cancel ${id}`]);
+    expect(await api.call('GET', `/announcements/${id}`)).toMatchObject({
+      status: 'scheduled',
+      send_at: sendAt,
+      mandatory: true,
+      recipients: 1,
+    });
+
+    const list = await runCli(['announcements', 'list', '--tenant', partner.id, '--url', base], asRoot(), dir);
+    expect(list.code, list.output).toBe(0);
+    expect(list.output.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${id}  scheduled  at ${sendAt}  technical   0/1 sent  Data centre move$`)),
+    ]);
+    const show = await runCli(['announcements', 'show', id!, '--url', base], asRoot(), dir);
+    expect(show.code, show.output).toBe(0);
+    expect(show.output).toContain('Status:       scheduled (mandatory)\n');
+    expect(show.output).toContain(`Send at:      ${sendAt}\n`);
+
+    const cancelled = await runCli(['announcements', 'cancel', id!, '--url', base], asRoot(), dir);
+    expect(cancelled.code, cancelled.output).toBe(0);
+    expect(cancelled.output.trim()).toBe(`Announcement ${id} cancelled; it was scheduled for ${sendAt}.`);
+    expect(await api.call('GET', `/announcements/${id}`)).toMatchObject({ status: 'cancelled' });
+
+    const again = await runCli(['announcements', 'cancel', id!, '--url', base], asRoot(), dir);
+    expect(again.code).toBe(1);
+    expect(again.output.trim()).toBe('liaison: 409: The announcement is already done or cancelled');
+  }, 120_000);
+
+  it('says what is wrong with a bad --send-at or id, exits 1, and announces nothing', async () => {
+    const body = path.join(dir, 'never.md');
+    await fs.writeFile(body, 'Never sent.\n');
+    const before = (await api.call('GET', `/announcements?tenant_id=${api.rootTenantId}&limit=100`)).items.length;
+    const announceAt = (sendAt: string) =>
+      runAnnounce(
+        [
+          ...['--category', 'technical', '--subject', 'Never', '--body-file', body],
+          ...['--scope', api.rootTenantId, '--send-at', sendAt, '--url', base],
+        ],
+        asRoot(),
+        dir,
+      );
+    const words = await announceAt('next monday');
+    expect(words.code).toBe(1);
+    expect(words.output.trim()).toBe(
+      'liaison: --send-at must be an RFC 3339 date-time, such as 2030-01-31T09:00:00Z (got "next monday")',
+    );
+    const past = await announceAt('2020-01-01T09:00:00Z');
+    expect(past.code).toBe(1);
+    expect(past.output.trim()).toBe('liaison: 400: send_at: must be in the future');
+
+    const typo = await runCli(['announcements', 'cancel', 'not-an-id', '--url', base], asRoot(), dir);
+    expect(typo.code).toBe(1);
+    expect(typo.output.trim()).toBe('liaison: "not-an-id" is not an announcement id (a UUID such as 0b5d…-…)');
+    const unknown = await runCli(
+      ['announcements', 'cancel', '00000000-0000-4000-8000-000000000000', '--url', base],
+      asRoot(),
+      dir,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.output.trim()).toBe('liaison: 404: Announcement not found');
+    expect((await api.call('GET', `/announcements?tenant_id=${api.rootTenantId}&limit=100`)).items).toHaveLength(
+      before,
+    );
   }, 120_000);
 });
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Config } from '../platform/config.js';
+import { isTimestamp } from '../platform/timestamps.js';
+import { connect, type Api } from './api-client.js';
 
 export interface AnnounceOptions {
   category: string;
@@ -11,41 +13,18 @@ export interface AnnounceOptions {
   scope: string;
   fallback: string;
   url?: string;
-  yes?: boolean;
+  /** RFC 3339: the notice waits until then (the command does not: it prints when it will go). */
+  sendAt?: string;
+  mandatory?: boolean;
 }
 
-/** The API answer's error message, or the status. */
-async function failure(res: Response) {
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-  return new Error(`${res.status}: ${body?.error?.message ?? res.statusText}`);
-}
-
-/** fetch, with an unreachable server said in words rather than "fetch failed". */
-async function request(url: string, init?: RequestInit) {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new Error(`cannot reach Liaison at ${new URL(url).origin} (${cause}); check --url or LIAISON_URL`);
-  }
-}
-
-/** A bearer token from LIAISON_TOKEN, or a password grant with LIAISON_USERNAME / LIAISON_PASSWORD. */
-async function authorization(base: string, env: NodeJS.ProcessEnv): Promise<string> {
-  if (env.LIAISON_TOKEN) return `Bearer ${env.LIAISON_TOKEN}`;
-  if (!env.LIAISON_USERNAME || !env.LIAISON_PASSWORD)
-    throw new Error('set LIAISON_TOKEN, or LIAISON_USERNAME and LIAISON_PASSWORD');
-  const res = await request(`${base}/api/2/idp/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      username: env.LIAISON_USERNAME,
-      password: env.LIAISON_PASSWORD,
-    }),
-  });
-  if (!res.ok) throw new Error(`cannot sign in as "${env.LIAISON_USERNAME}": ${(await failure(res)).message}`);
-  return `Bearer ${((await res.json()) as { access_token: string }).access_token}`;
+/** What the command reads of an announcement. */
+interface Progress {
+  id: string;
+  status: string;
+  recipients: number;
+  send_at: string | null;
+  counts: { pending: number; sent: number; failed: number; cancelled: number };
 }
 
 /**
@@ -53,8 +32,9 @@ async function authorization(base: string, env: NodeJS.ProcessEnv): Promise<stri
  * prints the recipient count, then follows the announcement with a progress bar.
  */
 export async function announce(options: AnnounceOptions, config: Config, env: NodeJS.ProcessEnv = process.env) {
-  const base = (options.url ?? env.LIAISON_URL ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
-  const headers = { authorization: await authorization(base, env), 'content-type': 'application/json' };
+  if (options.sendAt !== undefined && !isTimestamp(options.sendAt))
+    throw new Error(`--send-at must be an RFC 3339 date-time, such as 2030-01-31T09:00:00Z (got "${options.sendAt}")`);
+  const api = await connect(options.url, config, env);
   const body = {
     category: options.category,
     scope_tenant_id: options.scope,
@@ -64,18 +44,14 @@ export async function announce(options: AnnounceOptions, config: Config, env: No
       en: await fs.readFile(options.bodyFile, 'utf8'),
       ...(options.bodyFileIt ? { it: await fs.readFile(options.bodyFileIt, 'utf8') } : {}),
     },
+    ...(options.sendAt ? { send_at: options.sendAt } : {}),
+    ...(options.mandatory ? { mandatory: true } : {}),
   };
-  const preview = await request(`${base}/api/2/announcements/preview`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body),
-  });
-  if (!preview.ok) throw await failure(preview);
-  const counts = (await preview.json()) as {
-    recipients: number;
-    skipped: number;
-    by_tenant_kind: Record<string, number>;
-  };
+  const counts = await api<{ recipients: number; skipped: number; by_tenant_kind: Record<string, number> }>(
+    'POST',
+    '/announcements/preview',
+    body,
+  );
   console.log(
     `Recipients: ${counts.recipients} addresses (${
       Object.entries(counts.by_tenant_kind)
@@ -84,11 +60,20 @@ export async function announce(options: AnnounceOptions, config: Config, env: No
     }); skipped (invalid): ${counts.skipped}`,
   );
 
-  const created = await request(`${base}/api/2/announcements`, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!created.ok) throw await failure(created);
-  const { id } = (await created.json()) as { id: string };
-  console.log(`Announcement ${id} accepted.`);
+  const created = await api<Progress>('POST', '/announcements', body);
+  if (created.status === 'scheduled') {
+    console.log(
+      `Announcement ${created.id} scheduled for ${created.send_at}${options.mandatory ? ' (mandatory)' : ''}.`,
+    );
+    console.log(`Cancel it with: liaison announcements cancel ${created.id}`);
+    return created;
+  }
+  console.log(`Announcement ${created.id} accepted.`);
+  return follow(api, created.id, counts.recipients);
+}
 
+/** A progress bar until the announcement is done (or someone cancels it). */
+async function follow(api: Api, id: string, expected: number) {
   const bar = new cliProgress.SingleBar(
     {
       format:
@@ -99,26 +84,22 @@ export async function announce(options: AnnounceOptions, config: Config, env: No
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(Math.max(counts.recipients, 1), 0, { sent: 0, failed: 0, pending: counts.recipients, status: 'enqueuing' });
+  bar.start(Math.max(expected, 1), 0, { sent: 0, failed: 0, pending: expected, status: 'enqueuing' });
   for (;;) {
-    const res = await request(`${base}/api/2/announcements/${id}`, { headers });
-    if (!res.ok) throw await failure(res);
-    const a = (await res.json()) as {
-      status: string;
-      recipients: number;
-      counts: { pending: number; sent: number; failed: number };
-    };
-    const total = a.status === 'enqueuing' ? Math.max(counts.recipients, 1) : Math.max(a.recipients, 1);
+    const a = await api<Progress>('GET', `/announcements/${id}`);
+    const total = a.status === 'enqueuing' ? Math.max(expected, 1) : Math.max(a.recipients, 1);
     bar.setTotal(total);
     bar.update(a.recipients === 0 && a.status === 'done' ? total : a.counts.sent + a.counts.failed, {
       ...a.counts,
       status: a.status,
     });
+    if (a.status === 'done' || a.status === 'cancelled') bar.stop();
     if (a.status === 'done') {
-      bar.stop();
       console.log(`Done: ${a.counts.sent} sent, ${a.counts.failed} failed.`);
       return a;
     }
+    if (a.status === 'cancelled')
+      throw new Error(`announcement ${id} was cancelled: ${a.counts.sent} sent, ${a.counts.cancelled} not sent`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

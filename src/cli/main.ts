@@ -10,6 +10,7 @@ import { generatePassword } from '../platform/secrets.js';
 import pino from 'pino';
 import { openConfiguredDatabase, startServer, startWorkerProcess } from '../server.js';
 import { announce, type AnnounceOptions } from './announce.command.js';
+import { announcementsCommand } from './announcements.command.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
 
 /** `npm install` builds the console (prepare); a checkout without the build gets one before the first start. */
@@ -80,10 +81,14 @@ program
     "none, or ancestor: tenants without a contact of the category are covered by their nearest ancestor's",
     'none',
   )
+  .option('--send-at <time>', 'RFC 3339, e.g. 2030-01-31T09:00:00Z: schedule it (cancel with `announcements cancel`)')
+  .option('--mandatory', 'ignores opt-outs and carries no unsubscribe link (root administrators only)')
   .option('--url <url>', 'the address of the Liaison API')
   .action(async (options: AnnounceOptions) => {
     await announce(options, loadConfig());
   });
+
+program.addCommand(announcementsCommand());
 
 program
   .command('migrate')
