@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { consoleDir } from '../../src/platform/http/console.js';
 import { freePort } from '../support/processes.js';
+import type { Config } from '../../src/platform/config.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Outside CI a machine without Chromium skips the browser suites (CI installs it and must run them). */
@@ -23,8 +24,8 @@ export interface BrowserWorld {
   smtp: TestSmtpServer;
   browser: Browser;
   baseUrl: string;
-  /** A fresh browser context (own cookies) at a viewport, with a page in it. */
-  newPage(options?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  /** A fresh browser context (own cookies) at a viewport, with a page in it (timezoneId: the browser's clock). */
+  newPage(options?: { width?: number; height?: number; locale?: string; timezoneId?: string }): Promise<Page>;
   /** What the Content-Security-Policy blocked on any page of this world (close() fails unless none). */
   cspViolations: string[];
   close(): Promise<void>;
@@ -33,12 +34,15 @@ export interface BrowserWorld {
 /**
  * Liaison listening on a free port (links in mail point at it), an SMTP server, headless Chromium.
  * `smtp: false` starts no SMTP server: Liaison then keeps its mail in the built-in mailbox.
+ * `config` overrides settings of the app (e.g. the bounce domain and its inbound SMTP port).
  */
-export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promise<BrowserWorld> {
+export async function startBrowserWorld(
+  options: { smtp?: boolean; config?: Partial<Config> } = {},
+): Promise<BrowserWorld> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const smtp = options.smtp === false ? undefined : await startSmtpServer();
-  const t = await startTestApp({ smtpUrl: smtp?.url, publicUrl: baseUrl });
+  const t = await startTestApp({ smtpUrl: smtp?.url, publicUrl: baseUrl, ...options.config });
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -63,8 +67,18 @@ export async function startBrowserWorld(options: { smtp?: boolean } = {}): Promi
       if (!smtp) throw new Error('this browser world was started without an SMTP server');
       return smtp;
     },
-    async newPage({ width = 1280, height = 800, locale = 'en-GB' } = {}) {
-      const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: baseUrl });
+    async newPage({
+      width = 1280,
+      height = 800,
+      locale = 'en-GB',
+      timezoneId,
+    }: Parameters<BrowserWorld['newPage']>[0] = {}) {
+      const context = await browser.newContext({
+        viewport: { width, height },
+        locale,
+        baseURL: baseUrl,
+        ...(timezoneId ? { timezoneId } : {}),
+      });
       // Chromium reports what the CSP blocked on the console and as an event: keep both.
       await context.addInitScript(() =>
         document.addEventListener('securitypolicyviolation', (e) =>

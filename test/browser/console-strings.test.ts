@@ -84,4 +84,54 @@ describe('console strings', () => {
       expect(new Set(required).size).toBe(1);
     }
   });
+
+  it('say every string in both languages: the same keys, and the notice engine’s words translated', () => {
+    const keys = (table: object) => leaves(table).map(([key]) => key);
+    expect(keys(italian)).toEqual(keys(en));
+    const at = (table: any, path: string) => path.split('.').reduce((node, key) => node?.[key], table);
+    // Scheduled and cancelled notices, opt-outs, bounces and the unsubscribe page (issue 10).
+    for (const path of [
+      'notices.status.scheduled',
+      'notices.status.cancelled',
+      'notices.status.scheduledFor',
+      'notices.compose.sendAt',
+      'notices.compose.mandatory',
+      'notices.compose.confirmSchedule_other',
+      'notices.preview.optedOut_other',
+      'notices.progress.cancelled',
+      'notices.progress.optedOut',
+      'notices.progress.bounced',
+      'notices.progress.complained',
+      'notices.detail.cancel',
+      'notices.detail.cancelTitle',
+      'notices.detail.edit',
+      'notices.detail.states.bounced',
+      'notices.detail.states.complained',
+      'notices.detail.states.cancelled',
+      'contacts.mail.title',
+      'contacts.mail.lastBounce',
+      'contacts.mail.optedOut',
+      'contacts.mail.how.unsubscribe',
+      'contacts.mail.how.mailto',
+      'contacts.mail.how.complaint',
+      'contacts.mail.askAgain',
+      'contacts.mail.askedRecently',
+      'unsubscribe.title',
+      'unsubscribe.receives',
+      'unsubscribe.optedOut',
+      'unsubscribe.unsubscribe',
+      'unsubscribe.subscribeAgain',
+      'unsubscribe.invalid',
+    ]) {
+      expect(at(en, path), path).toMatch(/\S/);
+      expect(at(italian, path), path).toMatch(/\S/);
+      expect(at(italian, path), `${path} is translated`).not.toBe(at(en, path));
+    }
+    // The placeholders a string fills in are the same in both.
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const differing = leaves(en).filter(
+      ([key, text]) => placeholders(text).join() !== placeholders(at(italian, key)).join(),
+    );
+    expect(differing.map(([key]) => key)).toEqual([]);
+  });
 });

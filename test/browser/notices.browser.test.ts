@@ -16,7 +16,8 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
   let verdiId: string;
 
   beforeAll(async () => {
-    w = await startBrowserWorld();
+    // A temporarily refused message waits a minute for its next try: a notice can be caught in flight.
+    w = await startBrowserWorld({ config: { mailRetryBaseMs: 60_000 } });
     const { t } = w;
     p1 = await createPartnerWorld(t, 'P1');
     const verdi = await t.call(t.root, 'POST', '/api/2/tenants', {
@@ -47,6 +48,8 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
 
   const signInAs = (page: Page, world: PartnerWorld) => signIn(page, world.admin.login, `pw-${world.admin.login}`);
   const english = (page: Page) => page.getByRole('group', { name: 'English' });
+  /** Waits for a value the page shows after a round trip (vitest's default is 1 s). */
+  const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
 
   it('composes with a preview of the recipients, sends, and follows the delivery to done with its failure', async () => {
     const page = await w.newPage();
@@ -134,6 +137,7 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     );
     expect(await row.textContent()).toMatch(/550/);
     expect(await row.getByRole('cell').nth(2).textContent()).toBe('1');
+    expect(await row.getByRole('cell').nth(3).textContent()).toBe('Failed');
     await expectAccessible(page, 'notice detail');
     await screenshot(page, 'notices-detail');
 
@@ -213,4 +217,180 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await customer.goto('/notices/new');
     await customer.getByText('Only service providers and platform administrators send notices.').waitFor();
   });
+
+  /** A time as a datetime-local input shows it in Rome (minutes): what a person there types. */
+  const romeLocal = (d: Date) =>
+    new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Rome',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(d)
+      .replace(' ', 'T');
+  const noticesNamed = async (subject: string) =>
+    (await w.t.call(p1.admin, 'GET', `/api/2/announcements?tenant_id=${p1.partnerId}&limit=200`)).body.items.filter(
+      (a: { subject: { en: string } }) => a.subject.en === subject,
+    );
+
+  it('schedules a notice in the local time, edits it while it waits, and cancels it: nothing is sent', async () => {
+    const page = await w.newPage({ timezoneId: 'Europe/Rome' });
+    await signInAs(page, p1);
+    await page.goto('/notices/new');
+    await page.getByRole('radio', { name: 'Billing' }).check();
+    await english(page)
+      .getByLabel(/^Subject/)
+      .fill('Price list for next year');
+    await english(page)
+      .getByLabel(/^Message/)
+      .fill('New prices apply from January.');
+    // Only platform administrators see the mandatory choice.
+    expect(await page.getByRole('checkbox', { name: /^Mandatory/ }).count()).toBe(0);
+    const sendAt = page.getByLabel('Send at');
+    expect(
+      await sendAt.evaluate(
+        (el) => document.getElementById(el.getAttribute('aria-describedby')!.split(' ')[0])?.textContent,
+      ),
+    ).toBe('Your local time (Europe/Rome). Leave it empty to send now.');
+    await sendAt.fill(romeLocal(new Date(Date.now() - 3600_000)));
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('Choose a time in the future.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('send-at');
+
+    const when = new Date(Math.ceil((Date.now() + 2 * 86400_000) / 60_000) * 60_000);
+    await sendAt.fill(romeLocal(when));
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('2 people receive this notice').waitFor();
+    await page.getByRole('button', { name: 'Schedule for 2 recipients' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule this notice?' });
+    expect(await dialog.textContent()).toMatch(
+      /“Price list for next year” goes to 2 people on .+\. Until then you can edit or cancel it\./,
+    );
+    await dialog.getByRole('button', { name: 'Schedule notice' }).click();
+
+    await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
+    await page.getByText(/^The notice is scheduled: it goes out on /).waitFor();
+    const status = page.getByRole('article').locator('.facts .tag');
+    expect(await status.textContent()).toMatch(/^Scheduled for /);
+    await page.getByText(/^Sending starts on /).waitFor();
+    const [scheduled] = await noticesNamed('Price list for next year');
+    expect(scheduled).toMatchObject({ status: 'scheduled', recipients: 2 });
+    // The time typed in Rome is the instant sent.
+    expect(new Date(scheduled.send_at).getTime()).toBe(when.getTime());
+    // Nothing is listed as delivered while it waits.
+    expect(await page.getByRole('region', { name: /deliveries/ }).count()).toBe(0);
+    await expectAccessible(page, 'scheduled notice');
+    await screenshot(page, 'notices-scheduled');
+
+    // Edited while it waits: the same form, holding what it says, its scope kept.
+    await page.getByRole('link', { name: 'Edit notice' }).click();
+    await page.getByRole('heading', { name: 'Edit the scheduled notice' }).waitFor();
+    expect(
+      await english(page)
+        .getByLabel(/^Subject/)
+        .inputValue(),
+    ).toBe('Price list for next year');
+    expect(await page.getByLabel('Send at').inputValue()).toBe(romeLocal(when));
+    await page.getByText('Sent to Partner P1 and every client below it.').waitFor();
+    await english(page)
+      .getByLabel(/^Subject/)
+      .fill('Price list for 2027');
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('2 people receive this notice').waitFor();
+    await expectAccessible(page, 'edit scheduled notice');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('The changes were saved.').waitFor();
+    await page.getByRole('heading', { name: 'Price list for 2027' }).waitFor();
+
+    // Cancelled before its time: it says so, offers nothing more, and never goes out.
+    await page.getByRole('button', { name: 'Cancel notice' }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel this notice?' });
+    expect(await cancel.textContent()).toContain('It has not gone out to anyone yet: nothing will be sent.');
+    // Keep it is the first choice (the focus lands there, away from the irreversible one).
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await expectAccessible(page, 'cancel dialog');
+    await cancel.getByRole('button', { name: 'Cancel notice' }).click();
+    await poll(() => status.textContent()).toBe('Cancelled');
+    await page.getByText('The notice was cancelled: nothing more is sent.').waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel notice' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Edit notice' }).count()).toBe(0);
+    await screenshot(page, 'notices-cancelled');
+    const [cancelled] = await noticesNamed('Price list for 2027');
+    expect(cancelled).toMatchObject({ status: 'cancelled', recipients: 2 });
+    expect(cancelled.cancelled_at).not.toBeNull();
+
+    await page.getByRole('link', { name: 'All notices' }).click();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Price list for 2027' }) });
+    await poll(() => card.locator('.tag').textContent()).toBe('Cancelled');
+    await w.t.announcementWorker.runOnce();
+    expect(w.smtp.received.filter((m) => m.subject.includes('Price list'))).toEqual([]);
+  }, 90_000);
+
+  it('cancels a notice in flight: what was sent stays sent, the rest is cancelled and listed so', async () => {
+    const added = await w.t.call(p1.admin, 'POST', '/api/2/contacts', {
+      tenant_id: verdiId,
+      types: ['management'],
+      firstname: 'Lena',
+      lastname: 'Later',
+      email: 'later@verdi.test',
+    });
+    expect(added.status).toBe(201);
+    // A temporary refusal: the message waits for its next try (minutes away), so the notice stays in flight.
+    w.smtp.refuseAddress('later@verdi.test', 451);
+    await w.t.call(p1.admin, 'POST', '/api/2/contacts', {
+      tenant_id: p1.customerId,
+      types: ['management'],
+      firstname: 'Nora',
+      lastname: 'Now',
+      email: 'now@customer.test',
+    });
+    const created = await w.t.call(p1.admin, 'POST', '/api/2/announcements', {
+      category: 'management',
+      scope_tenant_id: p1.partnerId,
+      subject: { en: 'New contract terms' },
+      body: { en: 'The terms change next quarter.' },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    await poll(async () => {
+      const a = (await w.t.call(p1.admin, 'GET', `/api/2/announcements/${id}`)).body;
+      return [a.status, a.counts.sent, a.counts.pending];
+    }).toEqual(['sending', 1, 1]);
+
+    const page = await w.newPage();
+    await signInAs(page, p1);
+    await page.goto(`/notices/${id}`);
+    await page.getByRole('button', { name: 'Cancel notice' }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel this notice?' });
+    expect(await cancel.textContent()).toContain(
+      'Messages not sent yet are cancelled and never sent. Those already sent stay sent.',
+    );
+    await cancel.getByRole('button', { name: 'Cancel notice' }).click();
+    const counts = page.getByRole('article').locator('.box .counts');
+    await poll(() => counts.textContent()).toContain('Cancelled: 1');
+    for (const part of ['2 of 2 handled', 'Sent: 1', 'Failed: 0', 'Pending: 0'])
+      expect(await counts.textContent()).toContain(part);
+    expect(await page.getByRole('article').locator('.facts .tag').textContent()).toBe('Cancelled');
+
+    await page.getByLabel('Show').selectOption('cancelled');
+    const list = page.getByRole('region', { name: 'Cancelled deliveries (1)' });
+    await poll(() => list.getByRole('row').count()).toBe(2);
+    const row = list.getByRole('row').nth(1);
+    expect(await row.getByRole('cell').first().textContent()).toBe('later@verdi.test');
+    expect(await row.getByRole('cell').nth(3).textContent()).toBe('Cancelled');
+    await page.getByLabel('Show').selectOption('sent');
+    const sent = page.getByRole('region', { name: 'Sent deliveries (1)' });
+    await poll(() => sent.getByRole('row').nth(1).getByRole('cell').nth(3).textContent()).toBe('Sent');
+    await expectAccessible(page, 'cancelled in flight');
+    await screenshot(page, 'notices-cancelled-in-flight');
+
+    // Even once the address would take it, the cancelled message never goes.
+    w.smtp.refuseAddress('later@verdi.test', 0);
+    await w.t.announcementWorker.runOnce();
+    expect(w.smtp.received.filter((m) => m.to.includes('later@verdi.test'))).toEqual([]);
+    expect(w.smtp.received.filter((m) => m.to.includes('now@customer.test'))).toHaveLength(1);
+  }, 90_000);
 });

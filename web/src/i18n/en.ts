@@ -5,15 +5,17 @@ import * as users from './areas/users';
 import * as clients from './areas/clients';
 import * as notices from './areas/notices';
 import * as mailbox from './areas/mailbox';
+import * as unsubscribe from './areas/unsubscribe';
 import type { Strings } from './strings';
 
-export const areas = { contacts, users, clients, notices, mailbox };
+export const areas = { contacts, users, clients, notices, mailbox, unsubscribe };
 export const en = {
   contacts: contacts.en,
   users: users.en,
   clients: clients.en,
   notices: notices.en,
   mailbox: mailbox.en,
+  unsubscribe: unsubscribe.en,
   app: {
     name: 'Liaison',
     skip: 'Skip to content',

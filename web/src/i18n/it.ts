@@ -6,6 +6,7 @@ export const it: Dictionary = {
   clients: areas.clients.it,
   notices: areas.notices.it,
   mailbox: areas.mailbox.it,
+  unsubscribe: areas.unsubscribe.it,
   app: {
     name: 'Liaison',
     skip: 'Vai al contenuto',

@@ -13,6 +13,7 @@ const kinds = [
   'email_change_notice',
   'test_notice',
   'announcement',
+  'opt_out_ask_again',
 ] as const;
 type Kind = (typeof kinds)[number];
 const URL_PATTERN = /(https?:\/\/[^\s<>"')\]]+)/g;

@@ -3,10 +3,10 @@ import { NavLink, Route, Routes } from 'react-router-dom';
 import { useSession } from '../session';
 import { AnnouncementList } from './notices/AnnouncementList';
 import { AnnouncementDetail } from './notices/AnnouncementDetail';
-import { Compose } from './notices/Compose';
+import { Compose, EditNotice } from './notices/Compose';
 import { Coverage } from './notices/Coverage';
 
-/** /notices: sent notices with live progress, /notices/new, /notices/coverage, /notices/<id>. */
+/** /notices: sent notices with live progress, /notices/new, /notices/coverage, /notices/<id>[/edit]. */
 export function Notices() {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -38,6 +38,7 @@ export function Notices() {
             <Route path="new" element={<Compose />} />
             <Route path="coverage" element={<Coverage />} />
             <Route path=":id" element={<AnnouncementDetail />} />
+            <Route path=":id/edit" element={<EditNotice />} />
           </Routes>
         </>
       )}

@@ -2,17 +2,22 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../../api/client';
 import { ErrorNote, Loading } from '../../components/Status';
-import { formatDate, formatNumber } from '../../i18n';
+import { formatDate } from '../../i18n';
 import { useSession } from '../../session';
 import { DeliveryProgress, StatusLabel, useLiveAnnouncement, useSubject } from './live';
-import { loadTenants, tenantLink, useLoad, usePaged } from '../../api/loading';
+import { loadTenants, tenantLink, useLoad } from '../../api/loading';
+import { Deliveries } from './Deliveries';
+import { NoticeActions } from './NoticeActions';
 import { type Announcement } from './shared';
 
-/** /notices/<id>: the notice, its live progress and its failed deliveries. */
+/** What the form did before coming here: sent (or scheduled) a new notice, or saved a scheduled one. */
+type Accepted = 'created' | 'saved' | undefined;
+
+/** /notices/<id>: the notice, its live progress, what may be done with it, and its deliveries. */
 export function AnnouncementDetail() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const accepted = (useLocation().state as { accepted?: boolean } | null)?.accepted;
+  const accepted = (useLocation().state as { accepted?: Accepted } | null)?.accepted;
   const loaded = useLoad(() => ok(api.GET('/api/2/announcements/{id}', { params: { path: { id } } })), [id]);
   const missing = loaded.error instanceof ApiFailure && (loaded.error.status === 404 || loaded.error.status === 400);
   return (
@@ -29,24 +34,33 @@ export function AnnouncementDetail() {
       ) : loaded.error ? (
         <ErrorNote error={loaded.error} onRetry={loaded.reload} />
       ) : (
-        <Detail key={id} initial={loaded.data!} accepted={!!accepted} />
+        <Detail key={id} initial={loaded.data!} accepted={accepted} />
       )}
     </>
   );
 }
 
-/** `accepted`: just sent from the form; "being sent now" is said until the notice is done. */
-function Detail({ initial, accepted }: { initial: Announcement; accepted: boolean }) {
+/** `accepted`: just sent (or scheduled, or saved) from the form; said until the notice moves on. */
+function Detail({ initial, accepted }: { initial: Announcement; accepted: Accepted }) {
   const { t } = useTranslation();
   const { user } = useSession();
-  const a = useLiveAnnouncement(initial);
+  const [a, setAnnouncement] = useLiveAnnouncement(initial);
   const subjectOf = useSubject();
   const scope = useLoad(() => loadTenants([a.scope_tenant_id]), [a.scope_tenant_id]);
   const scopeName = scope.data?.[0]?.name;
+  const acceptedNote =
+    a.status === 'scheduled'
+      ? accepted &&
+        t(accepted === 'saved' ? 'notices.detail.saved' : 'notices.detail.scheduledAccepted', {
+          when: formatDate(a.send_at),
+        })
+      : a.status === 'cancelled'
+        ? t('notices.detail.cancelledNote')
+        : accepted && a.status !== 'done' && t('notices.detail.accepted');
   return (
     <article aria-labelledby="notice-title">
       <div role="status">
-        {accepted && a.status !== 'done' && <p className="note success">{t('notices.detail.accepted')}</p>}
+        {acceptedNote && <p className={a.status === 'cancelled' ? 'note' : 'note success'}>{acceptedNote}</p>}
       </div>
       <h2 id="notice-title">{subjectOf(a)}</h2>
       <dl className="facts">
@@ -59,7 +73,7 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: boolea
         <div>
           <dt>{t('notices.detail.status')}</dt>
           <dd>
-            <StatusLabel status={a.status} />
+            <StatusLabel announcement={a} />
           </dd>
         </div>
         <div>
@@ -70,10 +84,28 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: boolea
           <dt>{t('notices.detail.fallback')}</dt>
           <dd>{a.fallback === 'ancestor' ? t('notices.detail.fallbackOn') : t('notices.detail.fallbackOff')}</dd>
         </div>
+        {a.mandatory && (
+          <div>
+            <dt>{t('notices.detail.mandatory')}</dt>
+            <dd>{t('notices.detail.mandatoryYes')}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('notices.detail.created')}</dt>
           <dd>{formatDate(a.created_at)}</dd>
         </div>
+        {a.send_at && (
+          <div>
+            <dt>{t('notices.detail.sendAt')}</dt>
+            <dd>{formatDate(a.send_at)}</dd>
+          </div>
+        )}
+        {a.cancelled_at && (
+          <div>
+            <dt>{t('notices.detail.cancelledAt')}</dt>
+            <dd>{formatDate(a.cancelled_at)}</dd>
+          </div>
+        )}
         {a.completed_at && (
           <div>
             <dt>{t('notices.detail.completed')}</dt>
@@ -81,6 +113,7 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: boolea
           </div>
         )}
       </dl>
+      <NoticeActions announcement={a} onChanged={setAnnouncement} />
       <div className="box">
         <DeliveryProgress announcement={a} />
       </div>
@@ -98,73 +131,7 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: boolea
             </section>
           ))}
       </details>
-      <FailedDeliveries id={a.id} failed={a.counts.failed} />
+      {a.status !== 'scheduled' && <Deliveries announcement={a} />}
     </article>
-  );
-}
-
-function FailedDeliveries({ id, failed }: { id: string; failed: number }) {
-  const { t } = useTranslation();
-  const { user } = useSession();
-  const list = usePaged(
-    (after) =>
-      ok(
-        api.GET('/api/2/announcements/{id}/deliveries', {
-          params: { path: { id }, query: { status: 'failed', limit: 50, ...(after ? { after } : {}) } },
-        }),
-      ),
-    [id, failed],
-  );
-  return (
-    <section aria-labelledby="failed-title">
-      <h2 id="failed-title">
-        {t('notices.detail.failedTitle')} ({formatNumber(failed)})
-      </h2>
-      {list.items.length === 0 && !list.loading && !list.error && (
-        <p className="muted">{t('notices.detail.noFailed')}</p>
-      )}
-      {list.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('notices.detail.recipient')}</th>
-                <th scope="col">{t('notices.detail.tenants')}</th>
-                <th scope="col" className="hide-narrow">
-                  {t('notices.detail.attempts')}
-                </th>
-                <th scope="col">{t('notices.detail.lastError')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((d) => (
-                <tr key={d.id}>
-                  <td style={{ overflowWrap: 'anywhere' }}>{d.email}</td>
-                  <td>
-                    {d.tenants.map((tenant, i) => (
-                      <span key={tenant.id}>
-                        {i > 0 && ', '}
-                        <Link to={tenantLink(tenant.id, user?.tenant_id)}>{tenant.name}</Link>
-                      </span>
-                    ))}
-                  </td>
-                  <td className="hide-narrow">{formatNumber(d.attempts)}</td>
-                  <td style={{ overflowWrap: 'anywhere' }}>{d.last_error ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {list.loading && <Loading />}
-      {list.error !== undefined && <ErrorNote error={list.error} onRetry={list.reload} />}
-      {list.after && !list.loading && (
-        <p className="button-row">
-          <button type="button" onClick={list.more}>
-            {t('notices.detail.more')}
-          </button>
-        </p>
-      )}
-    </section>
   );
 }

@@ -6,6 +6,7 @@ import { formatDate } from '../../i18n';
 import { useSession } from '../../session';
 import { DeliveryProgress, StatusLabel, useLiveAnnouncement, useSubject } from './live';
 import { loadTenants, useLoad, usePaged } from '../../api/loading';
+import { NoticeActions } from './NoticeActions';
 import { type Announcement } from './shared';
 
 const PAGE = 20;
@@ -58,7 +59,7 @@ export function AnnouncementList() {
 
 function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scopeName?: string }) {
   const { t } = useTranslation();
-  const a = useLiveAnnouncement(initial);
+  const [a, setAnnouncement] = useLiveAnnouncement(initial);
   const subjectOf = useSubject();
   return (
     <li className="card-item">
@@ -75,7 +76,7 @@ function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scope
         <div>
           <dt className="visually-hidden">{t('notices.detail.status')}</dt>
           <dd>
-            <StatusLabel status={a.status} />
+            <StatusLabel announcement={a} />
           </dd>
         </div>
         <div>
@@ -90,6 +91,7 @@ function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scope
         )}
       </dl>
       <DeliveryProgress announcement={a} />
+      <NoticeActions announcement={a} onChanged={setAnnouncement} />
     </li>
   );
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LengthHint } from '../../components/LengthHint';
+import { toLocalInput, timeZone } from './draft';
 import { categories, type Category } from './shared';
 
 interface TextFieldProps {
@@ -108,5 +109,67 @@ export function CategoryField({
         </p>
       )}
     </fieldset>
+  );
+}
+
+/** When the notice goes out: a local date and time, empty for now (unless it must keep one). */
+export function SendAtField({
+  value,
+  onChange,
+  error,
+  required,
+}: {
+  value: string;
+  onChange(value: string): void;
+  error?: string;
+  required?: boolean;
+}) {
+  const { t } = useTranslation();
+  const describedBy = ['send-at-help', error && 'send-at-error'].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor="send-at">
+        {t('notices.compose.sendAt')}
+        {required && <span className="visually-hidden"> ({t('app.required')})</span>}
+      </label>
+      <input
+        id="send-at"
+        type="datetime-local"
+        value={value}
+        required={required}
+        min={toLocalInput(new Date().toISOString())}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <span id="send-at-help" className="muted">
+        {t('notices.compose.sendAtHelp', { zone: timeZone() })}
+      </span>
+      {error && (
+        <p id="send-at-error" className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Root administrators only: a notice everyone in scope must receive, opted out or not. */
+export function MandatoryField({ value, onChange }: { value: boolean; onChange(value: boolean): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="radio-row">
+      <input
+        type="checkbox"
+        id="mandatory"
+        checked={value}
+        aria-describedby="mandatory-help"
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <label htmlFor="mandatory">{t('notices.compose.mandatory')}</label>
+      <span id="mandatory-help" className="muted">
+        {t('notices.compose.mandatoryHelp')}
+      </span>
+    </div>
   );
 }

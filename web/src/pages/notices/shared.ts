@@ -7,3 +7,5 @@ export type Preview = paths['/api/2/announcements/preview']['post']['responses']
 export type AnnouncementInput = NonNullable<
   paths['/api/2/announcements']['post']['requestBody']
 >['content']['application/json'];
+export type Delivery =
+  paths['/api/2/announcements/{id}/deliveries']['get']['responses'][200]['content']['application/json']['items'][number];
