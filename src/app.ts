@@ -19,6 +19,9 @@ import { contactsPlugin } from './features/contacts/contacts.plugin.js';
 import { coveragePlugin } from './features/announcements/coverage.plugin.js';
 import { CoverageService } from './features/announcements/coverage.service.js';
 import { mailboxPlugin } from './features/mailbox/mailbox.plugin.js';
+import { oneClickPlugin } from './features/opt-outs/one-click.plugin.js';
+import { OptOutService } from './features/opt-outs/opt-out.service.js';
+import { optOutsPlugin } from './features/opt-outs/opt-outs.plugin.js';
 import { SearchService } from './features/search/search.service.js';
 import { searchPlugin } from './features/search/search.plugin.js';
 import { TenantService } from './features/tenants/tenant.service.js';
@@ -55,6 +58,7 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
     config,
     wakers,
   );
+  const optOuts = new OptOutService(uow, contacts, config.publicUrl);
 
   await app.register(
     async (api) => {
@@ -74,9 +78,12 @@ export async function buildApp({ wakers, ...options }: AppOptions) {
       await api.register(mailboxPlugin, { db });
       await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
       await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
+      await api.register(optOutsPlugin, { optOuts });
     },
     { prefix: '/api/2' },
   );
+  // RFC 8058 one-click unsubscribe: the URL of the List-Unsubscribe header, outside /api/2.
+  await app.register(oneClickPlugin, { optOuts });
 
   return app;
 }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/database.js';
-import { enqueueChunk } from '../features/announcements/announcement.enqueue.js';
+import { enqueueChunk, finishOptOuts } from '../features/announcements/announcement.enqueue.js';
 import { backoffMs } from './delivery-rules.js';
 import * as repo from './enqueue.repository.js';
 
@@ -45,6 +45,7 @@ export class EnqueueStep {
         const { id, scope_tenant_id: scopeId, enqueue_after: after } = announcement;
         const end = await repo.nextChunkEnd(trx, scopeId, after, this.options.chunkSize);
         if (!end) {
+          await finishOptOuts(trx, id);
           await repo.finishEnqueue(trx, id);
           this.options.log.info({ announcement_id: id }, 'announcement enqueued');
           return 1;

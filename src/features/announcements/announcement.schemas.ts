@@ -97,6 +97,9 @@ export const Announcement = Type.Object({
 export const Preview = Type.Object({
   recipients: Type.Integer(),
   skipped: Type.Integer(),
+  opted_out: Type.Integer({
+    description: 'Addresses left out because they opted out of the category (none for a mandatory notice)',
+  }),
   by_tenant_kind: Type.Record(Type.String(), Type.Integer(), {
     description:
       'The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`.',

@@ -44,6 +44,7 @@ export class AnnouncementService {
     return {
       recipients: counts.recipients,
       skipped: counts.skipped,
+      opted_out: counts.optedOut,
       by_tenant_kind: counts.byKind,
       sample: sample.map((s) => ({
         email: s.address,
@@ -172,6 +173,7 @@ export class AnnouncementService {
       category: input.category,
       fallback: (input.fallback ?? 'none') === 'ancestor',
       tenants: subtreeOf(scope.id),
+      mandatory: input.mandatory ?? false,
     };
   }
 }

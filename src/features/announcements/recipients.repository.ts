@@ -10,6 +10,8 @@ export interface RecipientQuery {
   fallback: boolean;
   /** A SELECT of the tenant ids to resolve (a chunk of the scope, or one tenant). */
   tenants: RawBuilder<unknown>;
+  /** A mandatory notice reaches addresses that opted out of its category too. */
+  mandatory?: boolean;
 }
 
 /**
@@ -63,6 +65,18 @@ export function recipientRows(q: RecipientQuery) {
     WHERE ${q.fallback} AND NOT EXISTS (SELECT 1 FROM matching v WHERE v.tenant_id = l.id AND v.valid)`;
 }
 
+/**
+ * The recipient rows, each saying whether its address opted out of the category for the tenant
+ * it is for (never, for a mandatory notice): an anti-join on the opt-outs' primary key.
+ */
+function withOptOuts(q: RecipientQuery) {
+  const optedOut = q.mandatory
+    ? sql`SELECT r.*, false AS opted_out FROM (${recipientRows(q)}) r`
+    : sql`SELECT r.*, o.tenant_id IS NOT NULL AS opted_out FROM (${recipientRows(q)}) r
+        LEFT JOIN opt_outs o ON o.tenant_id = r.for_tenant AND o.email = lower(r.address) AND o.category = ${q.category}::text`;
+  return optedOut as RawBuilder<{ opted_out: boolean }>;
+}
+
 export const subtreeOf = (scopeId: string) =>
   sql`SELECT s.descendant_id FROM tenant_closure s WHERE s.ancestor_id = ${scopeId}::uuid`;
 
@@ -83,7 +97,8 @@ export async function findFallbackCeiling(db: Db, principal: Pick<Principal, 'te
 }
 
 /**
- * Distinct deliverable addresses and skipped contacts. `byKind` counts the same people: each
+ * Distinct deliverable addresses, skipped contacts, and addresses left out because they opted
+ * out of the category for every tenant that names them. `byKind` counts the same people: each
  * address once, under the kind of the tenant whose contact it is (named by several tenants:
  * the highest of them in the tree), so the kinds add up to the total.
  */
@@ -91,16 +106,21 @@ export async function countRecipients(db: Db, q: RecipientQuery) {
   const { rows } = await sql<{ kind: string | null; people: number }>`
     SELECT kind, count(*) AS people FROM (
       SELECT DISTINCT ON (lower(r.address)) ct.kind
-      FROM (${recipientRows(q)}) r JOIN tenants ct ON ct.id = r.tenant_id
-      WHERE r.valid
+      FROM (${withOptOuts(q)}) r JOIN tenants ct ON ct.id = r.tenant_id
+      WHERE r.valid AND NOT r.opted_out
       ORDER BY lower(r.address), (SELECT count(*) FROM tenant_closure x WHERE x.descendant_id = r.tenant_id), ct.id
     ) people
     GROUP BY ROLLUP (kind)`.execute(db);
-  const skipped = await sql<{ n: number }>`
-    SELECT count(DISTINCT r.contact_id) AS n FROM (${recipientRows(q)}) r WHERE NOT r.valid`.execute(db);
+  const left = await sql<{ skipped: number; opted_out: number }>`
+    WITH r AS MATERIALIZED (${withOptOuts(q)})
+    SELECT (SELECT count(DISTINCT r.contact_id) FROM r WHERE NOT r.valid) AS skipped,
+      (SELECT count(*) FROM (SELECT 1 FROM r WHERE r.valid GROUP BY lower(r.address) HAVING bool_and(r.opted_out)) o) AS opted_out`.execute(
+    db,
+  );
   return {
     recipients: Number(rows.find((r) => r.kind === null)?.people ?? 0),
-    skipped: Number(skipped.rows[0]?.n ?? 0),
+    skipped: Number(left.rows[0]?.skipped ?? 0),
+    optedOut: Number(left.rows[0]?.opted_out ?? 0),
     byKind: Object.fromEntries(rows.filter((r) => r.kind !== null).map((r) => [r.kind!, Number(r.people)])),
   };
 }
@@ -108,32 +128,52 @@ export async function countRecipients(db: Db, q: RecipientQuery) {
 export async function sampleRecipients(db: Db, q: RecipientQuery, limit: number) {
   const { rows } = await sql<{ address: string; tenant_name: string; tenant_id: string; inherited: boolean }>`
     SELECT r.address, t.name AS tenant_name, t.id AS tenant_id, r.inherited
-    FROM (${recipientRows(q)}) r JOIN tenants t ON t.id = r.for_tenant
-    WHERE r.valid ORDER BY lower(r.address), t.name LIMIT ${limit}`.execute(db);
+    FROM (${withOptOuts(q)}) r JOIN tenants t ON t.id = r.for_tenant
+    WHERE r.valid AND NOT r.opted_out ORDER BY lower(r.address), t.name LIMIT ${limit}`.execute(db);
   return rows;
 }
 
+/** A row of deliveries held for an address opted out for every tenant met so far. */
+const heldOptedOut = sql`(deliveries.status = 'cancelled' AND cardinality(deliveries.tenant_ids) = 0)`;
+
 /**
  * Enqueues the deliveries of one chunk of tenants: one row per address (the unique key
- * merges an address met again in a later chunk, adding its tenants and contacts).
+ * merges an address met again in a later chunk, adding its tenants and contacts). The tenants
+ * for which the address opted out of the category are left out of its row; an address opted
+ * out for all of them is held as a cancelled row with no tenant, which a later chunk naming it
+ * for another tenant turns into a delivery, and which dropOptedOut counts and removes once the
+ * whole scope is enqueued (so an address met in several chunks is counted once).
  */
 export async function insertDeliveries(db: Db, announcementId: string, q: RecipientQuery) {
   await sql`
-    INSERT INTO deliveries (announcement_id, email, address, language, tenant_ids, contact_ids)
+    INSERT INTO deliveries (announcement_id, email, address, language, tenant_ids, contact_ids, status)
     SELECT ${announcementId}::uuid, lower(r.address), min(r.address),
-           (array_agg(r.language ORDER BY r.inherited, r.contact_id))[1],
-           array_agg(DISTINCT r.for_tenant), array_agg(DISTINCT r.contact_id)
-    FROM (${recipientRows(q)}) r
+           (array_agg(r.language ORDER BY r.opted_out, r.inherited, r.contact_id))[1],
+           coalesce(array_agg(DISTINCT r.for_tenant) FILTER (WHERE NOT r.opted_out), '{}'),
+           coalesce(array_agg(DISTINCT r.contact_id) FILTER (WHERE NOT r.opted_out), '{}'),
+           CASE WHEN bool_and(r.opted_out) THEN 'cancelled' ELSE 'pending' END
+    FROM (${withOptOuts(q)}) r
     WHERE r.valid
     GROUP BY lower(r.address)
     ON CONFLICT ON CONSTRAINT deliveries_unique_address DO UPDATE SET
       tenant_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.tenant_ids || EXCLUDED.tenant_ids) AS x),
-      contact_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.contact_ids || EXCLUDED.contact_ids) AS x)`.execute(
-    db,
-  );
+      contact_ids = ARRAY(SELECT DISTINCT x FROM unnest(deliveries.contact_ids || EXCLUDED.contact_ids) AS x),
+      status = CASE WHEN ${heldOptedOut} AND cardinality(EXCLUDED.tenant_ids) > 0 THEN 'pending' ELSE deliveries.status END,
+      language = CASE WHEN ${heldOptedOut} THEN EXCLUDED.language ELSE deliveries.language END`.execute(db);
   const { rows } = await sql<{ skipped: number }>`
     SELECT count(DISTINCT r.contact_id) AS skipped FROM (${recipientRows(q)}) r WHERE NOT r.valid AND NOT r.inherited`.execute(
     db,
   );
   return Number(rows[0]?.skipped ?? 0);
+}
+
+/** Once the scope is enqueued: the held rows of opted-out addresses go, counted in announcements.opted_out. */
+export async function dropOptedOut(db: Db, announcementId: string) {
+  await sql`
+    WITH dropped AS (
+      DELETE FROM deliveries WHERE announcement_id = ${announcementId}::uuid AND status = 'cancelled'
+        AND cardinality(tenant_ids) = 0
+      RETURNING 1)
+    UPDATE announcements SET opted_out = opted_out + (SELECT count(*) FROM dropped)
+    WHERE id = ${announcementId}::uuid`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContactType } from '../../platform/db/schema.js';
 import { setPassword } from '../setup/bootstrap.service.js';
 import { markdownRenders } from './notice.mails.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../../test/support/smtp-server.js';
@@ -489,5 +490,91 @@ describe('rendering', () => {
     const italian = smtp.received.filter((m) => m.subject === sent.created.subject.it);
     expect(italian).toHaveLength(15);
     expect(italian[0].html).toContain('<h1>Note</h1>');
+  });
+});
+
+describe('opted-out addresses', () => {
+  /** An opt-out as the unsubscribe link writes it (here straight into the table: who asked is not the point). */
+  const optOut = (tenantIds: string[], email: string, category: ContactType = 'technical') =>
+    t.db
+      .insertInto('opt_outs')
+      .values(tenantIds.map((id) => ({ tenant_id: id, email: email.toLowerCase(), category, source: 'unsubscribe' })))
+      .execute();
+  const optedOutCount = async (id: string) =>
+    Number(
+      (await t.db.selectFrom('announcements').select('opted_out').where('id', '=', id).executeTakeFirstOrThrow())
+        .opted_out,
+    );
+
+  it('skips an address opted out of the category for its tenant and counts it; other categories and mandatory notices still reach it', async () => {
+    const p = await tenant(t.rootTenantId, 'partner');
+    const out = await contact(p.id, ['technical', 'billing']);
+    const stays = await contact(p.id, ['technical']);
+    await optOut([p.id], out.email);
+
+    const preview = await t.call(t.root, 'POST', '/api/2/announcements/preview', {
+      category: 'technical',
+      scope_tenant_id: p.id,
+      subject: { en: 'x' },
+      body: { en: 'x' },
+      fallback: 'none',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ recipients: 1, opted_out: 1 });
+    expect(preview.body.sample.map((s: { email: string }) => s.email)).toEqual([stays.email]);
+
+    const technical = await deliver({ scope_tenant_id: p.id });
+    expect(technical.to).toEqual(lower([stays.email]));
+    expect(await optedOutCount(technical.created.id)).toBe(1);
+    expect((await deliveriesOf(technical.created.id)).map((d) => d.email)).toEqual([stays.email]);
+
+    const billing = await deliver({ category: 'billing', scope_tenant_id: p.id });
+    expect(billing.to).toEqual(lower([out.email]));
+    expect(await optedOutCount(billing.created.id)).toBe(0);
+
+    const mandatory = await deliver({ scope_tenant_id: p.id, mandatory: true });
+    expect(mandatory.to).toEqual(lower([out.email, stays.email]));
+    expect(await optedOutCount(mandatory.created.id)).toBe(0);
+  });
+
+  it('drops only the opted-out tenants from a shared address, across enqueue chunks, and counts an address opted out everywhere once', async () => {
+    const shared = address('shared.desk');
+    const p = await tenant(t.rootTenantId, 'partner');
+    const customers = [];
+    for (let i = 0; i < 4; i++) customers.push(await tenant(p.id));
+    for (const c of customers) await contact(c.id, ['technical'], { email: shared });
+    // Opted out for the three lowest ids: the chunk of the lowest (chunks of two, by id) names
+    // the address only where it opted out, and a later chunk names it for the fourth.
+    const [kept, ...out] = [...customers].sort((a, b) => b.id.localeCompare(a.id));
+    await optOut(
+      out.map((c) => c.id),
+      shared,
+    );
+    const partly = await deliver({ scope_tenant_id: p.id });
+    expect(partly.to).toEqual([shared]);
+    expect(tenantsNamed(partly.mails[0])).toEqual([kept.name]);
+    const [row] = await deliveriesOf(partly.created.id);
+    expect(row.tenants.map((x) => x.id)).toEqual([kept.id]);
+    expect(row.status).toBe('sent');
+    expect(await optedOutCount(partly.created.id)).toBe(0);
+
+    await optOut([kept.id], shared);
+    const none = await deliver({ scope_tenant_id: p.id });
+    expect(none.to).toEqual([]);
+    expect(none.done).toMatchObject({ recipients: 0 });
+    expect(await deliveriesOf(none.created.id)).toEqual([]);
+    expect(await optedOutCount(none.created.id)).toBe(1);
+  });
+
+  it('leaves out a tenant reached by fallback whose inherited address opted out for it', async () => {
+    const p = await tenant(t.rootTenantId, 'partner');
+    const c1 = await tenant(p.id);
+    const c2 = await tenant(p.id);
+    const inherited = await contact(p.id, ['technical']);
+    await optOut([c1.id], inherited.email);
+    const sent = await deliver({ scope_tenant_id: p.id, fallback: 'ancestor' });
+    expect(sent.to).toEqual(lower([inherited.email]));
+    expect(tenantsNamed(sent.mails[0])).toEqual([p.name, c2.name].sort());
+    expect(await optedOutCount(sent.created.id)).toBe(0);
   });
 });

@@ -94,10 +94,15 @@ export class OptOutService {
     return this.uow.db;
   }
 
+  /** The installation's key, loaded once, before any transaction (PGlite has one connection: never the outer handle inside one). */
+  private mailTokens() {
+    this.tokens ??= loadMailTokens(this.db);
+    return this.tokens;
+  }
+
   /** The delivery an unsubscribe token names; 404 for any token that is not ours, whatever the reason. */
   private async deliveryOf(db: Db, token: string) {
-    this.tokens ??= loadMailTokens(this.db);
-    const named = (await this.tokens).verify(token, 'unsubscribe');
+    const named = (await this.mailTokens()).verify(token, 'unsubscribe');
     const id = named?.kind === 'd' ? deliveryIdOf(named.id) : undefined;
     const delivery = id === undefined ? undefined : await repo.findDelivery(db, id);
     if (!delivery) throw fail('unsubscribe_link_invalid');
@@ -123,7 +128,8 @@ export class OptOutService {
   }
 
   /** From the page (or the one-click POST): out of the category, or back in. */
-  setSubscribed(token: string, subscribed: boolean) {
+  async setSubscribed(token: string, subscribed: boolean) {
+    await this.mailTokens();
     return this.uow.run(async (trx) => {
       const delivery = await this.deliveryOf(trx, token);
       if (subscribed) await optInByDelivery(trx, delivery);
@@ -149,8 +155,7 @@ export class OptOutService {
 
   /** Mails the person a link to the unsubscribe page, where they may opt back in (see opt-out.ask-again.ts). */
   async askAgain(principal: Principal, contactId: string, category?: Delivery['category']) {
-    this.tokens ??= loadMailTokens(this.db);
-    const tokens = await this.tokens;
+    const tokens = await this.mailTokens();
     return askAgain({ uow: this.uow, contacts: this.contacts, tokens, publicUrl: this.publicUrl }, principal, {
       contactId,
       category,
