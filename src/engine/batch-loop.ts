@@ -1,8 +1,20 @@
 import type { FastifyBaseLogger } from 'fastify';
 
+export interface BatchLoopOptions {
+  pollMs: number;
+  log: FastifyBaseLogger;
+  name: string;
+  /**
+   * Passes run side by side while there is work (default 1). With two, one batch is claimed,
+   * rendered and recorded while the other is sending, so the database's round trips do not
+   * leave the SMTP pool idle. An idle loop polls with one pass; the others join once it finds work.
+   */
+  lanes?: number;
+}
+
 /**
  * Runs `pass` until it reports no work, then waits `pollMs` (or a `kick`) and goes again.
- * One pass at a time; `stop` waits for the pass in flight.
+ * `stop` waits for the passes in flight.
  */
 export class BatchLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -11,7 +23,7 @@ export class BatchLoop {
 
   constructor(
     private readonly pass: () => Promise<number>,
-    private readonly options: { pollMs: number; log: FastifyBaseLogger; name: string },
+    private readonly options: BatchLoopOptions,
   ) {}
 
   start() {
@@ -39,13 +51,34 @@ export class BatchLoop {
     }, delay);
   }
 
+  /** Says that a pass in flight found a full batch: another lane may start now rather than when that pass ends. */
+  working() {
+    this.spawn?.();
+  }
+
+  private spawn: (() => void) | undefined;
+
+  /** Lanes of passes; each goes on while its passes find work, and a pass that finds some adds a lane. */
   private async drain() {
-    try {
-      while (!this.stopped && (await this.pass()) > 0) {
-        /* keep going while there is work */
+    const lanes: Promise<void>[] = [];
+    let active = 0;
+    const lane = async () => {
+      active += 1;
+      try {
+        while (!this.stopped && (await this.pass()) > 0) spawn();
+      } catch (err) {
+        this.options.log.error({ err }, `${this.options.name} pass failed`);
+      } finally {
+        active -= 1;
       }
-    } catch (err) {
-      this.options.log.error({ err }, `${this.options.name} pass failed`);
-    }
+    };
+    const spawn = () => {
+      if (!this.stopped && active < (this.options.lanes ?? 1)) lanes.push(lane());
+    };
+    this.spawn = spawn;
+    spawn();
+    // Lanes added while waiting are waited for too: only running lanes add one.
+    for (let i = 0; i < lanes.length; i++) await lanes[i];
+    this.spawn = undefined;
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { MailMessage, MailTransport } from '../platform/mail/transport.js';
 import { BatchLoop } from './batch-loop.js';
 import { afterFailure, messageId, type FailureOutcome } from './delivery-rules.js';
+import { waitUntil, type SendPace } from './send-pace.js';
 
 /** An item claimed from a queue: its attempts count includes this claim. */
 export interface Claimed {
@@ -41,7 +42,7 @@ export interface SendQueue<T extends Claimed> {
   render(batch: T[]): Promise<Omit<MailMessage, 'messageId'>[]>;
   /** Records the outcomes of a batch; only the claim that sent an item may record it. */
   record(outcomes: Recorded<T>[]): Promise<void>;
-  /** After each pass, the empty ones included. */
+  /** After a pass that found less than a full batch (more is due after a full one), the empty ones included. */
   settle?(batch: T[]): Promise<void>;
 }
 
@@ -51,6 +52,10 @@ export interface EngineOptions {
   pollMs: number;
   /** Items claimed (and sent concurrently) per pass. */
   batchSize: number;
+  /** Passes side by side while there is work (default 1): see BatchLoop. */
+  lanes?: number;
+  /** The deployment's shared send rate (none: as fast as the transport goes). */
+  pace?: SendPace;
   maxAttempts: number;
   retryBaseMs: number;
   leaseSeconds: number;
@@ -62,6 +67,7 @@ export interface EngineOptions {
  * share a queue), sent concurrently, and its outcomes recorded together once every send has
  * finished: sent, retried after the backoff, or failed (permanent answer or last attempt).
  * A process that dies mid-batch leaves its items to be claimed again when the lease ends.
+ * Under a send rate, each message waits for the slot its batch reserved.
  */
 export class DeliveryEngine<T extends Claimed> {
   private readonly loop: BatchLoop;
@@ -74,6 +80,7 @@ export class DeliveryEngine<T extends Claimed> {
       pollMs: options.pollMs,
       log: options.log,
       name: `${queue.kind} engine`,
+      lanes: options.lanes,
     });
   }
 
@@ -96,30 +103,41 @@ export class DeliveryEngine<T extends Claimed> {
     return this.sendStep();
   }
 
+  /** The most a batch claims: the batch size, less under a low send rate. */
+  protected get batchLimit(): number {
+    return Math.min(this.options.batchSize, this.options.pace?.batchLimit ?? Infinity);
+  }
+
   /** One batch; returns how many items it handled. */
   async sendStep(): Promise<number> {
     const { queue, options } = this;
-    const batch = await queue.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds });
+    const limit = this.batchLimit;
+    const batch = await queue.claim({ limit, leaseSeconds: options.leaseSeconds });
+    // More is likely due: a second lane claims the next batch while this one renders and sends.
+    if (batch.length === limit) this.loop.working();
     if (batch.length > 0) {
       const messages = await queue.render(batch);
-      const outcomes = await Promise.all(
-        batch.map(async (item, i): Promise<Recorded<T>> => {
-          try {
-            await options.transport.send({
-              ...messages[i],
-              messageId: messageId(queue.kind, item.id, options.messageIdDomain),
-            });
-            return { item, outcome: { status: 'sent' } };
-          } catch (error) {
-            return { item, outcome: afterFailure(error ?? new Error('send failed'), item.attempts, options) };
-          }
-        }),
-      );
+      const slots = await options.pace?.reserve(batch.length);
+      const outcomes = await Promise.all(batch.map((item, i) => this.send(item, messages[i], slots?.[i])));
       await queue.record(outcomes);
       this.logFailures(outcomes);
     }
-    await queue.settle?.(batch);
+    if (batch.length < limit) await queue.settle?.(batch);
     return batch.length;
+  }
+
+  private async send(item: T, message: Omit<MailMessage, 'messageId'>, slot: number | undefined) {
+    const { queue, options } = this;
+    await waitUntil(slot);
+    try {
+      await options.transport.send({ ...message, messageId: messageId(queue.kind, item.id, options.messageIdDomain) });
+      return { item, outcome: { status: 'sent' } } satisfies Recorded<T>;
+    } catch (error) {
+      return {
+        item,
+        outcome: afterFailure(error ?? new Error('send failed'), item.attempts, options),
+      } satisfies Recorded<T>;
+    }
   }
 
   private logFailures(outcomes: Recorded<T>[]) {

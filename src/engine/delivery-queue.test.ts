@@ -557,8 +557,9 @@ describe('several workers on one announcement', () => {
     const { partner, emails } = await world(200, 20);
     const a = await announce(partner.id);
     expect(a.recipients).toBe(200);
-    const one = worker(server, { chunkSize: 3, batchSize: 10, pollMs: 5 });
-    const two = worker(server, { chunkSize: 3, batchSize: 10, pollMs: 5 });
+    // Each with two lanes, as configured workers run: two batches of each in flight at once.
+    const one = worker(server, { chunkSize: 3, batchSize: 10, pollMs: 5, lanes: 2 });
+    const two = worker(server, { chunkSize: 3, batchSize: 10, pollMs: 5, lanes: 2 });
     const started = Date.now();
     one.start();
     two.start();
@@ -586,7 +587,8 @@ describe('several workers on one announcement', () => {
     const server = await smtpServer({ delayMs: 10 });
     const { partner, emails } = await world(200, 8);
     const a = await announce(partner.id);
-    const pool = [1, 2, 3, 4].map(() => worker(server, { chunkSize: 2, batchSize: 3, pollMs: 1 }));
+    // Two lanes each: a graceful stop waits for both lanes' batches.
+    const pool = [1, 2, 3, 4].map(() => worker(server, { chunkSize: 2, batchSize: 3, pollMs: 1, lanes: 2 }));
     const started = Date.now();
     for (const w of pool) w.start();
     await until(() => server.received.filter((m) => m.subject === a.subject).length >= 60, '60 messages');

@@ -9,14 +9,19 @@ import { messageIdDomain } from './delivery-rules.js';
 import { EnqueueStep, type EnqueueOptions } from './enqueue-step.js';
 import * as repo from './delivery-queue.repository.js';
 import { senderMarks, type SenderMarks } from './sender-marks.js';
+import { SendPace } from './send-pace.js';
 
 /** Notices (table deliveries): one row per address of an announcement, written by the enqueue step. */
 function deliveryQueue(db: Db, marks: SenderMarks | undefined): SendQueue<repo.ClaimedDelivery> {
-  /** Each announcement's notice, prepared once per process: its Markdown is rendered once per language. */
+  /**
+   * Each announcement's notice, prepared once per process (its Markdown is rendered once per
+   * language) when this process first sends it, which is also when it marks the announcement sending.
+   */
   const notices = new Map<string, PreparedNotice>();
   const notice = async (id: string) => {
     if (!notices.has(id)) {
       if (notices.size > 1000) notices.clear();
+      await repo.markAnnouncementsSending(db, [id]);
       notices.set(id, prepareNotice(await repo.findAnnouncementContent(db, id)));
     }
     return notices.get(id)!;
@@ -26,10 +31,8 @@ function deliveryQueue(db: Db, marks: SenderMarks | undefined): SendQueue<repo.C
     kind: 'delivery',
     claim: (options) => repo.claimDeliveries(db, options),
     async render(batch) {
-      const ids = announcementsOf(batch);
-      await repo.markAnnouncementsSending(db, ids);
       const prepared = new Map<string, PreparedNotice>();
-      for (const id of ids) prepared.set(id, await notice(id));
+      for (const id of announcementsOf(batch)) prepared.set(id, await notice(id));
       await marks?.ready();
       return batch.map((delivery) => {
         const tenantNames = [...delivery.tenant_names].sort((a, b) => a.localeCompare(b));
@@ -75,21 +78,33 @@ export class AnnouncementWorker extends DeliveryEngine<repo.ClaimedDelivery> {
     return this.enqueuer.run();
   }
 
+  /** When an enqueue step last found nothing to do; while batches come full, it is not asked again sooner than a poll. */
+  private enqueueIdleAt = -Infinity;
+  private sendingFull = false;
+
   /**
    * One step of each kind of work. A failing enqueue step is logged and does not hold up
    * sending: an announcement that cannot be enqueued must not stop those already queued.
    */
   override async runOnce(): Promise<number> {
-    const enqueued = await this.enqueueStep().catch((err: unknown) => {
-      this.options.log.error({ err }, 'enqueueing an announcement failed; it stays resumable');
-      return 0;
-    });
-    return enqueued + (await this.sendStep());
+    let enqueued = 0;
+    if (!this.sendingFull || Date.now() - this.enqueueIdleAt >= this.options.pollMs) {
+      const checkedAt = Date.now();
+      enqueued = await this.enqueueStep().catch((err: unknown) => {
+        this.options.log.error({ err }, 'enqueueing an announcement failed; it stays resumable');
+        return 0;
+      });
+      if (enqueued === 0) this.enqueueIdleAt = checkedAt;
+    }
+    const sent = await this.sendStep();
+    this.sendingFull = sent >= this.batchLimit;
+    return enqueued + sent;
   }
 }
 
-export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorker {
-  return new AnnouncementWorker(db, {
+/** The worker's settings as configured (the benchmark builds its worker from them too). */
+export function announcementWorkerOptions(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorkerOptions {
+  return {
     transport: config.smtpUrl
       ? smtpTransport(config.smtpUrl, config.mailFrom, {
           maxConnections: config.deliveryConnections,
@@ -97,13 +112,19 @@ export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBas
         })
       : mailboxTransport(db, 'announcement'),
     marks: senderMarks(db, config),
+    pace: config.mailRatePerSecond ? new SendPace(db, config.mailRatePerSecond) : undefined,
     log,
     pollMs: config.mailPollMs,
     chunkSize: config.enqueueChunkTenants,
     batchSize: config.deliveryBatchSize,
+    lanes: 2,
     maxAttempts: config.mailMaxAttempts,
     retryBaseMs: config.mailRetryBaseMs,
     leaseSeconds: config.deliveryLeaseSeconds,
     messageIdDomain: messageIdDomain(config.publicUrl),
-  });
+  };
+}
+
+export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorker {
+  return new AnnouncementWorker(db, announcementWorkerOptions(db, config, log));
 }

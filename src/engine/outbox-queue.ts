@@ -6,6 +6,7 @@ import { DeliveryEngine, type EngineOptions, type SendQueue } from './delivery-e
 import { messageIdDomain } from './delivery-rules.js';
 import { claimDueMail, recordMail } from './outbox-queue.repository.js';
 import { senderMarks, type SenderMarks } from './sender-marks.js';
+import { SendPace } from './send-pace.js';
 
 type OutboxItem = Awaited<ReturnType<typeof claimDueMail>>[number];
 
@@ -54,6 +55,8 @@ export function createMailWorker(db: Db, config: Config, log: FastifyBaseLogger)
   return new MailWorker(db, {
     transport: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom, { dkim: config.dkim }) : null,
     marks: senderMarks(db, config),
+    // Transactional mail counts against the relay's quota too.
+    pace: config.mailRatePerSecond ? new SendPace(db, config.mailRatePerSecond) : undefined,
     log,
     pollMs: config.mailPollMs,
     batchSize: 20,

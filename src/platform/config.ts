@@ -39,7 +39,10 @@ export interface Config {
   runWorkers: boolean;
   /** Tenants resolved per enqueue transaction of an announcement. */
   enqueueChunkTenants: number;
-  /** Deliveries claimed and sent concurrently per pass, and SMTP connections for them. */
+  /**
+   * Deliveries claimed and sent concurrently per pass (a worker keeps two passes in flight, so the
+   * next batch is claimed while one sends), and the SMTP connections they share.
+   */
   deliveryBatchSize: number;
   deliveryConnections: number;
   /** How long a claimed delivery stays reserved to its worker; a crashed worker's claims are retried after it. */
@@ -135,8 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailRetryBaseMs: int(env, 'LIAISON_MAIL_RETRY_BASE_MS', 5000),
     runWorkers: env.LIAISON_RUN_WORKERS !== 'false',
     enqueueChunkTenants: int(env, 'LIAISON_ENQUEUE_CHUNK_TENANTS', 2000),
-    deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 50),
-    deliveryConnections: int(env, 'LIAISON_DELIVERY_CONNECTIONS', 5),
+    deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 200),
+    deliveryConnections: int(env, 'LIAISON_DELIVERY_CONNECTIONS', 10),
     deliveryLeaseSeconds: int(env, 'LIAISON_DELIVERY_LEASE_SECONDS', 300),
     testMessageContactSeconds: int(env, 'LIAISON_TEST_MESSAGE_CONTACT_SECONDS', 60),
     testMessageCallerLimit: int(env, 'LIAISON_TEST_MESSAGE_CALLER_LIMIT', 10),

@@ -43,14 +43,31 @@ export interface SmtpOptions {
 /**
  * A TCP connection with Nagle's algorithm off. SMTP is a conversation of small writes; with
  * Nagle on, each command after the first waits for the server's delayed ACK (~40 ms on Linux),
- * which capped a pooled connection at a few dozen messages a second.
+ * which capped a pooled connection at a few dozen messages a second. With it off, each of the
+ * dozen or so writes nodemailer makes per message would leave as a packet of its own: the writes
+ * of one tick are corked and leave together at the end of it (one system call, one packet),
+ * which sends half again as many messages a second into a local relay. Exported for the
+ * benchmark, whose bare nodemailer baseline gets the same socket.
  */
-function noDelaySocket(
+export function noDelaySocket(
   options: { host?: string; port?: number },
   callback: (err: Error | null, socketOptions?: { connection: net.Socket }) => void,
 ) {
   const socket = net.connect({ host: options.host, port: options.port ?? 25 });
   socket.setNoDelay(true);
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as typeof socket.write;
   const failed = (err: Error) => callback(err);
   socket.once('error', failed);
   socket.once('connect', () => {
