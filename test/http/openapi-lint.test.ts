@@ -73,9 +73,11 @@ describe('the OpenAPI document', () => {
       .map(({ method, path }) => `${method} ${path}`)
       .sort();
     expect(publicOnes).toEqual([
+      'GET /api/2/unsubscribe/{token}',
       'POST /api/2/email-confirmations',
       'POST /api/2/idp/token',
       'POST /api/2/session',
+      'POST /api/2/unsubscribe/{token}',
       'POST /api/2/users/activate',
     ]);
     // What the document says public answers without credentials: never 401.
