@@ -40,16 +40,8 @@ function recipientOf(address: string, domain: string, tokens: MailTokens): Recip
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
-export interface InboundLimits {
-  /** Largest message accepted (SIZE is advertised; larger: 552). */
-  maxMessageBytes: number;
-  maxClients: number;
-  messagesPerConnection: number;
-  recipientsPerMessage: number;
-  socketTimeoutMs: number;
-}
-
-const defaultLimits: InboundLimits = {
+/** What one sender may ask of the listener: SIZE is advertised (552 beyond it). */
+const limits = {
   maxMessageBytes: 1024 * 1024,
   maxClients: 20,
   messagesPerConnection: 100,
@@ -69,7 +61,6 @@ export class InboundSmtp {
   constructor(
     private readonly bounces: BounceService,
     private readonly options: { db: Db; host: string; port: number; domain: string; log: FastifyBaseLogger },
-    private readonly limits: InboundLimits = defaultLimits,
   ) {
     this.server = new SMTPServer({
       name: options.domain,
@@ -123,7 +114,7 @@ export class InboundSmtp {
   }
 
   private onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error) => void) {
-    if (session.envelope.rcptTo.length >= this.limits.recipientsPerMessage) {
+    if (session.envelope.rcptTo.length >= limits.recipientsPerMessage) {
       return callback(smtpError(452, 'Too many recipients'));
     }
     const recipient = this.recipient(address.address);
@@ -144,7 +135,7 @@ export class InboundSmtp {
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       // Past the limit the rest is drained, not kept: the server answers 552 at the end.
-      if (bytes <= this.limits.maxMessageBytes) chunks.push(chunk);
+      if (bytes <= limits.maxMessageBytes) chunks.push(chunk);
     });
     stream.on('end', () => {
       if (stream.sizeExceeded) return callback();
