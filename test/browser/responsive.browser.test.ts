@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { haveBrowser, screenshot, signIn, startBrowserWorld, type BrowserWorld } from './browser-support.js';
 import { createPartnerWorld, ROOT_PASSWORD, type PartnerWorld } from '../support/test-app.js';
+import { loadMailTokens } from '../../src/platform/mail/mail-tokens.js';
 
 // Every main page at a phone's width and at a laptop's: the page itself never scrolls
 // sideways (wide tables scroll inside their own box).
@@ -9,6 +10,8 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
   let w: BrowserWorld;
   let p: PartnerWorld;
   let announcementId: string;
+  let unsubscribeToken: string;
+  let scheduledId: string;
 
   beforeAll(async () => {
     // No SMTP server: the messages land in the mailbox, so that page has content too.
@@ -49,6 +52,25 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
     });
     expect(announcement.status).toBe(202);
     announcementId = announcement.body.id;
+    const scheduled = await t.call(t.root, 'POST', '/api/2/announcements', {
+      category: 'billing',
+      scope_tenant_id: p.partnerId,
+      subject: { en: 'New price lists for every region and every kind of subscription, from next year on' },
+      body: { en: 'The price lists change.' },
+      send_at: new Date(Date.now() + 86400_000).toISOString(),
+    });
+    expect(scheduled.status).toBe(202);
+    scheduledId = scheduled.body.id;
+    // The unsubscribe page of one of its messages, with the token its List-Unsubscribe carries.
+    const deadline = Date.now() + 20_000;
+    let operations: { id: string } | undefined;
+    while (!operations && Date.now() < deadline) {
+      const deliveries = (await t.call(t.root, 'GET', `/api/2/announcements/${announcementId}/deliveries`)).body.items;
+      operations = deliveries.find((d: { email: string }) => d.email.startsWith('operations.'));
+      if (!operations) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (!operations) throw new Error('the notice has no delivery to the partner yet');
+    unsubscribeToken = (await loadMailTokens(t.db)).sign('d', operations.id, 'unsubscribe');
   }, 60_000);
   afterAll(() => w?.close());
 
@@ -61,7 +83,10 @@ describe.runIf(haveBrowser)('every main page at 390×844 and 1280×800', () => {
     { name: 'notices-new', path: '/notices/new' },
     { name: 'notices-detail', path: `/notices/${announcementId}` },
     { name: 'notices-coverage', path: '/notices/coverage' },
+    { name: 'notices-scheduled', path: `/notices/${scheduledId}` },
+    { name: 'notices-edit', path: `/notices/${scheduledId}/edit` },
     { name: 'mailbox', path: '/mailbox' },
+    { name: 'unsubscribe', path: `/unsubscribe/${unsubscribeToken}` },
   ];
 
   /** Waits until the page shows its heading and nothing is loading any more. */

@@ -9,6 +9,7 @@ import { AppShell } from './components/AppShell';
 import { Loading } from './components/Status';
 import { SignIn } from './pages/SignIn';
 import { Activate, ConfirmEmail } from './pages/LinkPages';
+import { Unsubscribe } from './pages/Unsubscribe';
 import { MyCompany } from './pages/MyCompany';
 import { Clients } from './pages/Clients';
 import { ClientConfigure } from './pages/ClientConfigure';
@@ -32,6 +33,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/sign-in" element={<SignIn />} />
           <Route path="/confirm-email" element={<ConfirmEmail />} />
           <Route path="/activate" element={<Activate />} />
+          <Route path="/unsubscribe/:token" element={<Unsubscribe />} />
           <Route
             element={
               <RequireSession>

@@ -584,6 +584,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/2/unsubscribe/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unsubscribe page's data: the address, the category, the tenants, and whether it is opted out */
+        get: operations["getUnsubscribePage"];
+        put?: never;
+        /** Opt the address out of the category for the tenants the message was sent for, or back in */
+        post: operations["setUnsubscribeSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/2/contacts/{id}/opt-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories the contact's address opted out of in the contact's tenant */
+        get: operations["listContactOptOuts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/2/contacts/{id}/opt-outs/ask-again": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail the person a link to opt back in (each opt-out at most once a day: 429 with Retry-After; 409 when there is none) */
+        post: operations["askContactAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4653,6 +4705,8 @@ export interface operations {
                     "application/json": {
                         recipients: number;
                         skipped: number;
+                        /** @description Addresses left out because they opted out of the category (none for a mandatory notice) */
+                        opted_out: number;
                         /** @description The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`. */
                         by_tenant_kind: {
                             [key: string]: number;
@@ -5589,6 +5643,298 @@ export interface operations {
                         };
                     };
                 };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnsubscribePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        /**
+                         * @description billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes
+                         * @enum {string}
+                         */
+                        category: "billing" | "technical" | "management";
+                        /** @description The tenants the message was sent for: an opt-out applies to each of them */
+                        tenants: {
+                            name: string;
+                        }[];
+                        /** @description Opted out of the category for every one of those tenants */
+                        opted_out: boolean;
+                        /** Format: date-time */
+                        since: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setUnsubscribeSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description false: no more notices of this category for these tenants; true: receive them again */
+                    subscribed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        /**
+                         * @description billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes
+                         * @enum {string}
+                         */
+                        category: "billing" | "technical" | "management";
+                        /** @description The tenants the message was sent for: an opt-out applies to each of them */
+                        tenants: {
+                            name: string;
+                        }[];
+                        /** @description Opted out of the category for every one of those tenants */
+                        opted_out: boolean;
+                        /** Format: date-time */
+                        since: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listContactOptOuts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /**
+                             * @description billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes
+                             * @enum {string}
+                             */
+                            category: "billing" | "technical" | "management";
+                            /** Format: uuid */
+                            tenant_id: string;
+                            /** @description unsubscribe: the link or one-click button; mailto: a mail to the unsubscribe address; complaint: the person reported a notice as spam */
+                            source: "unsubscribe" | "mailto" | "complaint";
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    askContactAgain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Without a category: every opt-out of the contact */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes
+                     * @enum {string}
+                     */
+                    category?: "billing" | "technical" | "management";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Default Response */
             400: {

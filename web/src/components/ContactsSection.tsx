@@ -5,6 +5,7 @@ import { formatNumber } from '../i18n';
 import { Dialog } from './Dialog';
 import { ErrorNote, Loading } from './Status';
 import { AddContactForm } from './contacts/AddContactForm';
+import { ContactMail } from './contacts/ContactMail';
 import { ContactsTable } from './contacts/ContactsTable';
 import { DeleteContactForm } from './contacts/DeleteContactForm';
 import { EditContactForm } from './contacts/EditContactForm';
@@ -135,6 +136,7 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
         title={t('contacts.edit.title', { name: editing ? nameOf(editing) : '' })}
         onClose={() => setEditing(undefined)}
       >
+        {editing && <ContactMail contact={editing} />}
         {editing && (
           <EditContactForm
             contact={editing}

@@ -18,7 +18,8 @@ const stateOf = (e: unknown): LinkState | undefined => {
   )[String(e.code)];
 };
 
-function LinkPage({ title, children }: { title: string; children: React.ReactNode }) {
+/** The frame of a page opened from a mailed link: no sign-in, a language switch, one narrow column. */
+export function LinkPage({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <main id="main" className="narrow">
       <div className="corner">

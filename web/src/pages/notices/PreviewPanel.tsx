@@ -5,7 +5,10 @@ import type { Preview } from './shared';
 type Kind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 const kinds: Kind[] = ['root', 'partner', 'folder', 'customer', 'unit'];
 
-/** Who a notice would reach: the count, by kind of tenant, skipped addresses, a sample. */
+/**
+ * Who a notice would reach: the count, by kind of tenant, skipped addresses, those left out as
+ * they opted out (none for a mandatory notice: it reaches them too), a sample.
+ */
 export function PreviewPanel({ preview }: { preview: Preview }) {
   const { t } = useTranslation();
   const byKind = Object.entries(preview.by_tenant_kind).filter(([, n]) => n > 0);
@@ -27,6 +30,11 @@ export function PreviewPanel({ preview }: { preview: Preview }) {
       {preview.skipped > 0 && (
         <p className="note warn">
           {t('notices.preview.skipped', { count: preview.skipped, n: formatNumber(preview.skipped) })}
+        </p>
+      )}
+      {preview.opted_out > 0 && (
+        <p className="note">
+          {t('notices.preview.optedOut', { count: preview.opted_out, n: formatNumber(preview.opted_out) })}
         </p>
       )}
       {preview.sample.length > 0 && (
