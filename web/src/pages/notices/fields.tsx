@@ -130,7 +130,15 @@ export function SendAtField({
     <div className="field">
       <label htmlFor="send-at">
         {t('notices.compose.sendAt')}
-        {required && <span className="visually-hidden"> ({t('app.required')})</span>}
+        {required && (
+          <>
+            <span className="required-mark" aria-hidden="true">
+              {' '}
+              *
+            </span>
+            <span className="visually-hidden"> ({t('app.required')})</span>
+          </>
+        )}
       </label>
       <input
         id="send-at"
