@@ -10,6 +10,7 @@ import { assertMayMandate, sendTime } from './announcement.rules.js';
 import type { AnnouncementChanges } from './announcement.schemas.js';
 import { cancelPendingDeliveries, countDeliveries } from './delivery.repository.js';
 import { countRecipients, subtreeOf } from './recipients.repository.js';
+import { finishOptOuts } from './announcement.enqueue.js';
 
 // What may happen to a notice after it was accepted: edited while it waits for its time, or cancelled.
 
@@ -42,7 +43,9 @@ export async function editAnnouncement(
     if (changes.mandatory !== undefined && changes.mandatory !== row.mandatory) await assertMayMandate(trx, principal);
     const category = changes.category ?? row.category;
     const fallback = changes.fallback ?? row.fallback;
-    const recount = category !== row.category || fallback !== row.fallback;
+    const mandatory = changes.mandatory ?? row.mandatory;
+    // A mandatory notice also reaches the addresses that opted out: its count changes with it.
+    const recount = category !== row.category || fallback !== row.fallback || mandatory !== row.mandatory;
     const recipients = recount
       ? (
           await countRecipients(trx, {
@@ -50,6 +53,7 @@ export async function editAnnouncement(
             category,
             fallback: fallback === 'ancestor',
             tenants: subtreeOf(row.scope_tenant_id),
+            mandatory,
           })
         ).recipients
       : undefined;
@@ -77,6 +81,8 @@ export async function cancelAnnouncement(uow: UnitOfWork, principal: Principal, 
     if (row.status === 'done' || row.status === 'cancelled')
       throw fail('announcement_finished', { context: { status: row.status } });
     await repo.markCancelled(trx, id);
+    // Stopped while enqueueing: the rows held for opted-out addresses go, counted as opted out.
+    await finishOptOuts(trx, id);
     const cancelled = await cancelPendingDeliveries(trx, id);
     await recordAudit(trx, actorOf(principal), {
       tenantId: row.scope_tenant_id,

@@ -566,6 +566,20 @@ describe('opted-out addresses', () => {
     expect(await optedOutCount(none.created.id)).toBe(1);
   });
 
+  it('counts a scheduled notice again when it becomes mandatory: it then reaches the opted-out address too', async () => {
+    const p = await tenant(t.rootTenantId, 'partner');
+    const out = await contact(p.id, ['technical']);
+    await contact(p.id, ['technical']);
+    await optOut([p.id], out.email);
+    const later = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    const scheduled = await announce({ scope_tenant_id: p.id, send_at: later });
+    expect(scheduled.recipients).toBe(1);
+    const changed = await t.call(t.root, 'PATCH', `/api/2/announcements/${scheduled.id}`, { mandatory: true });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.recipients).toBe(2);
+    expect((await t.call(t.root, 'POST', `/api/2/announcements/${scheduled.id}/cancel`)).status).toBe(200);
+  });
+
   it('leaves out a tenant reached by fallback whose inherited address opted out for it', async () => {
     const p = await tenant(t.rootTenantId, 'partner');
     const c1 = await tenant(p.id);
