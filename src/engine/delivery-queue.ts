@@ -11,6 +11,9 @@ import * as repo from './delivery-queue.repository.js';
 import { senderMarks, type SenderMarks } from './sender-marks.js';
 import { SendPace } from './send-pace.js';
 
+/** Recipients from which a process refreshes the planner's statistics before it starts sending (see analyzeDeliveries). */
+const LARGE_ANNOUNCEMENT = 10_000;
+
 /** Notices (table deliveries): one row per address of an announcement, written by the enqueue step. */
 function deliveryQueue(db: Db, marks: SenderMarks | undefined): SendQueue<repo.ClaimedDelivery> {
   /**
@@ -22,7 +25,9 @@ function deliveryQueue(db: Db, marks: SenderMarks | undefined): SendQueue<repo.C
     if (!notices.has(id)) {
       if (notices.size > 1000) notices.clear();
       await repo.markAnnouncementsSending(db, [id]);
-      notices.set(id, prepareNotice(await repo.findAnnouncementContent(db, id)));
+      const content = await repo.findAnnouncementContent(db, id);
+      if (content.recipients >= LARGE_ANNOUNCEMENT) await repo.analyzeDeliveries(db);
+      notices.set(id, prepareNotice(content));
     }
     return notices.get(id)!;
   };
