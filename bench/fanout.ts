@@ -1,77 +1,113 @@
 /**
- * Fan-out benchmark: a generated tree (default 10 000 tenants, 100 000 contacts) on
- * PostgreSQL, one announcement to all of it. Prints the time to enqueue, the delivery
- * throughput into an SMTP server on 127.0.0.1, the same number of messages sent by bare
- * nodemailer to the same server in the same run (the ratio is the figure), and the
- * effective-contacts and coverage queries at that size.
+ * Fan-out benchmark on PostgreSQL: a generated tree, one announcement to all of it, enqueued and
+ * then sent into a fast local SMTP sink (Postfix's smtp-sink when installed, else bench/fast-sink.ts).
+ * In the same run, bare nodemailer (same pool size, Liaison's sockets, the same message) sends as
+ * many messages as Liaison's timed sends: the ratio of the two is the figure. Then two worker
+ * processes share fresh deliveries. It creates its own database and drops it at the end.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/fanout.ts [--tenants N] [--contacts N]
+ *   npm run bench:fanout -- [--tenants 10000] [--contacts 100000] [--send-limit N] [--connections N]
+ *     [--batch N] [--lanes N] [--workers 2] [--sink auto|smtp-sink|node] [--queries]
+ *
+ * DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
+import cliProgress from 'cli-progress';
 import pg from 'pg';
 import pino from 'pino';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
-import { openDatabase } from '../src/platform/db/database.js';
+import { loadConfig } from '../src/platform/config.js';
+import { openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { ensureRoot } from '../src/features/setup/bootstrap.service.js';
-import { smtpTransport } from '../src/platform/mail/transport.js';
 import { systemScope } from '../src/platform/scope.js';
-import { AnnouncementWorker } from '../src/engine/delivery-queue.js';
+import { AnnouncementWorker, announcementWorkerOptions } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
 import {
-  findEffectiveContacts,
   countCoverage,
+  findEffectiveContacts,
   findUncovered,
 } from '../src/features/announcements/coverage.repository.js';
+import { seedTree } from './seed.js';
+import { startSink, type SinkChoice } from './sink.js';
+import { runBare, runLiaison } from './phases.js';
 
+const defaults = loadConfig({});
 const { values: args } = parseArgs({
   options: {
     tenants: { type: 'string', default: '10000' },
     contacts: { type: 'string', default: '100000' },
-    connections: { type: 'string', default: '20' },
-    batch: { type: 'string', default: '200' },
+    'send-limit': { type: 'string', default: '0' },
+    connections: { type: 'string', default: String(defaults.deliveryConnections) },
+    batch: { type: 'string', default: String(defaults.deliveryBatchSize) },
+    workers: { type: 'string', default: '2' },
+    lanes: { type: 'string', default: '' },
+    sink: { type: 'string', default: 'auto' },
+    queries: { type: 'boolean', default: false },
   },
 });
-const TENANTS = Number(args.tenants);
-const CONTACTS = Number(args.contacts);
-const CONNECTIONS = Number(args.connections);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const log = pino({ level: 'warn' });
 
-/** An SMTP sink that only counts what it receives. */
-async function startSink() {
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    maxClients: 100,
-    disableReverseLookup: true,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received++;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    port,
-    count: () => received,
-    reset: () => {
-      received = 0;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+async function enqueueAll(db: Db, config: ReturnType<typeof loadConfig>, id: string, tenants: number) {
+  const worker = new AnnouncementWorker(db, announcementWorkerOptions(db, config, log));
+  const steps = Math.ceil(tenants / config.enqueueChunkTenants) + 1;
+  const progress = new cliProgress.SingleBar(
+    { format: 'enqueue [{bar}] {value}/{total} chunks', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  progress.start(steps, 0);
+  const t0 = performance.now();
+  const status = async () =>
+    (await db.selectFrom('announcements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+  for (let step = 1; (await status()) === 'enqueuing'; step++) {
+    await worker.enqueueStep();
+    progress.update(Math.min(step, steps));
+  }
+  progress.stop();
+  return seconds(t0);
+}
+
+/** Deliveries sent by a phase are made due again when fewer than `needed` are still pending. */
+async function freshDeliveries(db: Db, id: string, needed: number) {
+  const pending = await sql<{ n: number }>`SELECT count(*)::int AS n FROM deliveries
+    WHERE announcement_id = ${id}::uuid AND status = 'pending'`.execute(db);
+  if (pending.rows[0].n >= needed) return;
+  await sql`UPDATE deliveries SET status = 'pending', attempts = 0, sent_at = NULL, last_error = NULL, next_attempt_at = now()
+    WHERE announcement_id = ${id}::uuid AND status <> 'pending'`.execute(db);
+  await sql`UPDATE announcements SET status = 'sending', completed_at = NULL WHERE id = ${id}::uuid`.execute(db);
+}
+
+async function coverageQueries(db: Db, root: string) {
+  const time = async (label: string, run: () => Promise<unknown>, times: number) => {
+    const samples: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const t0 = performance.now();
+      await run();
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => samples[Math.floor(times * q)].toFixed(1);
+    console.log(`${label}: median ${at(0.5)} ms, p90 ${at(0.9)} ms`);
   };
+  const someCustomer = (
+    await sql<{ id: string }>`SELECT id FROM tenants t WHERE kind = 'customer'
+      AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id) LIMIT 1`.execute(db)
+  ).rows[0].id;
+  await time(
+    'effective-contacts (a customer without contacts, inherited)',
+    () => findEffectiveContacts(db, root, someCustomer, 'technical'),
+    20,
+  );
+  await time('contact-coverage counts over the whole tree', () => countCoverage(db, systemScope(root), root), 5);
+  const types = ['billing', 'technical', 'management'] as const;
+  await time(
+    'contact-coverage first page of uncovered tenants',
+    () => findUncovered(db, systemScope(root), root, { types: [...types], limit: 100 }),
+    5,
+  );
 }
 
 async function main() {
@@ -81,174 +117,105 @@ async function main() {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
   const db = handle.db;
-  const sink = await startSink();
+  const sink = await startSink(args.sink as SinkChoice);
   try {
+    // What `liaison worker` would read from its environment, for every process of the run.
+    const env = {
+      DATABASE_URL: url.toString(),
+      SMTP_URL: sink.url,
+      MAIL_FROM: 'Liaison <notices@liaison.bench.test>',
+      LIAISON_PUBLIC_URL: 'https://liaison.bench.test',
+      LIAISON_BOUNCE_DOMAIN: 'bounces.bench.test',
+      LIAISON_DELIVERY_CONNECTIONS: args.connections,
+      LIAISON_DELIVERY_BATCH: args.batch,
+      LOG_LEVEL: 'warn',
+      // Passes side by side in a worker (default: the worker's own setting).
+      BENCH_LANES: args.lanes,
+    };
+    const config = loadConfig(env);
+    console.log(`sink: ${sink.description} on 127.0.0.1:${sink.port}`);
+    console.log(
+      `load average at the start: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (${os.cpus().length} cores)`,
+    );
+    console.log(`pool: ${config.deliveryConnections} connections, batches of ${config.deliveryBatchSize}`);
     await migrateToLatest(db);
     await ensureRoot(db, { adminPassword: 'bench-password' });
     const root = (await db.selectFrom('tenants').select('id').where('kind', '=', 'root').executeTakeFirstOrThrow()).id;
 
-    // --- the tree: partners of 100 customers each, contacts spread over the customers ---
-    let t0 = process.hrtime.bigint();
-    const partners = Math.max(1, Math.round(TENANTS / 101));
-    const perTenant = Math.max(1, Math.round(CONTACTS / TENANTS));
-    await sql`
-      WITH p AS (
-        INSERT INTO tenants (id, parent_id, name, kind)
-        SELECT gen_random_uuid(), ${root}::uuid, 'Partner ' || i, 'partner' FROM generate_series(1, ${partners}) i RETURNING id)
-      INSERT INTO tenant_closure (ancestor_id, descendant_id, depth)
-      SELECT id, id, 0 FROM p UNION ALL SELECT ${root}::uuid, id, 1 FROM p`.execute(db);
-    await sql`
-      WITH c AS (
-        INSERT INTO tenants (id, parent_id, name, kind, language)
-        SELECT gen_random_uuid(), p.id, 'Customer ' || p.name || '/' || i, 'customer', CASE WHEN i % 4 = 0 THEN 'it' ELSE 'en' END
-        FROM tenants p CROSS JOIN generate_series(1, 100) i WHERE p.kind = 'partner'
-        RETURNING id, parent_id)
-      INSERT INTO tenant_closure (ancestor_id, descendant_id, depth)
-      SELECT id, id, 0 FROM c UNION ALL SELECT parent_id, id, 1 FROM c UNION ALL SELECT ${root}::uuid, id, 2 FROM c`.execute(
-      db,
-    );
-    // Every tenth customer has no contact (coverage gaps, fallback); addresses repeat
-    // across tenants (about 30 %), as the same people serve several customers.
-    const distinct = Math.round(CONTACTS * 0.7);
-    await sql`
-      INSERT INTO contacts (tenant_id, types, firstname, lastname, email, language)
-      SELECT t.id,
-             CASE j % 3 WHEN 0 THEN ARRAY['technical'] WHEN 1 THEN ARRAY['billing', 'technical'] ELSE ARRAY['management'] END,
-             'First' || j, 'Last' || t.n, 'person' || ((t.n * ${perTenant} + j) % ${distinct}) || '@bench.test', NULL
-      FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants WHERE kind IN ('customer', 'partner')) t
-      CROSS JOIN generate_series(1, ${perTenant}) j
-      WHERE t.n % 10 <> 0`.execute(db);
-    await sql`ANALYZE`.execute(db);
-    const counts = await sql<{
-      tenants: number;
-      contacts: number;
-    }>`SELECT (SELECT count(*) FROM tenants) AS tenants, (SELECT count(*) FROM contacts) AS contacts`.execute(db);
-    console.log(
-      `tree: ${counts.rows[0].tenants} tenants, ${counts.rows[0].contacts} contacts, generated in ${(ms(t0) / 1000).toFixed(1)} s`,
-    );
+    const t0 = performance.now();
+    const tree = await seedTree(db, root, Number(args.tenants), Number(args.contacts));
+    console.log(`tree: ${tree.tenants} tenants, ${tree.contacts} contacts, generated in ${seconds(t0).toFixed(1)} s`);
 
-    // --- one announcement to the whole platform ---
-    const transport = smtpTransport(sink.url, 'Bench <bench@liaison.test>', { maxConnections: CONNECTIONS });
-    const worker = new AnnouncementWorker(db, {
-      transport,
-      log,
-      pollMs: 1000,
-      chunkSize: 2000,
-      batchSize: Number(args.batch),
-      maxAttempts: 3,
-      retryBaseMs: 1000,
-      leaseSeconds: 300,
-      messageIdDomain: 'bench.test',
-    });
+    // One announcement to the whole platform, written as the API writes it, then enqueued by the worker's step.
     const id = await insertAnnouncement(db, {
       scope_tenant_id: root,
       category: 'technical',
       subject: { en: 'Planned maintenance', it: 'Manutenzione programmata' },
       body: {
-        en: '# Maintenance\n\nOn **Saturday** the platform is updated.',
-        it: '# Manutenzione\n\nSabato la piattaforma viene aggiornata.',
+        en: '# Maintenance\n\nOn **Saturday** from 22:00 to 23:00 the platform is updated. Services stay available; consoles may be slow for a few minutes.',
+        it: '# Manutenzione\n\nSabato dalle 22:00 alle 23:00 la piattaforma viene aggiornata. I servizi restano disponibili; le console possono essere lente per qualche minuto.',
       },
       fallback: 'ancestor',
       created_by_type: 'system',
       created_by_id: null,
     });
-    t0 = process.hrtime.bigint();
-    while (
-      (await db.selectFrom('announcements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status ===
-      'enqueuing'
-    ) {
-      await worker.enqueueStep();
-    }
-    const enqueueMs = ms(t0);
+    const enqueueSeconds = await enqueueAll(db, config, id, tree.tenants);
     const { recipients, skipped } = await db
       .selectFrom('announcements')
       .select(['recipients', 'skipped'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+    console.log(`enqueue: ${recipients} deliveries in ${enqueueSeconds.toFixed(1)} s`);
     console.log(
-      `enqueue: ${recipients} deliveries (distinct addresses) in ${(enqueueMs / 1000).toFixed(2)} s = ${Math.round(recipients / (enqueueMs / 1000))} deliveries/s (${skipped} skipped)`,
+      `enqueue rate: ${Math.round(recipients / enqueueSeconds)} deliveries/s (${skipped} tenants without a recipient); bench process peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
     );
 
-    t0 = process.hrtime.bigint();
-    while ((await worker.sendStep()) > 0) {
-      /* until nothing is due */
-    }
-    const sendMs = ms(t0);
-    const sent = sink.count();
-    const liaisonRate = sent / (sendMs / 1000);
+    const limit = Math.min(Number(args['send-limit']) || recipients, recipients);
+    const one = await runLiaison(env, 1, limit);
     console.log(
-      `liaison delivery: ${sent} messages in ${(sendMs / 1000).toFixed(1)} s = ${Math.round(liaisonRate)} msg/s (claim, render, send, record)`,
+      `liaison, one worker: ${one.sent} messages in ${(one.ms / 1000).toFixed(1)} s = ${Math.round(one.perSecond)} messages/s (claim, render, send, record)`,
     );
-    transport.close();
-
-    // --- the baseline: bare nodemailer, same server, same count, same pool size ---
-    sink.reset();
-    const bare = nodemailer.createTransport({
-      pool: true,
-      host: '127.0.0.1',
-      port: sink.port,
-      secure: false,
-      maxConnections: CONNECTIONS,
-      ignoreTLS: true,
-    });
-    const html =
-      '<!doctype html><html><body><h1>Maintenance</h1><p>On <strong>Saturday</strong> the platform is updated.</p></body></html>';
-    t0 = process.hrtime.bigint();
-    const window = Number(args.batch);
-    for (let i = 0; i < sent; i += window) {
-      await Promise.all(
-        Array.from({ length: Math.min(window, sent - i) }, (_, k) =>
-          bare.sendMail({
-            from: 'Bench <bench@liaison.test>',
-            to: `person${i + k}@bench.test`,
-            subject: 'Planned maintenance',
-            text: 'On Saturday the platform is updated.',
-            html,
-          }),
-        ),
-      );
-    }
-    const bareMs = ms(t0);
-    bare.close();
-    const bareRate = sink.count() / (bareMs / 1000);
     console.log(
-      `bare nodemailer: ${sink.count()} messages in ${(bareMs / 1000).toFixed(1)} s = ${Math.round(bareRate)} msg/s`,
+      `liaison, one worker: the SMTP pool had less than one message per connection ${Math.round(one.starved * 100)} % of the time`,
     );
-    console.log(`ratio liaison / bare nodemailer: ${(liaisonRate / bareRate).toFixed(2)}`);
+    const bare = await runBare(env, one.sent, one.sample);
+    console.log(
+      `bare nodemailer: ${bare.sent} messages in ${(bare.ms / 1000).toFixed(1)} s = ${Math.round(bare.perSecond)} messages/s (same pool, sockets and message: ${Buffer.byteLength(one.sample.html) + Buffer.byteLength(one.sample.text)} bytes of body)`,
+    );
+    console.log(`delivery ratio liaison/bare: ${(one.perSecond / bare.perSecond).toFixed(2)}`);
+    console.log(
+      `CPU per message (the sending process's own): liaison ${Math.round(one.cpuUsPerMessage)} µs, bare ${Math.round(bare.cpuUsPerMessage)} µs`,
+    );
 
-    // --- the read queries at this size ---
-    const someCustomer = (
-      await sql<{
-        id: string;
-      }>`SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants WHERE kind IN ('customer', 'partner')) t WHERE n % 10 = 0 LIMIT 1`.execute(
-        db,
-      )
-    ).rows[0].id;
-    const time = async (label: string, run: () => Promise<unknown>, times = 20) => {
-      const samples: number[] = [];
-      for (let i = 0; i < times; i++) {
-        const s = process.hrtime.bigint();
-        await run();
-        samples.push(ms(s));
-      }
-      samples.sort((a, b) => a - b);
+    const workers = Number(args.workers);
+    if (workers > 1) {
+      await freshDeliveries(db, id, limit);
+      const many = await runLiaison(env, workers, limit);
+      const label = workers === 2 ? 'two workers' : `${workers} workers`;
       console.log(
-        `${label}: median ${samples[Math.floor(times / 2)].toFixed(1)} ms, p90 ${samples[Math.floor(times * 0.9)].toFixed(1)} ms`,
+        `${label}: ${Math.round(many.perSecond)} messages/s (ratio to one worker: ${(many.perSecond / one.perSecond).toFixed(2)})`,
       );
-    };
-    await time('effective-contacts (a customer without contacts, inherited)', () =>
-      findEffectiveContacts(db, root, someCustomer, 'technical'),
+      console.log(
+        `${label}, each: ${many.perWorker.map((r) => `${Math.round(r)} messages/s`).join(', ')}; CPU per message ${Math.round(many.cpuUsPerMessage)} µs`,
+      );
+      one.peakRssMiB = Math.max(one.peakRssMiB, many.peakRssMiB);
+    }
+    console.log(`peak RSS of the worker: ${Math.round(one.peakRssMiB)} MiB`);
+    // Other work on the machine shows in every figure above: say how busy it was.
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (${os.cpus().length} cores)`,
     );
-    await time('contact-coverage counts over the whole tree', () => countCoverage(db, systemScope(root), root), 5);
-    await time(
-      'contact-coverage first page of uncovered tenants',
-      () => findUncovered(db, systemScope(root), root, { types: ['billing', 'technical', 'management'], limit: 100 }),
-      5,
-    );
+    if (args.queries) await coverageQueries(db, root);
   } finally {
-    await sink.close();
+    sink.close();
     await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
