@@ -56,7 +56,14 @@ function bar(label: string, total: number) {
 }
 
 /** Bare nodemailer sending `count` copies of `sample`; answers its sends per second. */
-export async function runBare(env: NodeJS.ProcessEnv, count: number, sample: MailMessage) {
+export interface BareRun {
+  sent: number;
+  ms: number;
+  perSecond: number;
+  cpuUsPerMessage: number;
+}
+
+export async function runBare(env: NodeJS.ProcessEnv, count: number, sample: MailMessage): Promise<BareRun> {
   const child = startChild({ ...env, BENCH_MODE: 'bare' });
   await child.ready;
   const progress = bar('bare nodemailer', count);
