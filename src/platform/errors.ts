@@ -27,6 +27,7 @@ const statusByCode = {
   unsupported_grant_type: 400,
   data_dir_locked: 500,
   database_unavailable: 503,
+  not_ready: 503,
   contact_email_taken: 409,
   contact_user_taken: 409,
   already_activated: 409,
@@ -171,6 +172,11 @@ const situations = {
   too_many_requests: ['too_many_requests', 'AccountServer', 'Too many requests; try again later'],
   database_unavailable: ['database_unavailable', 'AccountServer', 'The database is unavailable; try again shortly'],
   data_dir_locked: ['data_dir_locked', 'AccountServer', 'The data folder is in use by another Liaison process'],
+  migrations_not_current: [
+    'not_ready',
+    'AccountServer',
+    "The database's migrations are not this version's: run `liaison migrate`, or deploy the matching version",
+  ],
 } as const satisfies Record<string, readonly [ErrorCode, string, string]>;
 
 export type Situation = keyof typeof situations;

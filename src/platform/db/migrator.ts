@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-contacts-mail-audit.js';
@@ -35,4 +35,20 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     });
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** How the database's migrations differ from this code's: known ones not applied, applied ones this code does not know. */
+export async function migrationGap(db: Db): Promise<{ pending: string[]; unknown: string[] }> {
+  // Two cheap statements (the migrator's own listing introspects every table): is there a table, and its names.
+  const { rows } = await sql<{
+    present: boolean;
+  }>`select to_regclass('liaison_migration') is not null as present`.execute(db);
+  const applied = rows[0].present
+    ? (await sql<{ name: string }>`select name from liaison_migration`.execute(db)).rows.map((r) => r.name)
+    : [];
+  const known = Object.keys(migrations);
+  return {
+    pending: known.filter((name) => !applied.includes(name)),
+    unknown: applied.filter((name) => !known.includes(name)).sort(),
+  };
 }

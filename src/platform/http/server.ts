@@ -16,6 +16,7 @@ import { isTimestamp } from '../timestamps.js';
 import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
 import { loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
+import { installHealthRoutes } from './health.js';
 
 export interface ServerOptions {
   db: Db;
@@ -30,7 +31,7 @@ export interface ServerOptions {
 
 /**
  * The HTTP server with everything a route relies on — input guard, validator, error answers,
- * security headers, console, OpenAPI document, health check — and no route of any feature:
+ * security headers, console, OpenAPI document, health and readiness — and no route of any feature:
  * the composition root (src/app.ts) registers those.
  */
 export async function createHttpServer({
@@ -96,10 +97,7 @@ export async function createHttpServer({
   });
   await app.register(swaggerUi, { routePrefix: '/api/2/docs' });
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-    return reply.send({ status: 'ok' });
-  });
+  installHealthRoutes(app, db);
 
   return app;
 }
