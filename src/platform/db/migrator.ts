@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-announcements.js';
 import * as m0004 from './migrations/0004-contact-card.js';
 import * as m0005 from './migrations/0005-notice-ceiling-test-messages.js';
 import * as m0006 from './migrations/0006-notice-sender.js';
+import * as m0007 from './migrations/0007-webhooks.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-contact-card': m0004,
   '0005-notice-ceiling-test-messages': m0005,
   '0006-notice-sender': m0006,
+  '0007-webhooks': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

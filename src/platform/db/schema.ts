@@ -19,6 +19,7 @@ import type {
   ServerSecretTable,
   UserTokenTable,
 } from './schema.notices.js';
+import type { WebhookDeliveryTable, WebhookEventTable, WebhookTable } from './schema.webhooks.js';
 
 /** The database as Kysely sees it: one schema, its tables declared by area in schema.people.ts and schema.notices.ts. */
 export type { ApiClientTable, ContactTable, ContactType, RoleId, TenantKind } from './schema.people.js';
@@ -41,6 +42,9 @@ export interface Database {
   api_clients: ApiClientTable;
   access_tokens: AccessTokenTable;
   auth_failures: AuthFailureTable;
+  webhooks: WebhookTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type NewTenant = Insertable<TenantTable>;
