@@ -4,6 +4,8 @@ import type { Db } from './platform/db/database.js';
 import { installAuth } from './platform/http/auth-hook.js';
 import { createHttpServer } from './platform/http/server.js';
 import { UnitOfWork, type Wakers } from './platform/db/unit-of-work.js';
+import { Metrics } from './platform/metrics.js';
+import { queueStates } from './engine/queue-states.js';
 import { AnnouncementService } from './features/announcements/announcement.service.js';
 import { announcementsPlugin } from './features/announcements/announcements.plugin.js';
 import { auditPlugin } from './features/audit/audit.plugin.js';
@@ -43,6 +45,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream;
+  /** The metrics this app serves, shared with the process's workers (default: a registry of its own). */
+  metrics?: Metrics;
 }
 
 /**
@@ -50,9 +54,10 @@ export interface AppOptions {
  * services, hands them what they depend on, and registers each feature's plugin under /api/2
  * on a platform server that knows none of them.
  */
-export async function buildApp({ wakers, ...options }: AppOptions) {
+export async function buildApp({ wakers, metrics = new Metrics(), ...options }: AppOptions) {
   const { db, config } = options;
-  const app = await createHttpServer(options);
+  metrics.watch({ queues: () => queueStates(db) });
+  const app = await createHttpServer({ ...options, metrics });
   const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients } = composeServices(
     db,
     config,

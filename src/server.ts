@@ -4,6 +4,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { buildApp } from './app.js';
 import { Workers } from './engine/workers.js';
+import { Metrics } from './platform/metrics.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
 import { sweepAuth } from './features/auth/auth.service.js';
 
@@ -28,7 +29,9 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
   const started = Date.now();
   const database = await openConfiguredDatabase(config);
-  const workers = new Workers();
+  // One registry for the process: the API's requests and its workers' sends.
+  const metrics = new Metrics();
+  const workers = new Workers(metrics);
   try {
     await migrateToLatest(database.db);
     const boot = await ensureRoot(database.db, { adminPassword: config.adminPassword });
@@ -38,7 +41,13 @@ export async function startServer(config: Config, options: { logger?: boolean } 
         `\n  Liaison created the root admin.\n  login: admin\n  password: ${boot.generatedPassword}\n  (shown only now; change it with \`liaison admin set-password\`)\n\n`,
       );
     }
-    const app = await buildApp({ db: database.db, config, logger: options.logger ?? true, wakers: workers.wakers });
+    const app = await buildApp({
+      db: database.db,
+      config,
+      logger: options.logger ?? true,
+      wakers: workers.wakers,
+      metrics,
+    });
     if (config.runWorkers) {
       workers.start(database.db, config, app.log);
       await workers.listen(database.db, config, app.log);

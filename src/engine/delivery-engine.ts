@@ -3,6 +3,7 @@ import type { MailMessage, MailTransport } from '../platform/mail/transport.js';
 import { BatchLoop } from './batch-loop.js';
 import { afterFailure, messageId, type FailureOutcome } from './delivery-rules.js';
 import { waitUntil, type SendPace } from './send-pace.js';
+import type { Metrics, SendCounts } from '../platform/metrics.js';
 
 /** An item claimed from a queue: its attempts count includes this claim. */
 export interface Claimed {
@@ -30,6 +31,20 @@ export function outcomeColumns(outcomes: Recorded<Claimed>[]) {
     retryAts: outcomes.map(({ outcome }) => (outcome.status === 'retry' ? outcome.retryAt.toISOString() : null)),
     permanent: outcomes.map(({ outcome }) => outcome.status === 'failed' && outcome.permanent),
   };
+}
+
+/** What a batch's outcomes were, for the metrics: a permanent failure is a bounce in the session. */
+function sendCounts(outcomes: Recorded<Claimed>[]): SendCounts {
+  const counts = { sent: 0, retried: 0, failed: 0, bounced: 0 };
+  for (const { outcome } of outcomes) {
+    if (outcome.status === 'sent') counts.sent++;
+    else if (outcome.status === 'retry') counts.retried++;
+    else {
+      counts.failed++;
+      if (outcome.permanent) counts.bounced++;
+    }
+  }
+  return counts;
 }
 
 /** A queue the engine sends from: a table of messages due, with their claims and outcomes. */
@@ -60,6 +75,8 @@ export interface EngineOptions {
   retryBaseMs: number;
   leaseSeconds: number;
   messageIdDomain: string;
+  /** Where sends, retries, failures and bounces are counted once recorded (none: not counted). */
+  metrics?: Metrics;
 }
 
 /**
@@ -120,6 +137,7 @@ export class DeliveryEngine<T extends Claimed> {
       const slots = await options.pace?.reserve(batch.length);
       const outcomes = await Promise.all(batch.map((item, i) => this.send(item, messages[i], slots?.[i])));
       await queue.record(outcomes);
+      options.metrics?.countSends(queue.kind, sendCounts(outcomes));
       this.logFailures(outcomes);
     }
     if (batch.length < limit) await queue.settle?.(batch);

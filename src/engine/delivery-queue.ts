@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
+import type { Metrics } from '../platform/metrics.js';
 import { mailboxTransport } from '../platform/mail/mailbox-transport.js';
 import { smtpTransport } from '../platform/mail/transport.js';
 import { prepareNotice, type PreparedNotice } from '../features/announcements/notice.mails.js';
@@ -130,6 +131,11 @@ export function announcementWorkerOptions(db: Db, config: Config, log: FastifyBa
   };
 }
 
-export function createAnnouncementWorker(db: Db, config: Config, log: FastifyBaseLogger): AnnouncementWorker {
-  return new AnnouncementWorker(db, announcementWorkerOptions(db, config, log));
+export function createAnnouncementWorker(
+  db: Db,
+  config: Config,
+  log: FastifyBaseLogger,
+  metrics?: Metrics,
+): AnnouncementWorker {
+  return new AnnouncementWorker(db, { ...announcementWorkerOptions(db, config, log), metrics });
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
+import type { Metrics } from '../platform/metrics.js';
 import { smtpTransport, type MailTransport } from '../platform/mail/transport.js';
 import { DeliveryEngine, type EngineOptions, type SendQueue } from './delivery-engine.js';
 import { messageIdDomain } from './delivery-rules.js';
@@ -51,8 +52,9 @@ export class MailWorker extends DeliveryEngine<OutboxItem> {
 }
 
 /** The worker as configured: SMTP when SMTP_URL is set, else the built-in mailbox. */
-export function createMailWorker(db: Db, config: Config, log: FastifyBaseLogger): MailWorker {
+export function createMailWorker(db: Db, config: Config, log: FastifyBaseLogger, metrics?: Metrics): MailWorker {
   return new MailWorker(db, {
+    metrics,
     transport: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom, { dkim: config.dkim }) : null,
     marks: senderMarks(db, config),
     // Transactional mail counts against the relay's quota too.

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import type { Wakers } from '../platform/db/unit-of-work.js';
+import type { Metrics } from '../platform/metrics.js';
 import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
 import { createInboundSmtp, type InboundSmtp } from './inbound-smtp.js';
 import { createMailWorker, type MailWorker } from './outbox-queue.js';
@@ -13,12 +14,20 @@ export class Workers {
   /** The bounce domain's SMTP listener, when LIAISON_INBOUND_SMTP_PORT is set (see listen). */
   inbound: InboundSmtp | undefined;
 
+  /** @param metrics where the engine counts what it sends (the app serving /metrics shares it). */
+  constructor(private readonly metrics?: Metrics) {}
+
   /** Nudges usable before the workers exist (services are built first). */
   readonly wakers: Wakers = { mail: () => this.mailWorker?.kick(), notices: () => this.announcementWorker?.kick() };
 
   start(db: Db, config: Config, log: FastifyBaseLogger) {
-    this.mailWorker = createMailWorker(db, config, log.child({ component: 'mail-worker' }));
-    this.announcementWorker = createAnnouncementWorker(db, config, log.child({ component: 'announcement-worker' }));
+    this.mailWorker = createMailWorker(db, config, log.child({ component: 'mail-worker' }), this.metrics);
+    this.announcementWorker = createAnnouncementWorker(
+      db,
+      config,
+      log.child({ component: 'announcement-worker' }),
+      this.metrics,
+    );
     this.mailWorker.start();
     this.announcementWorker.start();
   }

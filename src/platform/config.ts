@@ -64,6 +64,10 @@ export interface Config {
    * none, the socket's address counts; true: any; addresses and CIDRs; or the nearest n hops).
    */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  /** GET /metrics in Prometheus text (LIAISON_METRICS=true, or implied by a metrics port); off: 404. */
+  metricsEnabled: boolean;
+  /** Serves /metrics on this port of `host` instead of the API's (LIAISON_METRICS_PORT). */
+  metricsPort: number | undefined;
 }
 
 /** LIAISON_TRUST_PROXY: unset or false, true, a hop count, or a comma-separated list of addresses and CIDRs. */
@@ -150,5 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbConnectTimeoutMs: int(env, 'LIAISON_DB_CONNECT_TIMEOUT_MS', 10_000),
     dbStatementTimeoutMs: int(env, 'LIAISON_DB_STATEMENT_TIMEOUT_MS', 0),
     trustProxy: trustProxy(env.LIAISON_TRUST_PROXY),
+    metricsEnabled: env.LIAISON_METRICS === 'true' || Boolean(env.LIAISON_METRICS_PORT),
+    metricsPort: env.LIAISON_METRICS_PORT ? int(env, 'LIAISON_METRICS_PORT', 0) : undefined,
   };
 }

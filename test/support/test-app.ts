@@ -7,6 +7,7 @@ import { createTestDatabase } from './test-database.js';
 import type { MailWorker } from '../../src/engine/outbox-queue.js';
 import type { AnnouncementWorker } from '../../src/engine/delivery-queue.js';
 import { Workers } from '../../src/engine/workers.js';
+import { Metrics } from '../../src/platform/metrics.js';
 
 export interface Actor {
   name: string;
@@ -53,8 +54,10 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     ...overrides,
   };
   await ensureRoot(database.db, { adminPassword: ROOT_PASSWORD });
-  const workers = new Workers();
-  const app = await buildApp({ db: database.db, config, logger: false, wakers: workers.wakers });
+  // The app's metrics count the workers' sends too, as in a running Liaison.
+  const metrics = new Metrics();
+  const workers = new Workers(metrics);
+  const app = await buildApp({ db: database.db, config, logger: false, wakers: workers.wakers, metrics });
   workers.start(database.db, config, app.log);
   await app.ready();
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { startEmbedded, type EmbeddedOptions } from './embedded.js';
 import { AppError, fail } from '../errors.js';
+import type { PoolUse } from '../metrics.js';
 
 // int8 (counts) as numbers: every count we produce fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -13,6 +14,15 @@ export interface DatabaseHandle {
   db: Db;
   kind: 'embedded' | 'postgres';
   close(): Promise<void>;
+}
+
+/** Each database's pool, for its figures (see poolUse). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** How busy the pool under a database opened here is: open, idle, and queries waiting for a connection. */
+export function poolUse(db: Db): PoolUse | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 export type DatabaseOptions =
@@ -54,11 +64,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // the pool and replaced on the next query; it must not take the process down.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: answeringPool(pool) }) });
+    pools.set(db, pool);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const embedded = await startEmbedded(options as EmbeddedOptions);
   const pool = new pg.Pool({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max: 1 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return {
     db,
     kind: 'embedded',

@@ -9,7 +9,8 @@ import { serverTimeouts } from './timeouts.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { poolUse, type Db } from '../db/database.js';
+import type { Metrics } from '../metrics.js';
 import { clientErrorHandler, installErrorHandler, sendFrameworkError } from './error-handler.js';
 import { installInputGuard, installJsonParser } from './input-hooks.js';
 import { isTimestamp } from '../timestamps.js';
@@ -17,6 +18,7 @@ import { consoleDir, installConsole, installSecurityHeaders } from './console.js
 import { loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
 import { installHealthRoutes } from './health.js';
+import { installMetricsEndpoint } from './metrics-endpoint.js';
 
 export interface ServerOptions {
   db: Db;
@@ -27,6 +29,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream;
+  /** This app's metrics (served when config.metricsEnabled). */
+  metrics: Metrics;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function createHttpServer({
   logger = true,
   logStream,
   consoleRoot = consoleDir,
+  metrics,
 }: ServerOptions) {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
@@ -65,6 +70,8 @@ export async function createHttpServer({
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  metrics.watch({ pool: () => poolUse(db) });
+  installMetricsEndpoint(app, metrics, config);
   // JSON and forms only: a text/plain body is an unsupported media type (415), not a 400.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
