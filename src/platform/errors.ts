@@ -152,6 +152,9 @@ const situations = {
     'Only administrators of the tenant that sent this announcement, or of a tenant above it, may change or cancel it',
   ],
   mailbox_forbidden: [1002, 'AccountServer', 'Only administrators who may change the root tenant may read the mailbox'],
+  // Webhooks
+  webhook_not_found: ['not_found', 'webhooks', 'Webhook not found'],
+  webhook_delivery_not_found: ['not_found', 'webhooks', 'Webhook delivery not found'],
   // Signing in
   unauthorized: ['unauthorized', 'auth', 'Authentication required'],
   invalid_login: [1033, 'auth', 'Invalid login or password'],

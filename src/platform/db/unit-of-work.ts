@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 
 /** What background work a committed transaction may have given: mail in the outbox, an announcement to send. */
-type Wake = 'mail' | 'notices';
+type Wake = 'mail' | 'notices' | 'webhooks';
 
 /** Who does that work: the delivery engine's loops, or nobody in a process without workers. */
 export type Wakers = Partial<Record<Wake, () => void>>;
@@ -10,6 +10,13 @@ export type Wakers = Partial<Record<Wake, () => void>>;
 export interface AfterCommit {
   /** Wakes the engine for the work this transaction wrote, instead of waiting for its next poll. */
   wake(what: Wake): void;
+}
+
+const openWork = new WeakMap<Db, Set<Wake>>();
+
+/** For platform modules handed only the transaction (events.ts): wake that worker once it commits. */
+export function wakeOnCommit(trx: Db, what: Wake) {
+  openWork.get(trx)?.add(what);
 }
 
 /**
@@ -25,7 +32,10 @@ export class UnitOfWork {
 
   async run<T>(work: (trx: Db, after: AfterCommit) => Promise<T>): Promise<T> {
     const woken = new Set<Wake>();
-    const result = await this.db.transaction().execute((trx) => work(trx, { wake: (what) => woken.add(what) }));
+    const result = await this.db.transaction().execute((trx) => {
+      openWork.set(trx, woken);
+      return work(trx, { wake: (what) => woken.add(what) });
+    });
     for (const what of woken) this.wakers[what]?.();
     return result;
   }

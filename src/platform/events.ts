@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { Db } from './db/database.js';
+import { wakeOnCommit } from './db/unit-of-work.js';
+
+// Events are written by every feature, inside the transaction of each change, like the audit
+// trail: the outbox row exists exactly when the change does (a rollback leaves none, a commit
+// loses none). Webhooks deliver them after commit (src/engine/webhook-queue.ts).
+
+/** Every event a webhook can subscribe to; `<prefix>.*` patterns match those of a prefix. */
+export const eventTypes = [
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'contact.email_change_requested',
+  'contact.email_confirmed',
+  'contact.invalid',
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'tenant.created',
+  'tenant.updated',
+  'tenant.deleted',
+  'announcement.done',
+] as const;
+
+type EventType = (typeof eventTypes)[number] | 'webhook.test';
+
+export interface DomainEvent {
+  type: EventType;
+  /** The tenant the object belongs to: webhooks of it and of its ancestors receive the event. */
+  tenantId: string;
+  objectId: string;
+  /** The object as the API shows it. */
+  data: object;
+  /** For updates: the fields whose values changed. */
+  changed?: string[];
+}
+
+/**
+ * Writes the event to the outbox in the caller's transaction and fans it out there and then
+ * (at write time, not in the dispatcher): one delivery per enabled webhook of the event's
+ * tenant or an ancestor (tenant_closure) whose patterns match. A webhook made later never
+ * receives earlier events, and the dispatcher only ever reads deliveries. `to` sends the event
+ * to that one webhook, whatever its patterns (a test event).
+ */
+export async function recordEvent(db: Db, event: DomainEvent, options: { to?: string } = {}) {
+  const payload = {
+    type: event.type,
+    timestamp: new Date().toISOString(),
+    data: { ...event.data, tenant_id: event.tenantId },
+    ...(event.changed ? { changed: event.changed } : {}),
+  };
+  const pattern = `${event.type.split('.')[0]}.*`;
+  const endpoints = options.to
+    ? sql`SELECT w.id FROM webhooks w WHERE w.id = ${options.to}`
+    : sql`SELECT w.id FROM webhooks w JOIN tenant_closure c ON c.ancestor_id = w.tenant_id
+        WHERE c.descendant_id = ${event.tenantId} AND w.enabled
+          AND (${event.type} = ANY (w.events) OR ${pattern} = ANY (w.events))`;
+  const { rows } = await sql<{ fanned: number }>`
+    WITH e AS (
+      INSERT INTO webhook_events (type, tenant_id, object_id, payload)
+      VALUES (${event.type}, ${event.tenantId}, ${event.objectId}, ${JSON.stringify(payload)}::jsonb)
+      RETURNING id, seq
+    ), d AS (
+      INSERT INTO webhook_deliveries (webhook_id, event_id, seq, object_id)
+      SELECT w.id, e.id, e.seq, ${event.objectId} FROM e, (${endpoints}) w
+      RETURNING 1
+    )
+    SELECT count(*)::int AS fanned FROM d`.execute(db);
+  if (rows[0].fanned > 0) wakeOnCommit(db, 'webhooks');
+}
