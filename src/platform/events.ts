@@ -29,11 +29,22 @@ export interface DomainEvent {
   type: EventType;
   /** The tenant the object belongs to: webhooks of it and of its ancestors receive the event. */
   tenantId: string;
-  objectId: string;
+  /** Default: data.id. */
+  objectId?: string;
   /** The object as the API shows it. */
   data: object;
-  /** For updates: the fields whose values changed. */
-  changed?: string[];
+  /** For updates: the object before, from which the payload's `changed` (the fields that changed) is taken. */
+  before?: object;
+}
+
+/** The fields of `after` whose values differ from `before` (bookkeeping fields left out). */
+function changedFields(before: object, after: object): string[] {
+  const was = before as Record<string, unknown>;
+  return Object.entries(after)
+    .filter(
+      ([key, value]) => !['version', 'updated_at'].includes(key) && JSON.stringify(was[key]) !== JSON.stringify(value),
+    )
+    .map(([key]) => key);
 }
 
 /**
@@ -48,8 +59,9 @@ export async function recordEvent(db: Db, event: DomainEvent, options: { to?: st
     type: event.type,
     timestamp: new Date().toISOString(),
     data: { ...event.data, tenant_id: event.tenantId },
-    ...(event.changed ? { changed: event.changed } : {}),
+    ...(event.before ? { changed: changedFields(event.before, event.data) } : {}),
   };
+  const objectId = event.objectId ?? String((event.data as { id?: unknown }).id);
   const pattern = `${event.type.split('.')[0]}.*`;
   const endpoints = options.to
     ? sql`SELECT w.id FROM webhooks w WHERE w.id = ${options.to}`
@@ -59,11 +71,11 @@ export async function recordEvent(db: Db, event: DomainEvent, options: { to?: st
   const { rows } = await sql<{ fanned: number }>`
     WITH e AS (
       INSERT INTO webhook_events (type, tenant_id, object_id, payload)
-      VALUES (${event.type}, ${event.tenantId}, ${event.objectId}, ${JSON.stringify(payload)}::jsonb)
+      VALUES (${event.type}, ${event.tenantId}, ${objectId}, ${JSON.stringify(payload)}::jsonb)
       RETURNING id, seq
     ), d AS (
       INSERT INTO webhook_deliveries (webhook_id, event_id, seq, object_id)
-      SELECT w.id, e.id, e.seq, ${event.objectId} FROM e, (${endpoints}) w
+      SELECT w.id, e.id, e.seq, ${objectId} FROM e, (${endpoints}) w
       RETURNING 1
     )
     SELECT count(*)::int AS fanned FROM d`.execute(db);

@@ -1,6 +1,7 @@
 import { assertWritable, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
+import { recordEvent } from '../../platform/events.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { assertThat, fail, invalidField, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
@@ -100,6 +101,7 @@ export class ContactService {
         action: 'create',
         after: created,
       });
+      await recordEvent(trx, { type: 'contact.created', tenantId: tenant.id, data: created });
       return created;
     });
     return contact;
@@ -127,6 +129,7 @@ export class ContactService {
         before,
         after,
       });
+      await recordEvent(trx, { type: 'contact.updated', tenantId: current.tenant_id, data: after, before });
       return after;
     });
   }
@@ -146,6 +149,7 @@ export class ContactService {
         action: 'delete',
         before: toContact(current),
       });
+      await recordEvent(trx, { type: 'contact.deleted', tenantId: current.tenant_id, data: toContact(current) });
     });
   }
 
@@ -172,6 +176,7 @@ export class ContactService {
         action: 'delete',
         before: contact,
       });
+      await recordEvent(trx, { type: 'contact.deleted', tenantId: contact.tenant_id, data: contact });
     }
   }
 

@@ -186,3 +186,36 @@ describe('GET, PUT and DELETE /webhooks/{id}', () => {
     expect((await t.call(p.admin, 'GET', url)).body.version).toBe(1);
   });
 });
+
+describe('the event outbox', () => {
+  const eventsOf = (objectId: string) =>
+    t.db
+      .selectFrom('webhook_events')
+      .select(['type', 'tenant_id', 'payload'])
+      .where('object_id', '=', objectId)
+      .orderBy('seq')
+      .execute();
+
+  it('holds one event per contact change, written with it, and none for a change that failed', async () => {
+    const email = `outbox-${Date.now()}@example.test`;
+    const body = { tenant_id: p.customerId, types: ['billing'], firstname: 'Ada', lastname: 'Byron', email };
+    const made = await t.call(p.admin, 'POST', '/api/2/contacts', body);
+    expect(made.status).toBe(201);
+    const taken = await t.call(p.admin, 'POST', '/api/2/contacts', { ...body, firstname: 'Other' });
+    expect(taken.status).toBe(409);
+    const changed = await t.call(p.admin, 'PUT', `/api/2/contacts/${made.body.id}`, { version: 1, title: 'CFO' });
+    expect(changed.status).toBe(200);
+    expect((await t.call(p.admin, 'DELETE', `/api/2/contacts/${made.body.id}?version=2`)).status).toBe(204);
+    const events = await eventsOf(made.body.id);
+    expect(events.map((e) => e.type)).toEqual(['contact.created', 'contact.updated', 'contact.deleted']);
+    expect(events.every((e) => e.tenant_id === p.customerId)).toBe(true);
+    expect(events[0].payload).toEqual({
+      type: 'contact.created',
+      timestamp: expect.any(String),
+      data: { ...made.body, tenant_id: p.customerId },
+    });
+    expect(events[1].payload).toMatchObject({ data: changed.body, changed: ['title'] });
+    const all = await t.db.selectFrom('webhook_events').select('payload').execute();
+    expect(all.filter((e) => JSON.stringify(e.payload).includes('"Other"'))).toEqual([]);
+  });
+});
