@@ -47,15 +47,19 @@ export async function markAnnouncementsSending(db: Db, ids: string[]) {
  */
 export async function recordDeliveries(db: Db, outcomes: Recorded<{ id: number; attempts: number }>[]) {
   const o = outcomeColumns(outcomes);
-  await sql`WITH recorded AS (
+  await invalidateBouncedContacts(
+    sql`recorded AS (
       UPDATE deliveries d SET status = o.status, last_error = o.error,
         next_attempt_at = coalesce(o.retry_at, d.next_attempt_at),
         sent_at = CASE WHEN o.status = 'sent' THEN now() END
       FROM unnest(${o.ids}::bigint[], ${o.attempts}::int[], ${o.statuses}::text[], ${o.errors}::text[], ${o.retryAts}::timestamptz[], ${o.permanent}::boolean[])
         AS o(id, attempts, status, error, retry_at, permanent)
       WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'pending'
-      RETURNING d.email, d.contact_ids, o.permanent)
-    ${invalidateBouncedContacts(sql`(SELECT email, contact_ids FROM recorded WHERE permanent)`)}`.execute(db);
+      RETURNING d.id, d.email, d.contact_ids, o.permanent, o.error)`,
+    // The SMTP answer's enhanced status code (RFC 3463), when it gave one, e.g. 550 5.1.1.
+    sql`(SELECT id AS delivery_id, email, contact_ids, substring(error from '[245]\\.[0-9]{1,3}\\.[0-9]{1,3}') AS status,
+      error AS diagnostic FROM recorded WHERE permanent)`,
+  ).execute(db);
 }
 
 /** Announcements with nothing left to send are done (all open ones when no ids are given). */

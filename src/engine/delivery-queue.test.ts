@@ -473,6 +473,27 @@ describe('failures', () => {
     expect(ok(await t.call(t.root, 'GET', `/api/2/contacts/${fine.id}`), 200, 'contact').validation_state).toBe(
       'valid',
     );
+    // Audited like a bounce reported later: by the system, naming the delivery and the SMTP answer.
+    for (const c of behind) {
+      const audits = await t.db
+        .selectFrom('audit_events')
+        .select(['actor_type', 'before', 'after'])
+        .where('object_id', '=', c.id)
+        .where('action', '=', 'bounce')
+        .execute();
+      expect(audits).toEqual([
+        {
+          actor_type: 'system',
+          before: { validation_state: 'valid' },
+          after: {
+            validation_state: 'invalid',
+            delivery_id: Number(failed.id),
+            status: null,
+            diagnostic: failed.last_error,
+          },
+        },
+      ]);
+    }
 
     const next = await announce(partner.id);
     expect(next.recipients).toBe(1);

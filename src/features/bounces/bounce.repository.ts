@@ -22,12 +22,14 @@ export function findMail(db: Db, id: string) {
  * contacts turned invalid (none when the delivery did not change either).
  */
 export async function recordPermanentBounce(db: Db, id: number, bounce: { status: string; diagnostic: string }) {
-  const { rows } = await sql<{ id: string; tenant_id: string }>`WITH bounced AS (
+  const { rows } = await invalidateBouncedContacts(
+    sql`bounced AS (
       UPDATE deliveries d SET status = 'failed', bounced_at = now(), bounce_status = ${bounce.status},
         last_error = ${bounce.diagnostic}
       WHERE d.id = ${id} AND d.status <> 'cancelled'
-      RETURNING d.email, d.contact_ids)
-    ${invalidateBouncedContacts(sql`bounced`)}`.execute(db);
+      RETURNING d.id AS delivery_id, d.email, d.contact_ids, d.bounce_status AS status, d.last_error AS diagnostic)`,
+    sql`bounced`,
+  ).execute(db);
   return rows;
 }
 

@@ -1,4 +1,3 @@
-import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { severityOf, type MailReport, type RecipientStatus } from '../../platform/mail/dsn.js';
@@ -12,7 +11,6 @@ export type ReportOutcome =
   | { applied: 'bounce' | 'delay' | 'complaint'; item: SentItem; by: Match['by']; status?: string }
   | { applied: 'nothing'; reason: string; item?: SentItem };
 
-const system: AuditActor = { type: 'system', id: null };
 const deliveryIdOf = (item: SentItem) => (/^[0-9]{1,15}$/.test(item.id) ? Number(item.id) : undefined);
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -87,17 +85,8 @@ export class BounceService {
       await repo.recordMailBounce(trx, match.id, diagnostic);
       return { applied: 'bounce', item, by: match.by, status };
     }
-    const invalidated = await repo.recordPermanentBounce(trx, Number(match.id), { status, diagnostic });
-    for (const contact of invalidated) {
-      await recordAudit(trx, system, {
-        tenantId: contact.tenant_id,
-        objectType: 'contact',
-        objectId: contact.id,
-        action: 'bounce',
-        before: { validation_state: 'valid' },
-        after: { validation_state: 'invalid', delivery_id: Number(match.id), status, diagnostic },
-      });
-    }
+    // The delivery fails; the contacts still using the address turn invalid, each audited.
+    await repo.recordPermanentBounce(trx, Number(match.id), { status, diagnostic });
     return { applied: 'bounce', item, by: match.by, status };
   }
 

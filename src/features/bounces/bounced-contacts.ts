@@ -10,14 +10,27 @@ export interface InvalidatedContact {
  * The one rule for what a permanent bounce does to contacts, whether the relay refused the
  * address in our own SMTP session (the engine's recorded outcomes) or reported it later in a
  * DSN: the contacts behind the delivery (`contact_ids`) that still use the bounced address
- * (`email`, lower-cased) become invalid. An address corrected since the message was sent is
- * not blamed. `bounced` is a row source with those two columns (a CTE, a subquery); the
- * statement answers the contacts it changed.
+ * (`email`, lower-cased) become invalid, each with an audit entry by the system naming the
+ * delivery, the status and the diagnostic. An address corrected since the message was sent is
+ * not blamed. `steps` are the statement's first common table expressions (the write that
+ * records the bounce); `bounced` is a row source over them with the columns delivery_id,
+ * email, contact_ids, status and diagnostic. One statement: it answers the contacts it changed.
  */
-export function invalidateBouncedContacts(bounced: RawBuilder<unknown>): RawBuilder<InvalidatedContact> {
-  return sql<InvalidatedContact>`UPDATE contacts c SET validation_state = 'invalid', updated_at = now(), version = c.version + 1
-    FROM ${bounced} r
-    WHERE c.id = ANY (r.contact_ids) AND c.validation_state = 'valid'
-      AND lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END) = r.email
-    RETURNING c.id, c.tenant_id`;
+export function invalidateBouncedContacts(
+  steps: RawBuilder<unknown>,
+  bounced: RawBuilder<unknown>,
+): RawBuilder<InvalidatedContact> {
+  return sql<InvalidatedContact>`WITH ${steps},
+    invalidated AS (
+      UPDATE contacts c SET validation_state = 'invalid', updated_at = now(), version = c.version + 1
+      FROM ${bounced} r
+      WHERE c.id = ANY (r.contact_ids) AND c.validation_state = 'valid'
+        AND lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE (SELECT u.email FROM users u WHERE u.id = c.user_id) END) = r.email
+      RETURNING c.id, c.tenant_id, r.delivery_id, r.status, r.diagnostic),
+    audited AS (
+      INSERT INTO audit_events (tenant_id, object_type, object_id, action, actor_type, before, after)
+      SELECT tenant_id, 'contact', id, 'bounce', 'system', '{"validation_state": "valid"}'::jsonb,
+        jsonb_build_object('validation_state', 'invalid', 'delivery_id', delivery_id, 'status', status, 'diagnostic', diagnostic)
+      FROM invalidated)
+    SELECT id, tenant_id FROM invalidated`;
 }
