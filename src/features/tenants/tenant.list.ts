@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { Db } from '../../platform/db/database.js';
 import { invalidField } from '../../platform/errors.js';
 import { CursorFields, cursorOf, exactlyOne, paged, parseUuidList } from '../../platform/http/paging.js';
+import { atLevel, Lod, type LodLevel } from '../../platform/http/lod.js';
 import type { Principal } from '../../platform/scope.js';
 import { toTenant } from './tenant.mapping.js';
 import * as repo from './tenant.repository.js';
-import type { ListTenantsInput } from './tenant.schemas.js';
+import { TENANT_HEAVY, type ListTenantsInput } from './tenant.schemas.js';
 import type { ContactsOf } from './tenant.service.js';
 
 /** The first call's filter (exactly one of ids, parent, subtree) and the last id seen. */
@@ -16,6 +17,7 @@ const cursor = cursorOf(
     subtreeRootId: Type.Optional(CursorFields.Uuid),
     updatedSince: Type.Optional(CursorFields.Timestamp),
     allowDeleted: Type.Boolean(),
+    lod: Type.Optional(Lod),
     afterId: CursorFields.Uuid,
   },
   (c) => exactlyOne(c.ids, c.parentId, c.subtreeRootId),
@@ -23,7 +25,7 @@ const cursor = cursorOf(
 
 /** GET /tenants: by ids, children of a parent or a subtree (the caller's own by default), paged by id. */
 export async function listTenants(db: Db, principal: Principal, query: ListTenantsInput, contactsOf: ContactsOf) {
-  let filter: Omit<repo.TenantFilter, 'limit'>;
+  let filter: Omit<repo.TenantFilter, 'limit'> & { lod?: LodLevel };
   if (query.after) {
     filter = cursor.decode(query.after);
   } else {
@@ -36,19 +38,24 @@ export async function listTenants(db: Db, principal: Principal, query: ListTenan
       subtreeRootId: given.length === 0 ? principal.tenantId : query.subtree_root_id,
       updatedSince: query.updated_since,
       allowDeleted: query.allow_deleted ?? false,
+      lod: query.lod,
     };
   }
   const limit = query.limit ?? 5000;
   const rows = await repo.findTenants(db, principal.read, { ...filter, limit });
   const tenants = rows.slice(0, limit).map(toTenant);
-  if (query.with_contacts) {
+  // The level asked now, else the first call's (the cursor carries it).
+  const lod = query.lod ?? filter.lod;
+  if (query.with_contacts && (lod ?? 'full') === 'full') {
     const contacts = await contactsOf(
       principal,
       tenants.map((t) => t.id),
     );
     for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
   }
-  return paged([...tenants, ...rows.slice(limit).map(toTenant)], limit, (last) =>
-    cursor.encode({ ...filter, afterId: last.id }),
-  );
+  const items = [...tenants, ...rows.slice(limit).map(toTenant)].map((t) => ({
+    ...atLevel(t, lod, TENANT_HEAVY),
+    id: t.id,
+  }));
+  return paged(items, limit, (last) => cursor.encode({ ...filter, lod, afterId: last.id }));
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 import { Contact } from '../contacts/contact.schemas.js';
+import { Lod, lodItem } from '../../platform/http/lod.js';
 import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
@@ -96,9 +97,14 @@ export const ListTenantsQuery = Type.Object(
     after: Type.Optional(Type.String({ maxLength: 2000 })),
     allow_deleted: Type.Optional(Type.Boolean({ default: false })),
     with_contacts: Type.Optional(Type.Boolean({ default: false })),
+    lod: Type.Optional(Lod),
   },
   { additionalProperties: false },
 );
+
+/** What lod=basic leaves out of a tenant. */
+export const TENANT_HEAVY = ['contact', 'contacts'];
+export const TenantListItem = lodItem(Tenant, TENANT_HEAVY, 'Tenant');
 
 export const ChildrenQuery = Type.Object(
   {

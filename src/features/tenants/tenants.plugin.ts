@@ -8,6 +8,7 @@ import {
   CreateTenantBody,
   ListTenantsQuery,
   Tenant,
+  TenantListItem,
   UpdateTenantBody,
 } from './tenant.schemas.js';
 
@@ -30,7 +31,7 @@ export const tenantsPlugin: FastifyPluginAsyncTypebox<TenantsPluginOptions> = as
         tags,
         summary: 'List tenants by ids, parent or subtree',
         querystring: ListTenantsQuery,
-        response: { 200: PagedItemsOf(Tenant), ...standardErrors },
+        response: { 200: PagedItemsOf(TenantListItem), ...standardErrors },
       },
     },
     (request) => tenants.list(request.principal, request.query),

@@ -9,6 +9,7 @@ import {
   Uuid,
   Version,
 } from '../../platform/http/common-schemas.js';
+import { Lod, lodItem } from '../../platform/http/lod.js';
 
 export const Login = Type.String({
   minLength: 1,
@@ -89,6 +90,10 @@ export const User = Type.Object(
   { $id: 'User' },
 );
 
+/** What lod=basic leaves out of a user: the contact card. */
+export const USER_HEAVY = ['contact'];
+export const UserListItem = lodItem(User, USER_HEAVY, 'User');
+
 export const Me = Type.Intersect([User, Type.Object({ tenant_kind: Type.String() })]);
 
 export const CreateUserBody = Type.Object(
@@ -162,6 +167,7 @@ export const ListUsersQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 2000 })),
     after: Type.Optional(Type.String({ maxLength: 2000 })),
     with_access_policies: Type.Optional(Type.Boolean({ default: false })),
+    lod: Type.Optional(Lod),
     order: Type.Optional(
       Type.Union(
         UserOrders.map((o) => Type.Literal(o)),

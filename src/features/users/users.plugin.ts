@@ -20,6 +20,7 @@ import {
   TenantUsersQuery,
   UpdateUserBody,
   User,
+  UserListItem,
 } from './user.schemas.js';
 
 export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService; policies: AccessPolicyService }> = async (
@@ -65,7 +66,7 @@ export const usersPlugin: FastifyPluginAsyncTypebox<{ users: UserService; polici
         tags,
         summary: 'List users by ids, tenant or subtree',
         querystring: ListUsersQuery,
-        response: { 200: PagedItemsOf(User), ...standardErrors },
+        response: { 200: PagedItemsOf(UserListItem), ...standardErrors },
       },
     },
     (request) => users.list(request.principal, request.query),

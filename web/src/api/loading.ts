@@ -8,7 +8,8 @@ export async function loadTenants(ids: string[]): Promise<Tenant[]> {
   const found = new Map<string, Tenant>();
   for (let i = 0; i < ids.length; i += 100) {
     const page = await ok(api.GET('/api/2/tenants', { params: { query: { uuids: ids.slice(i, i + 100).join(',') } } }));
-    for (const tenant of page.items) found.set(tenant.id, tenant);
+    // Without lod the items come whole (lod=full): the shape of the full tenant.
+    for (const tenant of page.items as Tenant[]) found.set(tenant.id, tenant);
   }
   return ids.flatMap((id) => found.get(id) ?? []);
 }

@@ -1076,6 +1076,8 @@ export interface operations {
                 after?: string;
                 allow_deleted?: boolean;
                 with_contacts?: boolean;
+                /** @description Level of detail of each item: stamps (id, version, timestamps), basic (no contact card), full */
+                lod?: "stamps" | "basic" | "full";
             };
             header?: never;
             path?: never;
@@ -1090,7 +1092,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Tenant"][];
+                        items: (components["schemas"]["Tenant"] | {
+                            /** Format: uuid */
+                            id: string;
+                            version: number;
+                            name: string;
+                            kind: "root" | ("partner" | "folder" | "customer" | "unit");
+                            /** Format: uuid */
+                            parent_id: string;
+                            enabled: boolean;
+                            language: string;
+                            has_children: boolean;
+                            /** @enum {string} */
+                            customer_type: "default";
+                            customer_id: string | null;
+                            internal_tag: string | null;
+                            /** @enum {object|null} */
+                            owner_id: never | null;
+                            ancestral_access: boolean;
+                            update_lock: {
+                                enabled: boolean;
+                                /** @enum {object|null} */
+                                owner_id: never | null;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            deleted_at: string | null;
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            version: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            deleted_at: string | null;
+                        })[];
                         paging: {
                             cursors: {
                                 after?: string;
@@ -1893,6 +1934,8 @@ export interface operations {
                 limit?: number;
                 after?: string;
                 with_access_policies?: boolean;
+                /** @description Level of detail of each item: stamps (id, version, timestamps), basic (no contact card), full */
+                lod?: "stamps" | "basic" | "full";
                 /** @description Sort key; `-` reverses. Default: id */
                 order?: "login" | "-login" | "name" | "-name" | "contact_types" | "-contact_types" | "status" | "-status";
             };
@@ -1909,7 +1952,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["User"][];
+                        items: (components["schemas"]["User"] | {
+                            /** Format: uuid */
+                            id: string;
+                            version: number;
+                            /** Format: uuid */
+                            tenant_id: string;
+                            login: string;
+                            activated: boolean;
+                            enabled: boolean;
+                            language: string;
+                            /** @enum {object|null} */
+                            personal_tenant_id: never | null;
+                            business_types: string[];
+                            notifications: string[];
+                            access_policies?: {
+                                /** Format: uuid */
+                                id: string;
+                                version: number;
+                                /** Format: uuid */
+                                trustee_id: string;
+                                /** @enum {string} */
+                                trustee_type: "user";
+                                /** Format: uuid */
+                                issuer_id: string;
+                                /** Format: uuid */
+                                tenant_id: string;
+                                role_id: "partner_admin" | "company_admin" | "readonly_admin" | "user";
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                                /** @enum {object|null} */
+                                deleted_at: never | null;
+                            }[];
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            deleted_at: string | null;
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            version: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: date-time */
+                            deleted_at: string | null;
+                        })[];
                         paging: {
                             cursors: {
                                 after?: string;

@@ -32,12 +32,14 @@ export const loadContacts = (tenantId: string) =>
 export type UserOrder =
   'login' | '-login' | 'name' | '-name' | 'contact_types' | '-contact_types' | 'status' | '-status';
 export const loadUsers = (tenantId: string, order?: UserOrder) =>
-  everyPage((after) =>
-    ok(
-      api.GET('/api/2/users', {
-        params: { query: after ? { after } : { tenant_id: tenantId, ...(order ? { order } : {}) } },
-      }),
-    ),
+  everyPage(
+    (after) =>
+      // Without lod the items come whole (lod=full): the shape of the full user.
+      ok(
+        api.GET('/api/2/users', {
+          params: { query: after ? { after } : { tenant_id: tenantId, ...(order ? { order } : {}) } },
+        }),
+      ) as Promise<Page<User>>,
   );
 
 export const loadTenant = (id: string) => ok(api.GET('/api/2/tenants/{id}', { params: { path: { id } } }));
