@@ -6,6 +6,7 @@ import { itemOfVerpAddress, type SentItem } from '../features/bounces/bounce.mat
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/database.js';
 import { UnitOfWork } from '../platform/db/unit-of-work.js';
+import type { Metrics } from '../platform/metrics.js';
 import { parseMailReport, type MailReport } from '../platform/mail/dsn.js';
 import { loadMailTokens, type MailTokens } from '../platform/mail/mail-tokens.js';
 import { messageIdDomain } from './delivery-rules.js';
@@ -177,13 +178,13 @@ export class InboundSmtp {
 }
 
 /** The listener as configured: when LIAISON_INBOUND_SMTP_PORT and LIAISON_BOUNCE_DOMAIN are both set. */
-export function createInboundSmtp(db: Db, config: Config, log: FastifyBaseLogger): InboundSmtp | undefined {
+export function createInboundSmtp(db: Db, config: Config, log: FastifyBaseLogger, metrics?: Metrics) {
   if (config.inboundSmtpPort === undefined) return undefined;
   if (!config.bounceDomain) {
     log.warn('LIAISON_INBOUND_SMTP_PORT is set without LIAISON_BOUNCE_DOMAIN: no inbound SMTP listener');
     return undefined;
   }
-  const bounces = new BounceService(new UnitOfWork(db), messageIdDomain(config.publicUrl));
+  const bounces = new BounceService(new UnitOfWork(db), messageIdDomain(config.publicUrl), metrics);
   return new InboundSmtp(bounces, {
     db,
     host: config.inboundSmtpHost,

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnouncement, createContact, createTenant } from '../support/factories.js';
 import { expectError } from '../support/expect-error.js';
 import { freePort } from '../support/processes.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../support/test-app.js';
+import { Workers } from '../../src/engine/workers.js';
 
 /** GET /metrics: off by default, Prometheus text on the API port or on a port of its own. */
 
@@ -115,16 +118,53 @@ describe('metrics on the API port (LIAISON_METRICS=true)', () => {
   });
 });
 
-describe('metrics on a port of their own (LIAISON_METRICS_PORT), with a real SMTP server', () => {
+/** A report of test/fixtures/dsn about a message the SMTP server received. */
+function reportAbout(name: string, to: string, mail: { envelopeFrom: string; messageId: string }) {
+  return readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url), 'utf8')
+    .replaceAll('bounces+d1042-5f0c6a9e3b7d41c28e90a1b2c3d4e5f6@bounce.liaison.test', mail.envelopeFrom)
+    .replaceAll('<delivery.1042@liaison.test>', mail.messageId)
+    .replaceAll('ghost@example.net', to);
+}
+
+/** Hands a report to the inbound listener as a relay would (MAIL FROM:<>). */
+async function relay(port: number, to: string, raw: string) {
+  const connection = new SMTPConnection({ host: '127.0.0.1', port, ignoreTLS: true, connectionTimeout: 10_000 });
+  await new Promise<void>((resolve, reject) => {
+    connection.once('error', reject);
+    connection.connect(() => resolve());
+  });
+  try {
+    await new Promise<void>((resolve, reject) =>
+      connection.send({ from: '', to: [to] }, raw, (err) => (err ? reject(err) : resolve())),
+    );
+  } finally {
+    connection.quit();
+  }
+}
+
+describe('metrics on a port of their own (LIAISON_METRICS_PORT), with real SMTP servers', () => {
+  const bounceDomain = 'bounce.liaison.test';
   let t: TestApp;
   let smtp: TestSmtpServer;
   let port: number;
+  let listener: Workers;
   beforeAll(async () => {
     smtp = await startSmtpServer();
     port = await freePort();
-    t = await startTestApp({ metricsEnabled: true, metricsPort: port, smtpUrl: smtp.url });
+    t = await startTestApp({
+      metricsEnabled: true,
+      metricsPort: port,
+      smtpUrl: smtp.url,
+      bounceDomain,
+      inboundSmtpPort: 0,
+      inboundSmtpHost: '127.0.0.1',
+    });
+    // The bounce listener as a process opens it, counting into the same metrics.
+    listener = new Workers(t.metrics);
+    await listener.listen(t.db, t.config, t.app.log);
   });
   afterAll(async () => {
+    await listener?.stop();
     await t?.close();
     await smtp?.close();
   });
@@ -162,5 +202,32 @@ describe('metrics on a port of their own (LIAISON_METRICS_PORT), with a real SMT
     expect(sample(text, 'liaison_messages_sent_total', { queue: 'delivery' })).toBe(sentBefore + 2);
     expect(sample(text, 'liaison_messages_failed_total', { queue: 'delivery' })).toBe(1);
     expect(sample(text, 'liaison_messages_bounced_total', { queue: 'delivery', source: 'smtp' })).toBe(1);
+  });
+
+  it('counts a bounce report (DSN) and an abuse complaint applied by the inbound listener', async () => {
+    const partner = await createTenant(t, { kind: 'partner' });
+    const first = await createContact(t, { tenantId: partner.id, types: ['technical'] });
+    const second = await createContact(t, { tenantId: partner.id, types: ['technical'] });
+    const notice = await createAnnouncement(t, { scopeTenantId: partner.id });
+    await finished(t, notice.id);
+    const mailTo = (email: string) => smtp.waitFor((mail) => mail.to.includes(email));
+    const [bounced, complained] = [await mailTo(first.email), await mailTo(second.email)];
+
+    await relay(
+      listener.inbound!.port,
+      bounced.envelopeFrom,
+      reportAbout('postfix-user-unknown.eml', first.email, bounced),
+    );
+    await relay(
+      listener.inbound!.port,
+      `bounces@${bounceDomain}`,
+      reportAbout('arf-yahoo-abuse.eml', second.email, complained),
+    );
+    // A report naming no message of ours changes nothing and counts nothing.
+    await relay(listener.inbound!.port, `bounces@${bounceDomain}`, reportAbout('auto-reply.eml', first.email, bounced));
+
+    const text = await fetchMetrics();
+    expect(sample(text, 'liaison_messages_bounced_total', { queue: 'delivery', source: 'report' })).toBe(1);
+    expect(sample(text, 'liaison_messages_complained_total', { queue: 'delivery' })).toBe(1);
   });
 });

@@ -35,6 +35,8 @@ export interface TestApp {
   tokenFor(login: string, password: string): Promise<Actor>;
   /** The running mail worker (SMTP when config.smtpUrl is set, else the built-in mailbox). */
   mail: MailWorker;
+  /** The metrics the app serves and its workers count into. */
+  metrics: Metrics;
   /** The running announcement worker (enqueues and sends notices). */
   announcementWorker: AnnouncementWorker;
   close(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     tokenFor,
     mail: workers.mailWorker!,
     announcementWorker: workers.announcementWorker!,
+    metrics,
     async close() {
       await app.close();
       await workers.stop();

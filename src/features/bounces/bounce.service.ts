@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { severityOf, type MailReport, type RecipientStatus } from '../../platform/mail/dsn.js';
 import { loadMailTokens, type MailTokens } from '../../platform/mail/mail-tokens.js';
 import { optOutByDelivery } from '../opt-outs/opt-out.service.js';
@@ -26,6 +27,8 @@ export class BounceService {
     private readonly uow: UnitOfWork,
     /** The host of this installation's Message-IDs (see the engine's messageId). */
     private readonly messageIdHost: string,
+    /** Where applied bounces and complaints are counted (none: not counted). */
+    private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -37,7 +40,7 @@ export class BounceService {
     this.tokens ??= loadMailTokens(this.uow.db);
     const match = matchReport(report, receivedFor, await this.tokens, this.messageIdHost);
     if (!match) return { applied: 'nothing', reason: 'names no message of ours' };
-    return this.uow.run(async (trx) => {
+    const outcome = await this.uow.run(async (trx): Promise<ReportOutcome> => {
       const address = await this.addressOf(trx, match);
       if (address === undefined) return { applied: 'nothing', reason: 'no such message', item: match };
       if (match.by === 'message-id' && !addressesNamed(report).has(address)) {
@@ -52,6 +55,11 @@ export class BounceService {
       if (!status) return { applied: 'nothing', reason: 'no recipient status for the address', item: match };
       return this.deliveryStatus(trx, match, status);
     });
+    // Counted once committed: a report whose transaction failed changed nothing.
+    if (outcome.applied === 'bounce' || outcome.applied === 'complaint') {
+      this.metrics?.countReport(match.kind === 'd' ? 'delivery' : 'mail', outcome.applied);
+    }
+    return outcome;
   }
 
   /** A mailto unsubscribe (RFC 2369) to the address of a delivery's unsubscribe token. */
