@@ -31,6 +31,8 @@ import { tenantsPlugin } from './features/tenants/tenants.plugin.js';
 import { AccessPolicyService } from './features/users/access-policy.service.js';
 import { UserService } from './features/users/user.service.js';
 import { usersPlugin } from './features/users/users.plugin.js';
+import { WebhookService } from './features/webhooks/webhook.service.js';
+import { webhooksPlugin } from './features/webhooks/webhooks.plugin.js';
 import { ChangePersonEmail } from './use-cases/change-person-email.js';
 import { deleteTenant } from './use-cases/delete-tenant.js';
 
@@ -84,6 +86,7 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
       await api.register(announcementsPlugin, { announcements: new AnnouncementService(uow, contacts, config) });
       await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
       await api.register(optOutsPlugin, { optOuts });
+      await api.register(webhooksPlugin, { webhooks: new WebhookService(uow, config.webhooksAllowPrivate) });
     },
     { prefix: '/api/2' },
   );

@@ -6,11 +6,13 @@ import type { Metrics } from '../platform/metrics.js';
 import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
 import { createInboundSmtp, type InboundSmtp } from './inbound-smtp.js';
 import { createMailWorker, type MailWorker } from './outbox-queue.js';
+import { createWebhookWorker, type WebhookWorker } from './webhook-queue.js';
 
 /** The background work of a process: the mail outbox and announcements. */
 export class Workers {
   mailWorker: MailWorker | undefined;
   announcementWorker: AnnouncementWorker | undefined;
+  webhookWorker: WebhookWorker | undefined;
   /** The bounce domain's SMTP listener, when LIAISON_INBOUND_SMTP_PORT is set (see listen). */
   inbound: InboundSmtp | undefined;
 
@@ -18,7 +20,11 @@ export class Workers {
   constructor(private readonly metrics?: Metrics) {}
 
   /** Nudges usable before the workers exist (services are built first). */
-  readonly wakers: Wakers = { mail: () => this.mailWorker?.kick(), notices: () => this.announcementWorker?.kick() };
+  readonly wakers: Wakers = {
+    mail: () => this.mailWorker?.kick(),
+    notices: () => this.announcementWorker?.kick(),
+    webhooks: () => this.webhookWorker?.kick(),
+  };
 
   start(db: Db, config: Config, log: FastifyBaseLogger) {
     this.mailWorker = createMailWorker(db, config, log.child({ component: 'mail-worker' }), this.metrics);
@@ -28,7 +34,9 @@ export class Workers {
       log.child({ component: 'announcement-worker' }),
       this.metrics,
     );
+    this.webhookWorker = createWebhookWorker(db, config, log.child({ component: 'webhook-worker' }));
     this.mailWorker.start();
+    this.webhookWorker.start();
     this.announcementWorker.start();
   }
 
@@ -39,6 +47,11 @@ export class Workers {
   }
 
   async stop() {
-    await Promise.all([this.mailWorker?.stop(), this.announcementWorker?.stop(), this.inbound?.close()]);
+    await Promise.all([
+      this.mailWorker?.stop(),
+      this.announcementWorker?.stop(),
+      this.webhookWorker?.stop(),
+      this.inbound?.close(),
+    ]);
   }
 }

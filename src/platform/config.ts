@@ -35,6 +35,11 @@ export interface Config {
   mailPollMs: number;
   mailMaxAttempts: number;
   mailRetryBaseMs: number;
+  /** LIAISON_WEBHOOKS_ALLOW_PRIVATE=true: webhooks may use http and reach loopback and private addresses (tests, closed networks). */
+  webhooksAllowPrivate: boolean;
+  /** The unit of the webhook retry schedule (5 s, then 60×, 360×, … of it); tests shorten it. */
+  webhookRetryBaseMs: number;
+  webhookPollMs: number;
   /** false: this process serves the API only (run `liaison worker` elsewhere). */
   runWorkers: boolean;
   /** Tenants resolved per enqueue transaction of an announcement. */
@@ -140,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailPollMs: int(env, 'LIAISON_MAIL_POLL_MS', 1000),
     mailMaxAttempts: int(env, 'LIAISON_MAIL_MAX_ATTEMPTS', 8),
     mailRetryBaseMs: int(env, 'LIAISON_MAIL_RETRY_BASE_MS', 5000),
+    webhooksAllowPrivate: env.LIAISON_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    webhookRetryBaseMs: int(env, 'LIAISON_WEBHOOK_RETRY_BASE_MS', 5000),
+    webhookPollMs: int(env, 'LIAISON_WEBHOOK_POLL_MS', 1000),
     runWorkers: env.LIAISON_RUN_WORKERS !== 'false',
     enqueueChunkTenants: int(env, 'LIAISON_ENQUEUE_CHUNK_TENANTS', 2000),
     deliveryBatchSize: int(env, 'LIAISON_DELIVERY_BATCH', 200),
