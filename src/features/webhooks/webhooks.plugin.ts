@@ -94,6 +94,7 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox<{ webhooks: WebhookServic
     {
       schema: {
         tags,
+        operationId: 'rotateWebhookSecret',
         summary: 'A new signing secret, shown once; the old one keeps signing beside it for 24 hours',
         params: WebhookParams,
         body: ActionBody,
@@ -108,6 +109,7 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox<{ webhooks: WebhookServic
     {
       schema: {
         tags,
+        operationId: 'testWebhook',
         summary: 'Send a webhook.test event to this webhook',
         params: WebhookParams,
         body: ActionBody,
@@ -138,6 +140,7 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox<{ webhooks: WebhookServic
     {
       schema: {
         tags,
+        operationId: 'redeliverWebhookDelivery',
         summary: 'Send a delivery again now, with the same webhook-id, its retry schedule started over',
         params: DeliveryParams,
         body: ActionBody,
