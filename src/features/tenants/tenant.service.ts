@@ -10,6 +10,7 @@ import { toTenant } from './tenant.mapping.js';
 import * as repo from './tenant.repository.js';
 import type { ContactView } from '../contacts/contact.schemas.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
+import { recordEvent } from '../../platform/events.js';
 import type { CreateTenantInput, ListTenantsInput, UpdateTenantInput, ChildOrder } from './tenant.schemas.js';
 
 /** Which kinds may live directly under which (DESIGN.md §1, Tenants). */
@@ -92,6 +93,7 @@ export class TenantService {
         action: 'create',
         after: created,
       });
+      await recordEvent(trx, { type: 'tenant.created', tenantId: id, data: created });
       return created;
     });
   }
@@ -125,6 +127,7 @@ export class TenantService {
         before: toTenant(current),
         after,
       });
+      await recordEvent(trx, { type: 'tenant.updated', tenantId: id, data: after, before: toTenant(current) });
       return after;
     });
   }
@@ -157,6 +160,7 @@ export class TenantService {
       action: 'delete',
       before: toTenant(tenant),
     });
+    await recordEvent(trx, { type: 'tenant.deleted', tenantId: tenant.id, data: toTenant(tenant) });
   }
 
   /** The tenants a caller administers from are not its to switch off: that would lock it out. */

@@ -1,5 +1,6 @@
 import { assertWritable, ownTenant, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
+import { recordEvent } from '../../platform/events.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
@@ -105,6 +106,7 @@ export class UserService {
         action: 'create',
         after: created,
       });
+      await recordEvent(trx, { type: 'user.created', tenantId: input.tenant_id, data: created });
       return created;
     });
   }
@@ -146,15 +148,16 @@ export class UserService {
       if (pending || ['email', 'firstname', 'lastname', 'phone', 'title', 'language'].some((f) => f in patch)) {
         await this.deps().person.changed(trx, principal.write, id, { emailChanged: 'email' in patch });
       }
-      const after = toUser((await repo.findUser(trx, principal.read, id))!);
+      const [before, after] = [toUser(current), toUser((await repo.findUser(trx, principal.read, id))!)];
       await recordAudit(trx, actorOf(principal), {
         tenantId: current.tenant_id,
         objectType: 'user',
         objectId: id,
         action: 'update',
-        before: toUser(current),
+        before,
         after,
       });
+      await recordEvent(trx, { type: 'user.updated', tenantId: current.tenant_id, data: after, before });
       return after;
     });
   }
@@ -178,6 +181,7 @@ export class UserService {
         action: 'delete',
         before: toUser(current),
       });
+      await recordEvent(trx, { type: 'user.deleted', tenantId: current.tenant_id, data: toUser(current) });
     });
   }
 
@@ -185,6 +189,7 @@ export class UserService {
   async deleteAllOfTenant(trx: Db, principal: Principal, tenantId: string) {
     for (const userId of await repo.deleteUsersOfTenant(trx, principal.write, tenantId)) {
       await recordAudit(trx, actorOf(principal), { tenantId, objectType: 'user', objectId: userId, action: 'delete' });
+      await recordEvent(trx, { type: 'user.deleted', tenantId, data: { id: userId } });
     }
   }
 }

@@ -171,6 +171,36 @@ describe('contact events', () => {
   });
 });
 
+describe('tenant and user events', () => {
+  it('sends tenant.* and user.* events of the subtree, updates with the fields that changed', async () => {
+    const w = await hook(p.partnerId, ['tenant.*', 'user.created', 'user.updated']);
+    const tenant = await t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: `Hooked ${Date.now()}`,
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
+    expect(tenant.status).toBe(201);
+    const renamed = await t.call(p.admin, 'PUT', `/api/2/tenants/${tenant.body.id}`, { version: 1, name: 'Renamed' });
+    expect(renamed.status).toBe(200);
+    const user = await t.call(p.admin, 'POST', '/api/2/users', {
+      tenant_id: tenant.body.id,
+      login: `hooked-${Date.now()}`,
+      contact: { email: `hooked-${Date.now()}@example.test`, firstname: 'Ida', lastname: 'Noddack' },
+    });
+    expect(user.status).toBe(200);
+    await arrived(w.path, 3);
+    const seen = at(w.path).map((r) => verified(r, w.secret));
+    expect(seen.map((e) => e.type).sort()).toEqual(['tenant.created', 'tenant.updated', 'user.created']);
+    const updated = seen.find((e) => e.type === 'tenant.updated');
+    expect(updated).toMatchObject({ data: { id: tenant.body.id, name: 'Renamed', tenant_id: tenant.body.id } });
+    expect(updated.changed).toEqual(['name']);
+    expect(seen.find((e) => e.type === 'user.created').data).toMatchObject({
+      id: user.body.id,
+      tenant_id: tenant.body.id,
+    });
+  });
+});
+
 describe('retries, 410 and rotation', () => {
   it('retries a failed attempt with the same webhook-id until it succeeds', async () => {
     const w = await hook(p.partnerId, ['tenant.*']);
