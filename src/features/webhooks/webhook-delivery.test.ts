@@ -289,6 +289,29 @@ describe('retries, 410 and rotation', () => {
     expect(() => verified(request, `whsec_${Buffer.alloc(24, 7).toString('base64')}`)).toThrow();
   });
 
+  it('loses nothing when a worker dies between claiming a delivery and recording it', async () => {
+    // Disabled, so no worker claims it before the crash is staged; the test event waits for it.
+    const w = await hook(p.partnerId, ['tenant.*']);
+    await t.call(p.admin, 'PUT', `/api/2/webhooks/${w.id}`, { version: 1, enabled: false });
+    const test = (await t.call(p.admin, 'POST', `/api/2/webhooks/${w.id}/test`)).body;
+    // What a worker that claimed it and then died leaves behind: one attempt counted, a lease held.
+    const claim = { attempts: 1, next_attempt_at: new Date(Date.now() + 3_600_000) };
+    await t.db.updateTable('webhook_deliveries').set(claim).where('id', '=', test.id).execute();
+    await t.call(p.admin, 'PUT', `/api/2/webhooks/${w.id}`, { version: 2, enabled: true });
+    expect(at(w.path)).toEqual([]);
+    // The lease runs out: another worker sends it, with the same webhook-id.
+    await t.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: new Date() })
+      .where('id', '=', test.id)
+      .execute();
+    await arrived(w.path, 1);
+    expect(at(w.path)[0].headers['webhook-id']).toBe(test.message_id);
+    await vi.waitFor(async () =>
+      expect((await deliveries(w.id))[0]).toMatchObject({ status: 'succeeded', attempts: 2 }),
+    );
+  });
+
   it('lets no other partner test a webhook or read its deliveries', async () => {
     const w = await hook(p.partnerId, ['tenant.*']);
     expectError(await t.call(other.admin, 'POST', `/api/2/webhooks/${w.id}/test`), 404, 'not_found');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../test/support/expect-error.js';
 import {
   createPartnerWorld,
@@ -217,5 +217,23 @@ describe('the event outbox', () => {
     expect(events[1].payload).toMatchObject({ data: changed.body, changed: ['title'] });
     const all = await t.db.selectFrom('webhook_events').select('payload').execute();
     expect(all.filter((e) => JSON.stringify(e.payload).includes('"Other"'))).toEqual([]);
+  });
+});
+
+describe('the outbound guard at send time', () => {
+  it('refuses to send where the name now resolves to a loopback address (DNS rebinding)', async () => {
+    // Saved while its name pointed elsewhere: the row is written as creation would have, then tested.
+    const made = (await create()).body;
+    await t.db.updateTable('webhooks').set({ url: 'https://localhost:1/hook' }).where('id', '=', made.id).execute();
+    const test = await t.call(p.admin, 'POST', `/api/2/webhooks/${made.id}/test`);
+    expect(test.status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const [delivery] = (await t.call(p.admin, 'GET', `/api/2/webhooks/${made.id}/deliveries`)).body.items;
+        expect(delivery).toMatchObject({ attempts: 1, status: 'pending', last_status_code: null });
+        expect(delivery.last_error).toMatch(/^refused: resolves to (127\.0\.0\.1|::1), a loopback/);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
 });
