@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import { recordEvent } from '../platform/events.js';
 import { invalidateBouncedContacts } from '../features/bounces/bounced-contacts.js';
 import { outcomeColumns, type Recorded } from './delivery-engine.js';
 
@@ -62,13 +63,24 @@ export async function recordDeliveries(db: Db, outcomes: Recorded<{ id: number; 
   ).execute(db);
 }
 
-/** Announcements with nothing left to send are done (all open ones when no ids are given). */
+/**
+ * Announcements with nothing left to send are done (all open ones when no ids are given), each
+ * (test messages aside) with its announcement.done event for webhooks, in the same transaction.
+ */
 export async function completeAnnouncements(db: Db, ids?: string[]) {
   if (ids?.length === 0) return;
-  await sql`UPDATE announcements a SET status = 'done', completed_at = now()
-    WHERE a.status IN ('queued', 'sending')
-      ${ids ? sql`AND a.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`))})` : sql``}
-      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.announcement_id = a.id AND d.status = 'pending')`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<Record<string, unknown> & { id: string; scope_tenant_id: string; test: boolean }>`
+      UPDATE announcements a SET status = 'done', completed_at = now()
+      WHERE a.status IN ('queued', 'sending')
+        ${ids ? sql`AND a.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`))})` : sql``}
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.announcement_id = a.id AND d.status = 'pending')
+      RETURNING a.id, a.scope_tenant_id, a.category, a.mandatory, a.recipients, a.status, a.created_at, a.completed_at,
+        a.test`.execute(trx);
+    for (const { test, ...data } of rows) {
+      if (!test) await recordEvent(trx, { type: 'announcement.done', tenantId: data.scope_tenant_id, data });
+    }
+  });
 }
 
 /**

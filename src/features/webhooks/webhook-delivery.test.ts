@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../test/support/expect-error.js';
+import { createAnnouncement } from '../../../test/support/factories.js';
 import {
   createPartnerWorld,
   startTestApp,
@@ -198,6 +199,27 @@ describe('tenant and user events', () => {
       id: user.body.id,
       tenant_id: tenant.body.id,
     });
+  });
+});
+
+describe('announcement events', () => {
+  it('sends announcement.done once a notice has gone out, to the webhooks above its scope', async () => {
+    const w = await hook(p.partnerId, ['announcement.done']);
+    const outsider = await hook(other.partnerId, ['announcement.*'], other.admin);
+    await createContact(p.customerId);
+    const notice = await createAnnouncement(t, { scopeTenantId: p.customerId, as: p.admin });
+    await arrived(w.path, 1);
+    expect(verified(at(w.path)[0], w.secret)).toMatchObject({
+      type: 'announcement.done',
+      data: {
+        id: notice.id,
+        status: 'done',
+        category: 'technical',
+        scope_tenant_id: p.customerId,
+        tenant_id: p.customerId,
+      },
+    });
+    expect(at(outsider.path)).toEqual([]);
   });
 });
 
