@@ -42,7 +42,9 @@ beforeAll(async () => {
       const path = req.url ?? '';
       received.push({ path, headers: req.headers as Record<string, string>, body, json: JSON.parse(body) });
       res.statusCode = answers.get(path)?.shift() ?? 200;
-      res.end('ok');
+      // A redirect points at another path of this receiver; a 500 of /big-* says a megabyte of why.
+      if (res.statusCode === 302) res.setHeader('location', `${base}/redirected${path}`);
+      res.end(res.statusCode === 500 && path.includes('big') ? 'x'.repeat(1 << 20) : 'ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,8 +60,8 @@ afterAll(async () => {
 
 let paths = 0;
 /** A webhook posting to a path of its own on the receiver. */
-async function hook(tenantId: string, events: string[], actor: Actor = p.admin) {
-  const path = `/hook-${++paths}`;
+async function hook(tenantId: string, events: string[], actor: Actor = p.admin, name = 'hook') {
+  const path = `/${name}-${++paths}`;
   const res = await t.call(actor, 'POST', '/api/2/webhooks', { tenant_id: tenantId, url: `${base}${path}`, events });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { id: res.body.id as string, secret: res.body.secret as string, path };
@@ -260,6 +262,26 @@ describe('retries, 410 and rotation', () => {
     await arrived(w.path, 3);
     expect(at(w.path)[2].headers['webhook-id']).toBe(test.message_id);
     await vi.waitFor(async () => expect((await deliveries(w.id))[0]).toMatchObject({ status: 'succeeded' }));
+  });
+
+  it('follows no redirect and keeps only the start of a long answer', async () => {
+    const moved = await hook(p.partnerId, ['tenant.*']);
+    answers.set(moved.path, [302]);
+    await t.call(p.admin, 'POST', `/api/2/webhooks/${moved.id}/test`);
+    const big = await hook(p.partnerId, ['tenant.*'], p.admin, 'big');
+    answers.set(big.path, [500, 500, 500]);
+    await t.call(p.admin, 'POST', `/api/2/webhooks/${big.id}/test`);
+    // The 302 was a failure: the second attempt came to the same URL, none to the redirect's.
+    await arrived(moved.path, 2);
+    expect(received.filter((r) => r.path.startsWith('/redirected'))).toEqual([]);
+    await arrived(big.path, 3);
+    await vi.waitFor(async () =>
+      expect((await deliveries(big.id))[0]).toMatchObject({ attempts: 3, status: 'pending' }),
+    );
+    const [first] = await deliveries(big.id);
+    expect(first.last_status_code).toBe(500);
+    expect(first.last_error).toMatch(/^HTTP 500: x+$/);
+    expect(first.last_error.length).toBeLessThanOrEqual(4096 + 'HTTP 500: '.length);
   });
 
   it('disables an endpoint that answers 410 Gone', async () => {
