@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir } from './data-dir-lock.js';
+import { usableSnapshot } from './snapshot.js';
 
 export interface EmbeddedServer {
   /** Directory holding the unix socket; node-postgres takes it as `host`. */
@@ -18,7 +19,16 @@ export interface EmbeddedOptions {
   loadDataDir?: Blob;
   /** An instance the caller owns (and closes): used to snapshot a migrated database. */
   pglite?: PGlite;
+  /** Where a new data folder's migrated snapshot is looked for (default: the build's, see snapshot.ts). */
+  snapshotDir?: string;
 }
+
+/** Whether a PostgreSQL data folder was initialised there. */
+const initialised = (pgDataDir: string) =>
+  fs.access(path.join(pgDataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Runs PGlite behind a PostgreSQL wire-protocol socket so the very same `pg` driver and
@@ -35,7 +45,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     pgDataDir = path.join(options.dataDir, 'pgdata');
   }
   try {
-    const db = options.pglite ?? (await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir }));
+    // A data folder's first start restores the migrated snapshot of the build, when there is one.
+    const fresh = pgDataDir !== undefined && !options.loadDataDir && !(await initialised(pgDataDir));
+    const loadDataDir = fresh ? await usableSnapshot(options.snapshotDir) : options.loadDataDir;
+    const db = options.pglite ?? (await PGlite.create({ dataDir: pgDataDir, loadDataDir }));
     const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-pg-'));
     await fs.chmod(socketDir, 0o700);
     const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });
