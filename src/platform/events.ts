@@ -51,8 +51,9 @@ function changedFields(before: object, after: object): string[] {
  * Writes the event to the outbox in the caller's transaction and fans it out there and then
  * (at write time, not in the dispatcher): one delivery per enabled webhook of the event's
  * tenant or an ancestor (tenant_closure) whose patterns match. A webhook made later never
- * receives earlier events, and the dispatcher only ever reads deliveries. `to` sends the event
- * to that one webhook, whatever its patterns (a test event).
+ * receives earlier events, so an event no webhook wants is not stored at all (most changes, in
+ * most tenants), and the dispatcher only ever reads deliveries. `to` sends the event to that
+ * one webhook, whatever its patterns (a test event).
  */
 export async function recordEvent(db: Db, event: DomainEvent, options: { to?: string } = {}) {
   const payload = {
@@ -69,13 +70,14 @@ export async function recordEvent(db: Db, event: DomainEvent, options: { to?: st
         WHERE c.descendant_id = ${event.tenantId} AND w.enabled
           AND (${event.type} = ANY (w.events) OR ${pattern} = ANY (w.events))`;
   const { rows } = await sql<{ fanned: number }>`
-    WITH e AS (
+    WITH w AS (${endpoints}), e AS (
       INSERT INTO webhook_events (type, tenant_id, object_id, payload)
-      VALUES (${event.type}, ${event.tenantId}, ${objectId}, ${JSON.stringify(payload)}::jsonb)
+      SELECT ${event.type}::text, ${event.tenantId}::uuid, ${objectId}::text, ${JSON.stringify(payload)}::jsonb
+      WHERE EXISTS (SELECT 1 FROM w)
       RETURNING id, seq
     ), d AS (
       INSERT INTO webhook_deliveries (webhook_id, event_id, seq, object_id)
-      SELECT w.id, e.id, e.seq, ${objectId} FROM e, (${endpoints}) w
+      SELECT w.id, e.id, e.seq, ${objectId} FROM e, w
       RETURNING 1
     )
     SELECT count(*)::int AS fanned FROM d`.execute(db);

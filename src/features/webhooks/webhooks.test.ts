@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-// A public address, so no DNS is needed; nothing is sent to it (no event matches in this file).
+// A public address, so no DNS is needed; nothing is sent to it (no event of this file matches it).
 const PUBLIC_URL = 'https://93.184.215.14/hooks/liaison';
 
 const create = (actor: Actor = p.admin, fields: Record<string, unknown> = {}) =>
@@ -197,6 +197,9 @@ describe('the event outbox', () => {
       .execute();
 
   it('holds one event per contact change, written with it, and none for a change that failed', async () => {
+    // A webhook that wants them, at an address refused at send time (nothing leaves this file).
+    const listening = (await create(p.admin, { events: ['contact.*'] })).body;
+    await t.db.updateTable('webhooks').set({ url: 'https://127.0.0.1:1/' }).where('id', '=', listening.id).execute();
     const email = `outbox-${Date.now()}@example.test`;
     const body = { tenant_id: p.customerId, types: ['billing'], firstname: 'Ada', lastname: 'Byron', email };
     const made = await t.call(p.admin, 'POST', '/api/2/contacts', body);
@@ -217,6 +220,13 @@ describe('the event outbox', () => {
     expect(events[1].payload).toMatchObject({ data: changed.body, changed: ['title'] });
     const all = await t.db.selectFrom('webhook_events').select('payload').execute();
     expect(all.filter((e) => JSON.stringify(e.payload).includes('"Other"'))).toEqual([]);
+  });
+
+  it('stores no event that no webhook wants', async () => {
+    const body = { tenant_id: other.customerId, types: ['billing'], firstname: 'No', lastname: 'One' };
+    const made = await t.call(other.admin, 'POST', '/api/2/contacts', { ...body, email: 'nobody@example.test' });
+    expect(made.status).toBe(201);
+    expect(await eventsOf(made.body.id)).toEqual([]);
   });
 });
 
