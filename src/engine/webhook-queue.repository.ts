@@ -91,3 +91,16 @@ export async function recordWebhookOutcomes(db: Db, outcomes: WebhookOutcome[], 
     RETURNING id, tenant_id, url, enabled`.execute(db);
   return rows.filter((row) => !row.enabled);
 }
+
+/**
+ * Forgets settled history: events older than `before` with no delivery still pending, their
+ * deliveries with them (ON DELETE CASCADE). Oldest first along seq, at most `limit` a call, so
+ * one call stays short however large the outbox. Answers how many events went.
+ */
+export async function pruneWebhookHistory(db: Db, before: Date, limit: number) {
+  const result = await sql`DELETE FROM webhook_events e WHERE e.seq IN (
+      SELECT o.seq FROM webhook_events o WHERE o.created_at < ${before.toISOString()}::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = o.id AND d.status = 'pending')
+      ORDER BY o.seq LIMIT ${limit})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -8,6 +8,7 @@ import { tellFailingEndpoints } from './webhook-notice.js';
 import { postWebhook } from './webhook-send.js';
 import {
   claimDueWebhookDeliveries,
+  pruneWebhookHistory,
   recordWebhookOutcomes,
   type ClaimedWebhookDelivery,
   type WebhookOutcome,
@@ -23,6 +24,9 @@ const DISABLE_AFTER_STEPS = 86_400;
 const TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 4096;
 const BATCH = 20;
+/** Settled events and their deliveries are kept this long (GET …/deliveries shows them), then pruned. */
+const KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 interface WebhookWorkerOptions {
   allowPrivate: boolean;
@@ -50,6 +54,7 @@ function signedHeaders(item: ClaimedWebhookDelivery, now: Date) {
 /** The dispatcher: claims due deliveries, signs and posts them, records the outcomes in one batch. */
 export class WebhookWorker {
   private readonly loop: BatchLoop;
+  private prunedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -71,6 +76,10 @@ export class WebhookWorker {
   }
 
   private async pass() {
+    if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      await pruneWebhookHistory(this.db, new Date(Date.now() - KEEP_DAYS * 86_400_000), 1000);
+    }
     const batch = await claimDueWebhookDeliveries(this.db, { limit: BATCH, leaseSeconds: 60 });
     const outcomes = await Promise.all(batch.map((item) => this.attempt(item)));
     const base = this.options.retryBaseMs;
