@@ -6,14 +6,14 @@ import { wakeOnCommit } from './db/unit-of-work.js';
 // trail: the outbox row exists exactly when the change does (a rollback leaves none, a commit
 // loses none). Webhooks deliver them after commit (src/engine/webhook-queue.ts).
 
-/** Every event a webhook can subscribe to; `<prefix>.*` patterns match those of a prefix. */
+/**
+ * Every event a webhook can subscribe to (each is written somewhere: add a type here only with
+ * its recordEvent call); `<prefix>.*` patterns match those of a prefix, and later ones too.
+ */
 export const eventTypes = [
   'contact.created',
   'contact.updated',
   'contact.deleted',
-  'contact.email_change_requested',
-  'contact.email_confirmed',
-  'contact.invalid',
   'user.created',
   'user.updated',
   'user.deleted',
