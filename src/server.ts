@@ -1,10 +1,13 @@
+import type { Server } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
-import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { openDatabase, poolUse, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { buildApp } from './app.js';
 import { Workers } from './engine/workers.js';
 import { Metrics } from './platform/metrics.js';
+import { listenMetrics } from './platform/http/metrics-endpoint.js';
+import { queueStates } from './engine/queue-states.js';
 import { ensureRoot } from './features/setup/bootstrap.service.js';
 import { sweepAuth } from './features/auth/auth.service.js';
 
@@ -90,18 +93,27 @@ export async function startServer(config: Config, options: { logger?: boolean } 
 export async function startWorkerProcess(config: Config, log: FastifyBaseLogger) {
   const database = await openConfiguredDatabase(config);
   await migrateToLatest(database.db);
-  const workers = new Workers();
+  const metrics = new Metrics();
+  const workers = new Workers(metrics);
   workers.start(database.db, config, log);
+  let metricsServer: Server | undefined;
   try {
     await workers.listen(database.db, config, log);
+    // What this process sends is seen only here: with LIAISON_METRICS_PORT it serves its own /metrics.
+    if (config.metricsPort !== undefined) {
+      metrics.collectProcessMetrics();
+      metrics.watch({ pool: () => poolUse(database.db), queues: () => queueStates(database.db) });
+      metricsServer = await listenMetrics(metrics, config.host, config.metricsPort);
+    }
   } catch (error) {
     await workers.stop();
     await database.close();
     throw error;
   }
-  log.info({ database: database.kind }, 'Liaison workers are running');
+  log.info({ database: database.kind, metrics_port: config.metricsPort ?? null }, 'Liaison workers are running');
   return {
     async close() {
+      if (metricsServer) await new Promise((resolve) => metricsServer!.close(resolve));
       await workers.stop();
       await database.close();
     },

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import pg from 'pg';
+import pino from 'pino';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnouncement, createContact, createTenant } from '../support/factories.js';
@@ -8,6 +14,8 @@ import { freePort } from '../support/processes.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../support/test-app.js';
 import { Workers } from '../../src/engine/workers.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { startWorkerProcess } from '../../src/server.js';
 
 /** GET /metrics: off by default, Prometheus text on the API port or on a port of its own. */
 
@@ -229,5 +237,46 @@ describe('metrics on a port of their own (LIAISON_METRICS_PORT), with real SMTP 
     const text = await fetchMetrics();
     expect(sample(text, 'liaison_messages_bounced_total', { queue: 'delivery', source: 'report' })).toBe(1);
     expect(sample(text, 'liaison_messages_complained_total', { queue: 'delivery' })).toBe(1);
+  });
+});
+
+describe('a worker process (liaison worker) with LIAISON_METRICS_PORT', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  });
+
+  /** A database of the run's backend for the process to open itself: a new data folder, or a new database on the server. */
+  async function databaseSettings() {
+    const serverUrl = process.env.DATABASE_URL;
+    if (!serverUrl) {
+      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-worker-metrics-'));
+      cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+      return { dataDir, databaseUrl: undefined };
+    }
+    const name = `liaison_worker_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => admin.end()));
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return { databaseUrl: url.toString() };
+  }
+
+  it('serves its own /metrics there: its sends are seen nowhere else', async () => {
+    const port = await freePort();
+    const config = { ...loadConfig({}), ...(await databaseSettings()), metricsEnabled: true, metricsPort: port };
+    const log = pino({ level: 'silent' });
+    const worker = await startWorkerProcess(config, log);
+    cleanups.push(() => worker.close());
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(sample(text, 'liaison_queue_depth', { queue: 'delivery' })).toBe(0);
+    expect(sample(text, 'liaison_queue_depth', { queue: 'mail' })).toBe(0);
+    expect(sample(text, 'liaison_db_pool_connections')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'liaison_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(404);
   });
 });

@@ -32,20 +32,28 @@ export function installMetricsEndpoint(app: FastifyInstance, metrics: Metrics, c
     });
     return;
   }
-  const server = metricsServer(metrics);
+  const port = config.metricsPort;
+  let server: http.Server | undefined;
   app.addHook('onReady', async () => {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.metricsPort, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    server = await listenMetrics(metrics, config.host, port);
     app.log.info({ port: (server.address() as AddressInfo).port }, 'metrics served on their own port');
   });
   app.addHook('onClose', async () => {
-    if (server.listening) await new Promise((resolve) => server.close(resolve));
+    if (server?.listening) await new Promise((resolve) => server!.close(resolve));
   });
+}
+
+/** GET /metrics alone on host:port (a worker process's, or the API's when LIAISON_METRICS_PORT is set). */
+export async function listenMetrics(metrics: Metrics, host: string, port: number): Promise<http.Server> {
+  const server = metricsServer(metrics);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** The metrics port: GET /metrics and nothing else. */
