@@ -25,9 +25,9 @@ beforeAll(async () => {
 afterAll(() => fs.rm(root, { recursive: true, force: true }));
 
 const appliedMigrations = async (db: Db) => {
-  const { rows } = await sql<{ present: boolean }>`select to_regclass('liaison_migration') is not null as present`.execute(
-    db,
-  );
+  const { rows } = await sql<{
+    present: boolean;
+  }>`select to_regclass('liaison_migration') is not null as present`.execute(db);
   if (!rows[0].present) return [];
   return (await sql<{ name: string }>`select name from liaison_migration order by name`.execute(db)).rows.map(
     (r) => r.name,
