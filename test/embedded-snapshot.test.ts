@@ -4,8 +4,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/platform/db/database.js';
-import { migrateToLatest, migrationDigests } from '../src/platform/db/migrator.js';
-import { usableSnapshot, type SnapshotManifest } from '../src/platform/db/snapshot.js';
+import { migrateToLatest } from '../src/platform/db/migrator.js';
+import { migrationDigests, usableSnapshot, type SnapshotManifest } from '../src/platform/db/snapshot.js';
 import { writeMigratedSnapshot } from '../src/platform/db/snapshot-writer.js';
 
 /**
@@ -38,24 +38,29 @@ const appliedMigrations = async (db: Db) => {
 async function alteredSnapshot(name: string, edit: (m: SnapshotManifest) => SnapshotManifest) {
   const dir = path.join(root, name);
   await fs.mkdir(dir);
-  await fs.copyFile(path.join(snapshot, 'migrated.tar.gz'), path.join(dir, 'migrated.tar.gz'));
+  await fs.cp(path.join(snapshot, 'pgdata'), path.join(dir, 'pgdata'), { recursive: true });
   await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(edit(structuredClone(manifest))));
   return dir;
 }
 
 describe('the migrated snapshot of the build', () => {
-  it('records the installed PGlite and every migration with its digest', () => {
-    expect(manifest.migrations).toEqual(migrationDigests());
+  it('records the installed PGlite and every migration with the digest of its source', async () => {
+    expect(manifest.migrations).toEqual(await migrationDigests());
     expect(manifest.pglite).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('a first start on an empty data folder restores it: migrated before any migration runs, and resumed after', async () => {
+  it('a first start on an empty data folder copies it: migrated before any migration runs, and resumed after', async () => {
     const dataDir = path.join(root, 'data-restored');
+    // What a start killed while copying leaves: copied again from the start, never used half done.
+    await fs.mkdir(path.join(dataDir, 'pgdata.restoring'), { recursive: true });
+    await fs.writeFile(path.join(dataDir, 'pgdata.restoring', 'left-over'), 'x');
     const first = await openDatabase({ dataDir, snapshotDir: snapshot });
     try {
-      expect(await appliedMigrations(first.db)).toEqual(Object.keys(migrationDigests()).sort());
+      expect(await appliedMigrations(first.db)).toEqual(Object.keys(await migrationDigests()).sort());
       expect(await migrateToLatest(first.db)).toEqual([]);
       await sql`create table restart_marker (id int)`.execute(first.db);
+      expect(await fs.readdir(dataDir)).not.toContain('pgdata.restoring');
+      await expect(fs.access(path.join(dataDir, 'pgdata', 'left-over'))).rejects.toThrow();
     } finally {
       await first.close();
     }
@@ -85,14 +90,14 @@ describe('the migrated snapshot of the build', () => {
     expect(await usableSnapshot(unknown)).toBeUndefined();
     expect(await usableSnapshot(otherPglite)).toBeUndefined();
     expect(await usableSnapshot(path.join(root, 'nowhere'))).toBeUndefined();
-    expect(await usableSnapshot(snapshot)).toBeInstanceOf(Blob);
+    expect(await usableSnapshot(snapshot)).toBe(path.join(snapshot, 'pgdata'));
     // A snapshot that lacks this code's latest migration is still used: the start applies the rest.
     const older = await alteredSnapshot('older', (m) => {
       const names = Object.keys(m.migrations);
       delete m.migrations[names[names.length - 1]];
       return m;
     });
-    expect(await usableSnapshot(older)).toBeInstanceOf(Blob);
+    expect(await usableSnapshot(older)).toBe(path.join(older, 'pgdata'));
   });
 
   it('an empty data folder without a usable snapshot is initialised and migrated as before', async () => {
@@ -100,7 +105,7 @@ describe('the migrated snapshot of the build', () => {
     const fresh = await openDatabase({ dataDir: path.join(root, 'data-initialised'), snapshotDir: changed });
     try {
       expect(await appliedMigrations(fresh.db)).toEqual([]);
-      expect((await migrateToLatest(fresh.db)).length).toBe(Object.keys(migrationDigests()).length);
+      expect((await migrateToLatest(fresh.db)).length).toBe(Object.keys(await migrationDigests()).length);
     } finally {
       await fresh.close();
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir } from './data-dir-lock.js';
-import { usableSnapshot } from './snapshot.js';
+import { restoreSnapshot, usableSnapshot } from './snapshot.js';
 
 export interface EmbeddedServer {
   /** Directory holding the unix socket; node-postgres takes it as `host`. */
@@ -23,9 +23,8 @@ export interface EmbeddedOptions {
   snapshotDir?: string;
 }
 
-/** Whether a PostgreSQL data folder was initialised there. */
-const initialised = (pgDataDir: string) =>
-  fs.access(path.join(pgDataDir, 'PG_VERSION')).then(
+const exists = (file: string) =>
+  fs.access(file).then(
     () => true,
     () => false,
   );
@@ -45,10 +44,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     pgDataDir = path.join(options.dataDir, 'pgdata');
   }
   try {
-    // A data folder's first start restores the migrated snapshot of the build, when there is one.
-    const fresh = pgDataDir !== undefined && !options.loadDataDir && !(await initialised(pgDataDir));
-    const loadDataDir = fresh ? await usableSnapshot(options.snapshotDir) : options.loadDataDir;
-    const db = options.pglite ?? (await PGlite.create({ dataDir: pgDataDir, loadDataDir }));
+    // A data folder's first start copies the migrated snapshot of the build, when there is one.
+    if (pgDataDir && !options.loadDataDir && !(await exists(pgDataDir))) {
+      const snapshot = await usableSnapshot(options.snapshotDir);
+      if (snapshot) await restoreSnapshot(snapshot, pgDataDir);
+    }
+    const db = options.pglite ?? (await PGlite.create({ dataDir: pgDataDir, loadDataDir: options.loadDataDir }));
     const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'liaison-pg-'));
     await fs.chmod(socketDir, 0o700);
     const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });

@@ -1,24 +1,27 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from './database.js';
-import { migrateToLatest, migrationDigests } from './migrator.js';
-import { pgliteVersion, snapshotDir, type SnapshotManifest } from './snapshot.js';
+import { migrateToLatest } from './migrator.js';
+import { migrationDigests, pgliteVersion, snapshotDir, type SnapshotManifest } from './snapshot.js';
 
-/** Migrates a new in-memory embedded database and writes it, with what it ran, where first starts look (snapshot.ts). */
+/**
+ * Initialises and migrates an embedded database in `dir`/pgdata, shuts it down cleanly, and
+ * writes beside it what it holds: the folder first starts copy (snapshot.ts).
+ */
 export async function writeMigratedSnapshot(dir = snapshotDir): Promise<SnapshotManifest> {
-  const pglite = await PGlite.create();
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  const building = path.join(dir, 'building');
+  // Built without a snapshot of its own (there is none yet, or it is the one being replaced).
+  const handle = await openDatabase({ dataDir: building, snapshotDir: path.join(dir, 'none') });
   try {
-    const handle = await openDatabase({ pglite });
     await migrateToLatest(handle.db);
-    await handle.close();
-    const tarball = await pglite.dumpDataDir('gzip');
-    const manifest: SnapshotManifest = { pglite: await pgliteVersion(), migrations: migrationDigests() };
-    await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, 'migrated.tar.gz'), Buffer.from(await tarball.arrayBuffer()));
-    await fs.writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
   } finally {
-    await pglite.close();
+    await handle.close();
   }
+  await fs.rename(path.join(building, 'pgdata'), path.join(dir, 'pgdata'));
+  await fs.rm(building, { recursive: true, force: true });
+  const manifest: SnapshotManifest = { pglite: await pgliteVersion(), migrations: await migrationDigests() };
+  await fs.writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
 }
