@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../support/test-app.js';
 import { createTenant, createUser, expectStatus } from '../support/factories.js';
+import { setPassword } from '../../src/features/setup/bootstrap.service.js';
 
 let t: TestApp;
 let mine: PartnerWorld;
@@ -83,5 +84,112 @@ describe('lod on GET /tenants and GET /users', () => {
         JSON.stringify(users.body),
       ).toBe(true);
     }
+  });
+});
+
+describe("access policies with the roles of the platform's other products", () => {
+  const policiesOf = (body: { items: { tenant_id: string; role_id: string; resource_namespace: string | null }[] }) =>
+    body.items.map((p) => [p.tenant_id, p.role_id, p.resource_namespace]).sort();
+
+  it('keeps and returns them beside Liaison roles, as strings and in a namespace; the same list again changes nothing', async () => {
+    const user = await createUser(t, { tenantId: mine.customerId, as: mine.admin });
+    const items = [
+      { tenant_id: mine.customerId, role_id: 'company_admin' },
+      { tenant_id: mine.customerId, role_id: 'backup_user' },
+      { tenant_id: mine.customerId, role_id: 'protection_ro_admin', resource_namespace: 'backup' },
+    ];
+    const url = `/api/2/users/${user.id}/access_policies`;
+    const put = expectStatus(await t.call(mine.admin, 'PUT', url, { items }), 200, 'put');
+    const expected = [
+      [mine.customerId, 'backup_user', null],
+      [mine.customerId, 'company_admin', null],
+      [mine.customerId, 'protection_ro_admin', 'backup'],
+    ];
+    expect(policiesOf(put)).toEqual(expected);
+    const read = expectStatus(await t.call(mine.admin, 'GET', url), 200, 'get');
+    expect(policiesOf(read)).toEqual(expected);
+    // A client sends back what it read: same ids and versions.
+    const again = expectStatus(await t.call(mine.admin, 'PUT', url, { items: read.items }), 200, 'again');
+    expect(again.items.map((p: { id: string }) => p.id).sort()).toEqual(
+      read.items.map((p: { id: string }) => p.id).sort(),
+    );
+    const listed = expectStatus(
+      await t.call(mine.admin, 'GET', `/api/2/users?uuids=${user.id}&with_access_policies=true`),
+      200,
+      'list',
+    );
+    expect(policiesOf({ items: listed.items[0].access_policies })).toEqual(expected);
+    // Dropping the product roles keeps the Liaison one.
+    const trimmed = expectStatus(await t.call(mine.admin, 'PUT', url, { items: [items[0]] }), 200, 'trimmed');
+    expect(policiesOf(trimmed)).toEqual([[mine.customerId, 'company_admin', null]]);
+  });
+
+  it('grants nothing in Liaison: a user holding only product roles reads no tenant of it', async () => {
+    const user = await createUser(t, { tenantId: mine.customerId, as: mine.admin });
+    const url = `/api/2/users/${user.id}/access_policies`;
+    const items = [
+      { tenant_id: mine.customerId, role_id: 'backup_admin' },
+      { tenant_id: mine.customerId, role_id: 'protection_ro_admin', resource_namespace: 'backup' },
+    ];
+    expectStatus(await t.call(mine.admin, 'PUT', url, { items }), 200, 'put');
+    await setPassword(t.db, user.login, 'product-roles-only');
+    const person = await t.tokenFor(user.login, 'product-roles-only');
+    expect((await t.call(person, 'GET', `/api/2/contacts?tenant_id=${mine.customerId}`)).status).toBe(404);
+    expect((await t.call(person, 'GET', `/api/2/tenants/${mine.customerId}/users`)).status).toBe(404);
+    // The same user made company admin reads them.
+    expectStatus(
+      await t.call(mine.admin, 'PUT', url, {
+        items: [...items, { tenant_id: mine.customerId, role_id: 'company_admin' }],
+      }),
+      200,
+      'admin too',
+    );
+    const admin = await t.tokenFor(user.login, 'product-roles-only');
+    expect((await t.call(admin, 'GET', `/api/2/contacts?tenant_id=${mine.customerId}`)).status).toBe(200);
+  });
+
+  it('still refuses a malformed item, naming it', async () => {
+    const user = await createUser(t, { tenantId: mine.customerId, as: mine.admin });
+    const url = `/api/2/users/${user.id}/access_policies`;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ tenant_id: mine.customerId, role_id: 'Backup User' }, 'items.0.role_id'],
+      [{ tenant_id: mine.customerId, role_id: '' }, 'items.0.role_id'],
+      [{ tenant_id: mine.customerId }, 'items.0.role_id'],
+      [
+        { tenant_id: mine.customerId, role_id: 'backup_user', resource_namespace: 'No Spaces' },
+        'items.0.resource_namespace',
+      ],
+      [
+        { tenant_id: mine.customerId, role_id: 'company_admin', resource_namespace: 'backup' },
+        'items.0.resource_namespace',
+      ],
+      [{ tenant_id: mine.customerId, role_id: 'partner_admin' }, 'items.0.role_id'],
+      [{ tenant_id: other.customerId, role_id: 'backup_user' }, 'items.0.tenant_id'],
+    ];
+    for (const [item, field] of cases) {
+      const answer = await t.call(mine.admin, 'PUT', url, { items: [item] });
+      expect(answer.status, JSON.stringify(item)).toBe(400);
+      expect(JSON.stringify(answer.body), JSON.stringify(item)).toContain(field.split('.').pop()!);
+    }
+    const twice = await t.call(mine.admin, 'PUT', url, {
+      items: [
+        { tenant_id: mine.customerId, role_id: 'backup_user' },
+        { tenant_id: mine.customerId, role_id: 'backup_user', resource_namespace: null },
+      ],
+    });
+    expect(twice.status).toBe(200);
+    expect(twice.body.items).toHaveLength(1);
+    expect(expectStatus(await t.call(mine.admin, 'GET', url), 200, 'unchanged').items).toHaveLength(1);
+  });
+
+  it("lets another partner neither read nor set a user's product roles", async () => {
+    const user = await createUser(t, { tenantId: mine.customerId, as: mine.admin });
+    const url = `/api/2/users/${user.id}/access_policies`;
+    expect((await t.call(other.admin, 'GET', url)).status).toBe(404);
+    const put = await t.call(other.admin, 'PUT', url, {
+      items: [{ tenant_id: mine.customerId, role_id: 'backup_user' }],
+    });
+    expect(put.status).toBe(404);
+    expect(expectStatus(await t.call(mine.admin, 'GET', url), 200, 'mine').items).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
-import type { RoleId } from '../../platform/db/schema.js';
 
 // Authentication runs before any scope exists: these lookups are by credential only and
 // return just what is needed to build a Principal.
@@ -42,7 +41,7 @@ function tenantChainActive(column: string) {
     WHERE tc.descendant_id = ${sql.ref(column)} AND (NOT anc.enabled OR anc.deleted_at IS NOT NULL))`;
 }
 
-export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; role_id: RoleId; kind: string }[]> {
+export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; role_id: string; kind: string }[]> {
   return db
     .selectFrom('access_policies as ap')
     .innerJoin('tenants as t', 't.id', 'ap.tenant_id')

@@ -9,6 +9,8 @@ import { isStorableText } from '../../platform/http/input-guard.js';
 
 const invalidLogin = () => fail('invalid_login');
 const invalidClient = () => fail('invalid_client');
+/** The roles that open tenants to their holder: to read (all three) and to write (all but readonly_admin). */
+const ADMIN_ROLES = new Set(['partner_admin', 'company_admin', 'readonly_admin']);
 // No Basic challenge: a browser meeting one would pop up its own login box over the console.
 const unauthorized = (message?: string) =>
   fail('unauthorized', { message, headers: { 'www-authenticate': 'Bearer realm="liaison"' } });
@@ -93,7 +95,8 @@ export class AuthService {
     const user = await repo.findActiveUserById(this.db, userId);
     if (!user || !user.enabled) return undefined;
     const roles = await repo.findRoles(this.db, user.id);
-    const admin = roles.filter((r) => r.role_id !== 'user');
+    // Only Liaison's admin roles open tenants; a user role or another product's role opens none.
+    const admin = roles.filter((r) => ADMIN_ROLES.has(r.role_id));
     const writers = admin.filter((r) => r.role_id !== 'readonly_admin');
     return {
       kind: 'user',

@@ -1,5 +1,4 @@
 import type { Db } from '../../platform/db/database.js';
-import type { RoleId } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 
 export function findPolicies(db: Db, scope: Scope, userIds: string[]) {
@@ -26,7 +25,13 @@ export async function deletePolicies(db: Db, scope: Scope, userId: string, keepI
 
 export async function insertPolicies(
   db: Db,
-  rows: { user_id: string; tenant_id: string; role_id: RoleId; issuer_id: string }[],
+  rows: {
+    user_id: string;
+    tenant_id: string;
+    role_id: string;
+    resource_namespace?: string | null;
+    issuer_id: string;
+  }[],
 ) {
   if (rows.length) await db.insertInto('access_policies').values(rows).execute();
 }

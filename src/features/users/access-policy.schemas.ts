@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../../platform/http/common-schemas.js';
-import { RoleId } from './user.schemas.js';
+import { Nullable } from '../../platform/http/common-schemas.js';
+import { ResourceNamespace, RoleId } from './user.schemas.js';
 
 export const PutAccessPoliciesBody = Type.Object(
   {
@@ -9,6 +10,7 @@ export const PutAccessPoliciesBody = Type.Object(
         {
           tenant_id: Uuid,
           role_id: RoleId,
+          resource_namespace: Type.Optional(Nullable(ResourceNamespace)),
           // Echoed fields of a policy read before; the server owns them.
           id: Type.Optional(Uuid),
           version: Type.Optional(Type.Integer()),

@@ -10,11 +10,14 @@ import type { AccessPolicyInput } from './access-policy.schemas.js';
 import * as policies from './access-policy.repository.js';
 
 /** Where each role may be granted: admin roles fit the kind of tenant they administer. */
-const roleKinds: Record<RoleId, string[]> = {
+const roleKinds: Record<RoleId | 'root_admin' | 'unit_admin', string[]> = {
   partner_admin: ['root', 'partner', 'folder'],
   company_admin: ['customer', 'unit'],
   readonly_admin: ['root', 'partner', 'folder', 'customer', 'unit'],
   user: ['root', 'partner', 'folder', 'customer', 'unit'],
+  // The established API's other administration roles: Liaison grants neither (company_admin serves units).
+  root_admin: [],
+  unit_admin: [],
 };
 
 /** The roles of a user: which tenants it administers or reads, and how. */
@@ -57,10 +60,20 @@ export class AccessPolicyService {
             `items.${i}.tenant_id`,
             "must be the user's tenant or a tenant below it that you administer",
           );
-        if (!roleKinds[item.role_id as RoleId].includes(kind))
+        // Another product's role is kept as given: it grants nothing in Liaison, so any tenant here may hold it.
+        const kinds = roleKinds[item.role_id as keyof typeof roleKinds] as string[] | undefined;
+        if (kinds?.length === 0)
+          throw invalidField(`items.${i}.role_id`, `${item.role_id} is not granted through the API`);
+        if (kinds && !kinds.includes(kind))
           throw invalidField(`items.${i}.role_id`, `${item.role_id} cannot be granted on a ${kind} tenant`);
+        if (kinds && item.resource_namespace)
+          throw invalidField(
+            `items.${i}.resource_namespace`,
+            `${item.role_id} is a role of Liaison, which has no namespaces`,
+          );
       });
-      const key = (p: { tenant_id: string; role_id: string }) => `${p.tenant_id}/${p.role_id}`;
+      const key = (p: { tenant_id: string; role_id: string; resource_namespace?: string | null }) =>
+        JSON.stringify([p.tenant_id, p.role_id, p.resource_namespace ?? null]);
       const existing = await policies.findPolicies(trx, principal.read, [userId]);
       const wanted = new Set(items.map(key));
       const kept = existing.filter((p) => wanted.has(key(p)));
@@ -74,8 +87,8 @@ export class AccessPolicyService {
       const fresh = [...wanted]
         .filter((k) => !have.has(k))
         .map((k) => {
-          const [tenant_id, role_id] = k.split('/');
-          return { user_id: userId, tenant_id, role_id: role_id as RoleId, issuer_id: principal.tenantId };
+          const [tenant_id, role_id, resource_namespace] = JSON.parse(k) as [string, string, string | null];
+          return { user_id: userId, tenant_id, role_id, resource_namespace, issuer_id: principal.tenantId };
         });
       await policies.insertPolicies(trx, fresh);
       const after = (await policies.findPolicies(trx, principal.read, [userId])).map(toPolicy);
@@ -84,8 +97,16 @@ export class AccessPolicyService {
         objectType: 'access_policies',
         objectId: userId,
         action: 'update',
-        before: existing.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
-        after: after.map((p) => ({ tenant_id: p.tenant_id, role_id: p.role_id })),
+        before: existing.map((p) => ({
+          tenant_id: p.tenant_id,
+          role_id: p.role_id,
+          resource_namespace: p.resource_namespace,
+        })),
+        after: after.map((p) => ({
+          tenant_id: p.tenant_id,
+          role_id: p.role_id,
+          resource_namespace: p.resource_namespace,
+        })),
       });
       return after;
     });

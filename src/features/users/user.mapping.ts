@@ -12,6 +12,7 @@ export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
     issuer_id: row.issuer_id,
     tenant_id: row.tenant_id,
     role_id: row.role_id,
+    resource_namespace: row.resource_namespace,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     deleted_at: null,

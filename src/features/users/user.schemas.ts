@@ -34,9 +34,15 @@ const NotificationKind = Type.Union(
 );
 const Notifications = Type.Array(NotificationKind, { maxItems: 20, uniqueItems: true });
 const BusinessTypes = Type.Array(Type.Literal('buyer'), { maxItems: 1, uniqueItems: true });
-export const RoleId = Type.Union(
-  ['partner_admin', 'company_admin', 'readonly_admin', 'user'].map((r) => Type.Literal(r)),
-);
+/** The roles Liaison acts on (what each may do: README, Access). */
+const liaisonRoles = ['partner_admin', 'company_admin', 'readonly_admin', 'user'] as const;
+/** Any role of the platform's products: Liaison's own, or another's kept as given (e.g. backup_user). */
+export const RoleId = Type.String({
+  maxLength: 64,
+  pattern: '^[a-z][a-z0-9_]{0,63}$',
+  description: `${liaisonRoles.join(', ')} act in Liaison; other products' roles are kept and grant nothing here`,
+});
+export const ResourceNamespace = Type.String({ maxLength: 64, pattern: '^[a-z][a-z0-9_.-]{0,63}$' });
 
 const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), {
   maxItems: 10,
@@ -62,6 +68,7 @@ export const AccessPolicy = Type.Object(
     issuer_id: Uuid,
     tenant_id: Uuid,
     role_id: RoleId,
+    resource_namespace: Type.Union([ResourceNamespace, Type.Null()], { description: "A product role's namespace" }),
     created_at: Timestamp,
     updated_at: Timestamp,
     deleted_at: Type.Null(),

@@ -627,6 +627,7 @@ describe('access policies', () => {
         issuer_id: p.partnerId,
         tenant_id: p.partnerId,
         role_id: 'readonly_admin',
+        resource_namespace: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
         deleted_at: null,

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-contact-card.js';
 import * as m0005 from './migrations/0005-notice-ceiling-test-messages.js';
 import * as m0006 from './migrations/0006-notice-sender.js';
 import * as m0007 from './migrations/0007-webhooks.js';
+import * as m0008 from './migrations/0008-established-card-roles.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-notice-ceiling-test-messages': m0005,
   '0006-notice-sender': m0006,
   '0007-webhooks': m0007,
+  '0008-established-card-roles': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

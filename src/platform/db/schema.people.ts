@@ -6,6 +6,7 @@ export type Timestamp = ColumnType<Date, Date | string | undefined, Date | strin
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
+/** The roles Liaison acts on; a policy may hold any other product's role too (it grants nothing here). */
 export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'user';
 
 /** The tenant's legal contact card (company address), kept as one JSON document. */
@@ -71,7 +72,9 @@ export interface AccessPolicyTable {
   id: Generated<string>;
   user_id: string;
   tenant_id: string;
-  role_id: RoleId;
+  role_id: string;
+  /** A product role's namespace (e.g. backup); null for Liaison's roles. */
+  resource_namespace: string | null;
   issuer_id: string;
   version: Generated<number>;
   created_at: CreatedAt;

@@ -803,7 +803,10 @@ export interface components {
             issuer_id: string;
             /** Format: uuid */
             tenant_id: string;
-            role_id: "partner_admin" | "company_admin" | "readonly_admin" | "user";
+            /** @description partner_admin, company_admin, readonly_admin, user act in Liaison; other products' roles are kept and grant nothing here */
+            role_id: string;
+            /** @description A product role's namespace */
+            resource_namespace: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2083,7 +2086,10 @@ export interface operations {
                                 issuer_id: string;
                                 /** Format: uuid */
                                 tenant_id: string;
-                                role_id: "partner_admin" | "company_admin" | "readonly_admin" | "user";
+                                /** @description partner_admin, company_admin, readonly_admin, user act in Liaison; other products' roles are kept and grant nothing here */
+                                role_id: string;
+                                /** @description A product role's namespace */
+                                resource_namespace: string | null;
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -2713,7 +2719,9 @@ export interface operations {
                     items: {
                         /** Format: uuid */
                         tenant_id: string;
-                        role_id: "partner_admin" | "company_admin" | "readonly_admin" | "user";
+                        /** @description partner_admin, company_admin, readonly_admin, user act in Liaison; other products' roles are kept and grant nothing here */
+                        role_id: string;
+                        resource_namespace?: string | null;
                         /** Format: uuid */
                         id?: string;
                         version?: number;
