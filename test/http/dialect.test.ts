@@ -193,3 +193,168 @@ describe("access policies with the roles of the platform's other products", () =
     expect(expectStatus(await t.call(mine.admin, 'GET', url), 200, 'mine').items).toEqual([]);
   });
 });
+
+describe('one contact card in tenants, users and contacts', () => {
+  // What a billing-platform connector copies from its client: the whole card, numbers and booleans as strings.
+  const address = {
+    address1: 'Via Roma 1',
+    address2: 'Scala B',
+    city: 'Milano',
+    state: 'MI',
+    zipcode: '20121',
+    country: 'IT',
+    website: 'https://rossi.example',
+    industry: 'Manufacturing',
+    organization_size: '11-100',
+    fax: '+39 02 1234567',
+    aan: 'AAN-0042',
+  };
+
+  it('POST and PUT /tenants take the legal card with types, language and the read-only email_confirmed', async () => {
+    const contact = {
+      types: ['legal', 'primary'],
+      firstname: 'Maria',
+      lastname: 'Rossi',
+      email: 'maria.rossi@example.test',
+      phone: '+39 02 7654321',
+      title: 'CEO',
+      language: 'it',
+      email_confirmed: 'false',
+      ...address,
+    };
+    const created = expectStatus(
+      await t.call(mine.admin, 'POST', '/api/2/tenants', {
+        name: 'Rossi S.p.A.',
+        parent_id: mine.partnerId,
+        kind: 'customer',
+        enabled: 'true',
+        contact,
+      }),
+      201,
+      'create',
+    );
+    const { email_confirmed: _readOnly, ...kept } = contact;
+    expect(created.contact).toEqual(kept);
+    const read = expectStatus(await t.call(mine.admin, 'GET', `/api/2/tenants/${created.id}`), 200, 'read');
+    expect(read.contact).toEqual(kept);
+    const updated = expectStatus(
+      await t.call(mine.admin, 'PUT', `/api/2/tenants/${created.id}`, {
+        version: String(read.version),
+        contact: { ...read.contact, city: 'Torino', types: ['legal'] },
+      }),
+      200,
+      'update',
+    );
+    expect(updated.contact).toMatchObject({ city: 'Torino', types: ['legal'], aan: 'AAN-0042' });
+    const bad = await t.call(mine.admin, 'PUT', `/api/2/tenants/${created.id}`, {
+      version: updated.version,
+      contact: { types: ['owner'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('contact.types');
+    const theirs = await t.call(other.admin, 'PUT', `/api/2/tenants/${created.id}`, {
+      version: updated.version,
+      contact: { city: 'Roma' },
+    });
+    expect(theirs.status).toBe(404);
+  });
+
+  it("POST and PUT /users take the user's card; contact.types is accepted only as stored", async () => {
+    const created = expectStatus(
+      await t.call(mine.admin, 'POST', '/api/2/users', {
+        tenant_id: mine.customerId,
+        login: `card-${Date.now()}`,
+        contact: {
+          email: `card-${Date.now()}@example.test`,
+          firstname: 'Luca',
+          lastname: 'Bianchi',
+          types: [],
+          email_confirmed: false,
+          ...address,
+        },
+      }),
+      200,
+      'create',
+    );
+    expect(created.contact).toMatchObject({ ...address, types: [], email_confirmed: false, firstname: 'Luca' });
+    const url = `/api/2/users/${created.id}`;
+    // The object read, sent back whole with a change: accepted.
+    const updated = expectStatus(
+      await t.call(mine.admin, 'PUT', url, {
+        version: String(created.version),
+        contact: { ...created.contact, city: 'Bergamo', zipcode: '24121' },
+      }),
+      200,
+      'update',
+    );
+    expect(updated.contact).toMatchObject({
+      city: 'Bergamo',
+      zipcode: '24121',
+      address1: 'Via Roma 1',
+      aan: 'AAN-0042',
+    });
+    const types = await t.call(mine.admin, 'PUT', url, { version: updated.version, contact: { types: ['billing'] } });
+    expect(types.status).toBe(400);
+    expect(JSON.stringify(types.body)).toContain('contact.types');
+    // Linked to a billing contact, the user's card shows that type and takes it back.
+    expectStatus(
+      await t.call(mine.admin, 'POST', '/api/2/contacts', {
+        tenant_id: mine.customerId,
+        user_id: created.id,
+        types: ['billing'],
+      }),
+      201,
+      'link',
+    );
+    const linked = expectStatus(await t.call(mine.admin, 'GET', url), 200, 'linked');
+    expect(linked.contact.types).toEqual(['billing']);
+    expectStatus(
+      await t.call(mine.admin, 'PUT', url, { version: linked.version, contact: linked.contact }),
+      200,
+      'same',
+    );
+    const bad = await t.call(mine.admin, 'PUT', url, {
+      version: linked.version,
+      contact: { organization_size: '2-5' },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('organization_size');
+    const theirs = await t.call(other.admin, 'PUT', url, { version: linked.version, contact: { city: 'Roma' } });
+    expect(theirs.status).toBe(404);
+    expect(expectStatus(await t.call(mine.admin, 'GET', url), 200, 'unchanged').contact.city).toBe('Bergamo');
+  });
+
+  it('contacts take aan and send back email_confirmed', async () => {
+    const created = expectStatus(
+      await t.call(mine.admin, 'POST', '/api/2/contacts', {
+        tenant_id: mine.customerId,
+        types: ['technical'],
+        firstname: 'Giulia',
+        lastname: 'Verdi',
+        email: `giulia-${Date.now()}@example.test`,
+        email_confirmed: 'false',
+        ...address,
+      }),
+      201,
+      'create',
+    );
+    expect(created).toMatchObject({ ...address, email_confirmed: false });
+    const updated = expectStatus(
+      await t.call(mine.admin, 'PUT', `/api/2/contacts/${created.id}`, {
+        version: String(created.version),
+        aan: 'AAN-0043',
+        email_confirmed: created.email_confirmed,
+      }),
+      200,
+      'update',
+    );
+    expect(updated.aan).toBe('AAN-0043');
+    // Read-only: sent back as read it passes, changed it is refused.
+    const changed = await t.call(mine.admin, 'PUT', `/api/2/contacts/${created.id}`, {
+      version: updated.version,
+      email_confirmed: true,
+    });
+    expect(changed.status).toBe(400);
+    expect(JSON.stringify(changed.body)).toContain('email_confirmed');
+  });
+});

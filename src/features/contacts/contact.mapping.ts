@@ -1,6 +1,7 @@
 import type { ContactType } from '../../platform/db/schema.js';
 import type { CardValues, ContactRecord } from './contact.repository.js';
-import { cardFields, type ContactView, type CreateContactInput, type UpdateContactInput } from './contact.schemas.js';
+import { cardFields, givenCardFields } from '../../platform/http/contact-card.js';
+import type { ContactView, CreateContactInput, UpdateContactInput } from './contact.schemas.js';
 
 /** Types in the order every answer lists them. */
 export const typeOrder: ContactType[] = ['billing', 'management', 'technical'];
@@ -11,7 +12,7 @@ export const personFields = ['firstname', 'lastname', 'email', 'phone', 'title',
 
 /** The card fields a body sets (those it leaves out stay as they are). */
 export const cardOf = (input: CreateContactInput | UpdateContactInput): CardValues =>
-  Object.fromEntries(cardFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+  givenCardFields(input) as CardValues;
 
 export function toContact(row: ContactRecord): ContactView {
   return {

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactTable, ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
-import { cardFields, type CardField } from './contact.schemas.js';
+import { cardFields, type CardField } from '../../platform/http/contact-card.js';
 
 export type CardValues = Partial<Pick<ContactTable, CardField>>;
 

@@ -1,4 +1,5 @@
-import { Type, type Static, type TOptional } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { cardAnswers, cardBodyFields, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
 import {
   ContactTypeSchema,
   Email,
@@ -15,42 +16,6 @@ import {
 const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 10 });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Title = Nullable(Type.String({ maxLength: 100 }));
-const text = (maxLength: number, options: { pattern?: string; description?: string } = {}) =>
-  Nullable(Type.String({ maxLength, ...options }));
-
-export const organizationSizes = ['1-10', '11-100', '101-500', '501-1000', '5000+'] as const;
-
-/**
- * The card fields of the established API's contact, all optional and nullable; an empty
- * string is kept as sent. They are the contact's own, linked to a user or not (the user
- * holds the person: name, email, phone, job title, language).
- */
-const cardSchemas = {
-  address1: text(255),
-  address2: text(255),
-  city: text(100),
-  state: text(100),
-  zipcode: text(20, { pattern: '^[A-Za-z0-9 \\-]*$', description: 'Letters, digits, spaces and hyphens' }),
-  // A letter first, then letters of any script and the punctuation of country names.
-  country: text(100, {
-    pattern: "^(?:\\p{L}[\\p{L}\\p{M} .,'’()&\\-]+)?$",
-    description: 'An ISO 3166 code (IT) or a name (Italy); at least 2 letters',
-  }),
-  website: text(255, { pattern: '^(?:https?://[^\\s/?#]+(?:[/?#]\\S*)?)?$', description: 'An http(s) URL, or empty' }),
-  industry: text(100),
-  organization_size: Type.Unsafe<(typeof organizationSizes)[number] | null>({
-    type: ['string', 'null'],
-    enum: [...organizationSizes, null],
-  }),
-  fax: Phone,
-};
-export type CardField = keyof typeof cardSchemas;
-export const cardFields = Object.keys(cardSchemas) as CardField[];
-const NullableString = Type.Union([Type.String(), Type.Null()]);
-const cardAnswers = Object.fromEntries(cardFields.map((f) => [f, NullableString])) as {
-  [K in CardField]: typeof NullableString;
-};
-
 export const Contact = Type.Object(
   {
     id: Uuid,
@@ -88,10 +53,6 @@ const personFields = {
   title: Type.Optional(Title),
   language: Type.Optional(Language),
 };
-const cardBodyFields = Object.fromEntries(cardFields.map((f) => [f, Type.Optional(cardSchemas[f])])) as {
-  [K in CardField]: TOptional<(typeof cardSchemas)[K]>;
-};
-
 export const CreateContactBody = Type.Object(
   {
     tenant_id: Uuid,
@@ -99,6 +60,7 @@ export const CreateContactBody = Type.Object(
     user_id: Type.Optional(Uuid),
     ...personFields,
     ...cardBodyFields,
+    email_confirmed: EmailConfirmedEcho,
   },
   { additionalProperties: false },
 );
@@ -109,6 +71,7 @@ export const UpdateContactBody = Type.Object(
     types: Type.Optional(Types),
     ...personFields,
     ...cardBodyFields,
+    email_confirmed: EmailConfirmedEcho,
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import type { UserService } from '../users/user.service.js';
 import { assertEmailFree, lockContactsOf } from './contact.addresses.js';
 import { contactsOfTenants, listContacts } from './contact.list.js';
 import { cardOf, normalizeTypes, personFields, toContact } from './contact.mapping.js';
+import { assertAsStored } from '../../platform/http/contact-card.js';
 import * as repo from './contact.repository.js';
 import type { CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 import { writeUpdate } from './contact.update.js';
@@ -94,6 +95,7 @@ export class ContactService {
       // The repository writes only inside the caller's write scope, which tenantAccess checked above.
       assertThat(id, 'read_only');
       const created = toContact((await repo.findContact(trx, principal.read, id))!);
+      assertAsStored('email_confirmed', input.email_confirmed, created.email_confirmed); // rolls the insert back
       await recordAudit(trx, actorOf(principal), {
         tenantId: tenant.id,
         objectType: 'contact',

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { AfterCommit } from '../../platform/db/unit-of-work.js';
 import type { UserUpdate } from '../../platform/db/schema.js';
 import { fail, versionMismatch } from '../../platform/errors.js';
+import { assertAsStored } from '../../platform/http/contact-card.js';
 import type { Principal } from '../../platform/scope.js';
 import { toUser } from '../users/user.mapping.js';
 import type { EmailChanges } from '../users/user.ports.js';
@@ -31,6 +32,7 @@ export async function writeUpdate(
   current: repo.ContactRecord,
   input: UpdateContactInput,
 ) {
+  assertAsStored('email_confirmed', input.email_confirmed, current.user_id !== null && current.user_activated);
   const types = input.types ? normalizeTypes(input.types) : undefined;
   if (current.user_id) {
     // The person's fields belong to the user: written there, shown through the contact.

@@ -88,6 +88,7 @@ const contactCount = async () =>
   );
 
 const contactKeys = [
+  'aan',
   'address1',
   'address2',
   'city',

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 import { Contact } from '../contacts/contact.schemas.js';
 import { Lod, lodItem } from '../../platform/http/lod.js';
+import { cardBodyFields, CardTypes, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
 import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
 
 const text = (max: number) => Type.String({ maxLength: max });
@@ -15,21 +16,18 @@ const CreatableKind = Type.Union([
 ]);
 const TenantKind = Type.Union([Type.Literal('root'), CreatableKind]);
 
-/** The tenant's legal contact card. */
+/** The tenant's legal contact card: the established API's one card (types legal, primary, …), kept as sent. */
 const TenantContactCard = Type.Object(
   {
+    types: Type.Optional(CardTypes),
     email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
     firstname: Type.Optional(text(100)),
     lastname: Type.Optional(text(100)),
     phone: Type.Optional(Type.String({ maxLength: phoneMaxLength, pattern: phonePattern })),
     title: Type.Optional(text(100)),
-    address1: Type.Optional(text(255)),
-    address2: Type.Optional(text(255)),
-    city: Type.Optional(text(100)),
-    state: Type.Optional(text(100)),
-    zipcode: Type.Optional(text(20)),
-    country: Type.Optional(text(100)),
-    website: Type.Optional(text(255)),
+    language: Type.Optional(Language),
+    ...cardBodyFields,
+    email_confirmed: EmailConfirmedEcho,
   },
   { additionalProperties: false },
 );

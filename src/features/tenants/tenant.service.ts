@@ -33,6 +33,9 @@ export async function createRootTenant(trx: Db, name: string): Promise<string | 
 /** The contacts of the given tenants, grouped by tenant (for `with_contacts`). */
 export type ContactsOf = (principal: Principal, tenantIds: string[]) => Promise<Map<string, ContactView[]>>;
 
+/** The card as stored: email_confirmed is read-only (sent back as read, never kept). */
+const storedCard = ({ email_confirmed: _readOnly, ...card }: { email_confirmed?: boolean }) => JSON.stringify(card);
+
 export class TenantService {
   constructor(
     private readonly uow: UnitOfWork,
@@ -81,7 +84,7 @@ export class TenantService {
         kind: input.kind,
         enabled: input.enabled ?? true,
         language: input.language ?? parent.language,
-        contact: JSON.stringify(input.contact ?? {}),
+        contact: storedCard(input.contact ?? {}),
         customer_id: input.customer_id ?? null,
         internal_tag: input.internal_tag ?? null,
       });
@@ -113,7 +116,7 @@ export class TenantService {
       if (input.kind !== undefined) patch.kind = input.kind;
       if (input.language !== undefined) patch.language = input.language;
       if (input.enabled !== undefined) patch.enabled = input.enabled;
-      if (input.contact !== undefined) patch.contact = JSON.stringify(input.contact);
+      if (input.contact !== undefined) patch.contact = storedCard(input.contact);
       if (input.customer_id !== undefined) patch.customer_id = input.customer_id;
       if (input.internal_tag !== undefined) patch.internal_tag = input.internal_tag;
       const updated = await repo.updateTenant(trx, principal.write, id, input.version, patch);

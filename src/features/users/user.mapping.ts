@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { AccessPolicyRow } from '../../platform/db/schema.js';
 import type { UserRecord } from './user.repository.js';
+import { cardAnswerOf } from './user.card.js';
 import type { AccessPolicy, User } from './user.schemas.js';
 
 export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
@@ -33,6 +34,8 @@ export function toUser(row: UserRecord, policies?: AccessPolicyRow[]): Static<ty
       title: row.title,
       language: row.language,
       types: row.contact_types,
+      email_confirmed: row.activated,
+      ...cardAnswerOf(row.card),
     },
     activated: row.activated,
     enabled: row.enabled,

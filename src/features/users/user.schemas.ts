@@ -1,15 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import {
-  Email,
-  Language,
-  Nullable,
-  NullableTimestamp,
-  Phone,
-  Timestamp,
-  Uuid,
-  Version,
-} from '../../platform/http/common-schemas.js';
+import { Language, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
 import { Lod, lodItem } from '../../platform/http/lod.js';
+import { CreateUserContact, UpdateUserContact, UserContact } from './user.card.js';
 
 export const Login = Type.String({
   minLength: 1,
@@ -17,8 +9,6 @@ export const Login = Type.String({
   pattern: '^[A-Za-z0-9._@+-]+$',
   description: 'Letters, digits and . _ @ + -; unique platform-wide, case-insensitive',
 });
-const Name = Type.String({ maxLength: 100 });
-const Title = Nullable(Type.String({ maxLength: 100 }));
 
 const NotificationKind = Type.Union(
   [
@@ -43,21 +33,6 @@ export const RoleId = Type.String({
   description: `${liaisonRoles.join(', ')} act in Liaison; other products' roles are kept and grant nothing here`,
 });
 export const ResourceNamespace = Type.String({ maxLength: 64, pattern: '^[a-z][a-z0-9_.-]{0,63}$' });
-
-const ContactTypes = Type.Array(Type.String({ maxLength: 30 }), {
-  maxItems: 10,
-  description: 'Types of the contact linked to this user ([] when none)',
-});
-
-const UserContact = Type.Object({
-  email: Type.String(),
-  firstname: Type.String(),
-  lastname: Type.String(),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  title: Type.Union([Type.String(), Type.Null()]),
-  language: Type.String(),
-  types: ContactTypes,
-});
 
 export const AccessPolicy = Type.Object(
   {
@@ -107,17 +82,7 @@ export const CreateUserBody = Type.Object(
   {
     tenant_id: Uuid,
     login: Type.Optional(Login),
-    contact: Type.Object(
-      {
-        email: Email,
-        firstname: Type.Optional(Name),
-        lastname: Type.Optional(Name),
-        phone: Type.Optional(Phone),
-        title: Type.Optional(Title),
-        language: Type.Optional(Language),
-      },
-      { additionalProperties: false },
-    ),
+    contact: CreateUserContact,
     enabled: Type.Optional(Type.Boolean()),
     language: Type.Optional(Language),
     notifications: Type.Optional(Notifications),
@@ -130,21 +95,7 @@ export const UpdateUserBody = Type.Object(
   {
     version: Version,
     login: Type.Optional(Login),
-    contact: Type.Optional(
-      Type.Object(
-        {
-          email: Type.Optional(Email),
-          firstname: Type.Optional(Name),
-          lastname: Type.Optional(Name),
-          phone: Type.Optional(Phone),
-          title: Type.Optional(Title),
-          language: Type.Optional(Language),
-          // Read-only, but accepted so a client can send back the object it read.
-          types: Type.Optional(ContactTypes),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    contact: Type.Optional(UpdateUserContact),
     enabled: Type.Optional(Type.Boolean()),
     language: Type.Optional(Language),
     notifications: Type.Optional(Notifications),

@@ -11,8 +11,8 @@ import { toUser } from './user.mapping.js';
 import type { UserServiceDeps } from './user.ports.js';
 import { deletePolicies } from './access-policy.repository.js';
 import * as repo from './user.repository.js';
+import { assertEchoesAsStored, cardAfter } from './user.card.js';
 import { Login, type CreateUserInput, type ListUsersInput, type UpdateUserInput } from './user.schemas.js';
-
 const loginPattern = new RegExp(Login.pattern!);
 
 export class UserService {
@@ -81,6 +81,7 @@ export class UserService {
         throw invalidField('login', 'give a login: the email contains characters a login cannot have');
       }
       const login = input.login ?? input.contact.email;
+      assertEchoesAsStored(input.contact, { types: [], activated: false });
       await this.assertLoginFree(login, trx);
       const language = input.contact.language ?? input.language ?? tenant.language;
       const id = await repo.insertUser(trx, {
@@ -97,6 +98,7 @@ export class UserService {
         password_hash: null,
         business_types: input.business_types ?? [],
         notifications: input.notifications ?? [],
+        card: cardAfter({}, input.contact) ?? '{}',
       });
       const created = toUser((await repo.findUser(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), {
@@ -126,6 +128,8 @@ export class UserService {
       }
       if (input.login !== undefined) patch.login = input.login;
       const c = input.contact ?? {};
+      assertEchoesAsStored(c, { types: current.contact_types, activated: current.activated });
+      patch.card = cardAfter(current.card, c); // undefined (no card field given): not written
       let pending = false;
       if (c.email !== undefined) {
         // An activated user's new address waits for its confirmation (DESIGN.md §1, Contacts).

@@ -1,3 +1,4 @@
+import { cardFields } from '../../platform/http/contact-card.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../setup/bootstrap.service.js';
 import {
@@ -109,6 +110,8 @@ describe('POST /users', () => {
         title: 'Rear admiral',
         language: 'it',
         types: [],
+        email_confirmed: false,
+        ...Object.fromEntries(cardFields.map((f) => [f, null])),
       },
       enabled: true,
       activated: false,

@@ -9,20 +9,16 @@ export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 /** The roles Liaison acts on; a policy may hold any other product's role too (it grants nothing here). */
 export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'user';
 
-/** The tenant's legal contact card (company address), kept as one JSON document. */
+/** The tenant's legal contact card (the established API's card), kept as one JSON document. */
 interface TenantContactCard {
+  types?: ('legal' | 'primary' | 'billing' | 'technical' | 'management')[];
   email?: string;
   firstname?: string;
   lastname?: string;
   phone?: string;
   title?: string;
-  address1?: string;
-  address2?: string;
-  city?: string;
-  state?: string;
-  zipcode?: string;
-  country?: string;
-  website?: string;
+  language?: string;
+  [cardField: string]: string | string[] | null | undefined;
 }
 
 export interface TenantTable {
@@ -62,6 +58,8 @@ export interface UserTable {
   password_hash: string | null;
   business_types: Generated<string[]>;
   notifications: Generated<string[]>;
+  /** The rest of the established API's contact card (address, website, …), as one JSON document. */
+  card: ColumnType<Partial<Record<string, string | null>>, string | undefined, string>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -131,6 +129,7 @@ export interface ContactTable {
   industry: string | null;
   organization_size: '1-10' | '11-100' | '101-500' | '501-1000' | '5000+' | null;
   fax: string | null;
+  aan: string | null;
   validation_state: Generated<'valid' | 'invalid'>;
   version: Generated<number>;
   created_at: CreatedAt;

@@ -773,8 +773,21 @@ export interface components {
                 phone: string | null;
                 title: string | null;
                 language: string;
-                /** @description Types of the contact linked to this user ([] when none) */
+                /** @description Read-only: the types of the contact linked to this user ([] when none) */
                 types: string[];
+                /** @description Read-only: the user proved the address (activated the account) */
+                email_confirmed: boolean;
+                address1: string | null;
+                address2: string | null;
+                city: string | null;
+                state: string | null;
+                zipcode: string | null;
+                country: string | null;
+                website: string | null;
+                industry: string | null;
+                organization_size: string | null;
+                fax: string | null;
+                aan: string | null;
             };
             activated: boolean;
             enabled: boolean;
@@ -838,18 +851,33 @@ export interface components {
                 owner_id: never | null;
             };
             contact: {
+                types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                 email?: "" | string;
                 firstname?: string;
                 lastname?: string;
                 phone?: string;
                 title?: string;
-                address1?: string;
-                address2?: string;
-                city?: string;
-                state?: string;
-                zipcode?: string;
-                country?: string;
-                website?: string;
+                /** @description e.g. en, it */
+                language?: string;
+                address1?: string | null;
+                address2?: string | null;
+                city?: string | null;
+                state?: string | null;
+                /** @description Letters, digits, spaces and hyphens */
+                zipcode?: string | null;
+                /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                country?: string | null;
+                /** @description An http(s) URL, or empty */
+                website?: string | null;
+                industry?: string | null;
+                /** @enum {string|null} */
+                organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                fax?: string | null;
+                /** @description The account number the platform knows the organization by */
+                aan?: string | null;
+                /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                email_confirmed?: boolean;
             };
             /** @description The tenant's contacts ([] unless with_contacts) */
             contacts: components["schemas"]["Contact"][];
@@ -889,6 +917,7 @@ export interface components {
             industry: string | null;
             organization_size: string | null;
             fax: string | null;
+            aan: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
@@ -1324,18 +1353,33 @@ export interface operations {
                     language?: string;
                     enabled?: boolean;
                     contact?: {
+                        types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                         email?: "" | string;
                         firstname?: string;
                         lastname?: string;
                         phone?: string;
                         title?: string;
-                        address1?: string;
-                        address2?: string;
-                        city?: string;
-                        state?: string;
-                        zipcode?: string;
-                        country?: string;
-                        website?: string;
+                        /** @description e.g. en, it */
+                        language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
+                        /** @description The account number the platform knows the organization by */
+                        aan?: string | null;
+                        /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                        email_confirmed?: boolean;
                     };
                     customer_id?: string | null;
                     internal_tag?: string | null;
@@ -1373,18 +1417,33 @@ export interface operations {
                             owner_id: never | null;
                         };
                         contact: {
+                            types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                             email?: "" | string;
                             firstname?: string;
                             lastname?: string;
                             phone?: string;
                             title?: string;
-                            address1?: string;
-                            address2?: string;
-                            city?: string;
-                            state?: string;
-                            zipcode?: string;
-                            country?: string;
-                            website?: string;
+                            /** @description e.g. en, it */
+                            language?: string;
+                            address1?: string | null;
+                            address2?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            /** @description Letters, digits, spaces and hyphens */
+                            zipcode?: string | null;
+                            /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                            country?: string | null;
+                            /** @description An http(s) URL, or empty */
+                            website?: string | null;
+                            industry?: string | null;
+                            /** @enum {string|null} */
+                            organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                            /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                            fax?: string | null;
+                            /** @description The account number the platform knows the organization by */
+                            aan?: string | null;
+                            /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                            email_confirmed?: boolean;
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
@@ -1496,18 +1555,33 @@ export interface operations {
                             owner_id: never | null;
                         };
                         contact: {
+                            types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                             email?: "" | string;
                             firstname?: string;
                             lastname?: string;
                             phone?: string;
                             title?: string;
-                            address1?: string;
-                            address2?: string;
-                            city?: string;
-                            state?: string;
-                            zipcode?: string;
-                            country?: string;
-                            website?: string;
+                            /** @description e.g. en, it */
+                            language?: string;
+                            address1?: string | null;
+                            address2?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            /** @description Letters, digits, spaces and hyphens */
+                            zipcode?: string | null;
+                            /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                            country?: string | null;
+                            /** @description An http(s) URL, or empty */
+                            website?: string | null;
+                            industry?: string | null;
+                            /** @enum {string|null} */
+                            organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                            /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                            fax?: string | null;
+                            /** @description The account number the platform knows the organization by */
+                            aan?: string | null;
+                            /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                            email_confirmed?: boolean;
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
@@ -1595,18 +1669,33 @@ export interface operations {
                     language?: string;
                     enabled?: boolean;
                     contact?: {
+                        types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                         email?: "" | string;
                         firstname?: string;
                         lastname?: string;
                         phone?: string;
                         title?: string;
-                        address1?: string;
-                        address2?: string;
-                        city?: string;
-                        state?: string;
-                        zipcode?: string;
-                        country?: string;
-                        website?: string;
+                        /** @description e.g. en, it */
+                        language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
+                        /** @description The account number the platform knows the organization by */
+                        aan?: string | null;
+                        /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                        email_confirmed?: boolean;
                     };
                     customer_id?: string | null;
                     internal_tag?: string | null;
@@ -1644,18 +1733,33 @@ export interface operations {
                             owner_id: never | null;
                         };
                         contact: {
+                            types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
                             email?: "" | string;
                             firstname?: string;
                             lastname?: string;
                             phone?: string;
                             title?: string;
-                            address1?: string;
-                            address2?: string;
-                            city?: string;
-                            state?: string;
-                            zipcode?: string;
-                            country?: string;
-                            website?: string;
+                            /** @description e.g. en, it */
+                            language?: string;
+                            address1?: string | null;
+                            address2?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            /** @description Letters, digits, spaces and hyphens */
+                            zipcode?: string | null;
+                            /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                            country?: string | null;
+                            /** @description An http(s) URL, or empty */
+                            website?: string | null;
+                            industry?: string | null;
+                            /** @enum {string|null} */
+                            organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                            /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                            fax?: string | null;
+                            /** @description The account number the platform knows the organization by */
+                            aan?: string | null;
+                            /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                            email_confirmed?: boolean;
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
@@ -2204,6 +2308,27 @@ export interface operations {
                         title?: string | null;
                         /** @description e.g. en, it */
                         language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
+                        /** @description The account number the platform knows the organization by */
+                        aan?: string | null;
+                        /** @description Read-only: the types of the contact linked to this user ([] when none) */
+                        types?: string[];
+                        /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                        email_confirmed?: boolean;
                     };
                     enabled?: boolean;
                     /** @description e.g. en, it */
@@ -2234,8 +2359,21 @@ export interface operations {
                             phone: string | null;
                             title: string | null;
                             language: string;
-                            /** @description Types of the contact linked to this user ([] when none) */
+                            /** @description Read-only: the types of the contact linked to this user ([] when none) */
                             types: string[];
+                            /** @description Read-only: the user proved the address (activated the account) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
+                            aan: string | null;
                         };
                         activated: boolean;
                         enabled: boolean;
@@ -2341,8 +2479,21 @@ export interface operations {
                             phone: string | null;
                             title: string | null;
                             language: string;
-                            /** @description Types of the contact linked to this user ([] when none) */
+                            /** @description Read-only: the types of the contact linked to this user ([] when none) */
                             types: string[];
+                            /** @description Read-only: the user proved the address (activated the account) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
+                            aan: string | null;
                         };
                         activated: boolean;
                         enabled: boolean;
@@ -2442,8 +2593,27 @@ export interface operations {
                         title?: string | null;
                         /** @description e.g. en, it */
                         language?: string;
-                        /** @description Types of the contact linked to this user ([] when none) */
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
+                        /** @description The account number the platform knows the organization by */
+                        aan?: string | null;
+                        /** @description Read-only: the types of the contact linked to this user ([] when none) */
                         types?: string[];
+                        /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                        email_confirmed?: boolean;
                     };
                     enabled?: boolean;
                     /** @description e.g. en, it */
@@ -2474,8 +2644,21 @@ export interface operations {
                             phone: string | null;
                             title: string | null;
                             language: string;
-                            /** @description Types of the contact linked to this user ([] when none) */
+                            /** @description Read-only: the types of the contact linked to this user ([] when none) */
                             types: string[];
+                            /** @description Read-only: the user proved the address (activated the account) */
+                            email_confirmed: boolean;
+                            address1: string | null;
+                            address2: string | null;
+                            city: string | null;
+                            state: string | null;
+                            zipcode: string | null;
+                            country: string | null;
+                            website: string | null;
+                            industry: string | null;
+                            organization_size: string | null;
+                            fax: string | null;
+                            aan: string | null;
                         };
                         activated: boolean;
                         enabled: boolean;
@@ -3490,6 +3673,10 @@ export interface operations {
                     organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
                     /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                     fax?: string | null;
+                    /** @description The account number the platform knows the organization by */
+                    aan?: string | null;
+                    /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                    email_confirmed?: boolean;
                 };
             };
         };
@@ -3529,6 +3716,7 @@ export interface operations {
                         industry: string | null;
                         organization_size: string | null;
                         fax: string | null;
+                        aan: string | null;
                         version: number;
                         /** Format: date-time */
                         created_at: string;
@@ -3639,6 +3827,7 @@ export interface operations {
                         industry: string | null;
                         organization_size: string | null;
                         fax: string | null;
+                        aan: string | null;
                         version: number;
                         /** Format: date-time */
                         created_at: string;
@@ -3741,6 +3930,10 @@ export interface operations {
                     organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
                     /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
                     fax?: string | null;
+                    /** @description The account number the platform knows the organization by */
+                    aan?: string | null;
+                    /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                    email_confirmed?: boolean;
                 };
             };
         };
@@ -3780,6 +3973,7 @@ export interface operations {
                         industry: string | null;
                         organization_size: string | null;
                         fax: string | null;
+                        aan: string | null;
                         version: number;
                         /** Format: date-time */
                         created_at: string;
