@@ -528,6 +528,7 @@ describe.runIf(inject('testDatabase').kind === 'postgres')(
 
     it('killed (SIGKILL): a new worker finishes it, with a copy at most of what the dead one had claimed, under the same Message-ID', async () => {
       const smtp = await startSmtpServer({ delayMs: 40 });
+      let second: Started | undefined;
       try {
         const id = await announceAll('Maintenance window');
         const started = Date.now();
@@ -546,7 +547,7 @@ describe.runIf(inject('testDatabase').kind === 'postgres')(
         expect(smtp.received.length).toBe(atKill);
 
         const restarted = Date.now();
-        const second = await launch(['worker'], workerEnv(smtp), 'Liaison workers are running');
+        second = await launch(['worker'], workerEnv(smtp), 'Liaison workers are running');
         const done = await api.finished(id, 60_000);
         const finishedAt = Date.now();
         expect(done).toMatchObject({
@@ -565,13 +566,14 @@ describe.runIf(inject('testDatabase').kind === 'postgres')(
         }
         for (const ids of byAddress.values()) expect(ids[0]).toMatch(/^<delivery\.\d+@127\.0\.0\.1>$/);
         expect(new Set([...byAddress.values()].map((ids) => ids[0])).size).toBe(total);
-        expect(copies.length).toBeLessThanOrEqual(batch);
+        // A worker runs two passes side by side (the next batch is claimed while one sends): at most two batches in flight.
+        expect(copies.length).toBeLessThanOrEqual(2 * batch);
         // The deliveries sent twice are among those claimed twice (the dead worker's last claims).
         const deliveries = await allDeliveries(id);
         expect(deliveries).toHaveLength(total);
         expect(deliveries.every((d) => d.status === 'sent' && (d.attempts === 1 || d.attempts === 2))).toBe(true);
         const reclaimed = deliveries.filter((d) => d.attempts === 2).map((d) => d.email);
-        expect(reclaimed.length).toBeLessThanOrEqual(batch);
+        expect(reclaimed.length).toBeLessThanOrEqual(2 * batch);
         expect(reclaimed).toEqual(expect.arrayContaining(copies.map(([to]) => to)));
         console.log(
           `[postgres] liaison worker killed ${firstRan} ms after its start, at ${atKill}/${total} messages received (${midway.counts.sent} recorded); ` +
@@ -581,7 +583,11 @@ describe.runIf(inject('testDatabase').kind === 'postgres')(
 
         second.child.kill('SIGTERM');
         expect((await second.exit).code).toBe(0);
+        second = undefined;
       } finally {
+        // A worker left running would take the next test's deliveries.
+        second?.child.kill('SIGKILL');
+        await second?.exit;
         await smtp.close();
       }
     }, 120_000);
