@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../platform/mail/outbox.repository.js';
+import { relay, reportAbout } from '../../test/support/bounce-reports.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../test/support/smtp-server.js';
 import { startTestApp, type Answer, type TestApp } from '../../test/support/test-app.js';
 import { Workers } from './workers.js';
@@ -105,46 +105,6 @@ async function sentNotice(label: string): Promise<SentNotice> {
   return { email, tenantId: customer.id, contactId: contact.id, announcementId: announcement.id, mail };
 }
 
-const fixtureValues = {
-  verp: 'bounces+d1042-5f0c6a9e3b7d41c28e90a1b2c3d4e5f6@bounce.liaison.test',
-  messageId: '<delivery.1042@liaison.test>',
-  recipient: 'ghost@example.net',
-};
-
-/** A report of test/fixtures/dsn about the notice that was really sent. */
-function reportAbout(name: string, sent: { email: string; mail: ReceivedMail }) {
-  return readFileSync(new URL(`../../test/fixtures/dsn/${name}`, import.meta.url), 'utf8')
-    .replaceAll(fixtureValues.verp, sent.mail.envelopeFrom)
-    .replaceAll(fixtureValues.messageId, sent.mail.messageId)
-    .replaceAll(fixtureValues.recipient, sent.email);
-}
-
-interface SmtpAnswer {
-  ok: boolean;
-  code?: number;
-  response?: string;
-}
-
-/** Hands a message to the listener as a relay would (MAIL FROM:<>), answering what the server said. */
-async function relay(to: string[], raw: string | Buffer, from = ''): Promise<SmtpAnswer> {
-  const connection = new SMTPConnection({ host: '127.0.0.1', port, ignoreTLS: true, connectionTimeout: 10_000 });
-  await new Promise<void>((resolve, reject) => {
-    connection.once('error', reject);
-    connection.connect(() => resolve());
-  });
-  try {
-    return await new Promise<SmtpAnswer>((resolve) =>
-      connection.send({ from, to }, raw, (err, info) =>
-        resolve(
-          err ? { ok: false, code: err.responseCode, response: err.response } : { ok: true, response: info.response },
-        ),
-      ),
-    );
-  } finally {
-    connection.quit();
-  }
-}
-
 const contactOf = async (sent: SentNotice) => ok(await t.call(t.root, 'GET', `/api/2/contacts/${sent.contactId}`));
 const auditOf = async (sent: SentNotice) =>
   ok(await t.call(t.root, 'GET', `/api/2/audit?tenant_id=${sent.tenantId}&object_id=${sent.contactId}`)).items as any[];
@@ -174,23 +134,23 @@ describe('the listener', () => {
 
   it('refuses recipients outside the bounce domain (550) and unknown local parts', async () => {
     const sent = await sentNotice('foreign');
-    const raw = reportAbout('postfix-user-unknown.eml', sent);
-    const outside = await relay([sent.mail.envelopeFrom.replace(bounceDomain, 'other.example')], raw);
+    const raw = reportAbout('postfix-user-unknown.eml', sent.email, sent.mail);
+    const outside = await relay(port, [sent.mail.envelopeFrom.replace(bounceDomain, 'other.example')], raw);
     expect(outside).toMatchObject({ ok: false, code: 550 });
-    expect(await relay(['someone@example.com'], raw)).toMatchObject({ ok: false, code: 550 });
-    expect(await relay([`info@${bounceDomain}`], raw)).toMatchObject({ ok: false, code: 550 });
+    expect(await relay(port, ['someone@example.com'], raw)).toMatchObject({ ok: false, code: 550 });
+    expect(await relay(port, [`info@${bounceDomain}`], raw)).toMatchObject({ ok: false, code: 550 });
     expect((await deliveryRow(sent.announcementId)).status).toBe('sent');
   });
 
   it('refuses a message over the size limit (552) and changes nothing', async () => {
     const sent = await sentNotice('oversized');
     const padding = `${'x'.repeat(998)}\r\n`.repeat(1100);
-    const raw = reportAbout('postfix-user-unknown.eml', sent).replace(
+    const raw = reportAbout('postfix-user-unknown.eml', sent.email, sent.mail).replace(
       'The portal is read-only',
       `${padding}The portal`,
     );
     expect(Buffer.byteLength(raw)).toBeGreaterThan(1024 * 1024);
-    expect(await relay([sent.mail.envelopeFrom], raw)).toMatchObject({ ok: false, code: 552 });
+    expect(await relay(port, [sent.mail.envelopeFrom], raw)).toMatchObject({ ok: false, code: 552 });
     expect(await deliveryRow(sent.announcementId)).toMatchObject({ status: 'sent', bounced_at: null });
   });
 });
@@ -199,7 +159,9 @@ describe('bounces', () => {
   it('a Postfix DSN to the VERP address fails the delivery with its diagnostic, invalidates the contact, and is audited', async () => {
     const sent = await sentNotice('postfix');
     expect(sent.mail.envelopeFrom).toMatch(new RegExp(`^bounces\\+d\\d+-[0-9a-f]{32}@${bounceDomain}$`));
-    expect(await relay([sent.mail.envelopeFrom], reportAbout('postfix-user-unknown.eml', sent))).toMatchObject({
+    expect(
+      await relay(port, [sent.mail.envelopeFrom], reportAbout('postfix-user-unknown.eml', sent.email, sent.mail)),
+    ).toMatchObject({
       ok: true,
     });
 
@@ -222,7 +184,11 @@ describe('bounces', () => {
 
   it('a Gmail DSN to the bounce mailbox is matched by the original Message-ID and its recipient', async () => {
     const sent = await sentNotice('gmail');
-    const answer = await relay([`bounces@${bounceDomain}`], reportAbout('gmail-address-not-found.eml', sent));
+    const answer = await relay(
+      port,
+      [`bounces@${bounceDomain}`],
+      reportAbout('gmail-address-not-found.eml', sent.email, sent.mail),
+    );
     expect(answer).toMatchObject({ ok: true });
     expect(await deliveryRow(sent.announcementId)).toMatchObject({ status: 'failed', bounce_status: '5.1.1' });
     expect((await contactOf(sent)).validation_state).toBe('invalid');
@@ -230,13 +196,13 @@ describe('bounces', () => {
 
   it('a forged token is refused at RCPT, and a Message-ID naming another address changes nothing', async () => {
     const sent = await sentNotice('forged');
-    const raw = reportAbout('postfix-user-unknown.eml', sent);
+    const raw = reportAbout('postfix-user-unknown.eml', sent.email, sent.mail);
     const forged = sent.mail.envelopeFrom.replace(/-[0-9a-f]{32}@/, `-${'0'.repeat(32)}@`);
-    expect(await relay([forged], raw)).toMatchObject({ ok: false, code: 550 });
+    expect(await relay(port, [forged], raw)).toMatchObject({ ok: false, code: 550 });
     const other = await sentNotice('forged-other');
     // A report about this notice's Message-ID that names the other notice's address.
-    const mismatched = reportAbout('gmail-address-not-found.eml', { email: other.email, mail: sent.mail });
-    expect(await relay([`bounces@${bounceDomain}`], mismatched)).toMatchObject({ ok: true });
+    const mismatched = reportAbout('gmail-address-not-found.eml', other.email, sent.mail);
+    expect(await relay(port, [`bounces@${bounceDomain}`], mismatched)).toMatchObject({ ok: true });
     for (const s of [sent, other]) {
       expect(await deliveryRow(s.announcementId)).toMatchObject({
         status: 'sent',
@@ -249,7 +215,9 @@ describe('bounces', () => {
 
   it('a delay is noted and fails nothing', async () => {
     const sent = await sentNotice('delayed');
-    expect(await relay([sent.mail.envelopeFrom], reportAbout('postfix-delayed.eml', sent))).toMatchObject({ ok: true });
+    expect(
+      await relay(port, [sent.mail.envelopeFrom], reportAbout('postfix-delayed.eml', sent.email, sent.mail)),
+    ).toMatchObject({ ok: true });
     expect(await deliveryRow(sent.announcementId)).toMatchObject({
       status: 'sent',
       bounce_status: '4.4.1',
@@ -273,7 +241,7 @@ describe('bounces', () => {
     expect(mail.parsed.headers.has('list-unsubscribe')).toBe(false);
     const row = () => t.db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     await until(row, (r) => r.status === 'sent', 'the mail to be sent');
-    const answer = await relay([mail.envelopeFrom], reportAbout('postfix-user-unknown.eml', { email, mail }));
+    const answer = await relay(port, [mail.envelopeFrom], reportAbout('postfix-user-unknown.eml', email, mail));
     expect(answer).toMatchObject({ ok: true });
     expect(await row()).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^smtp; 550 5\.1\.1 /) });
   });
@@ -282,7 +250,11 @@ describe('bounces', () => {
 describe('complaints and mailto unsubscribes', () => {
   it("an abuse report (Yahoo's feedback loop) marks the delivery and opts the address out of the category", async () => {
     const sent = await sentNotice('complaint');
-    const answer = await relay([`bounces@${bounceDomain}`], reportAbout('arf-yahoo-abuse.eml', sent));
+    const answer = await relay(
+      port,
+      [`bounces@${bounceDomain}`],
+      reportAbout('arf-yahoo-abuse.eml', sent.email, sent.mail),
+    );
     expect(answer).toMatchObject({ ok: true });
     expect((await deliveryRow(sent.announcementId)).complained_at).toEqual(expect.any(Date));
     expect(await optOutsOf(sent.email)).toMatchObject([
@@ -300,12 +272,12 @@ describe('complaints and mailto unsubscribes', () => {
     const apple = readFileSync(new URL('../../test/fixtures/dsn/mailto-unsubscribe-apple.eml', import.meta.url), 'utf8')
       .replace(/^To: .*$/m, `To: ${mailto}`)
       .replace(/^From: .*$/m, `From: ${sent.email}`);
-    expect(await relay([mailto!], apple, sent.email)).toMatchObject({ ok: true });
+    expect(await relay(port, [mailto!], apple, sent.email)).toMatchObject({ ok: true });
     expect(await optOutsOf(sent.email)).toMatchObject([
       { tenant_id: sent.tenantId, category: 'technical', source: 'mailto' },
     ]);
     // The bounce token is no unsubscribe token: used as one, it is refused.
     const wrongPurpose = mailto!.replace(/^unsubscribe\+/, 'bounces+');
-    expect(await relay([wrongPurpose], apple, sent.email)).toMatchObject({ ok: false, code: 550 });
+    expect(await relay(port, [wrongPurpose], apple, sent.email)).toMatchObject({ ok: false, code: 550 });
   });
 });

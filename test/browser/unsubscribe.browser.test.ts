@@ -10,8 +10,7 @@ import {
 } from './browser-support.js';
 import { createPartnerWorld, ROOT_PASSWORD, type PartnerWorld } from '../support/test-app.js';
 import type { ReceivedMail } from '../support/smtp-server.js';
-import { readFileSync } from 'node:fs';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import { relay, reportAbout } from '../support/bounce-reports.js';
 import { Workers } from '../../src/engine/workers.js';
 
 /** Waits for a value the page shows after a round trip (vitest's default is 1 s). */
@@ -26,30 +25,6 @@ function unsubscribeLink(mail: ReceivedMail): string {
 }
 
 const bounceDomain = 'bounce.liaison.test';
-
-/** A report of test/fixtures/dsn, about a notice that was really sent (its VERP sender, Message-ID, recipient). */
-function reportAbout(name: string, sent: ReceivedMail, email: string) {
-  return readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url), 'utf8')
-    .replaceAll('bounces+d1042-5f0c6a9e3b7d41c28e90a1b2c3d4e5f6@bounce.liaison.test', sent.envelopeFrom)
-    .replaceAll('<delivery.1042@liaison.test>', sent.messageId)
-    .replaceAll('ghost@example.net', email);
-}
-
-/** Hands a report to Liaison's inbound listener as a relay would (MAIL FROM:<>). */
-async function relay(port: number, to: string, raw: string) {
-  const connection = new SMTPConnection({ host: '127.0.0.1', port, ignoreTLS: true, connectionTimeout: 10_000 });
-  await new Promise<void>((resolve, reject) => {
-    connection.once('error', reject);
-    connection.connect(() => resolve());
-  });
-  try {
-    await new Promise<void>((resolve, reject) =>
-      connection.send({ from: '', to: [to] }, raw, (err) => (err ? reject(err) : resolve())),
-    );
-  } finally {
-    connection.quit();
-  }
-}
 
 /**
  * The person's side (the page behind the link, on a phone) and the admins' side (the contact:
@@ -266,16 +241,11 @@ describe.runIf(haveBrowser)('the unsubscribe page, and what a contact’s addres
       async () => (await t.call(p.admin, 'GET', `/api/2/announcements/${notice.body.id}`)).body.counts.sent,
     ).toBe(2);
     // The relay accepted both, then reports: Gus's mailbox does not exist; Cora calls the notice spam.
-    await relay(
-      inbound.inbound!.port,
-      toGus.envelopeFrom,
-      reportAbout('postfix-user-unknown.eml', toGus, 'gus@example.net'),
-    );
-    await relay(
-      inbound.inbound!.port,
-      `bounces@${bounceDomain}`,
-      reportAbout('arf-yahoo-abuse.eml', toCora, 'cora@example.net'),
-    );
+    const port = inbound.inbound!.port;
+    const gusReport = reportAbout('postfix-user-unknown.eml', 'gus@example.net', toGus);
+    expect(await relay(port, [toGus.envelopeFrom], gusReport)).toMatchObject({ ok: true });
+    const coraReport = reportAbout('arf-yahoo-abuse.eml', 'cora@example.net', toCora);
+    expect(await relay(port, [`bounces@${bounceDomain}`], coraReport)).toMatchObject({ ok: true });
     await poll(async () => {
       const a = (await t.call(p.admin, 'GET', `/api/2/announcements/${notice.body.id}`)).body;
       return [a.counts.bounced, a.counts.complained];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs/promises';
@@ -6,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnnouncement, createContact, createTenant } from '../support/factories.js';
 import { expectError } from '../support/expect-error.js';
 import { freePort } from '../support/processes.js';
+import { relay, reportAbout } from '../support/bounce-reports.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../support/test-app.js';
 import { Workers } from '../../src/engine/workers.js';
@@ -126,30 +125,6 @@ describe('metrics on the API port (LIAISON_METRICS=true)', () => {
   });
 });
 
-/** A report of test/fixtures/dsn about a message the SMTP server received. */
-function reportAbout(name: string, to: string, mail: { envelopeFrom: string; messageId: string }) {
-  return readFileSync(new URL(`../fixtures/dsn/${name}`, import.meta.url), 'utf8')
-    .replaceAll('bounces+d1042-5f0c6a9e3b7d41c28e90a1b2c3d4e5f6@bounce.liaison.test', mail.envelopeFrom)
-    .replaceAll('<delivery.1042@liaison.test>', mail.messageId)
-    .replaceAll('ghost@example.net', to);
-}
-
-/** Hands a report to the inbound listener as a relay would (MAIL FROM:<>). */
-async function relay(port: number, to: string, raw: string) {
-  const connection = new SMTPConnection({ host: '127.0.0.1', port, ignoreTLS: true, connectionTimeout: 10_000 });
-  await new Promise<void>((resolve, reject) => {
-    connection.once('error', reject);
-    connection.connect(() => resolve());
-  });
-  try {
-    await new Promise<void>((resolve, reject) =>
-      connection.send({ from: '', to: [to] }, raw, (err) => (err ? reject(err) : resolve())),
-    );
-  } finally {
-    connection.quit();
-  }
-}
-
 describe('metrics on a port of their own (LIAISON_METRICS_PORT), with real SMTP servers', () => {
   const bounceDomain = 'bounce.liaison.test';
   let t: TestApp;
@@ -221,18 +196,18 @@ describe('metrics on a port of their own (LIAISON_METRICS_PORT), with real SMTP 
     const mailTo = (email: string) => smtp.waitFor((mail) => mail.to.includes(email));
     const [bounced, complained] = [await mailTo(first.email), await mailTo(second.email)];
 
-    await relay(
-      listener.inbound!.port,
-      bounced.envelopeFrom,
-      reportAbout('postfix-user-unknown.eml', first.email, bounced),
-    );
-    await relay(
-      listener.inbound!.port,
-      `bounces@${bounceDomain}`,
-      reportAbout('arf-yahoo-abuse.eml', second.email, complained),
-    );
+    const port = listener.inbound!.port;
+    const accepted = { ok: true };
+    expect(
+      await relay(port, [bounced.envelopeFrom], reportAbout('postfix-user-unknown.eml', first.email, bounced)),
+    ).toMatchObject(accepted);
+    expect(
+      await relay(port, [`bounces@${bounceDomain}`], reportAbout('arf-yahoo-abuse.eml', second.email, complained)),
+    ).toMatchObject(accepted);
     // A report naming no message of ours changes nothing and counts nothing.
-    await relay(listener.inbound!.port, `bounces@${bounceDomain}`, reportAbout('auto-reply.eml', first.email, bounced));
+    expect(
+      await relay(port, [`bounces@${bounceDomain}`], reportAbout('auto-reply.eml', first.email, bounced)),
+    ).toMatchObject(accepted);
 
     const text = await fetchMetrics();
     expect(sample(text, 'liaison_messages_bounced_total', { queue: 'delivery', source: 'report' })).toBe(1);

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { parseMailReport } from '../../platform/mail/dsn.js';
+import { reportAbout } from '../../../test/support/bounce-reports.js';
 import { loadMailTokens, type MailTokens } from '../../platform/mail/mail-tokens.js';
 import {
   createAnnouncement,
@@ -74,10 +74,10 @@ async function customerWith(email: string) {
 
 /** A report of test/fixtures/dsn about `delivery`. */
 async function report(name: string, delivery: { id: number; email: string }) {
-  const raw = readFileSync(new URL(`../../../test/fixtures/dsn/${name}`, import.meta.url), 'utf8')
-    .replaceAll('bounces+d1042-5f0c6a9e3b7d41c28e90a1b2c3d4e5f6', `bounces+${tokens.sign('d', delivery.id)}`)
-    .replaceAll('<delivery.1042@liaison.test>', `<delivery.${delivery.id}@liaison.test>`)
-    .replaceAll('ghost@example.net', delivery.email);
+  const raw = reportAbout(name, delivery.email, {
+    envelopeFrom: `bounces+${tokens.sign('d', delivery.id)}@bounce.liaison.test`,
+    messageId: `<delivery.${delivery.id}@liaison.test>`,
+  });
   return parseMailReport(raw);
 }
 
