@@ -1,6 +1,6 @@
 import type { ContactType } from '../../platform/db/schema.js';
 import type { CardValues, ContactRecord } from './contact.repository.js';
-import { cardFields, givenCardFields } from '../../platform/http/contact-card.js';
+import { cardAnswersOf, givenCardFields } from '../../platform/http/contact-card.js';
 import type { ContactView, CreateContactInput, UpdateContactInput } from './contact.schemas.js';
 
 /** Types in the order every answer lists them. */
@@ -31,7 +31,7 @@ export function toContact(row: ContactRecord): ContactView {
     // Only a linked user's address was ever proven: by activating the account through the
     // link mailed to it, or by confirming the change to it (its one way to change once active).
     email_confirmed: row.user_id !== null && row.user_activated,
-    ...(Object.fromEntries(cardFields.map((f) => [f, row[f]])) as Required<CardValues>),
+    ...cardAnswersOf(row),
     version: row.version,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -53,9 +53,6 @@ export async function listTenants(db: Db, principal: Principal, query: ListTenan
     );
     for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
   }
-  const items = [...tenants, ...rows.slice(limit).map(toTenant)].map((t) => ({
-    ...atLevel(t, lod, TENANT_HEAVY),
-    id: t.id,
-  }));
+  const items = [...tenants, ...rows.slice(limit).map(toTenant)].map((t) => atLevel(t, lod, TENANT_HEAVY));
   return paged(items, limit, (last) => cursor.encode({ ...filter, lod, afterId: last.id }));
 }

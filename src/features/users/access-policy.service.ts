@@ -20,6 +20,13 @@ const roleKinds: Record<RoleId | 'root_admin' | 'unit_admin', string[]> = {
   unit_admin: [],
 };
 
+/** What the audit trail keeps of a policy: the grant itself. */
+const grant = (p: { tenant_id: string; role_id: string; resource_namespace: string | null }) => ({
+  tenant_id: p.tenant_id,
+  role_id: p.role_id,
+  resource_namespace: p.resource_namespace,
+});
+
 /** The roles of a user: which tenants it administers or reads, and how. */
 export class AccessPolicyService {
   constructor(private readonly uow: UnitOfWork) {}
@@ -97,16 +104,8 @@ export class AccessPolicyService {
         objectType: 'access_policies',
         objectId: userId,
         action: 'update',
-        before: existing.map((p) => ({
-          tenant_id: p.tenant_id,
-          role_id: p.role_id,
-          resource_namespace: p.resource_namespace,
-        })),
-        after: after.map((p) => ({
-          tenant_id: p.tenant_id,
-          role_id: p.role_id,
-          resource_namespace: p.resource_namespace,
-        })),
+        before: existing.map(grant),
+        after: after.map(grant),
       });
       return after;
     });

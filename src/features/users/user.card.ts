@@ -4,7 +4,6 @@ import { Email, Language, Nullable, Phone } from '../../platform/http/common-sch
 import {
   cardAnswers,
   cardBodyFields,
-  cardFields,
   assertAsStored,
   EmailConfirmedEcho,
   givenCardFields,
@@ -82,7 +81,3 @@ export function cardAfter(stored: StoredCard, given: Partial<Record<CardField, u
   const changes = givenCardFields(given);
   return Object.keys(changes).length ? JSON.stringify({ ...stored, ...changes }) : undefined;
 }
-
-/** Every card field as answers show it (null when never set). */
-export const cardAnswerOf = (stored: StoredCard) =>
-  Object.fromEntries(cardFields.map((f) => [f, stored[f] ?? null])) as Record<CardField, string | null>;

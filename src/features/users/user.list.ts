@@ -61,7 +61,7 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersIn
       : undefined;
   const keyOf = new Map(rows.map((r) => [r.id, r.sort_key]));
   return paged(
-    rows.map((r) => ({ ...atLevel(toUser(r, policies), lod, USER_HEAVY), id: r.id })),
+    rows.map((r) => atLevel(toUser(r, policies), lod, USER_HEAVY)),
     limit,
     (last) => cursor.encode({ ...filter, lod, afterId: last.id, afterKey: keyOf.get(last.id) }),
   );

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { AccessPolicyRow } from '../../platform/db/schema.js';
 import type { UserRecord } from './user.repository.js';
-import { cardAnswerOf } from './user.card.js';
+import { cardAnswersOf } from '../../platform/http/contact-card.js';
 import type { AccessPolicy, User } from './user.schemas.js';
 
 export function toPolicy(row: AccessPolicyRow): Static<typeof AccessPolicy> {
@@ -35,7 +35,7 @@ export function toUser(row: UserRecord, policies?: AccessPolicyRow[]): Static<ty
       language: row.language,
       types: row.contact_types,
       email_confirmed: row.activated,
-      ...cardAnswerOf(row.card),
+      ...cardAnswersOf(row.card),
     },
     activated: row.activated,
     enabled: row.enabled,

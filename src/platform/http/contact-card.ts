@@ -55,6 +55,10 @@ export const cardAnswers = Object.fromEntries(cardFields.map((f) => [f, Nullable
   [K in CardField]: typeof NullableString;
 };
 
+/** Every card field of a stored card (a contact's columns, a user's document) as answers show it: null when never set. */
+export const cardAnswersOf = (stored: Partial<Record<CardField, string | null>>) =>
+  Object.fromEntries(cardFields.map((f) => [f, stored[f] ?? null])) as Record<CardField, string | null>;
+
 /** Read-only in every body: accepted when it is what the object shows (a client sends back what it read). */
 export const EmailConfirmedEcho = Type.Optional(
   Type.Boolean({

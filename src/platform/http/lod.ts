@@ -39,8 +39,13 @@ function withoutIds<S extends TSchema>(schema: S): S {
 }
 
 /** The item at the level asked; `heavy` are the fields basic leaves out. */
-export function atLevel<T extends object>(item: T, lod: LodLevel | undefined, heavy: string[]): Partial<T> {
+export function atLevel<T extends { id: string }>(
+  item: T,
+  lod: LodLevel | undefined,
+  heavy: string[],
+): Partial<T> & Pick<T, 'id'> {
   if (!lod || lod === 'full') return item;
   const keep = (key: string) => (lod === 'stamps' ? STAMPS.includes(key) : !heavy.includes(key));
-  return Object.fromEntries(Object.entries(item).filter(([key]) => keep(key))) as Partial<T>;
+  // id is a stamp: every level keeps it.
+  return Object.fromEntries(Object.entries(item).filter(([key]) => keep(key))) as Partial<T> & Pick<T, 'id'>;
 }
