@@ -34,6 +34,7 @@ import { usersPlugin } from './features/users/users.plugin.js';
 import { WebhookService } from './features/webhooks/webhook.service.js';
 import { webhooksPlugin } from './features/webhooks/webhooks.plugin.js';
 import { ChangePersonEmail } from './use-cases/change-person-email.js';
+import { createTenant } from './use-cases/create-tenant.js';
 import { deleteTenant } from './use-cases/delete-tenant.js';
 
 export interface AppOptions {
@@ -74,6 +75,7 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
       await api.register(authPlugin, { auth, users, config });
       await api.register(tenantsPlugin, {
         tenants,
+        createTenant: createTenant({ uow, tenants, contacts }),
         deleteTenant: deleteTenant({ uow, tenants, contacts, users, clients }),
       });
       await api.register(usersPlugin, { users, policies: new AccessPolicyService(uow) });

@@ -216,3 +216,15 @@ export const invalidFields = (fields: string[], message: string) =>
   fail('invalid_fields', { message, info: fields.join(','), context: { fields } });
 
 export const invalidField = (field: string, message: string) => invalidFields([field], `${field}: ${message}`);
+
+/** The same error with the fields it names put under `prefix` (an object nested in a body: `company_billing_contact.email`). */
+export function underField(prefix: string, error: unknown): unknown {
+  if (!(error instanceof AppError) || !error.options.info) return error;
+  const fields = error.options.info.split(',').map((field) => `${prefix}.${field}`);
+  const message = error.message.replace(/^([\w.]+):/, `${prefix}.$1:`);
+  return new AppError(error.code, message, {
+    ...error.options,
+    info: fields.join(','),
+    context: error.options.context?.fields ? { ...error.options.context, fields } : error.options.context,
+  });
+}

@@ -194,22 +194,22 @@ describe("access policies with the roles of the platform's other products", () =
   });
 });
 
-describe('one contact card in tenants, users and contacts', () => {
-  // What a billing-platform connector copies from its client: the whole card, numbers and booleans as strings.
-  const address = {
-    address1: 'Via Roma 1',
-    address2: 'Scala B',
-    city: 'Milano',
-    state: 'MI',
-    zipcode: '20121',
-    country: 'IT',
-    website: 'https://rossi.example',
-    industry: 'Manufacturing',
-    organization_size: '11-100',
-    fax: '+39 02 1234567',
-    aan: 'AAN-0042',
-  };
+// What a billing-platform connector copies from its client: the whole card, numbers and booleans as strings.
+const address = {
+  address1: 'Via Roma 1',
+  address2: 'Scala B',
+  city: 'Milano',
+  state: 'MI',
+  zipcode: '20121',
+  country: 'IT',
+  website: 'https://rossi.example',
+  industry: 'Manufacturing',
+  organization_size: '11-100',
+  fax: '+39 02 1234567',
+  aan: 'AAN-0042',
+};
 
+describe('one contact card in tenants, users and contacts', () => {
   it('POST and PUT /tenants take the legal card with types, language and the read-only email_confirmed', async () => {
     const contact = {
       types: ['legal', 'primary'],
@@ -356,5 +356,118 @@ describe('one contact card in tenants, users and contacts', () => {
     });
     expect(changed.status).toBe(400);
     expect(JSON.stringify(changed.body)).toContain('email_confirmed');
+  });
+});
+
+describe('POST /tenants with company_billing_contact, read back as clients read contacts', () => {
+  const card = (email: string) => ({
+    types: ['billing', 'primary'],
+    firstname: 'Paolo',
+    lastname: 'Bianchi',
+    email,
+    phone: '+39 02 1112233',
+    title: 'CFO',
+    language: 'it',
+    email_confirmed: 'false',
+    ...address,
+  });
+  const childrenOf = async (parentId: string) =>
+    expectStatus(await t.call(mine.admin, 'GET', `/api/2/tenants?parent_id=${parentId}&lod=stamps`), 200, 'children')
+      .items.length as number;
+
+  it('creates the tenant and its billing contact in one request; ids first, then a batch read', async () => {
+    const email = `paolo-${Date.now()}@example.test`;
+    const tenant = expectStatus(
+      await t.call(mine.admin, 'POST', '/api/2/tenants', {
+        name: 'Bianchi S.r.l.',
+        parent_id: mine.partnerId,
+        kind: 'customer',
+        enabled: 'true',
+        contact: { types: ['legal'], ...address },
+        company_billing_contact: card(email),
+      }),
+      201,
+      'create',
+    );
+    const ids = expectStatus(await t.call(mine.admin, 'GET', `/api/2/tenants/${tenant.id}/contacts`), 200, 'ids');
+    expect(ids.items).toHaveLength(1);
+    const batch = expectStatus(
+      await t.call(mine.admin, 'GET', `/api/2/contacts?uuids=${ids.items.join(',')}`),
+      200,
+      'batch read',
+    );
+    expect(batch.items).toEqual([
+      expect.objectContaining({
+        id: ids.items[0],
+        tenant_id: tenant.id,
+        user_id: null,
+        types: ['billing'],
+        firstname: 'Paolo',
+        lastname: 'Bianchi',
+        email,
+        email_confirmed: false,
+        phone: '+39 02 1112233',
+        title: 'CFO',
+        language: 'it',
+        ...address,
+      }),
+    ]);
+    const one = expectStatus(await t.call(mine.admin, 'GET', `/api/2/contacts/${ids.items[0]}`), 200, 'one');
+    expect(one).toEqual(batch.items[0]);
+    const audit = expectStatus(
+      await t.call(mine.admin, 'GET', `/api/2/audit?tenant_id=${tenant.id}&object_id=${ids.items[0]}`),
+      200,
+      'audit',
+    );
+    expect(audit.items).toEqual([expect.objectContaining({ object_id: ids.items[0], action: 'create' })]);
+    // Another partner reads neither the ids nor the contact.
+    expect((await t.call(other.admin, 'GET', `/api/2/tenants/${tenant.id}/contacts`)).status).toBe(404);
+    const theirs = await t.call(other.admin, 'GET', `/api/2/contacts?uuids=${ids.items[0]}`);
+    expect(theirs.status === 200 ? theirs.body.items : []).toEqual([]);
+  });
+
+  it('names a refused field under company_billing_contact and leaves no tenant behind', async () => {
+    const before = await childrenOf(mine.partnerId);
+    const post = (company_billing_contact: object) =>
+      t.call(mine.admin, 'POST', '/api/2/tenants', {
+        name: 'Half Written S.r.l.',
+        parent_id: mine.partnerId,
+        kind: 'customer',
+        company_billing_contact,
+      });
+    const { lastname: _missing, ...noLastname } = card(`x-${Date.now()}@example.test`);
+    for (const [body, field] of [
+      [noLastname, 'company_billing_contact.lastname'],
+      [{ ...card('not-an-address'), types: ['billing'] }, 'company_billing_contact.email'],
+      [
+        { ...card(`y-${Date.now()}@example.test`), organization_size: '7' },
+        'company_billing_contact.organization_size',
+      ],
+      // Refused by the use case after the tenant was written: the transaction takes the tenant back.
+      [{ ...card(`z-${Date.now()}@example.test`), types: ['legal'] }, 'company_billing_contact.types'],
+      // Refused by the contacts feature itself (a read-only field sent as something else than stored).
+      [{ ...card(`w-${Date.now()}@example.test`), email_confirmed: true }, 'company_billing_contact.email_confirmed'],
+    ] as const) {
+      const res = await post(body);
+      expect(res.status, field).toBe(400);
+      expect(res.body.error.context.fields, field).toContain(field);
+    }
+    expect(await childrenOf(mine.partnerId)).toBe(before);
+  });
+
+  it('lets another partner create nothing under your tenant, billing contact included', async () => {
+    const res = await t.call(other.admin, 'POST', '/api/2/tenants', {
+      name: 'Intruder S.r.l.',
+      parent_id: mine.partnerId,
+      kind: 'customer',
+      company_billing_contact: card(`intruder-${Date.now()}@example.test`),
+    });
+    expect(res.status).toBe(404);
+    const found = expectStatus(
+      await t.call(mine.admin, 'GET', `/api/2/search?tenant=${mine.partnerId}&text=Intruder`),
+      200,
+      'search',
+    );
+    expect(JSON.stringify(found)).not.toContain('Intruder');
   });
 });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { cardAnswers, cardBodyFields, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
+import { cardAnswers, cardBodyFields, CardTypes, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
 import {
   ContactTypeSchema,
   Email,
@@ -65,6 +65,23 @@ export const CreateContactBody = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * POST /tenants' `company_billing_contact`: the one card, as the established API sends it, for
+ * the new tenant's billing contact (a person without access: first name, last name and email).
+ */
+export const BillingContactCard = Type.Object(
+  {
+    types: Type.Optional(CardTypes),
+    ...personFields,
+    firstname: Name,
+    lastname: Name,
+    email: Email,
+    ...cardBodyFields,
+    email_confirmed: EmailConfirmedEcho,
+  },
+  { additionalProperties: false },
+);
+
 export const UpdateContactBody = Type.Object(
   {
     version: Version,
@@ -94,6 +111,7 @@ export const ListContactsQuery = Type.Object(
 );
 
 export type CreateContactInput = Static<typeof CreateContactBody>;
+export type BillingContactInput = Static<typeof BillingContactCard>;
 export type UpdateContactInput = Static<typeof UpdateContactBody>;
 export type ListContactsInput = Static<typeof ListContactsQuery>;
 export type ContactView = Static<typeof Contact>;

@@ -53,60 +53,62 @@ export class ContactService {
     return repo.findContactIdsOfTenant(this.db, principal.read, tenantId);
   }
 
-  async create(principal: Principal, input: CreateContactInput) {
-    const contact = await this.uow.run(async (trx) => {
-      const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
-      await lockContactsOf(trx, tenant.id);
-      const types = normalizeTypes(input.types);
-      let id: string | undefined;
-      if (input.user_id !== undefined) {
-        const given = personFields.filter((f) => input[f] !== undefined);
-        if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
-        const user = await this.users.find(trx, principal, input.user_id);
-        if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
-        if (await repo.findContactOfUser(trx, principal.read, user.id)) {
-          throw fail('contact_user_taken', { info: 'user_id' });
-        }
-        await assertEmailFree(trx, tenant.id, user.email);
-        id = await repo.insertContact(trx, principal.write, {
-          tenant_id: tenant.id,
-          user_id: user.id,
-          types,
-          ...cardOf(input),
-        });
-      } else {
-        for (const field of ['firstname', 'lastname', 'email'] as const) {
-          if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
-        }
-        await assertEmailFree(trx, tenant.id, input.email!);
-        id = await repo.insertContact(trx, principal.write, {
-          tenant_id: tenant.id,
-          user_id: null,
-          types,
-          firstname: input.firstname!.trim(),
-          lastname: input.lastname!.trim(),
-          email: input.email!,
-          phone: input.phone ?? null,
-          title: input.title ?? null,
-          language: input.language ?? null,
-          ...cardOf(input),
-        });
+  create(principal: Principal, input: CreateContactInput) {
+    return this.uow.run((trx) => this.createIn(trx, principal, input));
+  }
+
+  /** Creates a contact in the caller's transaction (a use case that writes more beside it). */
+  async createIn(trx: Db, principal: Principal, input: CreateContactInput) {
+    const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
+    await lockContactsOf(trx, tenant.id);
+    const types = normalizeTypes(input.types);
+    let id: string | undefined;
+    if (input.user_id !== undefined) {
+      const given = personFields.filter((f) => input[f] !== undefined);
+      if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
+      const user = await this.users.find(trx, principal, input.user_id);
+      if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
+      if (await repo.findContactOfUser(trx, principal.read, user.id)) {
+        throw fail('contact_user_taken', { info: 'user_id' });
       }
-      // The repository writes only inside the caller's write scope, which tenantAccess checked above.
-      assertThat(id, 'read_only');
-      const created = toContact((await repo.findContact(trx, principal.read, id))!);
-      assertAsStored('email_confirmed', input.email_confirmed, created.email_confirmed); // rolls the insert back
-      await recordAudit(trx, actorOf(principal), {
-        tenantId: tenant.id,
-        objectType: 'contact',
-        objectId: id,
-        action: 'create',
-        after: created,
+      await assertEmailFree(trx, tenant.id, user.email);
+      id = await repo.insertContact(trx, principal.write, {
+        tenant_id: tenant.id,
+        user_id: user.id,
+        types,
+        ...cardOf(input),
       });
-      await recordEvent(trx, { type: 'contact.created', tenantId: tenant.id, data: created });
-      return created;
+    } else {
+      for (const field of ['firstname', 'lastname', 'email'] as const) {
+        if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
+      }
+      await assertEmailFree(trx, tenant.id, input.email!);
+      id = await repo.insertContact(trx, principal.write, {
+        tenant_id: tenant.id,
+        user_id: null,
+        types,
+        firstname: input.firstname!.trim(),
+        lastname: input.lastname!.trim(),
+        email: input.email!,
+        phone: input.phone ?? null,
+        title: input.title ?? null,
+        language: input.language ?? null,
+        ...cardOf(input),
+      });
+    }
+    // The repository writes only inside the caller's write scope, which tenantAccess checked above.
+    assertThat(id, 'read_only');
+    const created = toContact((await repo.findContact(trx, principal.read, id))!);
+    assertAsStored('email_confirmed', input.email_confirmed, created.email_confirmed); // rolls the insert back
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: tenant.id,
+      objectType: 'contact',
+      objectId: id,
+      action: 'create',
+      after: created,
     });
-    return contact;
+    await recordEvent(trx, { type: 'contact.created', tenantId: tenant.id, data: created });
+    return created;
   }
 
   async update(principal: Principal, id: string, input: UpdateContactInput) {

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Language, Nullable, NullableTimestamp, Timestamp, Uuid, Version } from '../../platform/http/common-schemas.js';
-import { Contact } from '../contacts/contact.schemas.js';
+import { BillingContactCard, Contact } from '../contacts/contact.schemas.js';
 import { Lod, lodItem } from '../../platform/http/lod.js';
 import { cardBodyFields, CardTypes, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
 import { phoneMaxLength, phonePattern } from '../../platform/http/phone.js';
@@ -65,6 +65,7 @@ export const CreateTenantBody = Type.Object(
     language: Type.Optional(Language),
     enabled: Type.Optional(Type.Boolean()),
     contact: Type.Optional(TenantContactCard),
+    company_billing_contact: Type.Optional(BillingContactCard),
     customer_id: Type.Optional(Nullable(text(255))),
     internal_tag: Type.Optional(Nullable(text(255))),
   },

@@ -64,41 +64,40 @@ export class TenantService {
     });
   }
 
-  async create(principal: Principal, input: CreateTenantInput) {
-    return this.uow.run(async (trx) => {
-      const parent = await repo.findTenant(trx, principal.read, input.parent_id);
-      if (!parent) throw fail('parent_not_found', { info: 'parent_id' });
-      await assertWritable(trx, principal, parent.id);
-      if (!allowedChildren[parent.kind].includes(input.kind)) {
-        throw invalidField(
-          'kind',
-          `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`,
-        );
-      }
-      if (!parent.enabled) throw fail('parent_disabled', { info: 'parent_id' });
-      const id = randomUUID();
-      await repo.insertTenant(trx, {
-        id,
-        parent_id: parent.id,
-        name: input.name.trim(),
-        kind: input.kind,
-        enabled: input.enabled ?? true,
-        language: input.language ?? parent.language,
-        contact: storedCard(input.contact ?? {}),
-        customer_id: input.customer_id ?? null,
-        internal_tag: input.internal_tag ?? null,
-      });
-      const created = toTenant((await repo.findTenant(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), {
-        tenantId: id,
-        objectType: 'tenant',
-        objectId: id,
-        action: 'create',
-        after: created,
-      });
-      await recordEvent(trx, { type: 'tenant.created', tenantId: id, data: created });
-      return created;
+  /** Creates a tenant in the caller's transaction (use-cases/create-tenant.ts writes its billing contact beside it). */
+  async createIn(trx: Db, principal: Principal, input: Omit<CreateTenantInput, 'company_billing_contact'>) {
+    const parent = await repo.findTenant(trx, principal.read, input.parent_id);
+    if (!parent) throw fail('parent_not_found', { info: 'parent_id' });
+    await assertWritable(trx, principal, parent.id);
+    if (!allowedChildren[parent.kind].includes(input.kind)) {
+      throw invalidField(
+        'kind',
+        `a ${parent.kind} tenant cannot hold a ${input.kind} (allowed: ${allowedChildren[parent.kind].join(', ') || 'none'})`,
+      );
+    }
+    if (!parent.enabled) throw fail('parent_disabled', { info: 'parent_id' });
+    const id = randomUUID();
+    await repo.insertTenant(trx, {
+      id,
+      parent_id: parent.id,
+      name: input.name.trim(),
+      kind: input.kind,
+      enabled: input.enabled ?? true,
+      language: input.language ?? parent.language,
+      contact: storedCard(input.contact ?? {}),
+      customer_id: input.customer_id ?? null,
+      internal_tag: input.internal_tag ?? null,
     });
+    const created = toTenant((await repo.findTenant(trx, principal.read, id))!);
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: id,
+      objectType: 'tenant',
+      objectId: id,
+      action: 'create',
+      after: created,
+    });
+    await recordEvent(trx, { type: 'tenant.created', tenantId: id, data: created });
+    return created;
   }
 
   async update(principal: Principal, id: string, input: UpdateTenantInput) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
 import { IdList, IdParams, PagedItemsOf, standardErrors, VersionQuery } from '../../platform/http/common-schemas.js';
 import type { Principal } from '../../platform/scope.js';
 import type { TenantService } from './tenant.service.js';
@@ -6,6 +7,7 @@ import {
   AllowDeletedQuery,
   ChildrenQuery,
   CreateTenantBody,
+  type CreateTenantInput,
   ListTenantsQuery,
   Tenant,
   TenantListItem,
@@ -14,13 +16,15 @@ import {
 
 export interface TenantsPluginOptions {
   tenants: TenantService;
+  /** Creates the tenant and its billing contact in one transaction: a use case above the features (use-cases/create-tenant.ts). */
+  createTenant: (principal: Principal, input: CreateTenantInput) => Promise<Static<typeof Tenant>>;
   /** Deletes the tenant with everything living in it: a use case above the features (use-cases/delete-tenant.ts). */
   deleteTenant: (principal: Principal, id: string, version: number) => Promise<void>;
 }
 
 export const tenantsPlugin: FastifyPluginAsyncTypebox<TenantsPluginOptions> = async (
   app,
-  { tenants, deleteTenant },
+  { tenants, createTenant, deleteTenant },
 ) => {
   const tags = ['tenants'];
 
@@ -47,7 +51,7 @@ export const tenantsPlugin: FastifyPluginAsyncTypebox<TenantsPluginOptions> = as
         response: { 201: Tenant, ...standardErrors },
       },
     },
-    async (request, reply) => reply.status(201).send(await tenants.create(request.principal, request.body)),
+    async (request, reply) => reply.status(201).send(await createTenant(request.principal, request.body)),
   );
 
   app.get(

@@ -1381,6 +1381,37 @@ export interface operations {
                         /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
                         email_confirmed?: boolean;
                     };
+                    company_billing_contact?: {
+                        types?: ("legal" | "primary" | "billing" | "technical" | "management")[];
+                        firstname: string;
+                        lastname: string;
+                        /** Format: email */
+                        email: string;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        phone?: string | null;
+                        title?: string | null;
+                        /** @description e.g. en, it */
+                        language?: string;
+                        address1?: string | null;
+                        address2?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        /** @description Letters, digits, spaces and hyphens */
+                        zipcode?: string | null;
+                        /** @description An ISO 3166 code (IT) or a name (Italy); at least 2 letters */
+                        country?: string | null;
+                        /** @description An http(s) URL, or empty */
+                        website?: string | null;
+                        industry?: string | null;
+                        /** @enum {string|null} */
+                        organization_size?: "1-10" | "11-100" | "101-500" | "501-1000" | "5000+" | null;
+                        /** @description Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters */
+                        fax?: string | null;
+                        /** @description The account number the platform knows the organization by */
+                        aan?: string | null;
+                        /** @description Read-only: may be sent back as read, never changed (the address is proven by its owner) */
+                        email_confirmed?: boolean;
+                    };
                     customer_id?: string | null;
                     internal_tag?: string | null;
                 };
