@@ -16,6 +16,7 @@ import { ClientConfigure } from './pages/ClientConfigure';
 import { Users } from './pages/Users';
 import { Notices } from './pages/Notices';
 import { Mailbox } from './pages/Mailbox';
+import { Webhooks } from './pages/Webhooks';
 
 function RequireSession({ children }: { children: React.ReactNode }) {
   const { user, loading } = useSession();
@@ -47,6 +48,7 @@ createRoot(document.getElementById('root')!).render(
             <Route path="/users" element={<Users />} />
             <Route path="/notices/*" element={<Notices />} />
             <Route path="/mailbox" element={<Mailbox />} />
+            <Route path="/webhooks" element={<Webhooks />} />
             <Route path="*" element={<Navigate to="/my-company" replace />} />
           </Route>
         </Routes>

@@ -13,6 +13,7 @@ export function AppShell() {
       ? []
       : [{ to: '/clients', label: t('nav.clients') }]),
     { to: '/users', label: t('nav.users') },
+    { to: '/webhooks', label: t('nav.webhooks') },
     ...(user?.tenant_kind === 'root' || user?.tenant_kind === 'partner'
       ? [{ to: '/notices', label: t('nav.notices') }]
       : []),

@@ -6,9 +6,10 @@ import * as clients from './areas/clients';
 import * as notices from './areas/notices';
 import * as mailbox from './areas/mailbox';
 import * as unsubscribe from './areas/unsubscribe';
+import * as webhooks from './areas/webhooks';
 import type { Strings } from './strings';
 
-export const areas = { contacts, users, clients, notices, mailbox, unsubscribe };
+export const areas = { contacts, users, clients, notices, mailbox, unsubscribe, webhooks };
 export const en = {
   contacts: contacts.en,
   users: users.en,
@@ -16,6 +17,7 @@ export const en = {
   notices: notices.en,
   mailbox: mailbox.en,
   unsubscribe: unsubscribe.en,
+  webhooks: webhooks.en,
   app: {
     name: 'Liaison',
     skip: 'Skip to content',
@@ -44,6 +46,7 @@ export const en = {
     users: 'Users',
     notices: 'Notices',
     mailbox: 'Mailbox',
+    webhooks: 'Webhooks',
     signOut: 'Sign out',
     language: 'Language',
     signedInAs: 'Signed in as {{name}}',

@@ -7,6 +7,7 @@ export const it: Dictionary = {
   notices: areas.notices.it,
   mailbox: areas.mailbox.it,
   unsubscribe: areas.unsubscribe.it,
+  webhooks: areas.webhooks.it,
   app: {
     name: 'Liaison',
     skip: 'Vai al contenuto',
@@ -35,6 +36,7 @@ export const it: Dictionary = {
     users: 'Utenti',
     notices: 'Avvisi',
     mailbox: 'Posta',
+    webhooks: 'Webhook',
     signOut: 'Esci',
     language: 'Lingua',
     signedInAs: 'Accesso come {{name}}',
