@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db/database.js';
 import { wakeOnCommit } from './db/unit-of-work.js';
 
@@ -14,6 +14,10 @@ export const eventTypes = [
   'contact.created',
   'contact.updated',
   'contact.deleted',
+  'contact.email_change_requested',
+  'contact.email_confirmed',
+  'contact.invalid',
+  'contact.opted_out',
   'user.created',
   'user.updated',
   'user.deleted',
@@ -82,4 +86,36 @@ export async function recordEvent(db: Db, event: DomainEvent, options: { to?: st
     )
     SELECT count(*)::int AS fanned FROM d`.execute(db);
   if (rows[0].fanned > 0) wakeOnCommit(db, 'webhooks');
+}
+
+/**
+ * recordEvent for every row of a change one statement makes to many objects, in that statement:
+ * the common table expressions to put after the one named `source` (columns tenant_id uuid,
+ * object_id text, data jsonb: the object as the API shows it), fanning out alike. The statement
+ * may count `event_deliveries` (one row per delivery written) and pass it to wakeIfFanned.
+ */
+export function eventSteps(type: EventType, source: string): RawBuilder<unknown> {
+  const pattern = `${type.split('.')[0]}.*`;
+  const timestamp = new Date().toISOString();
+  return sql`event_targets AS (
+      SELECT s.tenant_id, s.object_id, s.data, w.id AS webhook_id
+      FROM ${sql.table(source)} s JOIN tenant_closure c ON c.descendant_id = s.tenant_id
+        JOIN webhooks w ON w.tenant_id = c.ancestor_id
+      WHERE w.enabled AND (${type} = ANY (w.events) OR ${pattern} = ANY (w.events))),
+    event_rows AS (
+      INSERT INTO webhook_events (type, tenant_id, object_id, payload)
+      SELECT DISTINCT ON (tenant_id, object_id) ${type}::text, tenant_id, object_id,
+        jsonb_build_object('type', ${type}::text, 'timestamp', ${timestamp}::text,
+          'data', data || jsonb_build_object('tenant_id', tenant_id))
+      FROM event_targets
+      RETURNING id, seq, tenant_id, object_id),
+    event_deliveries AS (
+      INSERT INTO webhook_deliveries (webhook_id, event_id, seq, object_id)
+      SELECT t.webhook_id, e.id, e.seq, e.object_id FROM event_rows e JOIN event_targets t USING (tenant_id, object_id)
+      RETURNING 1)`;
+}
+
+/** After a statement with eventSteps: wakes the dispatcher once the transaction commits, when it wrote deliveries. */
+export function wakeIfFanned(db: Db, fanned: number) {
+  if (fanned > 0) wakeOnCommit(db, 'webhooks');
 }

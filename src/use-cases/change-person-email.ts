@@ -2,12 +2,24 @@ import { actorOf, recordAudit, type AuditActor } from '../platform/audit-trail.j
 import type { Db } from '../platform/db/database.js';
 import type { AfterCommit, UnitOfWork } from '../platform/db/unit-of-work.js';
 import { fail } from '../platform/errors.js';
+import { recordEvent } from '../platform/events.js';
 import { systemScope, type Principal } from '../platform/scope.js';
 import type { ConfirmationService } from '../features/confirmations/confirmation.service.js';
 import { assertPersonEmailFree } from '../features/contacts/contact.addresses.js';
+import { contactViewOfUser } from '../features/contacts/contact.event-data.js';
 import type { ContactService } from '../features/contacts/contact.service.js';
 import type { EmailChanges } from '../features/users/user.ports.js';
 import type { UserService } from '../features/users/user.service.js';
+
+/** The event of the person's contact, as the API shows it now (a user who is no contact has none). */
+async function contactEvent(
+  trx: Db,
+  type: 'contact.email_change_requested' | 'contact.email_confirmed',
+  userId: string,
+) {
+  const contact = await contactViewOfUser(trx, userId);
+  if (contact) await recordEvent(trx, { type, tenantId: contact.tenant_id, data: contact.data });
+}
 
 export interface ChangePersonEmailDeps {
   uow: UnitOfWork;
@@ -43,6 +55,7 @@ export class ChangePersonEmail implements EmailChanges {
       return 'changed' as const;
     }
     await confirmations.openEmailChange(trx, after, actor, user, newEmail);
+    await contactEvent(trx, 'contact.email_change_requested', userId);
     return 'pending' as const;
   }
 
@@ -55,6 +68,7 @@ export class ChangePersonEmail implements EmailChanges {
       await users.patchPerson(trx, systemScope(user.tenant_id), user.id, { email: newEmail });
       // A new address starts out valid: an old bounce says nothing about it.
       await contacts.personListener.changed(trx, systemScope(user.tenant_id), user.id, { emailChanged: true });
+      await contactEvent(trx, 'contact.email_confirmed', user.id);
       await recordAudit(
         trx,
         { type: 'person', id: user.id },

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import { wakeIfFanned } from '../../platform/events.js';
 import { invalidateBouncedContacts } from './bounced-contacts.js';
 
 // The marks a relay's later report leaves: on a delivery of a notice (bounced, delayed,
@@ -30,6 +31,7 @@ export async function recordPermanentBounce(db: Db, id: number, bounce: { status
       RETURNING d.id AS delivery_id, d.email, d.contact_ids, d.bounce_status AS status, d.last_error AS diagnostic)`,
     sql`bounced`,
   ).execute(db);
+  wakeIfFanned(db, rows[0]?.fanned ?? 0);
   return rows;
 }
 

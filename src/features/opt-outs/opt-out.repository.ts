@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
+import { eventSteps } from '../../platform/events.js';
+import { contactJson } from '../contacts/contact.event-data.js';
 
 export type OptOutSource = 'unsubscribe' | 'mailto' | 'complaint';
 
@@ -48,6 +50,24 @@ export async function insertOptOuts(db: Db, key: OptOutKey, source: OptOutSource
     .returning('tenant_id')
     .execute();
   return rows.map((r) => r.tenant_id);
+}
+
+/**
+ * The contact.opted_out events of an opt-out, in one statement: for each tenant newly opted out,
+ * its contact of the address among the delivery's (the contact as the API shows it, plus the
+ * category). Answers the webhook deliveries written (for wakeIfFanned).
+ */
+export async function recordOptedOutEvents(db: Db, key: OptOutKey, contactIds: string[], changed: string[]) {
+  if (changed.length === 0 || contactIds.length === 0) return 0;
+  const { rows } = await sql<{ fanned: number }>`
+    WITH opted_out AS (
+      SELECT c.tenant_id, c.id::text AS object_id, ${contactJson('c')} || jsonb_build_object('category', ${key.category}::text) AS data
+      FROM contacts c
+      WHERE c.id = ANY (${contactIds}::uuid[]) AND c.tenant_id = ANY (${changed}::uuid[])),
+    addressed AS (SELECT * FROM opted_out WHERE lower(data ->> 'email') = ${key.email}),
+    ${eventSteps('contact.opted_out', 'addressed')}
+    SELECT count(*)::int AS fanned FROM event_deliveries`.execute(db);
+  return rows[0].fanned;
 }
 
 /** Opts the address back in; answers the tenants that were opted out. */

@@ -3,6 +3,7 @@ import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { fail } from '../../platform/errors.js';
+import { wakeIfFanned } from '../../platform/events.js';
 import { loadMailTokens, type MailTokens } from '../../platform/mail/mail-tokens.js';
 import type { Principal } from '../../platform/scope.js';
 import type { ContactService } from '../contacts/contact.service.js';
@@ -72,6 +73,7 @@ export async function optOutByDelivery(
   const changed = await repo.insertOptOuts(trx, keyOf(delivery), source, delivery.id);
   const actor: AuditActor = { type: source === 'complaint' ? 'system' : 'person', id: null };
   await auditEach(trx, delivery, changed, actor, { action: 'opt_out', source });
+  wakeIfFanned(trx, await repo.recordOptedOutEvents(trx, keyOf(delivery), delivery.contact_ids, changed));
   return { email: delivery.email, category: delivery.category, tenantIds: delivery.tenant_ids, changed };
 }
 
