@@ -2,60 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { assertWritable, tenantAccess } from '../../platform/access.js';
 import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import { fail, invalidField, versionMismatch } from '../../platform/errors.js';
-import { eventTypes, recordEvent } from '../../platform/events.js';
+import { recordEvent } from '../../platform/events.js';
 import { resolveTarget, TargetRefused } from '../../platform/outbound-target.js';
 import type { Principal } from '../../platform/scope.js';
 import * as repo from './webhook.repository.js';
-import type { CreateWebhookInput, DeliveryAnswer, UpdateWebhookInput, WebhookAnswer } from './webhook.schemas.js';
+import { checkEvents, toDelivery, toWebhook } from './webhook.mapping.js';
+import type { CreateWebhookInput, UpdateWebhookInput } from './webhook.schemas.js';
 
 /** How long the secret before a rotation keeps signing beside the new one. */
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const known = new Set<string>([...eventTypes, ...eventTypes.map((type) => `${type.split('.')[0]}.*`)]);
-
 /** A Standard Webhooks secret: whsec_ and the base64 of 24 random bytes. */
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
-function toWebhook(row: repo.WebhookRow): WebhookAnswer {
-  return {
-    id: row.id,
-    tenant_id: row.tenant_id,
-    url: row.url,
-    events: row.events,
-    description: row.description,
-    enabled: row.enabled,
-    version: row.version,
-    disabled_reason: row.disabled_reason,
-    failing_since: iso(row.failing_since),
-    previous_secret_expires_at: iso(row.previous_secret_expires_at),
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
-
-function toDelivery(row: Awaited<ReturnType<typeof repo.findDelivery>> & {}): DeliveryAnswer {
-  return {
-    id: row.id,
-    message_id: `msg_${row.event_id.replaceAll('-', '')}`,
-    event: row.event,
-    status: row.status,
-    attempts: row.attempts,
-    last_status_code: row.last_status_code,
-    last_error: row.last_error,
-    last_attempt_at: iso(row.last_attempt_at),
-    next_attempt_at: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
-    created_at: row.created_at.toISOString(),
-  };
-}
-
-function checkEvents(events: string[]) {
-  const unknown = events.find((event) => !known.has(event));
-  if (unknown) throw invalidField('events', `unknown event ${unknown}; known: ${[...known].join(', ')}`);
-  return [...new Set(events)];
-}
+/** Each change to a webhook in the audit trail of its tenant, in the change's transaction; never a secret. */
+const audit = (trx: Db, principal: Principal, row: { id: string; tenant_id: string }, change: Change) =>
+  recordAudit(trx, actorOf(principal), { tenantId: row.tenant_id, objectType: 'webhook', objectId: row.id, ...change });
+type Change = { action: string; before?: unknown; after?: unknown };
 
 export class WebhookService {
   constructor(
@@ -108,7 +73,9 @@ export class WebhookService {
         failing_since: null,
         updated_at: new Date(),
       });
-      return { ...toWebhook((await repo.findWebhook(trx, principal.read, id))!), secret };
+      const created = toWebhook((await repo.findWebhook(trx, principal.read, id))!);
+      await audit(trx, principal, created, { action: 'create', after: created });
+      return { ...created, secret };
     });
   }
 
@@ -136,7 +103,9 @@ export class WebhookService {
         ...(input.enabled ? { disabled_reason: null, failing_since: null } : {}),
       };
       if (!(await repo.updateWebhook(trx, principal.write, id, input.version, patch))) throw versionMismatch();
-      return toWebhook((await repo.findWebhook(trx, principal.read, id))!);
+      const after = toWebhook((await repo.findWebhook(trx, principal.read, id))!);
+      await audit(trx, principal, row, { action: 'update', before: toWebhook(row), after });
+      return after;
     });
   }
 
@@ -145,6 +114,7 @@ export class WebhookService {
       const row = await this.writable(trx, principal, id);
       if (version !== undefined && row.version !== version) throw versionMismatch(row.version);
       await repo.deleteWebhook(trx, principal.write, id);
+      await audit(trx, principal, row, { action: 'delete', before: toWebhook(row) });
     });
   }
 
@@ -159,7 +129,12 @@ export class WebhookService {
         previous_secret_expires_at: new Date(Date.now() + ROTATION_OVERLAP_MS),
       };
       if (!(await repo.updateWebhook(trx, principal.write, id, row.version, patch))) throw versionMismatch();
-      return { ...toWebhook((await repo.findWebhook(trx, principal.read, id))!), secret };
+      const after = toWebhook((await repo.findWebhook(trx, principal.read, id))!);
+      await audit(trx, principal, row, {
+        action: 'rotate_secret',
+        after: { previous_secret_expires_at: after.previous_secret_expires_at },
+      });
+      return { ...after, secret };
     });
   }
 
@@ -184,10 +159,17 @@ export class WebhookService {
   async redeliver(principal: Principal, id: string, deliveryId: string) {
     return this.uow.run(async (trx, after) => {
       const row = await this.writable(trx, principal, id);
-      if (!(await repo.findDelivery(trx, row.id, deliveryId))) throw fail('webhook_delivery_not_found');
+      const before = await repo.findDelivery(trx, row.id, deliveryId);
+      if (!before) throw fail('webhook_delivery_not_found');
       await repo.restartDelivery(trx, row.id, deliveryId);
       after.wake('webhooks');
-      return toDelivery((await repo.findDelivery(trx, row.id, deliveryId))!);
+      const delivery = toDelivery((await repo.findDelivery(trx, row.id, deliveryId))!);
+      await audit(trx, principal, row, {
+        action: 'redeliver',
+        before: { delivery_id: deliveryId, status: before.status, attempts: before.attempts },
+        after: { delivery_id: deliveryId, event: delivery.event, message_id: delivery.message_id },
+      });
+      return delivery;
     });
   }
 }

@@ -247,3 +247,35 @@ describe('the outbound guard at send time', () => {
     );
   });
 });
+
+describe('the audit trail', () => {
+  it('records create, update, rotate-secret, redeliver and delete, by whom, and never a secret', async () => {
+    const made = (await create(p.admin, { description: 'Audited' })).body;
+    // Disabled, so the test event stays pending here (nothing is sent) and can be redelivered.
+    const off = await t.call(p.admin, 'PUT', `/api/2/webhooks/${made.id}`, { version: 1, enabled: false });
+    expect(off.status).toBe(200);
+    const rotated = await t.call(p.client, 'POST', `/api/2/webhooks/${made.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const test = (await t.call(p.admin, 'POST', `/api/2/webhooks/${made.id}/test`)).body;
+    const again = await t.call(p.admin, 'POST', `/api/2/webhooks/${made.id}/deliveries/${test.id}/redeliver`);
+    expect(again.status).toBe(202);
+    expect((await t.call(p.admin, 'DELETE', `/api/2/webhooks/${made.id}?version=3`)).status).toBe(204);
+
+    const trail = await t.call(p.readonly, 'GET', `/api/2/audit?tenant_id=${p.customerId}&object_id=${made.id}`);
+    expect(trail.status).toBe(200);
+    const items = trail.body.items;
+    expect(items.map((i: any) => i.action)).toEqual(['delete', 'redeliver', 'rotate_secret', 'update', 'create']);
+    expect(items.every((i: any) => i.object_type === 'webhook' && i.tenant_id === p.customerId)).toBe(true);
+    const [deleted, redelivered, rotation, update, created] = items;
+    expect(created.after).toMatchObject({ id: made.id, url: PUBLIC_URL, description: 'Audited', enabled: true });
+    expect(update.before).toMatchObject({ enabled: true, version: 1 });
+    expect(update.after).toMatchObject({ enabled: false, version: 2 });
+    expect(rotation.actor.type).toBe('client');
+    expect(rotation.after).toEqual({ previous_secret_expires_at: rotated.body.previous_secret_expires_at });
+    expect(redelivered.after).toEqual({ delivery_id: test.id, event: 'webhook.test', message_id: test.message_id });
+    expect(deleted.before).toMatchObject({ id: made.id, version: 3 });
+    const text = JSON.stringify(items);
+    for (const secret of [made.secret, rotated.body.secret]) expect(text).not.toContain(secret.slice(6));
+    expect(text).not.toContain('whsec_');
+  });
+});
