@@ -104,10 +104,14 @@ export class Metrics {
         },
       });
     };
-    queueGauge('liaison_queue_depth', 'Messages pending in a send queue (due or waiting for a retry)', 'depth');
+    queueGauge(
+      'liaison_queue_depth',
+      'Items pending in a send queue, due or waiting for a retry: messages (delivery, mail) or webhook deliveries (webhook)',
+      'depth',
+    );
     queueGauge(
       'liaison_queue_oldest_age_seconds',
-      'How long the longest-waiting due message of a send queue has been due (0: none due)',
+      'How long the longest-waiting due item of a send queue has been due (0: none due)',
       'oldestAgeSeconds',
     );
   }

@@ -107,6 +107,7 @@ describe('metrics on the API port (LIAISON_METRICS=true)', () => {
     expect(sample(text, 'liaison_queue_depth', { queue: 'delivery' })).toBe(0);
     expect(sample(text, 'liaison_queue_depth', { queue: 'mail' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'liaison_queue_oldest_age_seconds', { queue: 'delivery' })).toBe(0);
+    expect(sample(text, 'liaison_queue_depth', { queue: 'webhook' })).toBe(0);
   });
 
   it('reads the queues again after a few seconds: a due delivery an hour late shows as depth and age', async () => {
@@ -116,12 +117,26 @@ describe('metrics on the API port (LIAISON_METRICS=true)', () => {
     await sql`INSERT INTO deliveries (announcement_id, email, address, language, tenant_ids, contact_ids, next_attempt_at)
       VALUES (${scheduled.id}, 'late@example.test', 'late@example.test', 'en', ARRAY[${p.partnerId}]::uuid[],
         ARRAY[]::uuid[], now() - interval '1 hour')`.execute(t.db);
+    // A webhook's backlog: an event due an hour ago waits behind its object's earlier one, retried tomorrow.
+    const hook = await t.call(p.admin, 'POST', '/api/2/webhooks', {
+      tenant_id: p.partnerId,
+      url: 'https://93.184.215.14/hook',
+      events: ['tenant.*'],
+    });
+    await sql`WITH e AS (INSERT INTO webhook_events (type, tenant_id, object_id, payload)
+        SELECT 'tenant.updated', ${p.partnerId}::uuid, 'x', '{}'::jsonb FROM generate_series(1, 2) RETURNING id, seq)
+      INSERT INTO webhook_deliveries (webhook_id, event_id, seq, object_id, next_attempt_at)
+      SELECT ${hook.body.id}::uuid, id, seq, 'x', CASE WHEN seq = (SELECT min(seq) FROM e) THEN now() + interval '1 day'
+        ELSE now() - interval '1 hour' END FROM e`.execute(t.db);
     // The queues are read at most every 5 s, whatever the scrape rate.
     await sleep(5_100);
     const text = await scrape(t);
     expect(sample(text, 'liaison_queue_depth', { queue: 'delivery' })).toBe(1);
     expect(sample(text, 'liaison_queue_oldest_age_seconds', { queue: 'delivery' })).toBeGreaterThanOrEqual(3600);
+    expect(sample(text, 'liaison_queue_depth', { queue: 'webhook' })).toBe(2);
+    expect(sample(text, 'liaison_queue_oldest_age_seconds', { queue: 'webhook' })).toBeGreaterThanOrEqual(3600);
     await sql`DELETE FROM deliveries WHERE announcement_id = ${scheduled.id}`.execute(t.db);
+    await sql`DELETE FROM webhooks WHERE id = ${hook.body.id}`.execute(t.db);
   });
 });
 
