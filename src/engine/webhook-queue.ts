@@ -24,6 +24,8 @@ const DISABLE_AFTER_STEPS = 86_400;
 const TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 4096;
 const BATCH = 20;
+/** Passes side by side while there is work: one batch is claimed and recorded while another is posted. */
+const LANES = 2;
 /** Settled events and their deliveries are kept this long (GET …/deliveries shows them), then pruned. */
 const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -60,7 +62,12 @@ export class WebhookWorker {
     private readonly db: Db,
     private readonly options: WebhookWorkerOptions,
   ) {
-    this.loop = new BatchLoop(() => this.pass(), { pollMs: options.pollMs, log: options.log, name: 'webhooks' });
+    this.loop = new BatchLoop(() => this.pass(), {
+      pollMs: options.pollMs,
+      log: options.log,
+      name: 'webhooks',
+      lanes: LANES,
+    });
   }
 
   start() {
@@ -81,6 +88,7 @@ export class WebhookWorker {
       await pruneWebhookHistory(this.db, new Date(Date.now() - KEEP_DAYS * 86_400_000), 1000);
     }
     const batch = await claimDueWebhookDeliveries(this.db, { limit: BATCH, leaseSeconds: 60 });
+    if (batch.length === BATCH) this.loop.working();
     const outcomes = await Promise.all(batch.map((item) => this.attempt(item)));
     const base = this.options.retryBaseMs;
     const disableBefore = new Date(Date.now() - base * DISABLE_AFTER_STEPS);

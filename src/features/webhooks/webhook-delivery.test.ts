@@ -242,13 +242,14 @@ describe('retries, 410 and rotation', () => {
 
   it('fails a delivery after its last attempt, and redelivers it on demand', async () => {
     const w = await hook(p.partnerId, ['tenant.*']);
-    answers.set(w.path, [500, 500]);
+    answers.set(w.path, [500]);
+    // Staged while the endpoint is off (no worker takes it meanwhile): 7 attempts made, so the
+    // schedule's last retry has come and the next failure is final.
+    await t.call(p.admin, 'PUT', `/api/2/webhooks/${w.id}`, { version: 1, enabled: false });
     const test = (await t.call(p.admin, 'POST', `/api/2/webhooks/${w.id}/test`)).body;
-    await arrived(w.path, 1);
-    // The schedule's last retry has come (7 attempts made): the next failure is final.
-    await vi.waitFor(async () => expect((await deliveries(w.id))[0].attempts).toBe(1));
     await t.db.updateTable('webhook_deliveries').set({ attempts: 7 }).where('id', '=', test.id).execute();
-    await arrived(w.path, 2);
+    await t.call(p.admin, 'PUT', `/api/2/webhooks/${w.id}`, { version: 2, enabled: true });
+    await arrived(w.path, 1);
     await vi.waitFor(async () => expect((await deliveries(w.id))[0]).toMatchObject({ status: 'failed' }));
     expect((await deliveries(w.id))[0]).toMatchObject({ attempts: 8, last_status_code: 500, next_attempt_at: null });
     expectError(
@@ -259,8 +260,8 @@ describe('retries, 410 and rotation', () => {
     expectError(await t.call(p.readonly, 'POST', `/api/2/webhooks/${w.id}/deliveries/${test.id}/redeliver`), 403, 1002);
     const again = await t.call(p.admin, 'POST', `/api/2/webhooks/${w.id}/deliveries/${test.id}/redeliver`);
     expect(again.status).toBe(202);
-    await arrived(w.path, 3);
-    expect(at(w.path)[2].headers['webhook-id']).toBe(test.message_id);
+    await arrived(w.path, 2);
+    expect(at(w.path)[1].headers['webhook-id']).toBe(test.message_id);
     await vi.waitFor(async () => expect((await deliveries(w.id))[0]).toMatchObject({ status: 'succeeded' }));
   });
 
