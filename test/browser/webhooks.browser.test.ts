@@ -195,6 +195,19 @@ describe.runIf(haveBrowser)('webhooks in the console', { timeout: 180_000 }, () 
     expect(await edit.getByRole('checkbox', { name: /^Created contact\.created/ }).isDisabled()).toBe(true);
     const failingUrl = `${base}/failing`;
     await editUrl.fill(failingUrl);
+    // Changed elsewhere meanwhile: the versioned PUT is refused and the form shows the current version.
+    const elsewhere = await w.t.call(p.admin, 'PUT', `/api/2/webhooks/${hook.id}`, {
+      version: hook.version,
+      description: 'Orders PSA (production)',
+    });
+    expect(elsewhere.status).toBe(200);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByText('Someone changed this webhook meanwhile: the form now shows the current version').waitFor();
+    expect(await edit.getByRole('textbox', { name: /^Description/ }).inputValue()).toBe('Orders PSA (production)');
+    expect(await editUrl.inputValue()).toBe(hookUrl);
+    await expectAccessible(page, 'edit webhook changed meanwhile');
+    await screenshot(page, 'webhooks-edit-changed-meanwhile');
+    await editUrl.fill(failingUrl);
     await edit.getByRole('button', { name: 'Save' }).click();
     await edit.waitFor({ state: 'hidden' });
     await poll(() => page.getByRole('status').first().textContent()).toContain(
@@ -218,6 +231,16 @@ describe.runIf(haveBrowser)('webhooks in the console', { timeout: 180_000 }, () 
     await poll(() => failing.locator('tbody tr').first().textContent()).toMatch(/webhook\.test.*Delivered.*1.*200/);
     await screenshot(page, 'webhooks-redelivered');
 
+    // A 410 Gone: the delivery fails for good and Liaison turns the webhook off; Enable turns it on.
+    answers.set('/failing', 410);
+    await failing.getByRole('button', { name: 'Send test event' }).click();
+    await poll(() => failing.locator('tbody tr').first().textContent()).toMatch(/webhook\.test.*Failed.*1.*410/);
+    await poll(() => failing.locator('.facts').textContent()).toContain('Disabled: the address answered 410 Gone');
+    await screenshot(page, 'webhooks-gone');
+    answers.set('/failing', 200);
+    await failing.getByRole('button', { name: 'Enable' }).click();
+    await poll(() => failing.locator('.facts').textContent()).toMatch(/State\s*Enabled/);
+
     // Rotate: the new secret once, the old one signs beside it for 24 hours.
     await failing.getByRole('button', { name: 'Rotate secret' }).click();
     const rotate = page.getByRole('dialog', { name: 'Rotate the signing secret?' });
@@ -232,8 +255,8 @@ describe.runIf(haveBrowser)('webhooks in the console', { timeout: 180_000 }, () 
     await rotated.getByRole('button', { name: 'I have copied it' }).click();
     await poll(() => failing.textContent()).toContain('The previous secret signs until');
     await failing.getByRole('button', { name: 'Send test event' }).click();
-    await poll(() => at('/failing').length).toBe(3);
-    const third = at('/failing')[2];
+    await poll(() => at('/failing').length).toBe(4);
+    const third = at('/failing')[3];
     expect(third.headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(new Webhook(newSecret).verify(third.body, third.headers)).toMatchObject({ type: 'webhook.test' });
     expect(new Webhook(secret).verify(third.body, third.headers)).toMatchObject({ type: 'webhook.test' });

@@ -117,6 +117,7 @@ export function Webhooks() {
                   busy={busy === hook.id}
                   onAction={(action, h) => void act(action, h)}
                   onNote={setNote}
+                  onSettled={list.reload}
                 />
               ))}
             </ul>

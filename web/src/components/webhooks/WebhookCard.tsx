@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLoad, usePolling } from '../../api/loading';
 import { formatDate } from '../../i18n';
@@ -15,14 +15,26 @@ interface WebhookCardProps {
   busy: boolean;
   onAction(action: WebhookAction, webhook: Webhook): void;
   onNote(note: { ok: boolean; text: string }): void;
+  /** Its deliveries were read again and none is pending: it may have been turned off (a 410). */
+  onSettled(): void;
 }
 
 /** One webhook: address, state, events, last delivery, its actions (for those who write) and its deliveries. */
-export function WebhookCard({ webhook: w, mayWrite, round, busy, onAction, onNote }: WebhookCardProps) {
+export function WebhookCard({ webhook: w, mayWrite, round, busy, onAction, onNote, onSettled }: WebhookCardProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const deliveries = useLoad(() => listDeliveries(w.id), [w.id, round]);
-  usePolling(deliveries.reload, !!deliveries.data?.some((d) => d.status === 'pending'));
+  const pending = !!deliveries.data?.some((d) => d.status === 'pending');
+  usePolling(deliveries.reload, pending);
+  // Read again with nothing pending (after a test or a redelivery settled): Liaison may have turned
+  // the webhook off (a 410), so the page reads it again; the first read needs no such thing.
+  const reads = useRef(0);
+  const settled = useRef(onSettled);
+  settled.current = onSettled;
+  useEffect(() => {
+    if (!deliveries.data) return;
+    if (reads.current++ > 0 && !pending) settled.current();
+  }, [deliveries.data, pending]);
   const last = deliveries.data?.[0];
   const panelId = `deliveries-${w.id}`;
   const stateText = w.enabled

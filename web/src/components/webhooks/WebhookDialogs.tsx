@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ApiFailure } from '../../api/client';
 import { Dialog } from '../Dialog';
 import { ConfirmAction } from './ConfirmAction';
 import * as hooks from './load';
@@ -9,7 +10,8 @@ import { WebhookForm } from './WebhookForm';
 export type Note = { ok: boolean; text: string };
 export type Open =
   | { kind: 'create' }
-  | { kind: 'edit' | 'rotate' | 'delete'; hook: hooks.Webhook }
+  | { kind: 'edit'; hook: hooks.Webhook; stale?: boolean }
+  | { kind: 'rotate' | 'delete'; hook: hooks.Webhook }
   | { kind: 'secret'; secret: string; rotated: boolean };
 
 interface WebhookDialogsProps {
@@ -45,11 +47,19 @@ export function WebhookDialogs({ open, tenantId, onOpen, onNote, onChanged }: We
       <Dialog open={open?.kind === 'edit'} title={t('webhooks.edit.title')} onClose={onClose}>
         {open?.kind === 'edit' && (
           <WebhookForm
+            key={open.hook.version}
             webhook={open.hook}
+            notice={open.stale ? t('webhooks.errors.changedMeanwhile') : undefined}
             submitLabel={t('webhooks.edit.submit')}
             onCancel={onClose}
             onSubmit={async (input) => {
-              const saved = await hooks.updateWebhook(open.hook, input);
+              const saved = await hooks.updateWebhook(open.hook, input).catch(async (e: unknown) => {
+                if (!(e instanceof ApiFailure && e.status === 409)) throw e;
+                // Changed meanwhile: the form starts over from the current version.
+                onOpen({ kind: 'edit', hook: await hooks.getWebhook(open.hook.id), stale: true });
+                onChanged();
+              });
+              if (!saved) return;
               onNote({ ok: true, text: t('webhooks.notes.saved', { url: saved.url }) });
               onClose();
               onChanged();
@@ -92,7 +102,10 @@ export function WebhookDialogs({ open, tenantId, onOpen, onNote, onChanged }: We
             describe={(e) => problemOf(e, t)}
             onCancel={onClose}
             onConfirm={async () => {
-              await hooks.deleteWebhook(open.hook);
+              await hooks.deleteWebhook(open.hook).catch((e: unknown) => {
+                onChanged();
+                throw e;
+              });
               onNote({ ok: true, text: t('webhooks.notes.deleted', { url: open.hook.url }) });
               onClose();
               onChanged();

@@ -10,6 +10,8 @@ import type { Webhook, WebhookInput } from './load';
 interface WebhookFormProps {
   /** The webhook edited; none when creating. */
   webhook?: Webhook;
+  /** Said above the form (it was changed meanwhile and now shows the current version). */
+  notice?: string;
   submitLabel: string;
   onSubmit(input: WebhookInput): Promise<void>;
   onCancel(): void;
@@ -29,14 +31,14 @@ function errorsOf(e: unknown, t: TFunction): FormErrors {
     }
     if (Object.keys(fields).length) return { fields };
   }
-  if (e.status === 409) return { fields: {}, form: t('webhooks.errors.changedMeanwhile') };
+  if (e.status === 409) return { fields: {}, form: t('webhooks.errors.changedReload') };
   if (e.status === 403) return { fields: {}, form: t('webhooks.errors.forbidden') };
   if (e.status === 404) return { fields: {}, form: t('webhooks.errors.gone') };
   return { fields: {}, form: t('app.error', { message: e.message }) };
 }
 
 /** Address, description, events and enabled: creating a webhook or editing one (the version it was read at). */
-export function WebhookForm({ webhook, submitLabel, onSubmit, onCancel }: WebhookFormProps) {
+export function WebhookForm({ webhook, notice, submitLabel, onSubmit, onCancel }: WebhookFormProps) {
   const { t } = useTranslation();
   const formRef = useRef<HTMLFormElement>(null);
   const [events, setEvents] = useState<string[]>(webhook?.events ?? []);
@@ -67,6 +69,11 @@ export function WebhookForm({ webhook, submitLabel, onSubmit, onCancel }: Webhoo
 
   return (
     <form ref={formRef} className="webhook-form" noValidate onSubmit={(e) => void submit(e)}>
+      {notice && !errors.form && (
+        <p role="alert" className="note warn">
+          {notice}
+        </p>
+      )}
       {errors.form && (
         <p role="alert" className="note error">
           {errors.form}

@@ -14,6 +14,8 @@ export const listWebhooks = (tenantId: string) =>
   ok(api.GET('/api/2/webhooks', { params: { query: { tenant_id: tenantId } } })).then((page) => page.items);
 export type Webhook = Awaited<ReturnType<typeof listWebhooks>>[number];
 
+export const getWebhook = (id: string) => ok(api.GET('/api/2/webhooks/{id}', { params: { path: { id } } }));
+
 export const listDeliveries = (id: string, limit = 20) =>
   ok(api.GET('/api/2/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit } } })).then(
     (page) => page.items,

@@ -32,9 +32,12 @@ export const en = {
   errors: {
     url: 'Liaison does not send to this address: {{reason}}',
     urlMissing: 'Enter the address (https://…).',
+    changedReload:
+      'Someone changed this webhook meanwhile: the page now shows the current version; try again from there.',
     events: 'Choose at least one event.',
     eventsRefused: 'An event is not accepted: {{reason}}',
-    changedMeanwhile: 'Someone changed this webhook meanwhile: reload the page and make your change again.',
+    changedMeanwhile:
+      'Someone changed this webhook meanwhile: the form now shows the current version; make your change again.',
     forbidden: 'Your access does not let you change webhooks here.',
     gone: 'This webhook no longer exists: reload the page.',
   },
@@ -139,9 +142,12 @@ export const it: Strings<typeof en> = {
   errors: {
     url: 'Liaison non invia a questo indirizzo: {{reason}}',
     urlMissing: 'Inserisci l’indirizzo (https://…).',
+    changedReload:
+      'Qualcuno ha modificato questo webhook nel frattempo: la pagina ora mostra la versione attuale; riprova da lì.',
     events: 'Scegli almeno un evento.',
     eventsRefused: 'Un evento non è accettato: {{reason}}',
-    changedMeanwhile: 'Qualcuno ha modificato questo webhook nel frattempo: ricarica la pagina e ripeti la modifica.',
+    changedMeanwhile:
+      'Qualcuno ha modificato questo webhook nel frattempo: il modulo ora mostra la versione attuale; ripeti la modifica.',
     forbidden: 'Il tuo accesso non consente di modificare i webhook qui.',
     gone: 'Questo webhook non esiste più: ricarica la pagina.',
   },
