@@ -12,6 +12,14 @@ import {
   type BrowserWorld,
 } from './browser-support.js';
 import { createPartnerWorld, type PartnerWorld } from '../support/test-app.js';
+import { eventTypes } from '../../src/platform/events.js';
+
+// The console's list of events, loaded as the tests run (web/ is a type-checked project of its own).
+const { eventGroups } = (await import(
+  new URL('../../web/src/components/webhooks/events.ts', import.meta.url).href
+)) as {
+  eventGroups: Record<string, string[]>;
+};
 
 // The Webhooks page against a real Liaison and a real HTTP receiver on 127.0.0.1 (hence private
 // targets allowed); every request the receiver gets is verified with the standardwebhooks library.
@@ -65,6 +73,14 @@ async function fitsWidth(page: Page, scope: Locator) {
     expect(box!.x + box!.width, name).toBeLessThanOrEqual(innerWidth);
   }
 }
+
+describe('the events the console offers', () => {
+  it('are every event a webhook may subscribe to, grouped by their kind', () => {
+    expect(Object.values(eventGroups).flat().sort()).toEqual([...eventTypes].sort());
+    for (const [kind, events] of Object.entries(eventGroups))
+      for (const event of events) expect(event.startsWith(`${kind}.`), event).toBe(true);
+  });
+});
 
 describe.runIf(haveBrowser)('webhooks in the console', { timeout: 180_000 }, () => {
   let w: BrowserWorld;

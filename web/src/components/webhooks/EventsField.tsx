@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { eventGroups, eventKinds, type EventKind } from './load';
+import { eventGroups, eventKinds, type EventAction, type EventKind } from './events';
 
 interface EventsFieldProps {
   value: string[];
@@ -8,7 +8,7 @@ interface EventsFieldProps {
   error?: string;
 }
 
-const actionOf = (event: string) => event.split('.')[1] as 'created' | 'updated' | 'deleted' | 'done';
+const actionOf = (event: string) => event.split('.')[1] as EventAction;
 
 /**
  * The events as checkboxes grouped by kind; "All …" (kind.*) stands for the whole kind, those

@@ -1,15 +1,5 @@
 import { api, ok } from '../../api/client';
 
-/** The events Liaison writes, by kind (src/platform/events.ts); `<kind>.*` subscribes to all of a kind. */
-export const eventGroups = {
-  contact: ['contact.created', 'contact.updated', 'contact.deleted'],
-  user: ['user.created', 'user.updated', 'user.deleted'],
-  tenant: ['tenant.created', 'tenant.updated', 'tenant.deleted'],
-  announcement: ['announcement.done'],
-} as const;
-export type EventKind = keyof typeof eventGroups;
-export const eventKinds = Object.keys(eventGroups) as EventKind[];
-
 export const listWebhooks = (tenantId: string) =>
   ok(api.GET('/api/2/webhooks', { params: { query: { tenant_id: tenantId } } })).then((page) => page.items);
 export type Webhook = Awaited<ReturnType<typeof listWebhooks>>[number];
