@@ -15,16 +15,6 @@ export function findActiveUserByLogin(db: Db, login: string) {
     .executeTakeFirst();
 }
 
-export function findActiveUserById(db: Db, id: string) {
-  return db
-    .selectFrom('users as u')
-    .select(['u.id', 'u.tenant_id', 'u.enabled'])
-    .where('u.id', '=', id)
-    .where('u.deleted_at', 'is', null)
-    .where(tenantChainActive('u.tenant_id'))
-    .executeTakeFirst();
-}
-
 export function findActiveClient(db: Db, id: string) {
   return db
     .selectFrom('api_clients as c')
@@ -41,14 +31,45 @@ function tenantChainActive(column: string) {
     WHERE tc.descendant_id = ${sql.ref(column)} AND (NOT anc.enabled OR anc.deleted_at IS NOT NULL))`;
 }
 
-export function findRoles(db: Db, userId: string): Promise<{ tenant_id: string; role_id: string; kind: string }[]> {
-  return db
-    .selectFrom('access_policies as ap')
-    .innerJoin('tenants as t', 't.id', 'ap.tenant_id')
-    .select(['ap.tenant_id', 'ap.role_id', 't.kind'])
-    .where('ap.user_id', '=', userId)
-    .where('t.deleted_at', 'is', null)
-    .execute();
+/** What authenticates a request: its subject, active, with the tenant chain checked and a user's roles. */
+export interface PrincipalRow {
+  subject_type: 'user' | 'client';
+  /** null: the subject is gone, disabled or deleted, or a tenant above it is disabled or deleted. */
+  id: string | null;
+  tenant_id: string;
+  /** A user's roles on tenants not deleted, [tenant_id, role_id] pairs; a client has none. */
+  roles: [string, string][];
+  last_access_at: Date | null;
+  last_access_from_ip: string | null;
+}
+
+/**
+ * One statement from a credential to a principal: the unexpired token (or, without one, the
+ * subject named), its user (live and enabled) or API client (enabled), its tenant and every
+ * ancestor live and enabled, and a user's roles. Nothing is cached: a revoked token, a removed
+ * role or a disabled tenant counts from the next request on.
+ */
+export async function findPrincipal(
+  db: Db,
+  by: { tokenHash: string } | { userId: string },
+): Promise<PrincipalRow | undefined> {
+  const subject =
+    'tokenHash' in by
+      ? sql`SELECT subject_type, subject_id FROM access_tokens WHERE token_hash = ${by.tokenHash} AND expires_at > ${new Date()}`
+      : sql`SELECT 'user'::text AS subject_type, ${by.userId}::uuid AS subject_id`;
+  const { rows } = await sql<PrincipalRow>`
+    WITH s AS (${subject})
+    SELECT s.subject_type, coalesce(u.id, c.id) AS id, coalesce(u.tenant_id, c.tenant_id) AS tenant_id,
+      c.last_access_at, c.last_access_from_ip,
+      CASE WHEN u.id IS NULL THEN '[]'::json ELSE (
+        SELECT coalesce(json_agg(json_build_array(ap.tenant_id, ap.role_id)), '[]'::json)
+        FROM access_policies ap JOIN tenants t ON t.id = ap.tenant_id
+        WHERE ap.user_id = u.id AND t.deleted_at IS NULL) END AS roles
+    FROM s
+    LEFT JOIN users u ON s.subject_type = 'user' AND u.id = s.subject_id AND u.deleted_at IS NULL AND u.enabled
+    LEFT JOIN api_clients c ON s.subject_type = 'client' AND c.id = s.subject_id AND c.status = 'enabled'
+    WHERE ${tenantChainActive('u.tenant_id')} AND ${tenantChainActive('c.tenant_id')}`.execute(db);
+  return rows[0];
 }
 
 export async function insertToken(
@@ -56,15 +77,6 @@ export async function insertToken(
   row: { token_hash: string; subject_type: 'user' | 'client'; subject_id: string; expires_at: Date },
 ) {
   await db.insertInto('access_tokens').values(row).execute();
-}
-
-export function findToken(db: Db, tokenHash: string) {
-  return db
-    .selectFrom('access_tokens')
-    .select(['subject_type', 'subject_id'])
-    .where('token_hash', '=', tokenHash)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
 }
 
 export async function deleteExpiredTokens(db: Db) {

@@ -21,6 +21,13 @@ export async function sweepAuth(db: Db, config: Pick<Config, 'authFailureWindowS
   await repo.deleteStaleAttempts(db, config.authFailureWindowSeconds);
 }
 
+/** A client's last access is written when its address changes, else at most once a minute (not on every call). */
+const LAST_ACCESS_GRANULARITY_MS = 60_000;
+const lastAccessStale = (row: repo.PrincipalRow, ip: string) =>
+  row.last_access_from_ip !== ip ||
+  !row.last_access_at ||
+  Date.now() - row.last_access_at.getTime() >= LAST_ACCESS_GRANULARITY_MS;
+
 export interface TokenAnswer {
   access_token: string;
   token_type: 'bearer';
@@ -70,12 +77,8 @@ export class AuthService {
     if (!header) throw unauthorized();
     const [scheme, value = ''] = header.split(' ', 2);
     if (scheme.toLowerCase() === 'bearer') {
-      const token = await repo.findToken(this.db, sha256(value.trim()));
-      if (!token) throw unauthorized('The access token is invalid or expired');
-      const principal =
-        token.subject_type === 'user'
-          ? await this.userPrincipal(token.subject_id)
-          : await this.clientPrincipal(token.subject_id, ip);
+      const row = await repo.findPrincipal(this.db, { tokenHash: sha256(value.trim()) });
+      const principal = row && (await this.principalOf(row, ip));
       if (!principal) throw unauthorized('The access token is invalid or expired');
       return principal;
     }
@@ -92,31 +95,32 @@ export class AuthService {
   }
 
   async userPrincipal(userId: string): Promise<Principal | undefined> {
-    const user = await repo.findActiveUserById(this.db, userId);
-    if (!user || !user.enabled) return undefined;
-    const roles = await repo.findRoles(this.db, user.id);
-    // Only Liaison's admin roles open tenants; a user role or another product's role opens none.
-    const admin = roles.filter((r) => ADMIN_ROLES.has(r.role_id));
-    const writers = admin.filter((r) => r.role_id !== 'readonly_admin');
-    return {
-      kind: 'user',
-      id: user.id,
-      tenantId: user.tenant_id,
-      read: scopeOf(admin.map((r) => r.tenant_id)),
-      write: scopeOf(writers.map((r) => r.tenant_id)),
-    };
+    const row = await repo.findPrincipal(this.db, { userId });
+    return row && this.principalOf(row);
   }
 
-  private async clientPrincipal(clientId: string, ip: string): Promise<Principal | undefined> {
-    const client = await repo.findActiveClient(this.db, clientId);
-    if (!client || client.status !== 'enabled') return undefined;
-    await repo.touchClient(this.db, client.id, ip);
+  /** The principal of an active subject (a client's last access is recorded); undefined for an inactive one. */
+  private async principalOf(row: repo.PrincipalRow, ip?: string): Promise<Principal | undefined> {
+    if (row.id === null) return undefined;
+    if (row.subject_type === 'client') {
+      if (ip !== undefined && lastAccessStale(row, ip)) await repo.touchClient(this.db, row.id, ip);
+      return {
+        kind: 'client',
+        id: row.id,
+        tenantId: row.tenant_id,
+        read: scopeOf([row.tenant_id]),
+        write: scopeOf([row.tenant_id]),
+      };
+    }
+    // Only Liaison's admin roles open tenants; a user role or another product's role opens none.
+    const admin = row.roles.filter(([, role]) => ADMIN_ROLES.has(role));
+    const writers = admin.filter(([, role]) => role !== 'readonly_admin');
     return {
-      kind: 'client',
-      id: client.id,
-      tenantId: client.tenant_id,
-      read: scopeOf([client.tenant_id]),
-      write: scopeOf([client.tenant_id]),
+      kind: 'user',
+      id: row.id,
+      tenantId: row.tenant_id,
+      read: scopeOf(admin.map(([tenantId]) => tenantId)),
+      write: scopeOf(writers.map(([tenantId]) => tenantId)),
     };
   }
 
