@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import { startEmbedded, type EmbeddedOptions } from './embedded.js';
 import { AppError, fail } from '../errors.js';
 import type { PoolUse } from '../metrics.js';
+import { PreparingClient } from './prepared.js';
 
 // int8 (counts) as numbers: every count we produce fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -54,6 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
+      Client: PreparingClient,
       max: options.poolSize ?? 10,
       // A server that is gone or hung fails a request within this bound instead of holding it forever.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
@@ -68,7 +70,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const embedded = await startEmbedded(options as EmbeddedOptions);
-  const pool = new pg.Pool({ host: embedded.socketDir, user: 'postgres', database: 'postgres', max: 1 });
+  const pool = new pg.Pool({
+    host: embedded.socketDir,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    Client: PreparingClient,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return {
