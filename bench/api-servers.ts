@@ -1,6 +1,6 @@
 /** Child processes of bench/api: Liaison (`liaison start`) and the bare server, each with its own event loop. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -55,7 +55,12 @@ export async function startLiaison(databaseUrl: string, adminPassword: string, n
       LIAISON_RUN_WORKERS: 'false',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its log goes nowhere unless BENCH_LIAISON_LOG names a file.
+    stdio: [
+      'ignore',
+      process.env.BENCH_LIAISON_LOG ? openSync(process.env.BENCH_LIAISON_LOG, 'w') : 'ignore',
+      'inherit',
+    ],
   });
   const url = `http://127.0.0.1:${port}`;
   await serving(url, child, '/healthz');

@@ -15,7 +15,7 @@ import { clientErrorHandler, installErrorHandler, sendFrameworkError } from './e
 import { installInputGuard, installJsonParser } from './input-hooks.js';
 import { isTimestamp } from '../timestamps.js';
 import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
-import { loggerOptions, requestId } from './logging.js';
+import { installRequestLog, loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
 import { installHealthRoutes } from './health.js';
 import { installMetricsEndpoint } from './metrics-endpoint.js';
@@ -48,6 +48,7 @@ export async function createHttpServer({
 }: ServerOptions) {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
+    disableRequestLogging: true,
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
     // Behind a load balancer request.ip is the caller's (X-Forwarded-For) only from proxies trusted here.
@@ -65,6 +66,7 @@ export async function createHttpServer({
     } as FastifyServerOptions['ajv'],
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installRequestLog(app);
   await installSecurityHeaders(app, config.publicUrl);
   installErrorHandler(app, consoleRoot ? await installConsole(app, consoleRoot) : undefined);
   app.addHook('onSend', async (request, reply) => {
