@@ -24,7 +24,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { ensureRoot } from '../src/features/setup/bootstrap.service.js';
-import { createWebhookWorker } from '../src/engine/webhook-queue.js';
+import { createWebhookWorker, WEBHOOK_CONCURRENCY } from '../src/engine/webhook-queue.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +34,8 @@ const { values: args } = parseArgs({
   },
 });
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** The dispatcher's deliveries in flight at most: two passes side by side, each posting its batch of 20 (src/engine/webhook-queue.ts). */
-const CONCURRENCY = 40;
+/** The dispatcher's deliveries in flight at most: passes side by side, each posting its batch. */
+const CONCURRENCY = WEBHOOK_CONCURRENCY;
 const log = pino({ level: 'warn' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
