@@ -228,6 +228,22 @@ describe('POST /idp/token with grant_type=password', () => {
   });
 });
 
+describe("a token's principal is read on every call", () => {
+  it('a removed role stops opening its tenants from the next call with the same token', async () => {
+    const login = 'auth-role-removed';
+    const id = await newUser(t, p.partnerId, login);
+    const policies = `/api/2/users/${id}/access_policies`;
+    const grant = { items: [{ tenant_id: p.partnerId, role_id: 'partner_admin' }] };
+    expect((await t.call(t.root, 'PUT', policies, grant)).status).toBe(200);
+    const actor = await t.tokenFor(login, passwordOf(login));
+    expect((await t.call(actor, 'GET', `/api/2/tenants/${p.customerId}`)).status).toBe(200);
+
+    expect((await t.call(t.root, 'PUT', policies, { items: [] })).status).toBe(200);
+    expect((await t.call(actor, 'GET', `/api/2/tenants/${p.customerId}`)).status).toBe(404);
+    expect((await me(t, actor.authorization)).status).toBe(200);
+  });
+});
+
 describe('POST /idp/token with grant_type=client_credentials', () => {
   const bearerWorks = async (accessToken: string) => {
     const res = await t.call(
