@@ -340,7 +340,7 @@ describe('liaison announce --send-at and liaison announcements (embedded databas
     const scheduled = await runAnnounce(
       [
         ...['--category', 'technical', '--subject', 'Data centre move', '--body-file', body],
-        ...['--scope', partner.id, '--send-at', sendAt, '--mandatory', '--url', base],
+        ...['--scope', partner.id, '--send-at', sendAt, '--mandatory', '--recipients', 'primary', '--url', base],
       ],
       asRoot(),
       dir,
@@ -358,6 +358,7 @@ describe('liaison announce --send-at and liaison announcements (embedded databas
       send_at: sendAt,
       mandatory: true,
       recipients: 1,
+      recipient_rule: 'primary',
     });
 
     const list = await runCli(['announcements', 'list', '--tenant', partner.id, '--url', base], asRoot(), dir);

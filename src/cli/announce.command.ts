@@ -12,6 +12,8 @@ export interface AnnounceOptions {
   bodyFileIt?: string;
   scope: string;
   fallback: string;
+  /** all, or primary: each tenant's primary contact of the category only. */
+  recipients?: string;
   url?: string;
   /** RFC 3339: the notice waits until then (the command does not: it prints when it will go). */
   sendAt?: string;
@@ -39,6 +41,7 @@ export async function announce(options: AnnounceOptions, config: Config, env: No
     category: options.category,
     scope_tenant_id: options.scope,
     fallback: options.fallback,
+    ...(options.recipients ? { recipients: options.recipients } : {}),
     subject: { en: options.subject, ...(options.subjectIt ? { it: options.subjectIt } : {}) },
     body: {
       en: await fs.readFile(options.bodyFile, 'utf8'),

@@ -81,6 +81,7 @@ program
     "none, or ancestor: tenants without a contact of the category are covered by their nearest ancestor's",
     'none',
   )
+  .option('--recipients <rule>', "all, or primary: each tenant's primary contact of the category only", 'all')
   .option('--send-at <time>', 'RFC 3339, e.g. 2030-01-31T09:00:00Z: schedule it (cancel with `announcements cancel`)')
   .option('--mandatory', 'ignores opt-outs and carries no unsubscribe link (root administrators only)')
   .option('--url <url>', 'the address of the Liaison API')

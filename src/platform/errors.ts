@@ -30,6 +30,7 @@ const statusByCode = {
   not_ready: 503,
   contact_email_taken: 409,
   contact_user_taken: 409,
+  primary_contact_required: 409,
   already_activated: 409,
   nothing_pending: 404,
   token_invalid: 400,
@@ -100,6 +101,11 @@ const situations = {
   // Contacts and their addresses
   contact_not_found: ['not_found', 'AccountServer', 'Contact not found'],
   contact_user_taken: ['contact_user_taken', 'contacts', 'This user is already a contact of this tenant'],
+  primary_contact_required: [
+    'primary_contact_required',
+    'contacts',
+    "This is the tenant's primary contact of a type other contacts have: make another of them primary first",
+  ],
   contact_email_taken: [
     'contact_email_taken',
     'contacts',

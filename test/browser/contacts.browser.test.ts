@@ -43,6 +43,10 @@ const L = {
     sent: 'A confirmation was sent to',
     kept: 'is kept and can still sign in',
     confirmed: 'is now the address of your account',
+    primary: 'primary',
+    primaryBilling: 'Primary Billing contact',
+    primaryTechnical: 'Primary Technical contact',
+    primaryRequired: 'make one of them primary first',
   },
   it: {
     addContact: 'Aggiungi un contatto',
@@ -74,6 +78,10 @@ const L = {
     sent: 'È stata inviata una conferma a',
     kept: 'resta e può ancora accedere',
     confirmed: "è ora l'indirizzo del tuo account",
+    primary: 'principale',
+    primaryBilling: 'Contatto principale (Fatturazione)',
+    primaryTechnical: 'Contatto principale (Tecnico)',
+    primaryRequired: 'rendine principale uno di loro prima',
   },
 };
 type Labels = typeof L.en;
@@ -171,6 +179,33 @@ async function deleteLinked(page: Page, l: Labels, name: string, shot: string) {
   await dialog.getByRole('button', { name: l.deleteContact }).click();
   await dialog.waitFor({ state: 'hidden' });
   await poll(() => rowOf(page, name).count()).toBe(0);
+}
+
+/** Deleting the primary contact of a type others hold: the dialog says why, and nothing goes. */
+async function refusedAsPrimary(page: Page, l: Labels, name: string) {
+  await rowOf(page, name)
+    .getByRole('button', { name: new RegExp(`^${l.delete}`) })
+    .click();
+  const dialog = page.getByRole('dialog', { name: l.deleteContact });
+  await dialog.getByRole('button', { name: l.deleteContact }).click();
+  await poll(() => dialog.textContent()).toContain(l.primaryRequired);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await rowOf(page, name).count()).toBe(1);
+}
+
+/** Makes a contact the primary of a type from its Edit dialog; the list marks it. */
+async function makePrimary(page: Page, l: Labels, name: string, type: 'billing' | 'technical', shot: string) {
+  await rowOf(page, name)
+    .getByRole('button', { name: new RegExp(`^${l.edit}`) })
+    .click();
+  const dialog = page.getByRole('dialog', { name: new RegExp(name) });
+  const label = type === 'billing' ? l.primaryBilling : l.primaryTechnical;
+  await dialog.getByRole('checkbox', { name: label, exact: true }).check();
+  await screenshot(page, `${shot}-make-primary`);
+  await dialog.getByRole('button', { name: l.save, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await poll(() => rowOf(page, name).textContent()).toContain(`${l[type]} · ${l.primary}`);
 }
 
 async function typesCellOf(page: Page, login: string) {
@@ -295,6 +330,11 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await rowOf(page, 'Alice Archer').textContent()).not.toContain(l.pending);
     await screenshot(page, 'my-company-confirmed');
 
+    // Alice, the first Billing contact, is its primary: she goes once Bruno takes it over.
+    expect(await rowOf(page, 'Alice Archer').textContent()).toContain(`${l.billing} · ${l.primary}`);
+    await refusedAsPrimary(page, l, 'Alice Archer');
+    await makePrimary(page, l, 'Bruno Bianchi', 'billing', 'my-company');
+    expect(await rowOf(page, 'Alice Archer').textContent()).not.toContain(`${l.billing} · ${l.primary}`);
     await deleteLinked(page, l, 'Alice Archer', 'my-company');
     await page.getByText(/^1 contact$/).waitFor();
     await page.goto('/users');
@@ -346,6 +386,9 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await rowOf(own, 'Dario Dini').textContent()).toMatch(/Billing.*Technical/);
     await screenshot(own, 'customer-admin-my-company');
 
+    // Carla is the primary Technical contact and Dario is Technical too: Dario takes it over first.
+    await refusedAsPrimary(page, l, 'Carla Conti');
+    await makePrimary(page, l, 'Dario Dini', 'technical', 'client-it');
     await deleteLinked(page, l, 'Carla Conti', 'client-it');
     await page.getByText(/^1 contatto$/).waitFor();
     await page.goto(`/users?tenant=${p1.customerId}`);
@@ -407,7 +450,14 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await poll(() => rowOf(page, 'Gina Galli').textContent()).toContain('Pending confirmation gina.new@example.test');
-    expect(await rowOf(page, 'Gina Galli').locator('.chip').allTextContents()).toEqual(['Billing', 'Technical']);
+    // A type it is the company's primary contact of is marked (Technical: the company's only one).
+    const { primary_types: primaries } = (await w.t.call(p1.admin, 'GET', `/api/2/contacts/${created.body.id}`)).body;
+    expect(primaries).toContain('technical');
+    expect(await rowOf(page, 'Gina Galli').locator('.chip').allTextContents()).toEqual(
+      ['billing', 'technical'].map(
+        (type) => `${type[0].toUpperCase()}${type.slice(1)}${primaries.includes(type) ? ' · primary' : ''}`,
+      ),
+    );
     expect(await rowOf(page, 'Gina Galli').textContent()).toContain('CFO');
 
     await rowOf(page, 'Gina Galli')

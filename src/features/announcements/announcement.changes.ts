@@ -44,8 +44,13 @@ export async function editAnnouncement(
     const category = changes.category ?? row.category;
     const fallback = changes.fallback ?? row.fallback;
     const mandatory = changes.mandatory ?? row.mandatory;
+    const { recipients: rule = row.recipient_rule, ...rest } = changes;
     // A mandatory notice also reaches the addresses that opted out: its count changes with it.
-    const recount = category !== row.category || fallback !== row.fallback || mandatory !== row.mandatory;
+    const recount =
+      category !== row.category ||
+      fallback !== row.fallback ||
+      mandatory !== row.mandatory ||
+      rule !== row.recipient_rule;
     const recipients = recount
       ? (
           await countRecipients(trx, {
@@ -54,10 +59,11 @@ export async function editAnnouncement(
             fallback: fallback === 'ancestor',
             tenants: subtreeOf(row.scope_tenant_id),
             mandatory,
+            primaryOnly: rule === 'primary',
           })
         ).recipients
       : undefined;
-    await repo.updateScheduled(trx, id, { ...changes, send_at: sendAt, recipients });
+    await repo.updateScheduled(trx, id, { ...rest, recipient_rule: rule, send_at: sendAt, recipients });
     const before = Object.fromEntries(Object.keys(changes).map((key) => [key, auditValue(row, key)]));
     await recordAudit(trx, actorOf(principal), {
       tenantId: row.scope_tenant_id,

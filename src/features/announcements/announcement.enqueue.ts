@@ -11,6 +11,7 @@ export interface EnqueuedAnnouncement {
   fallback: string;
   /** Reaches addresses that opted out of the category too. */
   mandatory: boolean;
+  recipient_rule: 'all' | 'primary';
 }
 
 /**
@@ -26,6 +27,7 @@ export function enqueueChunk(trx: Db, announcement: EnqueuedAnnouncement, tenant
     category: announcement.category,
     fallback: announcement.fallback === 'ancestor',
     mandatory: announcement.mandatory,
+    primaryOnly: announcement.recipient_rule === 'primary',
     tenants,
   });
 }

@@ -16,6 +16,7 @@ export function toAnnouncement(row: AnnouncementRow, counts: DeliveryCounts = no
     subject: row.subject,
     body: row.body,
     fallback: row.fallback,
+    recipient_rule: row.recipient_rule,
     status: row.status,
     mandatory: row.mandatory,
     send_at: row.send_at?.toISOString() ?? null,

@@ -12,6 +12,7 @@ export async function insertAnnouncement(
     subject: LocalizedText;
     body: LocalizedText;
     fallback: 'none' | 'ancestor';
+    recipient_rule?: 'all' | 'primary';
     fallback_ceiling_id?: string;
     created_by_type: string;
     created_by_id: string | null;
@@ -66,6 +67,7 @@ export async function updateScheduled(
     subject?: LocalizedText;
     body?: LocalizedText;
     fallback?: 'none' | 'ancestor';
+    recipient_rule?: 'all' | 'primary';
     mandatory?: boolean;
     send_at?: Date;
     recipients?: number;

@@ -32,6 +32,13 @@ const Mandatory = (options: { default?: false } = {}) =>
       'Security, legal or service changes a customer must know: sent to opted-out addresses too, without List-Unsubscribe. Root administrators only',
   });
 
+const Recipients = (options: { default?: string } = {}) =>
+  Type.Union([Type.Literal('all'), Type.Literal('primary')], {
+    ...options,
+    description:
+      "all: every contact of the category; primary: each tenant's primary contact of it (with fallback, the nearest ancestor's primary). Shown as recipient_rule",
+  });
+
 export const AnnouncementBody = Type.Object(
   {
     category: ContactTypeSchema,
@@ -39,6 +46,7 @@ export const AnnouncementBody = Type.Object(
     body: Localized(50_000),
     scope_tenant_id: Uuid,
     fallback: Type.Optional(Fallback({ default: 'none' })),
+    recipients: Type.Optional(Recipients({ default: 'all' })),
     send_at: Type.Optional(SendAt),
     mandatory: Type.Optional(Mandatory({ default: false })),
   },
@@ -52,6 +60,7 @@ export const AnnouncementPatch = Type.Object(
     subject: Type.Optional(Localized(200)),
     body: Type.Optional(Localized(50_000)),
     fallback: Type.Optional(Fallback()),
+    recipients: Type.Optional(Recipients()),
     send_at: Type.Optional(SendAt),
     mandatory: Type.Optional(Mandatory()),
   },
@@ -79,6 +88,9 @@ export const Announcement = Type.Object({
   subject: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   body: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
   fallback: Type.String(),
+  recipient_rule: Type.Union([Type.Literal('all'), Type.Literal('primary')], {
+    description: "The body's recipients: every contact of the category, or each tenant's primary one",
+  }),
   test: Type.Boolean({
     description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists',
   }),

@@ -68,6 +68,7 @@ export class AnnouncementService {
         subject: input.subject,
         body: input.body,
         fallback: input.fallback ?? 'none',
+        recipient_rule: input.recipients ?? 'all',
         fallback_ceiling_id: query.ceilingId,
         created_by_type: principal.kind,
         created_by_id: principal.id,
@@ -84,6 +85,7 @@ export class AnnouncementService {
           category: input.category,
           subject: input.subject,
           fallback: input.fallback ?? 'none',
+          recipients: input.recipients ?? 'all',
           mandatory: input.mandatory ?? false,
           send_at: input.send_at ?? null,
         },
@@ -174,6 +176,7 @@ export class AnnouncementService {
       fallback: (input.fallback ?? 'none') === 'ancestor',
       tenants: subtreeOf(scope.id),
       mandatory: input.mandatory ?? false,
+      primaryOnly: input.recipients === 'primary',
     };
   }
 }

@@ -130,6 +130,7 @@ describe('POST /announcements', () => {
       'fallback',
       'id',
       'mandatory',
+      'recipient_rule',
       'recipients',
       'scope_tenant_id',
       'send_at',

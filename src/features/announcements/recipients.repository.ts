@@ -12,6 +12,8 @@ export interface RecipientQuery {
   tenants: RawBuilder<unknown>;
   /** A mandatory notice reaches addresses that opted out of its category too. */
   mandatory?: boolean;
+  /** Each tenant's primary contact of the category only (with fallback: the ancestor's primary). */
+  primaryOnly?: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export function recipientRows(q: RecipientQuery) {
       FROM contacts c
       JOIN tenants ct ON ct.id = c.tenant_id
       LEFT JOIN users u ON u.id = c.user_id
-      WHERE ${q.category}::text = ANY (c.types) AND (c.user_id IS NULL OR u.deleted_at IS NULL)
+      WHERE ${q.category}::text = ANY (${q.primaryOnly ? sql`c.primary_types` : sql`c.types`})
+        AND (c.user_id IS NULL OR u.deleted_at IS NULL)
     )
     SELECT l.id AS for_tenant, l.kind AS for_kind, m.contact_id, m.tenant_id, m.address, m.language, m.valid, false AS inherited
     FROM live l JOIN matching m ON m.tenant_id = l.id

@@ -20,6 +20,7 @@ export function toContact(row: ContactRecord): ContactView {
     tenant_id: row.tenant_id,
     user_id: row.user_id,
     types: row.types,
+    primary_types: row.primary_types,
     firstname: row.firstname ?? '',
     lastname: row.lastname ?? '',
     email: row.email ?? '',

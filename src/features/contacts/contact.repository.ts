@@ -21,6 +21,7 @@ function selectContacts(db: Db, scope: Scope) {
       'c.tenant_id',
       'c.user_id',
       'c.types',
+      'c.primary_types',
       'c.validation_state',
       'c.version',
       'c.created_at',
@@ -103,6 +104,7 @@ export async function insertContact(
     tenant_id: string;
     user_id: string | null;
     types: ContactType[];
+    primary_types: ContactType[];
     firstname?: string | null;
     lastname?: string | null;
     email?: string | null;
@@ -128,6 +130,7 @@ export function updateContact(
   version: number,
   patch: {
     types?: ContactType[];
+    primary_types?: ContactType[];
     firstname?: string;
     lastname?: string;
     email?: string;
@@ -177,6 +180,6 @@ export async function deleteContactsOf(db: Db, scope: Scope, where: { userId?: s
   if (where.userId) query = query.where('user_id', '=', where.userId);
   if (where.tenantId) query = query.where('tenant_id', '=', where.tenantId);
   return query
-    .returning(['id', 'tenant_id', 'user_id', 'types', 'firstname', 'lastname', 'email', 'version'])
+    .returning(['id', 'tenant_id', 'user_id', 'types', 'primary_types', 'firstname', 'lastname', 'email', 'version'])
     .execute();
 }

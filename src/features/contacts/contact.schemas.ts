@@ -14,6 +14,8 @@ import {
 // An enum, not a union of literals: one clear error for an unknown type instead of one per literal.
 // A set: a type sent twice is one type (the service normalizes order and duplicates).
 const Types = Type.Array(ContactTypeSchema, { minItems: 1, maxItems: 10 });
+/** Of its types, those it is made the primary contact of (taking it over from another); [] is a valid answer only where no other holds them. */
+const PrimaryTypes = Type.Array(ContactTypeSchema, { maxItems: 10 });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Title = Nullable(Type.String({ maxLength: 100 }));
 export const Contact = Type.Object(
@@ -22,6 +24,9 @@ export const Contact = Type.Object(
     tenant_id: Uuid,
     user_id: Type.Union([Uuid, Type.Null()]),
     types: Type.Array(ContactTypeSchema),
+    primary_types: Type.Array(ContactTypeSchema, {
+      description: "The types of which it is its tenant's primary contact (one per type the tenant has contacts of)",
+    }),
     firstname: Type.String(),
     lastname: Type.String(),
     email: Type.String(),
@@ -57,6 +62,7 @@ export const CreateContactBody = Type.Object(
   {
     tenant_id: Uuid,
     types: Types,
+    primary_types: Type.Optional(PrimaryTypes),
     user_id: Type.Optional(Uuid),
     ...personFields,
     ...cardBodyFields,
@@ -86,6 +92,7 @@ export const UpdateContactBody = Type.Object(
   {
     version: Version,
     types: Type.Optional(Types),
+    primary_types: Type.Optional(PrimaryTypes),
     ...personFields,
     ...cardBodyFields,
     email_confirmed: EmailConfirmedEcho,

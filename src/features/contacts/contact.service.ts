@@ -3,17 +3,19 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import { recordEvent } from '../../platform/events.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { assertThat, fail, invalidField, versionMismatch } from '../../platform/errors.js';
+import { assertThat, fail, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
-import { assertEmailFree, lockContactsOf } from './contact.addresses.js';
+import { lockContactsOf } from './contact.addresses.js';
 import { contactsOfTenants, listContacts } from './contact.list.js';
-import { cardOf, normalizeTypes, personFields, toContact } from './contact.mapping.js';
+import { normalizeTypes, toContact } from './contact.mapping.js';
 import { assertAsStored } from '../../platform/http/contact-card.js';
 import * as repo from './contact.repository.js';
 import type { CreateContactInput, ListContactsInput, UpdateContactInput } from './contact.schemas.js';
 import { writeUpdate } from './contact.update.js';
+import { newContactRow } from './contact.create.js';
+import { applyMoves, assertNotNeededAsPrimary, planPrimaries, promoteOldest } from './contact.primaries.js';
 
 export class ContactService {
   /** `emailChanges` is read on use: the use case that answers it is built after this feature (src/app.ts). */
@@ -61,41 +63,15 @@ export class ContactService {
   async createIn(trx: Db, principal: Principal, input: CreateContactInput) {
     const tenant = await tenantAccess(trx, principal, input.tenant_id, 'write', { field: 'tenant_id' });
     await lockContactsOf(trx, tenant.id);
-    const types = normalizeTypes(input.types);
-    let id: string | undefined;
-    if (input.user_id !== undefined) {
-      const given = personFields.filter((f) => input[f] !== undefined);
-      if (given.length) throw invalidField(given[0], 'comes from the user: leave it out when user_id is given');
-      const user = await this.users.find(trx, principal, input.user_id);
-      if (!user || user.tenant_id !== tenant.id) throw invalidField('user_id', 'must be a user of this tenant');
-      if (await repo.findContactOfUser(trx, principal.read, user.id)) {
-        throw fail('contact_user_taken', { info: 'user_id' });
-      }
-      await assertEmailFree(trx, tenant.id, user.email);
-      id = await repo.insertContact(trx, principal.write, {
-        tenant_id: tenant.id,
-        user_id: user.id,
-        types,
-        ...cardOf(input),
-      });
-    } else {
-      for (const field of ['firstname', 'lastname', 'email'] as const) {
-        if (input[field] === undefined) throw invalidField(field, 'is required for a contact without a user');
-      }
-      await assertEmailFree(trx, tenant.id, input.email!);
-      id = await repo.insertContact(trx, principal.write, {
-        tenant_id: tenant.id,
-        user_id: null,
-        types,
-        firstname: input.firstname!.trim(),
-        lastname: input.lastname!.trim(),
-        email: input.email!,
-        phone: input.phone ?? null,
-        title: input.title ?? null,
-        language: input.language ?? null,
-        ...cardOf(input),
-      });
-    }
+    const row = await newContactRow(trx, principal, this.users, tenant.id, input);
+    const plan = await planPrimaries(trx, {
+      tenantId: tenant.id,
+      types: row.types,
+      had: [],
+      wanted: input.primary_types && normalizeTypes(input.primary_types),
+    });
+    await applyMoves(trx, principal, plan.moves);
+    const id = await repo.insertContact(trx, principal.write, { ...row, primary_types: plan.primaryTypes });
     // The repository writes only inside the caller's write scope, which tenantAccess checked above.
     assertThat(id, 'read_only');
     const created = toContact((await repo.findContact(trx, principal.read, id))!);
@@ -119,10 +95,18 @@ export class ContactService {
       await lockContactsOf(trx, current.tenant_id);
       if (current.version !== input.version) throw versionMismatch(current.version);
       const before = toContact(current);
+      const plan = await planPrimaries(trx, {
+        tenantId: current.tenant_id,
+        contactId: id,
+        types: input.types ? normalizeTypes(input.types) : current.types,
+        had: current.primary_types,
+        wanted: input.primary_types && normalizeTypes(input.primary_types),
+      });
+      await applyMoves(trx, principal, plan.moves);
       await writeUpdate(
         { trx, afterCommit, principal, users: this.users, emailChanges: this.emailChanges() },
         current,
-        input,
+        { ...input, primary_types: plan.primaryTypes },
       );
       const after = toContact((await repo.findContact(trx, principal.read, id))!);
       await recordAudit(trx, actorOf(principal), {
@@ -145,6 +129,8 @@ export class ContactService {
       if (!current) throw fail('contact_not_found');
       await assertWritable(trx, principal, current.tenant_id);
       if (current.version !== version) throw versionMismatch(current.version);
+      await lockContactsOf(trx, current.tenant_id);
+      await assertNotNeededAsPrimary(trx, current);
       if (!(await repo.deleteContact(trx, principal.write, id, version))) throw versionMismatch();
       await recordAudit(trx, actorOf(principal), {
         tenantId: current.tenant_id,
@@ -172,7 +158,8 @@ export class ContactService {
   };
 
   private async deleteWhere(trx: Db, principal: Principal, where: { tenantId?: string; userId?: string }) {
-    for (const contact of await repo.deleteContactsOf(trx, principal.write, where)) {
+    const deleted = await repo.deleteContactsOf(trx, principal.write, where);
+    for (const contact of deleted) {
       await recordAudit(trx, actorOf(principal), {
         tenantId: contact.tenant_id,
         objectType: 'contact',
@@ -181,6 +168,10 @@ export class ContactService {
         before: contact,
       });
       await recordEvent(trx, { type: 'contact.deleted', tenantId: contact.tenant_id, data: contact });
+    }
+    // A user's deletion leaves no choice: the oldest remaining contact of each type it was primary of takes over.
+    if (where.userId) {
+      for (const { tenant_id, primary_types } of deleted) await promoteOldest(trx, principal, tenant_id, primary_types);
     }
   }
 

@@ -34,6 +34,7 @@ export async function writeUpdate(
 ) {
   assertAsStored('email_confirmed', input.email_confirmed, current.user_id !== null && current.user_activated);
   const types = input.types ? normalizeTypes(input.types) : undefined;
+  const primary_types = input.primary_types; // as planned (contact.primaries.ts)
   if (current.user_id) {
     // The person's fields belong to the user: written there, shown through the contact.
     const user = await users.find(trx, principal, current.user_id);
@@ -51,6 +52,7 @@ export async function writeUpdate(
     if (Object.keys(patch).length) await users.patchPerson(trx, principal.write, user.id, patch);
     const moved = await repo.updateContact(trx, principal.write, current.id, current.version, {
       ...(types ? { types } : {}),
+      primary_types,
       ...(patch.email ? { validation_state: 'valid' as const } : {}),
       ...cardOf(input),
     });
@@ -74,6 +76,7 @@ export async function writeUpdate(
     const emailChanged = input.email !== undefined && input.email !== current.email;
     const moved = await repo.updateContact(trx, principal.write, current.id, current.version, {
       ...(types ? { types } : {}),
+      primary_types,
       ...(input.firstname !== undefined ? { firstname: input.firstname.trim() } : {}),
       ...(input.lastname !== undefined ? { lastname: input.lastname.trim() } : {}),
       ...(input.email !== undefined ? { email: input.email } : {}),

@@ -105,6 +105,7 @@ const contactKeys = [
   'organization_size',
   'pending_email',
   'phone',
+  'primary_types',
   'state',
   'tenant_id',
   'title',
@@ -955,6 +956,7 @@ describe('the Users list "Contact types" column', () => {
   let tenant: string;
   let users: Record<'none' | 'billingTech' | 'management', { id: string }>;
   let billingTechContact: any;
+  let otherTechnical: any;
   beforeAll(async () => {
     tenant = await createTenant(p.admin, p.partnerId);
     users = {
@@ -964,7 +966,7 @@ describe('the Users list "Contact types" column', () => {
     };
     billingTechContact = await linkedContact(p.admin, tenant, users.billingTech.id, ['technical', 'billing']);
     await linkedContact(p.admin, tenant, users.management.id, ['management']);
-    await newContact(p.admin, tenant, { types: ['technical'] });
+    otherTechnical = await newContact(p.admin, tenant, { types: ['technical'] });
   });
 
   const list = (query: string) => t.call(p.admin, 'GET', `/api/2/users?tenant_id=${tenant}${query}`);
@@ -1001,7 +1003,14 @@ describe('the Users list "Contact types" column', () => {
     expect(await walk('&order=contact_types')).toEqual(asc);
     expect(await walk('&order=-contact_types')).toEqual(desc);
 
-    expect((await delContact(p.admin, billingTechContact.id, billingTechContact.version)).status).toBe(204);
+    // The first technical contact is the primary one: another takes it over before it goes.
+    const moved = await t.call(p.admin, 'PUT', `/api/2/contacts/${otherTechnical.id}`, {
+      version: otherTechnical.version,
+      primary_types: ['technical'],
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const { version } = (await t.call(p.admin, 'GET', `/api/2/contacts/${billingTechContact.id}`)).body;
+    expect((await delContact(p.admin, billingTechContact.id, version)).status).toBe(204);
     const after = await list('');
     expect(after.body.items).toHaveLength(3);
     expect(typesById(after.body.items)).toEqual({

@@ -65,6 +65,8 @@ export interface AnnouncementTable {
   enqueue_after: string | null;
   /** How far fallback climbs: the announcer's tenant (null: the scope). */
   fallback_ceiling_id: string | null;
+  /** 'primary': each tenant's primary contact of the category only. */
+  recipient_rule: Generated<'all' | 'primary'>;
   /** A test message to one contact (left out of announcement lists). */
   test: Generated<boolean>;
   /** Ignores opt-outs and carries no List-Unsubscribe (security, legal, service changes). */

@@ -113,6 +113,8 @@ export interface ContactTable {
   tenant_id: string;
   user_id: string | null;
   types: ContactType[];
+  /** The types of which it is its tenant's primary contact (a subset of types). */
+  primary_types: Generated<ContactType[]>;
   firstname: string | null;
   lastname: string | null;
   email: string | null;

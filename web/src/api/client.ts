@@ -27,7 +27,7 @@ export interface ApiError {
     code: number | string;
     message: string;
     details?: { info?: string | null };
-    context?: { fields?: string[] };
+    context?: { fields?: string[]; type?: string };
   };
 }
 

@@ -896,6 +896,8 @@ export interface components {
             /** Format: uuid */
             user_id: string | null;
             types: ("billing" | "technical" | "management")[];
+            /** @description The types of which it is its tenant's primary contact (one per type the tenant has contacts of) */
+            primary_types: ("billing" | "technical" | "management")[];
             firstname: string;
             lastname: string;
             email: string;
@@ -3678,6 +3680,7 @@ export interface operations {
                     /** Format: uuid */
                     tenant_id: string;
                     types: ("billing" | "technical" | "management")[];
+                    primary_types?: ("billing" | "technical" | "management")[];
                     /** Format: uuid */
                     user_id?: string;
                     firstname?: string;
@@ -3726,6 +3729,8 @@ export interface operations {
                         /** Format: uuid */
                         user_id: string | null;
                         types: ("billing" | "technical" | "management")[];
+                        /** @description The types of which it is its tenant's primary contact (one per type the tenant has contacts of) */
+                        primary_types: ("billing" | "technical" | "management")[];
                         firstname: string;
                         lastname: string;
                         email: string;
@@ -3837,6 +3842,8 @@ export interface operations {
                         /** Format: uuid */
                         user_id: string | null;
                         types: ("billing" | "technical" | "management")[];
+                        /** @description The types of which it is its tenant's primary contact (one per type the tenant has contacts of) */
+                        primary_types: ("billing" | "technical" | "management")[];
                         firstname: string;
                         lastname: string;
                         email: string;
@@ -3937,6 +3944,7 @@ export interface operations {
                 "application/json": {
                     version: number;
                     types?: ("billing" | "technical" | "management")[];
+                    primary_types?: ("billing" | "technical" | "management")[];
                     firstname?: string;
                     lastname?: string;
                     /** Format: email */
@@ -3983,6 +3991,8 @@ export interface operations {
                         /** Format: uuid */
                         user_id: string | null;
                         types: ("billing" | "technical" | "management")[];
+                        /** @description The types of which it is its tenant's primary contact (one per type the tenant has contacts of) */
+                        primary_types: ("billing" | "technical" | "management")[];
                         firstname: string;
                         lastname: string;
                         email: string;
@@ -4814,6 +4824,8 @@ export interface operations {
                                 it?: string;
                             };
                             fallback: string;
+                            /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                            recipient_rule: "all" | "primary";
                             /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                             test: boolean;
                             status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
@@ -4951,6 +4963,11 @@ export interface operations {
                      */
                     fallback?: "none" | "ancestor";
                     /**
+                     * @description all: every contact of the category; primary: each tenant's primary contact of it (with fallback, the nearest ancestor's primary). Shown as recipient_rule
+                     * @default all
+                     */
+                    recipients?: "all" | "primary";
+                    /**
                      * Format: date-time
                      * @description RFC 3339; the notice waits (status scheduled) until then. In the future, at most a year ahead; left out: at once
                      */
@@ -4985,6 +5002,8 @@ export interface operations {
                             it?: string;
                         };
                         fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
                         status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
@@ -5114,6 +5133,11 @@ export interface operations {
                      */
                     fallback?: "none" | "ancestor";
                     /**
+                     * @description all: every contact of the category; primary: each tenant's primary contact of it (with fallback, the nearest ancestor's primary). Shown as recipient_rule
+                     * @default all
+                     */
+                    recipients?: "all" | "primary";
+                    /**
                      * Format: date-time
                      * @description RFC 3339; the notice waits (status scheduled) until then. In the future, at most a year ahead; left out: at once
                      */
@@ -5240,6 +5264,8 @@ export interface operations {
                             it?: string;
                         };
                         fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
                         status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
@@ -5365,6 +5391,8 @@ export interface operations {
                     };
                     /** @description ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant */
                     fallback?: "none" | "ancestor";
+                    /** @description all: every contact of the category; primary: each tenant's primary contact of it (with fallback, the nearest ancestor's primary). Shown as recipient_rule */
+                    recipients?: "all" | "primary";
                     /**
                      * Format: date-time
                      * @description RFC 3339; the notice waits (status scheduled) until then. In the future, at most a year ahead; left out: at once
@@ -5397,6 +5425,8 @@ export interface operations {
                             it?: string;
                         };
                         fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
                         status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
@@ -5529,6 +5559,8 @@ export interface operations {
                             it?: string;
                         };
                         fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
                         status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";

@@ -87,7 +87,7 @@ export function ContactsTable({
                 <td className="hide-narrow">{c.phone ?? ''}</td>
                 <td className="hide-narrow">{c.title ?? ''}</td>
                 <td>
-                  <TypeChips types={c.types} />
+                  <TypeChips types={c.types} primary={c.primary_types} />
                 </td>
                 <td>
                   <div className="row-actions">

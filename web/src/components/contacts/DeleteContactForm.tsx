@@ -55,7 +55,7 @@ export function DeleteContactForm({ contact: first, onCancel, onDeleted, onStale
         </p>
       )}
       <p>{t('contacts.remove.question', { name, email: contact.email })}</p>
-      <TypeChips types={contact.types} />
+      <TypeChips types={contact.types} primary={contact.primary_types} />
       {!contact.user_id ? (
         <p>{t('contacts.remove.unlinked')}</p>
       ) : (

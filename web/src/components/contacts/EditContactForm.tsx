@@ -18,6 +18,7 @@ interface EditContactFormProps {
 type Body = {
   version: number;
   types?: ContactType[];
+  primary_types?: ContactType[];
   firstname?: string;
   lastname?: string;
   email?: string;
@@ -40,6 +41,7 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
   const { t } = useTranslation();
   const [contact, setContact] = useState(first);
   const [types, setTypes] = useState<ContactType[]>(first.types);
+  const [primary, setPrimary] = useState<ContactType[]>(first.primary_types);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [changes, setChanges] = useState<Change[]>();
   const [busy, setBusy] = useState(false);
@@ -83,6 +85,8 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
           .join(', ');
       found.push({ field: 'types', theirs: names(fresh.types), yours: names(mine) });
     }
+    // Primaries move when others change: untouched here, the form takes the server's.
+    if (primary.join() === contact.primary_types.join()) setPrimary(fresh.primary_types);
     setContact(fresh);
     setChanges(found);
   };
@@ -97,6 +101,8 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
 
     const body: Body = { version: contact.version };
     if (types.join() !== contact.types.join()) body.types = types;
+    const primaryTypes = contactTypes.filter((x) => primary.includes(x) && types.includes(x));
+    if (primaryTypes.join() !== contact.primary_types.join()) body.primary_types = primaryTypes;
     for (const f of ['firstname', 'lastname', 'email'] as const) if (person[f] !== contact[f]) body[f] = person[f];
     for (const f of ['phone', 'title'] as const)
       if ((person[f] ?? null) !== (contact[f] ?? null)) body[f] = person[f] ?? null;
@@ -156,6 +162,9 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
           if (next.length) setErrors((e) => ({ ...e, fields: { ...e.fields, types: '' } }));
         }}
         error={errors.fields.types}
+        primary={primary}
+        onPrimaryChange={setPrimary}
+        held={contact.primary_types}
       />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { ApiFailure } from '../../api/client';
 import { personLimits } from './PersonFields';
+import { contactTypes, type ContactType } from './load';
 
 /** Messages shown next to the named fields, and one for the whole form. */
 export interface FormErrors {
@@ -27,6 +28,12 @@ export function formErrorsOf(e: unknown, t: TFunction, shown: string[]): FormErr
     const key =
       code === 'contact_email_taken' ? 'emailTaken' : code === 'contact_user_taken' ? 'userTaken' : 'loginTaken';
     return { fields: { [conflictField[code]]: t(`contacts.errors.${key}`) } };
+  }
+  if (e.status === 409 && code === 'primary_contact_required') {
+    const named = e.body?.error?.context?.type;
+    const type = contactTypes.includes(named as ContactType) ? t(`contactTypes.${named as ContactType}`) : named;
+    const message = t('contacts.errors.primaryRequired', { type });
+    return shown.includes('types') ? { fields: { types: message } } : { fields: {}, form: message };
   }
   if (e.status === 400 && e.fields.length) {
     const fields: Record<string, string> = {};

@@ -28,7 +28,11 @@ export const en = {
     email: 'Business email',
     phone: 'Business phone',
     title: 'Job title',
+    primary: 'Primary {{type}} contact',
+    primaryHelp: 'The company has one per type; notices sent to primary contacts only reach it.',
+    primaryHeld: 'To move it, make another {{type}} contact primary.',
   },
+  primaryMark: 'primary',
   errors: {
     required: 'Fill in this field.',
     invalid: 'This value is not valid.',
@@ -49,6 +53,8 @@ export const en = {
     tooMany: 'Too many requests just now. Try again in a few minutes.',
     forbidden: 'Your role does not allow this change.',
     gone: 'It no longer exists: it may have been deleted meanwhile. The list was reloaded.',
+    primaryRequired:
+      'This is the company’s primary {{type}} contact and other {{type}} contacts remain: make one of them primary first.',
   },
   edit: {
     title: 'Edit {{name}}',
@@ -178,7 +184,11 @@ export const it: Strings<typeof en> = {
     email: 'Indirizzo e-mail aziendale',
     phone: 'Telefono aziendale',
     title: 'Posizione professionale',
+    primary: 'Contatto principale ({{type}})',
+    primaryHelp: 'L’azienda ne ha uno per tipo; gli avvisi inviati solo ai contatti principali raggiungono lui.',
+    primaryHeld: 'Per spostarlo, rendi principale un altro contatto di tipo {{type}}.',
   },
+  primaryMark: 'principale',
   errors: {
     required: 'Compila questo campo.',
     invalid: 'Questo valore non è valido.',
@@ -199,6 +209,8 @@ export const it: Strings<typeof en> = {
     tooMany: 'Troppe richieste in questo momento. Riprova tra qualche minuto.',
     forbidden: 'I tuoi permessi non consentono questa modifica.',
     gone: 'Non esiste più: potrebbe essere stato eliminato nel frattempo. L’elenco è stato ricaricato.',
+    primaryRequired:
+      'È il contatto principale ({{type}}) dell’azienda e restano altri contatti di tipo {{type}}: rendine principale uno di loro prima.',
   },
   edit: {
     title: 'Modifica {{name}}',
