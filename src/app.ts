@@ -18,6 +18,8 @@ import { ConfirmationService } from './features/confirmations/confirmation.servi
 import { confirmationsPlugin } from './features/confirmations/confirmations.plugin.js';
 import { ContactService } from './features/contacts/contact.service.js';
 import { contactsPlugin } from './features/contacts/contacts.plugin.js';
+import { ContactTransferService } from './features/contact-transfer/transfer.service.js';
+import { contactTransferPlugin } from './features/contact-transfer/transfer.plugin.js';
 import { coveragePlugin } from './features/announcements/coverage.plugin.js';
 import { CoverageService } from './features/announcements/coverage.service.js';
 import { mailboxPlugin } from './features/mailbox/mailbox.plugin.js';
@@ -82,6 +84,7 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
       await api.register(clientsPlugin, { clients });
       await api.register(searchPlugin, { search: new SearchService(db) });
       await api.register(contactsPlugin, { contacts });
+      await api.register(contactTransferPlugin, { transfer: new ContactTransferService(uow, contacts) });
       await api.register(confirmationsPlugin, { confirmations, confirmEmail: (token) => personEmail.confirm(token) });
       await api.register(auditPlugin, { audit: new AuditService(db) });
       await api.register(mailboxPlugin, { db });

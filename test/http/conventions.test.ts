@@ -110,7 +110,9 @@ describe('OpenAPI document and docs', () => {
       if (success[0] !== '204') {
         const content = Object.values<any>(op.responses[success[0]].content ?? {});
         expect(content.length, `${where}: ${success[0]} answer has no schema`).toBeGreaterThan(0);
-        expect(resolve(content[0].schema)?.type, where).toBe('object');
+        // A file (the contact export: a CSV or a JSON array) is not an object.
+        if (path !== '/api/2/tenants/{id}/contacts/export')
+          expect(resolve(content[0].schema)?.type, where).toBe('object');
       }
       // Action routes (send this mail again) take no body; everything else that writes does.
       const bodyless = ['/api/2/users/{id}/send-activation-email', '/api/2/contacts/{id}/pending-email/resend'];

@@ -55,3 +55,17 @@ export async function contactsOfTenants(db: Db, principal: Principal, tenantIds:
   for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), toContact(row)]);
   return byTenant;
 }
+
+export interface ContactPage {
+  tenantId: string;
+  subtree: boolean;
+  afterId?: string;
+  limit: number;
+}
+
+/** A keyset page by id of a tenant's contacts, or its whole subtree's (the caller's access is checked before). */
+export async function contactPage(db: Db, principal: Principal, { tenantId, subtree, afterId, limit }: ContactPage) {
+  const filter = subtree ? { below: tenantId } : { tenantIds: [tenantId] };
+  const rows = await repo.findContacts(db, principal.read, { ...filter, afterId, limit });
+  return rows.slice(0, limit).map(toContact);
+}

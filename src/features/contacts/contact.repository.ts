@@ -67,6 +67,8 @@ export interface ContactFilter {
   tenantIds?: string[];
   types?: ContactType[];
   afterId?: string;
+  /** Contacts of this tenant's whole subtree. */
+  below?: string;
   limit: number;
 }
 
@@ -79,6 +81,10 @@ export function findContacts(db: Db, scope: Scope, filter: ContactFilter) {
   // Contacts holding any of the asked types.
   if (filter.types?.length) query = query.where(sql<SqlBool>`c.types && ${sql.val(filter.types)}::text[]`);
   if (filter.afterId) query = query.where('c.id', '>', filter.afterId);
+  if (filter.below)
+    query = query.where('c.tenant_id', 'in', (eb) =>
+      eb.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.below!),
+    );
   return query.execute();
 }
 

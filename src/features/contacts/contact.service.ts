@@ -8,7 +8,7 @@ import type { Principal } from '../../platform/scope.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
 import { lockContactsOf } from './contact.addresses.js';
-import { contactsOfTenants, listContacts } from './contact.list.js';
+import { contactPage, contactsOfTenants, listContacts, type ContactPage } from './contact.list.js';
 import { normalizeTypes, toContact } from './contact.mapping.js';
 import { assertAsStored } from '../../platform/http/contact-card.js';
 import * as repo from './contact.repository.js';
@@ -49,6 +49,9 @@ export class ContactService {
   ofTenants(principal: Principal, tenantIds: string[]) {
     return contactsOfTenants(this.db, principal, tenantIds);
   }
+
+  /** A keyset page of a tenant's (or its subtree's) contacts by id (an export reads them page by page). */
+  readonly pageBelow = (principal: Principal, page: ContactPage) => contactPage(this.db, principal, page);
 
   async idsOfTenant(principal: Principal, tenantId: string) {
     await tenantAccess(this.db, principal, tenantId, 'read');

@@ -344,6 +344,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/2/tenants/{id}/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every contact of the tenant (or its subtree), streamed as a CSV or JSON file, with each tenant's path */
+        get: operations["exportTenantContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/2/email-confirmations": {
         parameters: {
             query?: never;
@@ -4323,6 +4340,112 @@ export interface operations {
                     "application/json": {
                         items: string[];
                     };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportTenantContacts: {
+        parameters: {
+            query?: {
+                format?: "csv" | "json";
+                /** @description The contacts of every tenant below it too, each with its path */
+                subtree?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV (UTF-8 with a BOM, RFC 4180, formula-looking cells behind an apostrophe) or a JSON array, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": {
+                        tenant_id: string | string[] | (never | null);
+                        tenant_path: string | string[] | (never | null);
+                        types: string | string[] | (never | null);
+                        primary_types: string | string[] | (never | null);
+                        firstname: string | string[] | (never | null);
+                        lastname: string | string[] | (never | null);
+                        email: string | string[] | (never | null);
+                        phone: string | string[] | (never | null);
+                        title: string | string[] | (never | null);
+                        language: string | string[] | (never | null);
+                        address1: string | string[] | (never | null);
+                        address2: string | string[] | (never | null);
+                        city: string | string[] | (never | null);
+                        state: string | string[] | (never | null);
+                        zipcode: string | string[] | (never | null);
+                        country: string | string[] | (never | null);
+                        website: string | string[] | (never | null);
+                        industry: string | string[] | (never | null);
+                        organization_size: string | string[] | (never | null);
+                        fax: string | string[] | (never | null);
+                        aan: string | string[] | (never | null);
+                        validation_state: string | string[] | (never | null);
+                        created_at: string | string[] | (never | null);
+                        updated_at: string | string[] | (never | null);
+                    }[];
                 };
             };
             /** @description Default Response */
