@@ -23,6 +23,8 @@ const statusByCode = {
   has_children: 409,
   too_many_requests: 429,
   unsupported_media_type: 415,
+  payload_too_large: 413,
+  import_rejected: 422,
   invalid_client: 401,
   unsupported_grant_type: 400,
   data_dir_locked: 500,
@@ -117,6 +119,23 @@ const situations = {
     'Another contact of this tenant took this address meanwhile; ask for the change again',
   ],
   nothing_pending: ['nothing_pending', 'confirmations', 'No email change is waiting for confirmation'],
+  // Contact import
+  import_too_large: [
+    'payload_too_large',
+    'contacts',
+    'An import may be at most 20 MB: split the file into parts of at most 20 MB',
+  ],
+  import_too_many_rows: [
+    'payload_too_large',
+    'contacts',
+    'An import may hold at most 100,000 rows: split the file into parts of at most 100,000 rows',
+  ],
+  import_not_csv: ['bad_request', 'contacts', 'The CSV could not be read'],
+  import_rejected: [
+    'import_rejected',
+    'contacts',
+    'Some rows have errors, so nothing was written: correct them, or send on_error=skip to apply the other rows',
+  ],
   // Opt-outs (one-click unsubscribe): an invalid link says nothing of why (forged, unknown, malformed)
   unsubscribe_link_invalid: ['not_found', 'opt-outs', 'This unsubscribe link is not valid'],
   opt_out_nothing_to_ask: [

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ErrorResponse, Uuid } from '../../platform/http/common-schemas.js';
 import { exportColumns } from './transfer.columns.js';
 
 export const ExportQuery = Type.Object(
@@ -25,3 +26,38 @@ export const ExportAnswer = {
     'application/json': { schema: Type.Array(ExportedContact) },
   },
 };
+
+export const ImportQuery = Type.Object(
+  {
+    tenant_id: Uuid,
+    mode: Type.Union([Type.Literal('dry_run'), Type.Literal('apply')], {
+      description: 'dry_run answers what apply would do and writes nothing',
+    }),
+    on_error: Type.Optional(
+      Type.Union([Type.Literal('abort'), Type.Literal('skip')], {
+        default: 'abort',
+        description: 'abort: any error row and nothing is written (422); skip: the good rows are applied',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Count = Type.Integer({ minimum: 0 });
+const report = {
+  counts: Type.Object({ create: Count, update: Count, unchanged: Count, error: Count }),
+  errors: Type.Array(
+    Type.Object({
+      row: Type.Integer({ minimum: 1, description: '1 is the first row after the header' }),
+      field: Type.String(),
+      message: Type.String(),
+    }),
+    { description: 'The first 1,000 error rows' },
+  ),
+};
+export const ImportReport = Type.Object(report, { $id: 'ContactImportReport' });
+/** An apply refused for its error rows: the API's error, and the same report beside it. */
+export const ImportRejected = Type.Object(
+  { error: ErrorResponse.properties.error, ...report },
+  { $id: 'ContactImportRejected' },
+);

@@ -1,8 +1,40 @@
+import { sql } from 'kysely';
 import { tenantAccess } from '../../platform/access.js';
+import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import { AppError, fail, invalidField } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { exportRecords } from './transfer.export.js';
+import { importRow, pathIndex, type BodyCheck, type ImportContext, type Outcome } from './transfer.import.js';
+import { findSubtreePaths } from './transfer.repository.js';
+import { csvRow, headerKeys, jsonRow, RowError, type RawRow } from './transfer.rows.js';
+
+/** An import's body: a CSV's records (the header first) or a JSON array of row objects. */
+export type ImportBody = { csv: string[][] } | { json: unknown[] };
+
+export interface ImportOptions {
+  tenantId: string;
+  mode: 'dry_run' | 'apply';
+  /** skip: apply the good rows; abort (default): any error row writes nothing. */
+  onError: 'abort' | 'skip';
+  check: BodyCheck;
+}
+
+interface ImportReport {
+  counts: Record<Outcome | 'error', number>;
+  errors: { row: number; field: string; message: string }[];
+}
+
+/** Error rows listed in an answer (all are counted). */
+const MAX_LISTED_ERRORS = 1000;
+
+/** Thrown to roll a transaction back with the report it reached (a dry run, or an aborted apply). */
+class Rollback extends Error {
+  constructor(readonly report: ImportReport) {
+    super('rolled back');
+  }
+}
 
 export class ContactTransferService {
   constructor(
@@ -15,4 +47,75 @@ export class ContactTransferService {
     const tenant = await tenantAccess(this.uow.db, principal, tenantId, 'read');
     return { tenant, records: exportRecords(this.uow.db, this.contacts, principal, { tenantId, subtree }) };
   }
+
+  /**
+   * Every row through the contacts service's own create and update, in one transaction, each in a
+   * savepoint so an error row leaves the others intact. A dry run and an aborted apply roll the
+   * whole of it back, so they answer exactly what an apply does. `applied` says whether it committed.
+   */
+  async import(principal: Principal, body: ImportBody, options: ImportOptions) {
+    await tenantAccess(this.uow.db, principal, options.tenantId, 'read', { field: 'tenant_id' });
+    const rows = rowsOf(body);
+    try {
+      const report = await this.uow.run(async (trx, after) => {
+        const tenants = pathIndex(options.tenantId, await findSubtreePaths(trx, principal.read, options.tenantId));
+        const ctx: ImportContext = { principal, contacts: this.contacts, check: options.check, tenants };
+        const report: ImportReport = { counts: { create: 0, update: 0, unchanged: 0, error: 0 }, errors: [] };
+        let number = 0;
+        for (const row of rows) {
+          number += 1;
+          const outcome = await inSavepoint(trx, async () => importRow(ctx, trx, after, row()));
+          if (typeof outcome === 'string') report.counts[outcome] += 1;
+          else {
+            report.counts.error += 1;
+            if (report.errors.length < MAX_LISTED_ERRORS) report.errors.push({ row: number, ...outcome });
+          }
+        }
+        const commit = options.mode === 'apply' && (report.counts.error === 0 || options.onError === 'skip');
+        if (!commit) throw new Rollback(report);
+        return report;
+      });
+      return { report, applied: true };
+    } catch (error) {
+      if (error instanceof Rollback) return { report: error.report, applied: false };
+      throw error;
+    }
+  }
+}
+
+/** Each row as a thunk, so a malformed one is an error row of its own. */
+function rowsOf(body: ImportBody): (() => RawRow)[] {
+  if ('json' in body) return body.json.map((value) => () => jsonRow(value));
+  const [header, ...records] = body.csv;
+  if (!header) throw invalidField('body', 'the CSV has no header row');
+  let keys: string[];
+  try {
+    keys = headerKeys(header);
+  } catch (error) {
+    if (error instanceof RowError) throw invalidField(error.field, error.message);
+    throw error;
+  }
+  return records.map((record) => () => csvRow(keys, record));
+}
+
+/** Runs one row; its error (a row's, a rule's, or a constraint's) rolls back that row only and is answered. */
+async function inSavepoint(trx: Db, work: () => Promise<Outcome>) {
+  await sql`SAVEPOINT import_row`.execute(trx);
+  try {
+    const outcome = await work();
+    await sql`RELEASE SAVEPOINT import_row`.execute(trx);
+    return outcome;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT import_row`.execute(trx);
+    return rowProblem(error);
+  }
+}
+
+function rowProblem(error: unknown): { field: string; message: string } {
+  if (error instanceof RowError) return { field: error.field, message: error.message };
+  if (error instanceof AppError) return { field: error.options.info ?? 'row', message: error.message };
+  // Email uniqueness is the database's last word when two rows race for one address.
+  if ((error as { code?: string }).code === '23505')
+    return { field: 'email', message: fail('contact_email_taken').message };
+  throw error;
 }

@@ -69,3 +69,9 @@ export async function contactPage(db: Db, principal: Principal, { tenantId, subt
   const rows = await repo.findContacts(db, principal.read, { ...filter, afterId, limit });
   return rows.slice(0, limit).map(toContact);
 }
+
+/** The tenant's contact shown with this address (case-insensitive), if the caller sees it. */
+export async function contactByEmail(db: Db, principal: Principal, tenantId: string, email: string) {
+  const [row] = await repo.findContacts(db, principal.read, { tenantIds: [tenantId], email, limit: 1 });
+  return row && toContact(row);
+}

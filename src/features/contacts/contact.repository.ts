@@ -69,6 +69,8 @@ export interface ContactFilter {
   afterId?: string;
   /** Contacts of this tenant's whole subtree. */
   below?: string;
+  /** The contact shown with this address, case-insensitive. */
+  email?: string;
   limit: number;
 }
 
@@ -84,6 +86,12 @@ export function findContacts(db: Db, scope: Scope, filter: ContactFilter) {
   if (filter.below)
     query = query.where('c.tenant_id', 'in', (eb) =>
       eb.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', filter.below!),
+    );
+  if (filter.email)
+    query = query.where(
+      sql`lower(CASE WHEN c.user_id IS NULL THEN c.email ELSE u.email END)`,
+      '=',
+      filter.email.toLowerCase(),
     );
   return query.execute();
 }

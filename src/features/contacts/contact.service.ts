@@ -2,13 +2,13 @@ import { assertWritable, tenantAccess } from '../../platform/access.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import { recordEvent } from '../../platform/events.js';
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
+import type { AfterCommit, UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { assertThat, fail, versionMismatch } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { EmailChanges, PersonListener } from '../users/user.ports.js';
 import type { UserService } from '../users/user.service.js';
 import { lockContactsOf } from './contact.addresses.js';
-import { contactPage, contactsOfTenants, listContacts, type ContactPage } from './contact.list.js';
+import { contactByEmail, contactPage, contactsOfTenants, listContacts, type ContactPage } from './contact.list.js';
 import { normalizeTypes, toContact } from './contact.mapping.js';
 import { assertAsStored } from '../../platform/http/contact-card.js';
 import * as repo from './contact.repository.js';
@@ -52,6 +52,9 @@ export class ContactService {
 
   /** A keyset page of a tenant's (or its subtree's) contacts by id (an export reads them page by page). */
   readonly pageBelow = (principal: Principal, page: ContactPage) => contactPage(this.db, principal, page);
+  /** The tenant's contact of this address, case-insensitive, in the caller's transaction (an import matches rows by it). */
+  readonly findByEmail = (db: Db, principal: Principal, tenantId: string, email: string) =>
+    contactByEmail(db, principal, tenantId, email);
 
   async idsOfTenant(principal: Principal, tenantId: string) {
     await tenantAccess(this.db, principal, tenantId, 'read');
@@ -90,39 +93,41 @@ export class ContactService {
     return created;
   }
 
-  async update(principal: Principal, id: string, input: UpdateContactInput) {
-    return this.uow.run(async (trx, afterCommit) => {
-      const current = await repo.findContact(trx, principal.read, id);
-      if (!current) throw fail('contact_not_found');
-      await assertWritable(trx, principal, current.tenant_id);
-      await lockContactsOf(trx, current.tenant_id);
-      if (current.version !== input.version) throw versionMismatch(current.version);
-      const before = toContact(current);
-      const plan = await planPrimaries(trx, {
-        tenantId: current.tenant_id,
-        contactId: id,
-        types: input.types ? normalizeTypes(input.types) : current.types,
-        had: current.primary_types,
-        wanted: input.primary_types && normalizeTypes(input.primary_types),
-      });
-      await applyMoves(trx, principal, plan.moves);
-      await writeUpdate(
-        { trx, afterCommit, principal, users: this.users, emailChanges: this.emailChanges() },
-        current,
-        { ...input, primary_types: plan.primaryTypes },
-      );
-      const after = toContact((await repo.findContact(trx, principal.read, id))!);
-      await recordAudit(trx, actorOf(principal), {
-        tenantId: current.tenant_id,
-        objectType: 'contact',
-        objectId: id,
-        action: 'update',
-        before,
-        after,
-      });
-      await recordEvent(trx, { type: 'contact.updated', tenantId: current.tenant_id, data: after, before });
-      return after;
+  update(principal: Principal, id: string, input: UpdateContactInput) {
+    return this.uow.run((trx, afterCommit) => this.updateIn(trx, afterCommit, principal, id, input));
+  }
+
+  /** Updates a contact in the caller's transaction (an import writes many in one). */
+  async updateIn(trx: Db, afterCommit: AfterCommit, principal: Principal, id: string, input: UpdateContactInput) {
+    const current = await repo.findContact(trx, principal.read, id);
+    if (!current) throw fail('contact_not_found');
+    await assertWritable(trx, principal, current.tenant_id);
+    await lockContactsOf(trx, current.tenant_id);
+    if (current.version !== input.version) throw versionMismatch(current.version);
+    const before = toContact(current);
+    const plan = await planPrimaries(trx, {
+      tenantId: current.tenant_id,
+      contactId: id,
+      types: input.types ? normalizeTypes(input.types) : current.types,
+      had: current.primary_types,
+      wanted: input.primary_types && normalizeTypes(input.primary_types),
     });
+    await applyMoves(trx, principal, plan.moves);
+    await writeUpdate({ trx, afterCommit, principal, users: this.users, emailChanges: this.emailChanges() }, current, {
+      ...input,
+      primary_types: plan.primaryTypes,
+    });
+    const after = toContact((await repo.findContact(trx, principal.read, id))!);
+    await recordAudit(trx, actorOf(principal), {
+      tenantId: current.tenant_id,
+      objectType: 'contact',
+      objectId: id,
+      action: 'update',
+      before,
+      after,
+    });
+    await recordEvent(trx, { type: 'contact.updated', tenantId: current.tenant_id, data: after, before });
+    return after;
   }
 
   /** A linked user stays: it only stops being a contact (its contact types become []). */

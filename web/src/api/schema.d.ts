@@ -361,6 +361,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/2/contact-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import contacts from a CSV (text/csv, comma or semicolon) or a JSON array: each row created, updated or unchanged, matched by tenant and email. dry_run writes nothing; apply is all-or-nothing (422 with the same report) unless on_error=skip. At most 20 MB and 100,000 rows */
+        post: operations["createContactImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/2/email-confirmations": {
         parameters: {
             query?: never;
@@ -4491,6 +4508,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createContactImport: {
+        parameters: {
+            query: {
+                tenant_id: string;
+                /** @description dry_run answers what apply would do and writes nothing */
+                mode: "dry_run" | "apply";
+                /** @description abort: any error row and nothing is written (422); skip: the good rows are applied */
+                on_error?: "abort" | "skip";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: {
+                            create: number;
+                            update: number;
+                            unchanged: number;
+                            error: number;
+                        };
+                        /** @description The first 1,000 error rows */
+                        errors: {
+                            /** @description 1 is the first row after the header */
+                            row: number;
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: number | string;
+                            domain: string | null;
+                            message: string;
+                            details: {
+                                info: string | null;
+                            };
+                            context: {
+                                [key: string]: unknown;
+                            };
+                            data: unknown[];
+                        };
+                        counts: {
+                            create: number;
+                            update: number;
+                            unchanged: number;
+                            error: number;
+                        };
+                        /** @description The first 1,000 error rows */
+                        errors: {
+                            /** @description 1 is the first row after the header */
+                            row: number;
+                            field: string;
+                            message: string;
+                        }[];
+                    };
                 };
             };
             /** @description Default Response */
