@@ -14,6 +14,7 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
   let w: BrowserWorld;
   let p1: PartnerWorld;
   let p2: PartnerWorld;
+  let p3: PartnerWorld;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -21,6 +22,7 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     const { t } = w;
     p1 = await createPartnerWorld(t, 'P1');
     p2 = await createPartnerWorld(t, 'P2');
+    p3 = await createPartnerWorld(t, 'P3');
     const make = async (name: string, parent: string, kind: string) => {
       const res = await t.call(t.root, 'POST', '/api/2/tenants', { name, parent_id: parent, kind });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -133,5 +135,187 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not one of yours');
     expect(await page.content()).not.toContain('Europe');
     await screenshot(page, 'clients-other-partner');
+  });
+
+  const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+  const tenantOf = async (id: string) => (await w.t.call(w.t.root, 'GET', `/api/2/tenants/${id}`)).body;
+  const childNamed = async (parent: string, name: string) => {
+    const ids = (await w.t.call(w.t.root, 'GET', `/api/2/tenants/${parent}/children`)).body.items as string[];
+    for (const id of ids) if ((await tenantOf(id)).name === name) return tenantOf(id);
+    return undefined;
+  };
+  /** No sideways scroll, and the element entirely within the window's width. */
+  const inReach = async (page: Page, name: string) => {
+    const box = await page.getByRole('button', { name, exact: true }).boundingBox();
+    expect(box, name).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  };
+
+  it('lets a partner admin create a client, edit, disable, enable and delete it', async () => {
+    const page = await w.newPage();
+    await signInAs(page, p3);
+    await page.goto('/clients');
+    await page.getByRole('heading', { name: 'Clients of Partner P3' }).waitFor();
+    await page.getByRole('button', { name: 'New client' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New client under Partner P3' });
+    await dialog.waitFor();
+    const kinds = await dialog.getByLabel('Kind').locator('option').allTextContents();
+    expect(kinds).toEqual(['Partner', 'Folder', 'Customer']);
+    expect(await dialog.getByLabel('Language').inputValue()).toBe('en');
+
+    // A blank name: the API's refusal beside the field.
+    await dialog.getByLabel(/^Name/).fill('   ');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await poll(() => dialog.locator('.field-error').textContent()).toBe('Give a name of 1 to 255 characters.');
+    expect(await dialog.getByLabel(/^Name/).getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'new client (field error)');
+    await screenshot(page, 'clients-new-error');
+
+    await dialog.getByLabel(/^Name/).fill('Verdi Srl');
+    await dialog.getByLabel('Kind').selectOption('customer');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await poll(() => page.getByRole('status').first().textContent()).toBe('Verdi Srl was created.');
+    const verdiRow = row(page, 'Verdi Srl');
+    await poll(() => verdiRow.textContent()).toContain('Missing: Billing');
+    expect(await verdiRow.textContent()).toContain('Customer');
+    const verdi = await childNamed(p3.partnerId, 'Verdi Srl');
+    expect(verdi).toMatchObject({ kind: 'customer', language: 'en', enabled: true });
+    await screenshot(page, 'clients-created');
+
+    // Edit: a change made meanwhile reloads the form; then rename and change the language.
+    await page.getByRole('link', { name: 'Verdi Srl', exact: true }).click();
+    await page.getByRole('heading', { name: 'Verdi Srl', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Verdi Srl' });
+    await edit.waitFor();
+    await expectAccessible(page, 'edit client');
+    const meanwhile = await w.t.call(w.t.root, 'PUT', `/api/2/tenants/${verdi.id}`, {
+      version: verdi.version,
+      name: 'Verdi Srl (renamed)',
+    });
+    expect(meanwhile.status).toBe(200);
+    await edit.getByLabel(/^Name/).fill('Verdi Group');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await poll(() => edit.getByRole('status').textContent()).toContain('changed meanwhile');
+    expect(await edit.getByLabel(/^Name/).inputValue()).toBe('Verdi Srl (renamed)');
+    await screenshot(page, 'clients-edit-conflict');
+    await edit.getByLabel(/^Name/).fill('Verdi Group');
+    await edit.getByLabel('Language').selectOption('it');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Verdi Group', level: 1 }).waitFor();
+    expect(await tenantOf(verdi.id)).toMatchObject({ name: 'Verdi Group', language: 'it' });
+
+    // Disable (saying what it does), Enable, Disable again, then Delete.
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    const confirm = async (action: string, title: string, expected: boolean) => {
+      await page.getByRole('button', { name: action, exact: true }).click();
+      const d = page.getByRole('dialog', { name: title });
+      await d.waitFor();
+      await d.getByRole('button', { name: action }).click();
+      await d.waitFor({ state: 'hidden' });
+      await poll(async () => (await tenantOf(verdi.id)).enabled).toBe(expected);
+    };
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    const disable = page.getByRole('dialog', { name: 'Disable Verdi Group?' });
+    expect(await disable.textContent()).toContain('cannot sign in, and notices skip it');
+    await expectAccessible(page, 'disable client');
+    await screenshot(page, 'clients-disable');
+    await disable.getByRole('button', { name: 'Cancel' }).click();
+    await confirm('Disable', 'Disable Verdi Group?', false);
+    await page.getByRole('button', { name: 'Enable', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await expectAccessible(page, 'enable client');
+    await page.getByRole('dialog', { name: 'Enable Verdi Group?' }).getByRole('button', { name: 'Cancel' }).click();
+    await confirm('Enable', 'Enable Verdi Group?', true);
+    await poll(() => page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await confirm('Disable', 'Disable Verdi Group?', false);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const del = page.getByRole('dialog', { name: 'Delete Verdi Group?' });
+    expect(await del.textContent()).toContain('Verdi Group and its contacts are deleted for good');
+    await expectAccessible(page, 'delete client');
+    await screenshot(page, 'clients-delete');
+    await del.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL('**/clients');
+    expect((await w.t.call(w.t.root, 'GET', `/api/2/tenants/${verdi.id}`)).status).toBe(404);
+    await page.getByRole('heading', { name: 'Clients of Partner P3' }).waitFor();
+    await poll(() => page.getByRole('link', { name: 'Customer of P3' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Verdi Group' }).count()).toBe(0);
+
+    // The API's refusal in the dialog: a client with a unit under it.
+    const neri = (
+      await w.t.call(p3.admin, 'POST', '/api/2/tenants', {
+        name: 'Neri Srl',
+        parent_id: p3.partnerId,
+        kind: 'customer',
+      })
+    ).body;
+    expect(
+      (await w.t.call(p3.admin, 'POST', '/api/2/tenants', { name: 'Neri lab', parent_id: neri.id, kind: 'unit' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await w.t.call(p3.admin, 'PUT', `/api/2/tenants/${neri.id}`, { version: neri.version, enabled: false })).status,
+    ).toBe(200);
+    await page.goto(`/clients/${neri.id}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const refused = page.getByRole('dialog', { name: 'Delete Neri Srl?' });
+    await refused.getByRole('button', { name: 'Delete' }).click();
+    await poll(() => refused.getByRole('alert').textContent()).toBe(
+      'It still has clients under it: delete those first.',
+    );
+    await expectAccessible(page, 'delete refused');
+    await screenshot(page, 'clients-delete-refused');
+  });
+
+  it('shows a read-only admin no button that changes a client', async () => {
+    const page = await w.newPage();
+    await signIn(page, p3.readonly.name, `pw-${p3.readonly.name}`);
+    await page.goto('/clients');
+    await page.getByRole('link', { name: 'Customer of P3' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'New client' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Customer of P3' }).click();
+    await page.getByRole('heading', { name: 'Customer of P3', level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    for (const name of ['Edit', 'Disable', 'Enable', 'Delete'])
+      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    await screenshot(page, 'clients-read-only');
+  });
+
+  it('creates and disables a client in Italian on a phone, every action in reach', async () => {
+    const page = await w.newPage({ width: 390, height: 844, locale: 'it-IT' });
+    await signInAs(page, p3);
+    await page.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
+    await page.goto('/clients');
+    await page.getByRole('heading', { name: 'Clienti di Partner P3' }).waitFor();
+    await inReach(page, 'Nuovo cliente');
+    await page.getByRole('button', { name: 'Nuovo cliente' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Nuovo cliente in Partner P3' });
+    await dialog.getByLabel(/^Nome/).fill('Bruni Srl');
+    await dialog.getByLabel('Tipo').selectOption({ label: 'Cliente' });
+    expect(await dialog.getByLabel('Lingua').inputValue()).toBe('en');
+    await dialog.getByLabel('Lingua').selectOption('it');
+    await expectAccessible(page, 'nuovo cliente');
+    await screenshot(page, 'clients-new-it-phone');
+    await dialog.getByRole('button', { name: 'Crea' }).click();
+    await poll(() => page.getByRole('status').first().textContent()).toBe('Creato: Bruni Srl.');
+    await poll(() => row(page, 'Bruni Srl').textContent()).toContain('Manca: Fatturazione');
+    expect(await childNamed(p3.partnerId, 'Bruni Srl')).toMatchObject({ kind: 'customer', language: 'it' });
+    await screenshot(page, 'clients-created-it-phone');
+
+    await page.getByRole('link', { name: 'Bruni Srl', exact: true }).click();
+    await page.getByRole('heading', { name: 'Bruni Srl', level: 1 }).waitFor();
+    for (const name of ['Modifica', 'Disattiva']) await inReach(page, name);
+    await page.getByRole('button', { name: 'Disattiva', exact: true }).click();
+    const disable = page.getByRole('dialog', { name: 'Disattivare Bruni Srl?' });
+    expect(await disable.textContent()).toContain('non possono accedere e gli avvisi lo saltano');
+    await expectAccessible(page, 'disattiva cliente');
+    await screenshot(page, 'clients-disable-it-phone');
+    await disable.getByRole('button', { name: 'Disattiva' }).click();
+    await page.getByRole('button', { name: 'Elimina', exact: true }).waitFor();
+    for (const name of ['Modifica', 'Attiva', 'Elimina']) await inReach(page, name);
+    await screenshot(page, 'clients-disabled-it-phone');
   });
 });

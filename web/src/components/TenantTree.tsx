@@ -5,6 +5,7 @@ import { api, ok } from '../api/client';
 import { ErrorNote, Loading } from './Status';
 import { formatNumber } from '../i18n';
 import { loadTenants, type Tenant } from '../api/loading';
+import { GapBadges } from './clients/coverage';
 
 const PAGE = 50;
 type Kind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
@@ -131,6 +132,7 @@ function TenantNode({ tenant }: { tenant: Tenant }) {
         <div className="tree-row">
           <Link to={`/clients/${tenant.id}`}>{tenant.name}</Link>
           <TenantLabels kind={tenant.kind} enabled={tenant.enabled} />
+          <GapBadges tenantId={tenant.id} />
           {open && count !== undefined && (
             <span className="muted">{t('clients.count', { count, n: formatNumber(count) })}</span>
           )}

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiFailure } from '../api/client';
 import { ContactsSection } from '../components/ContactsSection';
 import { ErrorNote, Loading } from '../components/Status';
 import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
+import { ClientActions } from '../components/clients/ClientActions';
+import '../components/clients/clients.css';
+import { useMayWrite } from '../api/roles';
+import { useSession } from '../session';
 
 /** Clients > <client> > Configure: its facts, its contacts (the very list its own admins see), its users. */
 export function ClientConfigure() {
@@ -14,6 +18,9 @@ export function ClientConfigure() {
   const [tenant, setTenant] = useState<Tenant>();
   const [error, setError] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
+  const navigate = useNavigate();
+  const { user } = useSession();
+  const mayWrite = useMayWrite(user?.id) === true;
 
   useEffect(() => {
     let live = true;
@@ -57,6 +64,18 @@ export function ClientConfigure() {
       ) : (
         <>
           <h1>{tenant.name}</h1>
+          {mayWrite && (
+            <ClientActions
+              tenant={tenant}
+              reload={async () => {
+                const fresh = await loadTenant(tenant.id);
+                setTenant(fresh);
+                return fresh;
+              }}
+              onChanged={setTenant}
+              onDeleted={() => navigate('/clients')}
+            />
+          )}
           <TenantFacts tenant={tenant} withStatus />
           <p>
             <Link to={`/users?tenant=${encodeURIComponent(tenant.id)}`}>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../api/client';
@@ -7,6 +7,11 @@ import { formatNumber } from '../i18n';
 import { useSession } from '../session';
 import { loadTenants, useLoad, type Tenant } from '../api/loading';
 import { ChildList, TenantLabels } from '../components/TenantTree';
+import { SearchForm } from '../components/clients/SearchForm';
+import { NewClient } from '../components/clients/NewClient';
+import { CoverageProvider } from '../components/clients/coverage';
+import '../components/clients/clients.css';
+import { useMayWrite } from '../api/roles';
 
 const SEARCH_LIMIT = 50;
 const isMissing = (e: unknown) => e instanceof ApiFailure && (e.status === 404 || e.status === 400);
@@ -42,6 +47,7 @@ export function Clients() {
       { replace },
     );
   const top = trail.data?.at(-1);
+  const mayWrite = useMayWrite(user?.id) === true;
 
   return (
     <>
@@ -79,7 +85,7 @@ export function Clients() {
               </nav>
             )}
             <SearchForm initial={q} onSearch={search} />
-            {q ? <SearchResults text={q} root={top} ownId={ownId} /> : <Tree root={top} />}
+            {q ? <SearchResults text={q} root={top} ownId={ownId} /> : <Tree root={top} mayWrite={mayWrite} />}
           </>
         )
       )}
@@ -87,73 +93,44 @@ export function Clients() {
   );
 }
 
-function Tree({ root }: { root: Tenant }) {
+function Tree({ root, mayWrite }: { root: Tenant; mayWrite: boolean }) {
   const { t } = useTranslation();
   const headingId = useId();
   const [count, setCount] = useState<number>();
+  const [round, setRound] = useState(0);
+  const [created, setCreated] = useState<string>();
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}>{t('clients.treeLabel', { name: root.name })}</h2>
+      <div className="section-head">
+        <h2 id={headingId}>{t('clients.treeLabel', { name: root.name })}</h2>
+        {mayWrite && (
+          <NewClient
+            parent={root}
+            onCreated={(tenant) => {
+              setCreated(tenant.name);
+              setRound((r) => r + 1);
+            }}
+          />
+        )}
+      </div>
+      <p role="status" className={created ? 'note success' : 'visually-hidden'}>
+        {created && t('clients.create.done', { name: created })}
+      </p>
       {count !== undefined && (
         <p className="muted">
           {count === 0 ? t('clients.none') : t('clients.count', { count, n: formatNumber(count) })}
         </p>
       )}
-      <ChildList
-        parentId={root.id}
-        className="tree"
-        label={t('clients.treeLabel', { name: root.name })}
-        onCount={setCount}
-      />
-    </section>
-  );
-}
-
-/** Searches as one types (after a pause) or on Enter. */
-function SearchForm({ initial, onSearch }: { initial: string; onSearch(text: string, replace?: boolean): void }) {
-  const { t } = useTranslation();
-  const [text, setText] = useState(initial);
-  useEffect(() => setText((current) => (current.trim() === initial ? current : initial)), [initial]);
-  useEffect(() => {
-    if (text.trim() === initial) return;
-    const timer = setTimeout(() => onSearch(text, true), 400);
-    return () => clearTimeout(timer);
-  }, [text, initial, onSearch]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onSearch(text);
-  };
-  return (
-    <form role="search" className="search-form" onSubmit={submit}>
-      <label htmlFor="client-search">{t('clients.search')}</label>
-      <div className="search-row">
-        <input
-          id="client-search"
-          type="search"
-          value={text}
-          maxLength={100}
-          aria-describedby="client-search-help"
-          onChange={(e) => setText(e.target.value)}
+      <CoverageProvider rootId={root.id} round={round}>
+        <ChildList
+          key={round}
+          parentId={root.id}
+          className="tree"
+          label={t('clients.treeLabel', { name: root.name })}
+          onCount={setCount}
         />
-        <button type="submit" className="primary">
-          {t('clients.searchButton')}
-        </button>
-        {initial && (
-          <button
-            type="button"
-            onClick={() => {
-              setText('');
-              onSearch('');
-            }}
-          >
-            {t('clients.clearSearch')}
-          </button>
-        )}
-      </div>
-      <span id="client-search-help" className="muted">
-        {t('clients.searchHelp')}
-      </span>
-    </form>
+      </CoverageProvider>
+    </section>
   );
 }
 

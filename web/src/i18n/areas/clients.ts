@@ -27,6 +27,45 @@ export const en = {
   resultsLabel: 'Search results',
   pathLabel: 'Path',
   showInTree: 'Show in the tree',
+  gap: 'Missing: {{type}}',
+  form: { name: 'Name', kind: 'Kind', language: 'Language' },
+  create: {
+    button: 'New client',
+    title: 'New client under {{name}}',
+    submit: 'Create',
+    done: '{{name}} was created.',
+  },
+  actions: {
+    label: 'Change {{name}}',
+    edit: 'Edit',
+    disable: 'Disable',
+    enable: 'Enable',
+    delete: 'Delete',
+  },
+  edit: { title: 'Edit {{name}}' },
+  disable: {
+    title: 'Disable {{name}}?',
+    lead: 'While {{name}} is disabled, its users and those of its clients cannot sign in, and notices skip it. You can enable it again at any time.',
+  },
+  enable: {
+    title: 'Enable {{name}}?',
+    lead: 'Its users can sign in again and notices reach its contacts.',
+  },
+  delete: {
+    title: 'Delete {{name}}?',
+    lead: '{{name}} and its contacts are deleted for good. This cannot be undone.',
+  },
+  errors: {
+    name: 'Give a name of 1 to 255 characters.',
+    field: 'Not accepted: {{reason}}',
+    changed: 'It was changed meanwhile. Close this and try again.',
+    changedReloaded: 'It was changed meanwhile: this is now the current version. Make your change again.',
+    hasChildren: 'It still has clients under it: delete those first.',
+    enabled: 'Disable it before deleting it.',
+    parentDisabled: 'The client above it is disabled.',
+    forbidden: 'Your access does not allow this.',
+    gone: 'It no longer exists.',
+  },
 };
 
 export const it: Strings<typeof en> = {
@@ -55,4 +94,43 @@ export const it: Strings<typeof en> = {
   resultsLabel: 'Risultati della ricerca',
   pathLabel: 'Percorso',
   showInTree: 'Mostra nell’albero',
+  gap: 'Manca: {{type}}',
+  form: { name: 'Nome', kind: 'Tipo', language: 'Lingua' },
+  create: {
+    button: 'Nuovo cliente',
+    title: 'Nuovo cliente in {{name}}',
+    submit: 'Crea',
+    done: 'Creato: {{name}}.',
+  },
+  actions: {
+    label: 'Modifica {{name}}',
+    edit: 'Modifica',
+    disable: 'Disattiva',
+    enable: 'Attiva',
+    delete: 'Elimina',
+  },
+  edit: { title: 'Modifica {{name}}' },
+  disable: {
+    title: 'Disattivare {{name}}?',
+    lead: 'Finché {{name}} è disattivato, i suoi utenti e quelli dei suoi clienti non possono accedere e gli avvisi lo saltano. Puoi riattivarlo in qualsiasi momento.',
+  },
+  enable: {
+    title: 'Attivare {{name}}?',
+    lead: 'I suoi utenti possono di nuovo accedere e gli avvisi raggiungono i suoi contatti.',
+  },
+  delete: {
+    title: 'Eliminare {{name}}?',
+    lead: '{{name}} e i suoi contatti vengono eliminati definitivamente. Non si può annullare.',
+  },
+  errors: {
+    name: 'Indica un nome da 1 a 255 caratteri.',
+    field: 'Non accettato: {{reason}}',
+    changed: 'È stato modificato nel frattempo. Chiudi e riprova.',
+    changedReloaded: 'È stato modificato nel frattempo: ora vedi la versione attuale. Ripeti la modifica.',
+    hasChildren: 'Ha ancora dei clienti: elimina prima quelli.',
+    enabled: 'Disattivalo prima di eliminarlo.',
+    parentDisabled: 'Il cliente di livello superiore è disattivato.',
+    forbidden: 'Il tuo accesso non lo consente.',
+    gone: 'Non esiste più.',
+  },
 };
