@@ -180,6 +180,9 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     const verdiRow = row(page, 'Verdi Srl');
     await poll(() => verdiRow.textContent()).toContain('Missing: Billing');
     expect(await verdiRow.textContent()).toContain('Customer');
+    await poll(() => page.locator('.coverage-summary').textContent()).toMatch(
+      /^With a contact of the type, here and below: Billing \d+ of \d+ · Technical \d+ of \d+ · Business \d+ of \d+$/,
+    );
     const verdi = await childNamed(p3.partnerId, 'Verdi Srl');
     expect(verdi).toMatchObject({ kind: 'customer', language: 'en', enabled: true });
     await screenshot(page, 'clients-created');
@@ -222,8 +225,21 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     expect(await disable.textContent()).toContain('cannot sign in, and notices skip it');
     await expectAccessible(page, 'disable client');
     await screenshot(page, 'clients-disable');
-    await disable.getByRole('button', { name: 'Cancel' }).click();
-    await confirm('Disable', 'Disable Verdi Group?', false);
+    // Changed meanwhile: the dialog says so and reads it again; confirming once more disables it.
+    const before = await tenantOf(verdi.id);
+    const changed = await w.t.call(w.t.root, 'PUT', `/api/2/tenants/${verdi.id}`, {
+      version: before.version,
+      language: 'en',
+    });
+    expect(changed.status).toBe(200);
+    await disable.getByRole('button', { name: 'Disable' }).click();
+    await poll(() => disable.getByRole('alert').textContent()).toBe(
+      'It was changed meanwhile and has been read again: check it and try again.',
+    );
+    expect((await tenantOf(verdi.id)).enabled).toBe(true);
+    await disable.getByRole('button', { name: 'Disable' }).click();
+    await disable.waitFor({ state: 'hidden' });
+    await poll(async () => (await tenantOf(verdi.id)).enabled).toBe(false);
     await page.getByRole('button', { name: 'Enable', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Enable', exact: true }).click();
     await expectAccessible(page, 'enable client');

@@ -9,7 +9,7 @@ import { loadTenants, useLoad, type Tenant } from '../api/loading';
 import { ChildList, TenantLabels } from '../components/TenantTree';
 import { SearchForm } from '../components/clients/SearchForm';
 import { NewClient } from '../components/clients/NewClient';
-import { CoverageProvider } from '../components/clients/coverage';
+import { CoverageProvider, CoverageSummary } from '../components/clients/coverage';
 import '../components/clients/clients.css';
 import { useMayWrite } from '../api/roles';
 
@@ -122,6 +122,7 @@ function Tree({ root, mayWrite }: { root: Tenant; mayWrite: boolean }) {
         </p>
       )}
       <CoverageProvider rootId={root.id} round={round}>
+        <CoverageSummary />
         <ChildList
           key={round}
           parentId={root.id}

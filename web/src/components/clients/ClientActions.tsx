@@ -44,7 +44,11 @@ export function ClientActions({ tenant, reload, onChanged, onDeleted }: ClientAc
     close();
     onChanged(changed);
   };
-  const describe = (e: unknown) => describeFailure(e, t);
+  const describe = (e: unknown) => {
+    // Changed meanwhile: read it again, so that confirming once more acts on the current version.
+    if (isVersionConflict(e)) void reload().then(setCurrent, () => undefined);
+    return describeFailure(e, t);
+  };
   const name = current.name;
 
   return (

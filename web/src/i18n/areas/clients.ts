@@ -28,6 +28,8 @@ export const en = {
   pathLabel: 'Path',
   showInTree: 'Show in the tree',
   gap: 'Missing: {{type}}',
+  coverage: 'With a contact of the type, here and below: {{counts}}',
+  coverageType: '{{type}} {{covered}} of {{total}}',
   form: { name: 'Name', kind: 'Kind', language: 'Language' },
   create: {
     button: 'New client',
@@ -58,7 +60,7 @@ export const en = {
   errors: {
     name: 'Give a name of 1 to 255 characters.',
     field: 'Not accepted: {{reason}}',
-    changed: 'It was changed meanwhile. Close this and try again.',
+    changed: 'It was changed meanwhile and has been read again: check it and try again.',
     changedReloaded: 'It was changed meanwhile: this is now the current version. Make your change again.',
     hasChildren: 'It still has clients under it: delete those first.',
     enabled: 'Disable it before deleting it.',
@@ -95,6 +97,8 @@ export const it: Strings<typeof en> = {
   pathLabel: 'Percorso',
   showInTree: 'Mostra nell’albero',
   gap: 'Manca: {{type}}',
+  coverage: 'Con un contatto del tipo, qui e sotto: {{counts}}',
+  coverageType: '{{type}} {{covered}} su {{total}}',
   form: { name: 'Nome', kind: 'Tipo', language: 'Lingua' },
   create: {
     button: 'Nuovo cliente',
@@ -125,7 +129,7 @@ export const it: Strings<typeof en> = {
   errors: {
     name: 'Indica un nome da 1 a 255 caratteri.',
     field: 'Non accettato: {{reason}}',
-    changed: 'È stato modificato nel frattempo. Chiudi e riprova.',
+    changed: 'È stato modificato nel frattempo ed è stato riletto: controlla e riprova.',
     changedReloaded: 'È stato modificato nel frattempo: ora vedi la versione attuale. Ripeti la modifica.',
     hasChildren: 'Ha ancora dei clienti: elimina prima quelli.',
     enabled: 'Disattivalo prima di eliminarlo.',
