@@ -256,6 +256,7 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     await page.waitForURL('**/clients');
     expect((await w.t.call(w.t.root, 'GET', `/api/2/tenants/${verdi.id}`)).status).toBe(404);
     await page.getByRole('heading', { name: 'Clients of Partner P3' }).waitFor();
+    expect(await page.getByRole('status').first().textContent()).toBe('Verdi Group was deleted.');
     await poll(() => page.getByRole('link', { name: 'Customer of P3' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'Verdi Group' }).count()).toBe(0);
 

@@ -73,7 +73,7 @@ export function ClientConfigure() {
                 return fresh;
               }}
               onChanged={setTenant}
-              onDeleted={() => navigate('/clients')}
+              onDeleted={() => navigate('/clients', { state: { deleted: tenant.name } })}
             />
           )}
           <TenantFacts tenant={tenant} withStatus />

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../api/client';
 import { ErrorNote, Loading } from '../components/Status';
 import { formatNumber } from '../i18n';
@@ -36,6 +36,7 @@ export function Clients() {
   const ownId = user!.tenant_id;
   const under = params.get('under') || ownId;
   const q = params.get('q') ?? '';
+  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
   const trail = useLoad(() => trailTo(under, ownId), [under, ownId]);
   const search = (text: string, replace = false) =>
     setParams(
@@ -83,6 +84,11 @@ export function Clients() {
                   ))}
                 </ol>
               </nav>
+            )}
+            {deleted && (
+              <p role="status" className="note success">
+                {t('clients.deleted', { name: deleted })}
+              </p>
             )}
             <SearchForm initial={q} onSearch={search} />
             {q ? <SearchResults text={q} root={top} ownId={ownId} /> : <Tree root={top} mayWrite={mayWrite} />}
