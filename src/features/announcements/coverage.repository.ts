@@ -15,27 +15,20 @@ export async function findEffectiveContacts(db: Db, ceilingId: string, tenantId:
   return rows;
 }
 
-const hasContact = (type: ContactType) =>
-  sql<boolean>`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id AND ${type}::text = ANY (c.types) AND c.validation_state = 'valid')`;
-
-/** Per type: live tenants of the subtree, and how many have a deliverable contact of it. */
-export async function countCoverage(db: Db, scope: Scope, rootId: string) {
+/**
+ * Per type: live tenants of the subtree, and how many have a deliverable contact of it — one
+ * row the database keeps in every writing transaction (coverage_subtree, migration 0010). A
+ * scope holds whole subtrees, so the subtree of a tenant the caller reads is all in its scope.
+ */
+export async function countCoverage(db: Db, rootId: string) {
   const row = await db
-    .selectFrom('tenants as t')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('total'),
-      ...TYPES.map((type) => sql<number>`count(*) FILTER (WHERE ${hasContact(type)})`.as(type)),
-    ])
-    .where('t.id', 'in', db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId))
-    .where('t.deleted_at', 'is', null)
-    .where(inScope('t.id', scope))
-    .executeTakeFirstOrThrow();
+    .selectFrom('coverage_subtree')
+    .select(['tenants', ...TYPES])
+    .where('tenant_id', '=', rootId)
+    .executeTakeFirst();
   return {
-    total: Number(row.total),
-    covered: Object.fromEntries(TYPES.map((t) => [t, Number((row as Record<string, unknown>)[t])])) as Record<
-      ContactType,
-      number
-    >,
+    total: row?.tenants ?? 0,
+    covered: Object.fromEntries(TYPES.map((t) => [t, row?.[t] ?? 0])) as Record<ContactType, number>,
   };
 }
 
@@ -46,8 +39,10 @@ export async function findUncovered(
   rootId: string,
   options: { types: ContactType[]; afterId?: string; limit: number },
 ) {
+  // A tenant's valid contacts per type are counted in coverage_own (migration 0010).
   const missing = sql<ContactType[]>`ARRAY(SELECT x FROM unnest(${sql.val(options.types)}::text[]) AS x
-    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = t.id AND x = ANY (c.types) AND c.validation_state = 'valid'))`;
+    WHERE coalesce((SELECT CASE x WHEN 'billing' THEN o.billing WHEN 'technical' THEN o.technical ELSE o.management END
+      FROM coverage_own o WHERE o.tenant_id = t.id), 0) = 0)`;
   let query = db
     .selectFrom('tenants as t')
     .select(['t.id', 't.name', 't.kind', 't.parent_id', missing.as('missing_types')])

@@ -42,7 +42,7 @@ export class CoverageService {
     query: { type?: ContactType; limit?: number; after?: string },
   ) {
     await tenantAccess(this.db, principal, tenantId, 'read');
-    const { total, covered } = await repo.countCoverage(this.db, principal.read, tenantId);
+    const { total, covered } = await repo.countCoverage(this.db, tenantId);
     const limit = query.limit ?? 100;
     const afterId = query.after ? cursor.decode(query.after).afterId : undefined;
     const types: ContactType[] = query.type ? [query.type] : ['billing', 'technical', 'management'];

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-notice-sender.js';
 import * as m0007 from './migrations/0007-webhooks.js';
 import * as m0008 from './migrations/0008-established-card-roles.js';
 import * as m0009 from './migrations/0009-primary-contacts.js';
+import * as m0010 from './migrations/0010-coverage-summary.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-webhooks': m0007,
   '0008-established-card-roles': m0008,
   '0009-primary-contacts': m0009,
+  '0010-coverage-summary': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

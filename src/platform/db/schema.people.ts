@@ -137,3 +137,20 @@ export interface ContactTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
+
+/** Kept by triggers (migration 0010): a tenant's valid contacts per type. */
+export interface CoverageOwnTable {
+  tenant_id: string;
+  billing: number;
+  technical: number;
+  management: number;
+}
+
+/** Kept by triggers (migration 0010): a subtree's live tenants, and those with a valid contact per type. */
+export interface CoverageSubtreeTable {
+  tenant_id: string;
+  tenants: number;
+  billing: number;
+  technical: number;
+  management: number;
+}

@@ -5,6 +5,8 @@ import type {
   ApiClientTable,
   AuthFailureTable,
   ContactTable,
+  CoverageOwnTable,
+  CoverageSubtreeTable,
   TenantClosureTable,
   TenantTable,
   UserTable,
@@ -37,6 +39,8 @@ export interface Database {
   audit_events: AuditEventTable;
   tenants: TenantTable;
   tenant_closure: TenantClosureTable;
+  coverage_own: CoverageOwnTable;
+  coverage_subtree: CoverageSubtreeTable;
   users: UserTable;
   access_policies: AccessPolicyTable;
   api_clients: ApiClientTable;
