@@ -36,7 +36,7 @@ export function requestId(req: { headers: Record<string, string | string[] | und
 /**
  * One line per request, when it is answered: method, URL (credentials redacted), caller's
  * address, status and milliseconds. Fastify's own request logging (a line on arrival and another
- * on answer) is off (`disableRequestLogging` in server.ts): half the lines for the same facts.
+ * on answer) is off (the `logController` in server.ts): half the lines for the same facts.
  */
 export function installRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {

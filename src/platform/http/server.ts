@@ -1,4 +1,4 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Ajv } from 'ajv';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
@@ -48,7 +48,8 @@ export async function createHttpServer({
 }: ServerOptions) {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, logStream) : false,
-    disableRequestLogging: true,
+    // Fastify's own two lines per request are off: logging.ts writes one, when it is answered.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
     // Behind a load balancer request.ip is the caller's (X-Forwarded-For) only from proxies trusted here.
