@@ -56,13 +56,22 @@ export interface PrimaryPlan {
 
 /**
  * What writing a contact with `types` does to the primaries: `had` its primary types until now
- * ([] for a new contact), `wanted` the primary_types of the body (undefined: keep them).
+ * ([] for a new contact), `was` its types until now, `wanted` the primary_types of the body
+ * (undefined: keep them). A write that changes neither costs no statement.
  */
 export async function planPrimaries(
   trx: Db,
-  write: { tenantId: string; contactId?: string; types: ContactType[]; had: ContactType[]; wanted?: ContactType[] },
+  write: {
+    tenantId: string;
+    contactId?: string;
+    types: ContactType[];
+    had: ContactType[];
+    was?: ContactType[];
+    wanted?: ContactType[];
+  },
 ): Promise<PrimaryPlan> {
   const { types, had, wanted } = write;
+  if (!wanted && write.was?.join() === types.join()) return { primaryTypes: had, moves: [] };
   const outside = wanted?.find((type) => !types.includes(type));
   if (outside) throw invalidField('primary_types', `${outside} is not one of the contact's types`);
   const states = await typeStates(trx, write.tenantId, write.contactId);

@@ -110,6 +110,7 @@ export class ContactService {
       contactId: id,
       types: input.types ? normalizeTypes(input.types) : current.types,
       had: current.primary_types,
+      was: current.types,
       wanted: input.primary_types && normalizeTypes(input.primary_types),
     });
     await applyMoves(trx, principal, plan.moves);
