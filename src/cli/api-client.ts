@@ -55,3 +55,20 @@ export async function connect(url: string | undefined, config: Config, env: Node
     return (await res.json()) as T;
   };
 }
+
+/** A caller of /api/2 answering the raw Response (a streamed body); any status but a success or `accept` throws. */
+export type RawApi = (path: string, init?: RequestInit & { duplex?: 'half' }, accept?: number[]) => Promise<Response>;
+
+/** As connect, for a command that streams a body up or down. */
+export async function connectRaw(url: string | undefined, config: Config, env: NodeJS.ProcessEnv): Promise<RawApi> {
+  const base = (url ?? env.LIAISON_URL ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
+  const auth = await authorization(base, env);
+  return async (path, init = {}, accept = []) => {
+    const res = await request(`${base}/api/2${path}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string> | undefined), authorization: auth },
+    });
+    if (!res.ok && !accept.includes(res.status)) throw await failure(res);
+    return res;
+  };
+}

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { openConfiguredDatabase, startServer, startWorkerProcess } from '../server.js';
 import { announce, type AnnounceOptions } from './announce.command.js';
 import { announcementsCommand } from './announcements.command.js';
+import { contactsCommand } from './contacts.command.js';
 import { setPassword } from '../features/setup/bootstrap.service.js';
 
 /** `npm install` builds the console (prepare); a checkout without the build gets one before the first start. */
@@ -90,6 +91,7 @@ program
   });
 
 program.addCommand(announcementsCommand());
+program.addCommand(contactsCommand());
 
 program
   .command('migrate')
