@@ -7,6 +7,7 @@ import { ErrorNote, Loading } from './Status';
 import { AddContactForm } from './contacts/AddContactForm';
 import { ContactMail } from './contacts/ContactMail';
 import { ContactsTable } from './contacts/ContactsTable';
+import { ContactTransfer } from './contacts/ContactTransfer';
 import { DeleteContactForm } from './contacts/DeleteContactForm';
 import { EditContactForm } from './contacts/EditContactForm';
 import { formErrorsOf } from './contacts/errors';
@@ -83,6 +84,13 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
         >
           <span aria-hidden="true">+</span> {t('contacts.add.button')}
         </button>
+        <ContactTransfer
+          tenantId={tenantId}
+          onImported={(text) => {
+            setNote({ kind: 'success', text });
+            void reload();
+          }}
+        />
       </div>
       <div role="status">{note && note.kind !== 'error' && <p className={`note ${note.kind}`}>{note.text}</p>}</div>
       {note?.kind === 'error' && (
