@@ -23,7 +23,7 @@ const L = {
     applyValid: 'Import the valid rows',
     create: '1 to create',
     errors: '1 with errors',
-    done: 'Import done: 1 created, 0 updated, 0 unchanged; 1 rows with errors were skipped.',
+    done: 'Import done: 1 created, 0 updated, 0 unchanged; 1 row with errors was skipped.',
   },
   it: {
     export: 'Esporta CSV',
@@ -35,7 +35,7 @@ const L = {
     applyValid: 'Importa le righe valide',
     create: '1 da creare',
     errors: '1 con errori',
-    done: 'Importazione completata: 1 creati, 0 aggiornati, 0 invariati; 1 righe con errori sono state saltate.',
+    done: 'Importazione completata: 1 creati, 0 aggiornati, 0 invariati; 1 riga con errori è stata saltata.',
   },
 };
 

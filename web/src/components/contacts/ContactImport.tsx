@@ -58,6 +58,7 @@ export function ImportForm({
           update: n('update'),
           unchanged: n('unchanged'),
           error: n('error'),
+          count: outcome.counts.error,
         }),
       );
     } catch (e) {

@@ -177,7 +177,9 @@ export const en = {
     field: 'Field',
     message: 'Problem',
     done: 'Import done: {{create}} created, {{update}} updated, {{unchanged}} unchanged.',
-    doneSkipped:
+    doneSkipped_one:
+      'Import done: {{create}} created, {{update}} updated, {{unchanged}} unchanged; {{error}} row with errors was skipped.',
+    doneSkipped_other:
       'Import done: {{create}} created, {{update}} updated, {{unchanged}} unchanged; {{error}} rows with errors were skipped.',
   },
 };
@@ -360,7 +362,9 @@ export const it: Strings<typeof en> = {
     field: 'Campo',
     message: 'Problema',
     done: 'Importazione completata: {{create}} creati, {{update}} aggiornati, {{unchanged}} invariati.',
-    doneSkipped:
+    doneSkipped_one:
+      'Importazione completata: {{create}} creati, {{update}} aggiornati, {{unchanged}} invariati; {{error}} riga con errori è stata saltata.',
+    doneSkipped_other:
       'Importazione completata: {{create}} creati, {{update}} aggiornati, {{unchanged}} invariati; {{error}} righe con errori sono state saltate.',
   },
 };
