@@ -10,6 +10,7 @@ import { ClientActions } from '../components/clients/ClientActions';
 import '../components/clients/clients.css';
 import { useMayWrite } from '../api/roles';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 
 /** Clients > <client> > Configure: its facts, its contacts (the very list its own admins see), its users. */
 export function ClientConfigure() {
@@ -35,6 +36,7 @@ export function ClientConfigure() {
     };
   }, [id, attempt]);
 
+  usePageTitle(tenant?.name, t('contacts.client.crumb'));
   const notFound = error instanceof ApiFailure && (error.status === 404 || error.status === 400);
   return (
     <>

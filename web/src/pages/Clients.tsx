@@ -5,6 +5,7 @@ import { api, ApiFailure, ok } from '../api/client';
 import { ErrorNote, Loading } from '../components/Status';
 import { formatNumber } from '../i18n';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 import { loadTenants, useLoad, type Tenant } from '../api/loading';
 import { ChildList, TenantLabels } from '../components/TenantTree';
 import { SearchForm } from '../components/clients/SearchForm';
@@ -49,6 +50,7 @@ export function Clients() {
     );
   const top = trail.data?.at(-1);
   const mayWrite = useMayWrite(user?.id) === true;
+  usePageTitle(t('clients.title'));
 
   return (
     <>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../api/client';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { usePageTitle } from '../components/usePageTitle';
 
 type LinkState = 'expired' | 'used' | 'revoked' | 'invalid';
 const stateOf = (e: unknown): LinkState | undefined => {
@@ -20,6 +21,7 @@ const stateOf = (e: unknown): LinkState | undefined => {
 
 /** The frame of a page opened from a mailed link: no sign-in, a language switch, one narrow column. */
 export function LinkPage({ title, children }: { title: string; children: React.ReactNode }) {
+  usePageTitle(title);
   return (
     <main id="main" className="narrow">
       <div className="corner">

@@ -4,6 +4,7 @@ import { api, ok } from '../api/client';
 import { ErrorNote, Loading } from '../components/Status';
 import { formatDate, formatNumber } from '../i18n';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 import { usePaged } from '../api/loading';
 
 const PAGE = 20;
@@ -41,6 +42,7 @@ export function Mailbox() {
   const { t } = useTranslation();
   const { user } = useSession();
   const root = user?.tenant_kind === 'root';
+  usePageTitle(t('mailbox.title'));
   const list = usePaged(
     (after) =>
       root

@@ -5,6 +5,7 @@ import { ErrorNote, Loading } from '../components/Status';
 import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 
 /** Company management > Partner profile (a customer's: Company profile) > Contacts: the signed-in user's own tenant. */
 export function MyCompany() {
@@ -28,6 +29,7 @@ export function MyCompany() {
   }, [tenantId, attempt]);
 
   const profile = tenant?.kind === 'partner' ? t('contacts.company.partnerTitle') : t('contacts.company.title');
+  usePageTitle(tenant?.name, profile);
   return (
     <>
       {/* Where this is in the menu; plain text, as neither step is a page of its own. */}

@@ -1,12 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink, Route, Routes } from 'react-router-dom';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 import { AnnouncementList } from './notices/AnnouncementList';
 import { AnnouncementDetail } from './notices/AnnouncementDetail';
 import { Compose, EditNotice } from './notices/Compose';
 import { Coverage } from './notices/Coverage';
 
-/** /notices: sent notices with live progress, /notices/new, /notices/coverage, /notices/<id>[/edit]. */
+/**
+ * /notices: sent notices with live progress, /notices/new, /notices/coverage, /notices/<id>[/edit].
+ * Each section names the browser tab itself (usePageTitle), being the page one is on.
+ */
 export function Notices() {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -15,7 +19,7 @@ export function Notices() {
     <>
       <h1>{t('notices.title')}</h1>
       {!provider ? (
-        <p className="note warn">{t('notices.onlyProviders')}</p>
+        <OnlyProviders />
       ) : (
         <>
           <nav aria-label={t('notices.sections')}>
@@ -44,4 +48,10 @@ export function Notices() {
       )}
     </>
   );
+}
+
+function OnlyProviders() {
+  const { t } = useTranslation();
+  usePageTitle(t('notices.title'));
+  return <p className="note warn">{t('notices.onlyProviders')}</p>;
 }

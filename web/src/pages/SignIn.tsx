@@ -4,6 +4,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { ApiFailure } from '../api/client';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -11,6 +12,7 @@ export function SignIn() {
   const location = useLocation();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  usePageTitle(t('signIn.submit'));
   if (user) return <Navigate to={(location.state as { from?: string } | null)?.from ?? '/my-company'} replace />;
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {

@@ -10,6 +10,7 @@ import { loadTenant, loadUsers, type Tenant, type User, type UserOrder } from '.
 import { UsersTable } from '../components/contacts/UsersTable';
 import { formatNumber } from '../i18n';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 
 const orders: UserOrder[] = [
   'login',
@@ -37,6 +38,7 @@ export function Users() {
   const [note, setNote] = useState<{ ok: boolean; text: string }>();
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState<string>();
+  usePageTitle(tenant && !own ? t('users.titleOf', { name: tenant.name }) : t('users.title'));
 
   const reload = useCallback(() => {
     setError(undefined);

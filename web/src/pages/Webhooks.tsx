@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiFailure } from '../api/client';
@@ -12,6 +12,7 @@ import { WebhookCard, type WebhookAction } from '../components/webhooks/WebhookC
 import { WebhookDialogs, type Note, type Open } from '../components/webhooks/WebhookDialogs';
 import { formatNumber } from '../i18n';
 import { useSession } from '../session';
+import { usePageTitle } from '../components/usePageTitle';
 import '../components/webhooks/webhooks.css';
 
 /** /webhooks[?tenant=<client>]: a company's webhooks, their deliveries, and (for those who write) their changes. */
@@ -29,9 +30,7 @@ export function Webhooks() {
   const [busy, setBusy] = useState<string>();
   const [rounds, setRounds] = useState<Record<string, number>>({});
   const title = tenant.data && !own ? t('webhooks.titleOf', { name: tenant.data.name }) : t('webhooks.title');
-  useEffect(() => {
-    document.title = `${title} · ${t('app.name')}`;
-  }, [title, t]);
+  usePageTitle(title);
 
   const act = async (action: WebhookAction, hook: hooks.Webhook) => {
     setNote(undefined);

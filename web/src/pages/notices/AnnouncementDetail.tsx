@@ -9,6 +9,7 @@ import { loadTenants, tenantLink, useLoad } from '../../api/loading';
 import { Deliveries } from './Deliveries';
 import { NoticeActions } from './NoticeActions';
 import { type Announcement } from './shared';
+import { usePageTitle } from '../../components/usePageTitle';
 
 /** What the form did before coming here: sent (or scheduled) a new notice, or saved a scheduled one. */
 type Accepted = 'created' | 'saved' | undefined;
@@ -20,6 +21,8 @@ export function AnnouncementDetail() {
   const accepted = (useLocation().state as { accepted?: Accepted } | null)?.accepted;
   const loaded = useLoad(() => ok(api.GET('/api/2/announcements/{id}', { params: { path: { id } } })), [id]);
   const missing = loaded.error instanceof ApiFailure && (loaded.error.status === 404 || loaded.error.status === 400);
+  const subjectOf = useSubject();
+  usePageTitle(loaded.data && subjectOf(loaded.data), t('notices.title'));
   return (
     <>
       <p>

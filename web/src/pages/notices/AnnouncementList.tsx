@@ -8,12 +8,14 @@ import { DeliveryProgress, StatusLabel, useLiveAnnouncement, useSubject } from '
 import { loadTenants, useLoad, usePaged } from '../../api/loading';
 import { NoticeActions } from './NoticeActions';
 import { type Announcement } from './shared';
+import { usePageTitle } from '../../components/usePageTitle';
 
 const PAGE = 20;
 
 /** The notices sent to one's subtree, newest first, each with its live progress. */
 export function AnnouncementList() {
   const { t } = useTranslation();
+  usePageTitle(t('notices.tabs.list'), t('notices.title'));
   const { user } = useSession();
   const list = usePaged(
     (after) =>

@@ -5,9 +5,12 @@ import { ErrorNote, Loading } from '../../components/Status';
 import { useSession } from '../../session';
 import { loadTenants, useLoad } from '../../api/loading';
 import { NoticeForm } from './NoticeForm';
+import { usePageTitle } from '../../components/usePageTitle';
 
 /** /notices/new (optionally ?scope=<tenant id>): compose, preview the recipients, send now or later. */
 export function Compose() {
+  const { t } = useTranslation();
+  usePageTitle(t('notices.compose.title'), t('notices.title'));
   const { user } = useSession();
   const [params] = useSearchParams();
   const wanted = params.get('scope');
@@ -27,6 +30,7 @@ export function Compose() {
 /** /notices/<id>/edit: the same form for a notice still waiting for its time (its scope stays). */
 export function EditNotice() {
   const { t } = useTranslation();
+  usePageTitle(t('notices.compose.editTitle'), t('notices.title'));
   const { id = '' } = useParams();
   const start = useLoad(async () => {
     const a = await ok(api.GET('/api/2/announcements/{id}', { params: { path: { id } } }));

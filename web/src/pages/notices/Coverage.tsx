@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import { TenantLabels } from '../../components/TenantTree';
 import { loadTenants, tenantLink, useLoad, usePaged } from '../../api/loading';
 import { categories, type Category } from './shared';
+import { usePageTitle } from '../../components/usePageTitle';
 
 const PAGE = 25;
 const coverageOf = (id: string, query: { type?: Category; limit: number; after?: string }) =>
@@ -16,6 +17,7 @@ const coverageOf = (id: string, query: { type?: Category; limit: number; after?:
 /** /notices/coverage: per type, how many tenants have a contact, and which lack one. */
 export function Coverage() {
   const { t } = useTranslation();
+  usePageTitle(t('notices.coverage.title'), t('notices.title'));
   const { user } = useSession();
   const ownId = user!.tenant_id;
   const summary = useLoad(async () => {
