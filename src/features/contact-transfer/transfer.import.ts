@@ -46,7 +46,7 @@ export function pathIndex(rootId: string, tenants: { id: string; path: string }[
   return { ids: new Set(tenants.map((t) => t.id)), byPath, rootId };
 }
 
-function tenantOf(ctx: ImportContext, row: RawRow): string {
+export function tenantOf(ctx: ImportContext, row: RawRow): string {
   const { tenants } = ctx;
   const id = typeof row.tenant_id === 'string' ? row.tenant_id.trim() : '';
   if (id !== '') {
@@ -86,7 +86,7 @@ export async function importRow(ctx: ImportContext, trx: Db, after: AfterCommit,
   return 'update';
 }
 
-function withoutEmptyPrimaries(fields: Record<string, unknown>) {
+export function withoutEmptyPrimaries(fields: Record<string, unknown>) {
   const { primary_types, ...rest } = fields;
   return Array.isArray(primary_types) && primary_types.length > 0 ? { ...rest, primary_types } : rest;
 }
@@ -96,7 +96,7 @@ function withoutEmptyPrimaries(fields: Record<string, unknown>) {
  * primary_types only makes the contact primary of more types (taking them over): leaving one out
  * does not give it up, since the primary moves by making another contact primary.
  */
-function changes(existing: ContactView, fields: Record<string, string | string[] | null>) {
+export function changes(existing: ContactView, fields: Record<string, string | string[] | null>) {
   const patch: Record<string, unknown> = {};
   const types = (fields.types as ContactType[] | undefined) ?? existing.types;
   if (!sameList(types, existing.types)) patch.types = types;
@@ -112,7 +112,7 @@ function changes(existing: ContactView, fields: Record<string, string | string[]
   return patch;
 }
 
-function assertBody(ctx: ImportContext, body: 'create' | 'update', input: Record<string, unknown>) {
+export function assertBody(ctx: ImportContext, body: 'create' | 'update', input: Record<string, unknown>) {
   const problem = ctx.check(body, input);
   if (problem) throw new RowError(problem.field, problem.message);
 }

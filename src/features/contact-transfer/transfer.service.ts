@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
 import { tenantAccess } from '../../platform/access.js';
-import type { Db } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { AppError, fail, invalidField } from '../../platform/errors.js';
+import { invalidField } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { exportRecords } from './transfer.export.js';
-import { importRow, pathIndex, type BodyCheck, type ImportContext, type Outcome } from './transfer.import.js';
+import { importRows } from './transfer.batch.js';
+import { pathIndex, type BodyCheck, type ImportContext, type Outcome } from './transfer.import.js';
 import { findSubtreePaths } from './transfer.repository.js';
 import { csvRow, headerKeys, jsonRow, RowError, type RawRow } from './transfer.rows.js';
 
@@ -49,8 +48,8 @@ export class ContactTransferService {
   }
 
   /**
-   * Every row through the contacts service's own create and update, in one transaction, each in a
-   * savepoint so an error row leaves the others intact. A dry run and an aborted apply roll the
+   * Every row created, updated or left as it is by the contacts feature's rules (transfer.batch.ts:
+   * in chunks, plain rows written together), in one transaction; an error row leaves the others intact. A dry run and an aborted apply roll the
    * whole of it back, so they answer exactly what an apply does. `applied` says whether it committed.
    */
   async import(principal: Principal, body: ImportBody, options: ImportOptions) {
@@ -61,16 +60,14 @@ export class ContactTransferService {
         const tenants = pathIndex(options.tenantId, await findSubtreePaths(trx, principal.read, options.tenantId));
         const ctx: ImportContext = { principal, contacts: this.contacts, check: options.check, tenants };
         const report: ImportReport = { counts: { create: 0, update: 0, unchanged: 0, error: 0 }, errors: [] };
-        let number = 0;
-        for (const row of rows) {
-          number += 1;
-          const outcome = await inSavepoint(trx, async () => importRow(ctx, trx, after, row()));
+        const results = await importRows(ctx, trx, after, rows);
+        results.forEach((outcome, index) => {
           if (typeof outcome === 'string') report.counts[outcome] += 1;
           else {
             report.counts.error += 1;
-            if (report.errors.length < MAX_LISTED_ERRORS) report.errors.push({ row: number, ...outcome });
+            if (report.errors.length < MAX_LISTED_ERRORS) report.errors.push({ row: index + 1, ...outcome });
           }
-        }
+        });
         const commit = options.mode === 'apply' && (report.counts.error === 0 || options.onError === 'skip');
         if (!commit) throw new Rollback(report);
         return report;
@@ -96,26 +93,4 @@ function rowsOf(body: ImportBody): (() => RawRow)[] {
     throw error;
   }
   return records.map((record) => () => csvRow(keys, record));
-}
-
-/** Runs one row; its error (a row's, a rule's, or a constraint's) rolls back that row only and is answered. */
-async function inSavepoint(trx: Db, work: () => Promise<Outcome>) {
-  await sql`SAVEPOINT import_row`.execute(trx);
-  try {
-    const outcome = await work();
-    await sql`RELEASE SAVEPOINT import_row`.execute(trx);
-    return outcome;
-  } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT import_row`.execute(trx);
-    return rowProblem(error);
-  }
-}
-
-function rowProblem(error: unknown): { field: string; message: string } {
-  if (error instanceof RowError) return { field: error.field, message: error.message };
-  if (error instanceof AppError) return { field: error.options.info ?? 'row', message: error.message };
-  // Email uniqueness is the database's last word when two rows race for one address.
-  if ((error as { code?: string }).code === '23505')
-    return { field: 'email', message: fail('contact_email_taken').message };
-  throw error;
 }

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.js';
+import type { ContactType } from '../../platform/db/schema.js';
+import { inScope, type Scope } from '../../platform/scope.js';
+import type { CardValues } from './contact.repository.js';
+
+// The statements of bulk writes (an import's chunk): each does for many contacts what one of
+// contact.repository.ts does for one, so a chunk costs a few statements, not a few per contact.
+
+/** The tenant's contacts lock (contact-address.repository.ts) of many tenants, taken in one order. */
+export async function lockTenantsContacts(db: Db, tenantIds: string[]) {
+  if (tenantIds.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(hashtext('liaison.contacts'), hashtext(t))
+    FROM unnest(${[...tenantIds].sort()}::text[]) AS t ORDER BY t`.execute(db);
+}
+
+/** Of these tenants, those the scope sees and that are not deleted. */
+export async function findLiveTenantsIn(db: Db, scope: Scope, tenantIds: string[]) {
+  if (tenantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where(sql<boolean>`id = ANY (${tenantIds}::uuid[])`)
+    .where('deleted_at', 'is', null)
+    .where(inScope('tenants.id', scope))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The contacts shown with these (tenant, lower-case address) pairs: a standalone contact's own
+ * address (by its unique index) or a linked contact's user's. Each with the pair it matched.
+ */
+export async function findContactIdsByEmail(db: Db, scope: Scope, pairs: { tenantId: string; email: string }[]) {
+  if (pairs.length === 0) return [];
+  const tenants = pairs.map((p) => p.tenantId);
+  const emails = pairs.map((p) => p.email);
+  const { rows } = await sql<{ id: string; tenant_id: string; email: string }>`
+    WITH p AS (SELECT * FROM unnest(${tenants}::uuid[], ${emails}::text[]) AS p(tenant_id, email))
+    SELECT m.id, m.tenant_id, m.email FROM (
+      SELECT c.id, p.tenant_id, p.email FROM p
+        JOIN contacts c ON c.tenant_id = p.tenant_id AND lower(c.email) = p.email AND c.user_id IS NULL
+      UNION ALL
+      SELECT c.id, p.tenant_id, p.email FROM p
+        JOIN users u ON lower(u.email) = p.email JOIN contacts c ON c.user_id = u.id AND c.tenant_id = p.tenant_id
+    ) m WHERE ${inScope('m.tenant_id', scope)}`.execute(db);
+  return rows;
+}
+
+/** Of these tenants, the types each has a primary contact of (by the primary indexes of migration 0009). */
+export async function findPrimaryTypesOf(db: Db, scope: Scope, tenantIds: string[]) {
+  if (tenantIds.length === 0) return [];
+  const { rows } = await sql<{ tenant_id: string; type: ContactType }>`
+    SELECT c.tenant_id, t.type FROM (VALUES ('billing'), ('technical'), ('management')) AS t(type)
+      JOIN contacts c ON c.tenant_id = ANY (${tenantIds}::uuid[]) AND t.type = ANY (c.primary_types)
+    WHERE ${inScope('c.tenant_id', scope)}`.execute(db);
+  return rows;
+}
+
+export type NewContactValues = {
+  tenant_id: string;
+  types: ContactType[];
+  primary_types: ContactType[];
+  firstname: string;
+  lastname: string;
+  email: string;
+  phone: string | null;
+  title: string | null;
+  language: string | null;
+} & CardValues;
+
+/** Standalone contacts, in order, into tenants the caller checked writable (the insert re-checks the scope). */
+export async function insertContacts(db: Db, scope: Scope, values: NewContactValues[]) {
+  if (values.length === 0) return [];
+  const tenants = [...new Set(values.map((v) => v.tenant_id))];
+  if ((await findLiveTenantsIn(db, scope, tenants)).length !== tenants.length) return undefined;
+  return db
+    .insertInto('contacts')
+    .values(values.map((v) => ({ ...v, user_id: null })))
+    .returningAll()
+    .execute();
+}
+
+/** Standalone contacts' own columns, each at the version read; answers those written (a moved version is left out). */
+export async function updateContacts(
+  db: Db,
+  scope: Scope,
+  patches: { id: string; version: number; patch: Record<string, string | null> }[],
+  columns: readonly string[],
+) {
+  if (patches.length === 0) return [];
+  const set = columns.map(
+    (column) =>
+      sql`${sql.id(column)} = CASE WHEN p.patch ? ${column} THEN p.patch ->> ${column} ELSE c.${sql.id(column)} END`,
+  );
+  const { rows } = await sql<Record<string, unknown> & { id: string }>`
+    UPDATE contacts c SET ${sql.join(set)}, version = c.version + 1, updated_at = ${new Date()}
+    FROM jsonb_to_recordset(${JSON.stringify(patches)}::jsonb) AS p(id uuid, version int, patch jsonb)
+    WHERE c.id = p.id AND c.version = p.version AND c.user_id IS NULL AND ${inScope('c.tenant_id', scope)}
+    RETURNING c.*`.execute(db);
+  return rows;
+}
