@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { fullName, type Contact } from './load';
 import { TypeChips } from './TypeChips';
+import { Email } from '../Email';
 
 interface ContactsTableProps {
   contacts: Contact[];
@@ -23,9 +24,12 @@ export function ContactsTable({
   onCancelPending,
 }: ContactsTableProps) {
   const { t } = useTranslation();
+  const cell = (key: 'name' | 'email' | 'phone' | 'title' | 'types' | 'actions') => ({
+    'data-label': t(`contacts.table.${key}`),
+  });
   return (
-    <div className="table-wrap">
-      <table aria-labelledby={labelledBy}>
+    <div className="table-wrap stack-wrap">
+      <table className="stack-narrow" aria-labelledby={labelledBy}>
         <thead>
           <tr>
             <th scope="col">{t('contacts.table.name')}</th>
@@ -45,7 +49,7 @@ export function ContactsTable({
             const name = fullName(c) || c.email;
             return (
               <tr key={c.id}>
-                <td>
+                <td {...cell('name')}>
                   {name}
                   {c.user_id && (
                     <span className="badge linked" title={t('contacts.table.linkedHelp')}>
@@ -53,8 +57,8 @@ export function ContactsTable({
                     </span>
                   )}
                 </td>
-                <td className="email-cell">
-                  {c.email}
+                <td className="email-cell" {...cell('email')}>
+                  <Email address={c.email} />
                   {c.validation_state === 'invalid' && (
                     <span className="badge invalid" title={t('contacts.table.invalidHelp')}>
                       {t('contacts.table.invalid')}
@@ -62,7 +66,8 @@ export function ContactsTable({
                   )}
                   {c.pending_email && (
                     <span className="pending-line">
-                      <span className="badge pending">{t('contacts.table.pending')}</span> {c.pending_email}{' '}
+                      <span className="badge pending">{t('contacts.table.pending')}</span>{' '}
+                      <Email address={c.pending_email} />{' '}
                       <button
                         type="button"
                         className="link-button"
@@ -84,12 +89,16 @@ export function ContactsTable({
                     </span>
                   )}
                 </td>
-                <td className="hide-narrow">{c.phone ?? ''}</td>
-                <td className="hide-narrow">{c.title ?? ''}</td>
-                <td>
+                <td className="hide-narrow" {...cell('phone')}>
+                  {c.phone ?? ''}
+                </td>
+                <td className="hide-narrow" {...cell('title')}>
+                  {c.title ?? ''}
+                </td>
+                <td {...cell('types')}>
                   <TypeChips types={c.types} primary={c.primary_types} />
                 </td>
-                <td>
+                <td {...cell('actions')}>
                   <div className="row-actions">
                     <button type="button" onClick={() => onEdit(c)} aria-label={t('contacts.table.editFor', { name })}>
                       {t('app.edit')}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { fullName, type User, type UserOrder } from './load';
 import { TypeChips } from './TypeChips';
+import { Email } from '../Email';
 import './contacts.css';
 
 type Key = 'login' | 'name' | 'contact_types' | 'status';
@@ -33,9 +34,12 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
       </th>
     );
   };
+  const cell = (key: 'login' | 'name' | 'email' | 'status' | 'types' | 'actions') => ({
+    'data-label': t(`users.table.${key}`),
+  });
   return (
-    <div className="table-wrap">
-      <table aria-labelledby={labelledBy}>
+    <div className="table-wrap stack-wrap">
+      <table className="stack-narrow sort-head" aria-labelledby={labelledBy}>
         <thead>
           <tr>
             {sortable('login', t('users.table.login'))}
@@ -51,10 +55,12 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
         <tbody>
           {users.map((u) => (
             <tr key={u.id}>
-              <td>{u.login}</td>
-              <td>{fullName(u.contact)}</td>
-              <td className="hide-narrow email-cell">{u.contact.email}</td>
-              <td className="hide-narrow">
+              <td {...cell('login')}>{u.login}</td>
+              <td {...cell('name')}>{fullName(u.contact)}</td>
+              <td className="hide-narrow email-cell" {...cell('email')}>
+                <Email address={u.contact.email} />
+              </td>
+              <td className="hide-narrow" {...cell('status')}>
                 <span className="status-list">
                   <span className={`badge ${u.activated ? 'linked' : 'pending'}`}>
                     {u.activated ? t('users.status.activated') : t('users.status.notActivated')}
@@ -62,10 +68,10 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
                   {!u.enabled && <span className="badge invalid">{t('users.status.disabled')}</span>}
                 </span>
               </td>
-              <td>
+              <td {...cell('types')}>
                 <TypeChips types={u.contact.types} />
               </td>
-              <td>
+              <td {...cell('actions')}>
                 {!u.activated && (
                   <div className="row-actions">
                     <button
