@@ -49,7 +49,13 @@ function csvFile(edition: number) {
 }
 
 const progress = new cliProgress.SingleBar(
-  { format: 'bench:import [{bar}] {value}/{total} | {step}: {elapsed} s', hideCursor: true, clearOnComplete: true },
+  {
+    format: 'bench:import [{bar}] {value}/{total} | {step}: {elapsed} s',
+    hideCursor: true,
+    clearOnComplete: true,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+  },
   cliProgress.Presets.shades_classic,
 );
 

@@ -27,23 +27,29 @@ export async function findLiveTenantsIn(db: Db, scope: Scope, tenantIds: string[
   return rows.map((r) => r.id);
 }
 
+const pairsOf = (pairs: { tenantId: string; email: string }[]) =>
+  sql`unnest(${pairs.map((p) => p.tenantId)}::uuid[], ${pairs.map((p) => p.email)}::text[]) AS p(tenant_id, email)`;
+
 /**
- * The contacts shown with these (tenant, lower-case address) pairs: a standalone contact's own
- * address (by its unique index) or a linked contact's user's. Each with the pair it matched.
+ * The standalone contacts of these (tenant, lower-case address) pairs, found by their unique
+ * index: each row of contacts with the pair it matched.
  */
-export async function findContactIdsByEmail(db: Db, scope: Scope, pairs: { tenantId: string; email: string }[]) {
+export async function findStandaloneByEmail(db: Db, scope: Scope, pairs: { tenantId: string; email: string }[]) {
   if (pairs.length === 0) return [];
-  const tenants = pairs.map((p) => p.tenantId);
-  const emails = pairs.map((p) => p.email);
+  const { rows } = await sql<Record<string, unknown> & { id: string; match_tenant_id: string; match_email: string }>`
+    SELECT c.*, p.tenant_id AS match_tenant_id, p.email AS match_email FROM ${pairsOf(pairs)}
+      JOIN contacts c ON c.tenant_id = p.tenant_id AND lower(c.email) = p.email AND c.user_id IS NULL
+    WHERE ${inScope('c.tenant_id', scope)}`.execute(db);
+  return rows;
+}
+
+/** The contacts of users with these (tenant, lower-case address) pairs: each id with the pair it matched. */
+export async function findLinkedByEmail(db: Db, scope: Scope, pairs: { tenantId: string; email: string }[]) {
+  if (pairs.length === 0) return [];
   const { rows } = await sql<{ id: string; tenant_id: string; email: string }>`
-    WITH p AS (SELECT * FROM unnest(${tenants}::uuid[], ${emails}::text[]) AS p(tenant_id, email))
-    SELECT m.id, m.tenant_id, m.email FROM (
-      SELECT c.id, p.tenant_id, p.email FROM p
-        JOIN contacts c ON c.tenant_id = p.tenant_id AND lower(c.email) = p.email AND c.user_id IS NULL
-      UNION ALL
-      SELECT c.id, p.tenant_id, p.email FROM p
-        JOIN users u ON lower(u.email) = p.email JOIN contacts c ON c.user_id = u.id AND c.tenant_id = p.tenant_id
-    ) m WHERE ${inScope('m.tenant_id', scope)}`.execute(db);
+    SELECT c.id, p.tenant_id, p.email FROM ${pairsOf(pairs)}
+      JOIN users u ON lower(u.email) = p.email JOIN contacts c ON c.user_id = u.id AND c.tenant_id = p.tenant_id
+    WHERE ${inScope('c.tenant_id', scope)}`.execute(db);
   return rows;
 }
 

@@ -63,19 +63,24 @@ export class ContactBulkWriter {
     await this.prepare(tenantIds);
   }
 
-  /** The contacts shown with these addresses in these tenants (case-insensitive), by `tenantId + ' ' + lower(email)`. */
+  /**
+   * The contacts shown with these addresses in these tenants (case-insensitive), by
+   * `tenantId + ' ' + lower(email)`: a standalone contact read by its address's index, a linked one
+   * through its user.
+   */
   async findByEmails(pairs: { tenantId: string; email: string }[]) {
     const lower = pairs.map((p) => ({ tenantId: p.tenantId, email: p.email.toLowerCase() }));
-    const found = await bulk.findContactIdsByEmail(this.trx, this.principal.read, lower);
-    const rows = found.length
-      ? await repo.findContacts(this.trx, this.principal.read, { ids: found.map((f) => f.id), limit: found.length })
-      : [];
-    const byId = new Map(rows.map((row) => [row.id, toContact(row)]));
     const byPair = new Map<string, ContactView>();
-    for (const f of found) {
-      const view = byId.get(f.id);
-      if (view) byPair.set(`${f.tenant_id} ${f.email}`, view);
-    }
+    for (const row of await bulk.findStandaloneByEmail(this.trx, this.principal.read, lower))
+      byPair.set(`${row.match_tenant_id} ${row.match_email}`, viewOf(row));
+    const linked = await bulk.findLinkedByEmail(this.trx, this.principal.read, lower);
+    if (linked.length === 0) return byPair;
+    const rows = await repo.findContacts(this.trx, this.principal.read, {
+      ids: linked.map((f) => f.id),
+      limit: linked.length,
+    });
+    const byId = new Map(rows.map((row) => [row.id, toContact(row)]));
+    for (const f of linked) if (byId.has(f.id)) byPair.set(`${f.tenant_id} ${f.email}`, byId.get(f.id)!);
     return byPair;
   }
 
