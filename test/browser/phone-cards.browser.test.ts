@@ -111,7 +111,7 @@ describe.runIf(haveBrowser)('tables as cards at 390×844', () => {
       if (rows) {
         // Rows are cards: blocks, each value captioned.
         const cards = page.locator('main table.stack-narrow > tbody > tr');
-        await expect.poll(() => cards.count(), name).toBe(rows);
+        await expect.poll(() => cards.count(), { message: name }).toBe(rows);
         expect(await cards.first().evaluate((tr) => getComputedStyle(tr).display)).toBe('block');
         const caption = await cards
           .first()

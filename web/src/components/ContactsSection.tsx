@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client';
-import { formatNumber } from '../i18n';
 import { Dialog } from './Dialog';
 import { ErrorNote, Loading } from './Status';
 import { AddContactForm } from './contacts/AddContactForm';
 import { ContactMail } from './contacts/ContactMail';
 import { ContactsTable } from './contacts/ContactsTable';
+import { ContactFilters } from './contacts/ContactFilters';
 import { ContactTransfer } from './contacts/ContactTransfer';
 import { DeleteContactForm } from './contacts/DeleteContactForm';
 import { EditContactForm } from './contacts/EditContactForm';
@@ -103,13 +103,10 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
       ) : !contacts ? (
         <Loading />
       ) : (
-        <>
-          <p className="counts">{t('contacts.count', { count: contacts.length, n: formatNumber(contacts.length) })}</p>
-          {contacts.length === 0 ? (
-            <p className="note">{t('contacts.empty')}</p>
-          ) : (
+        <ContactFilters contacts={contacts}>
+          {(shown) => (
             <ContactsTable
-              contacts={contacts}
+              contacts={shown}
               labelledBy={headingId}
               busy={busy}
               onEdit={(c) => {
@@ -124,7 +121,7 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
               onCancelPending={(c) => void pendingAction(c, 'cancel')}
             />
           )}
-        </>
+        </ContactFilters>
       )}
 
       <Dialog open={adding} title={t('contacts.add.title')} onClose={() => setAdding(false)}>

@@ -6,15 +6,15 @@ import { ErrorNote, Loading } from '../components/Status';
 import { formatNumber } from '../i18n';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
-import { loadTenants, useLoad, type Tenant } from '../api/loading';
-import { ChildList, TenantLabels } from '../components/TenantTree';
+import { useLoad, type Tenant } from '../api/loading';
+import { ChildList } from '../components/TenantTree';
+import { SearchResults } from '../components/clients/SearchResults';
 import { SearchForm } from '../components/clients/SearchForm';
 import { NewClient } from '../components/clients/NewClient';
 import { CoverageProvider, CoverageSummary } from '../components/clients/coverage';
 import '../components/clients/clients.css';
 import { useMayWrite } from '../api/roles';
 
-const SEARCH_LIMIT = 50;
 const isMissing = (e: unknown) => e instanceof ApiFailure && (e.status === 404 || e.status === 400);
 
 /** The tenant and its ancestors up to one's own tenant, top first. */
@@ -37,13 +37,15 @@ export function Clients() {
   const ownId = user!.tenant_id;
   const under = params.get('under') || ownId;
   const q = params.get('q') ?? '';
+  const kind = params.get('kind') ?? '';
   const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
   const trail = useLoad(() => trailTo(under, ownId), [under, ownId]);
-  const search = (text: string, replace = false) =>
+  const search = (text: string, replace = false, kindWanted = kind) =>
     setParams(
       () => {
         const next = new URLSearchParams(under === ownId ? {} : { under });
         if (text.trim()) next.set('q', text.trim());
+        if (kindWanted) next.set('kind', kindWanted);
         return next;
       },
       { replace },
@@ -92,8 +94,12 @@ export function Clients() {
                 {t('clients.deleted', { name: deleted })}
               </p>
             )}
-            <SearchForm initial={q} onSearch={search} />
-            {q ? <SearchResults text={q} root={top} ownId={ownId} /> : <Tree root={top} mayWrite={mayWrite} />}
+            <SearchForm initial={q} onSearch={search} kind={kind} onKind={(k: string) => search(q, false, k)} />
+            {q || kind ? (
+              <SearchResults text={q} kind={kind} root={top} ownId={ownId} />
+            ) : (
+              <Tree root={top} mayWrite={mayWrite} />
+            )}
           </>
         )
       )}
@@ -139,54 +145,6 @@ function Tree({ root, mayWrite }: { root: Tenant; mayWrite: boolean }) {
           onCount={setCount}
         />
       </CoverageProvider>
-    </section>
-  );
-}
-
-function SearchResults({ text, root, ownId }: { text: string; root: Tenant; ownId: string }) {
-  const { t } = useTranslation();
-  const found = useLoad(async () => {
-    const answer = await ok(
-      api.GET('/api/2/search', { params: { query: { text, tenant: root.id, limit: SEARCH_LIMIT } } }),
-    );
-    const tenantHits = answer.items.filter((h) => h.obj_type === 'tenant');
-    const hits = tenantHits.filter((h) => h.id !== root.id);
-    const tenants = new Map((await loadTenants(hits.map((h) => h.id))).map((x) => [x.id, x]));
-    return {
-      limited: tenantHits.length >= SEARCH_LIMIT,
-      hits: hits.map((hit) => ({ hit, tenant: tenants.get(hit.id) })),
-    };
-  }, [text, root.id]);
-  if (found.loading) return <Loading />;
-  if (found.error) return <ErrorNote error={found.error} onRetry={found.reload} />;
-  const { hits, limited } = found.data!;
-  return (
-    <section aria-label={t('clients.resultsLabel')}>
-      <p role="status">
-        {hits.length
-          ? t('clients.results', { count: hits.length, n: formatNumber(hits.length), text })
-          : t('clients.noResults', { text })}
-      </p>
-      {limited && <p className="note warn">{t('clients.resultsLimited', { n: formatNumber(SEARCH_LIMIT) })}</p>}
-      <ul className="hits">
-        {hits.map(({ hit, tenant }) => (
-          <li key={hit.id}>
-            <div className="tree-row">
-              <Link to={`/clients/${hit.id}`}>{hit.name}</Link>
-              <TenantLabels kind={hit.kind ?? tenant?.kind ?? ''} enabled={tenant?.enabled ?? true} />
-            </div>
-            {hit.path.length > 0 && (
-              <div className="path">
-                <span className="visually-hidden">{t('clients.pathLabel')}: </span>
-                {hit.path.join(' › ')}
-              </div>
-            )}
-            <Link className="path" to={hit.parent_id === ownId ? '/clients' : `/clients?under=${hit.parent_id}`}>
-              {t('clients.showInTree')}
-            </Link>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { sendActivation } from '../components/contacts/activation';
 import { CreateUserForm } from '../components/contacts/CreateUserForm';
 import { loadTenant, loadUsers, type Tenant, type User, type UserOrder } from '../components/contacts/load';
 import { UsersTable } from '../components/contacts/UsersTable';
-import { formatNumber } from '../i18n';
+import { UserFilters } from '../components/contacts/UserFilters';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
 
@@ -116,13 +116,10 @@ export function Users() {
       ) : !users ? (
         <Loading />
       ) : (
-        <>
-          <p className="counts">{t('users.count', { count: users.length, n: formatNumber(users.length) })}</p>
-          {users.length === 0 ? (
-            <p className="note">{t('users.empty')}</p>
-          ) : (
+        <UserFilters users={users}>
+          {(shown) => (
             <UsersTable
-              users={users}
+              users={shown}
               labelledBy={headingId}
               order={order}
               onOrder={setOrder}
@@ -130,7 +127,7 @@ export function Users() {
               onSendActivation={(u) => void activate(u)}
             />
           )}
-        </>
+        </UserFilters>
       )}
       <Dialog open={creating} title={t('users.create.title')} onClose={() => setCreating(false)}>
         <CreateUserForm

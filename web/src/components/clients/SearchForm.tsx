@@ -1,13 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ChildKind } from './kinds';
 
-/** Searches as one types (after a pause) or on Enter. */
+const kinds: ChildKind[] = ['partner', 'folder', 'customer', 'unit'];
+
+/** Searches as one types (after a pause) or on Enter; the kind narrows the list at once, with or without text. */
 export function SearchForm({
   initial,
   onSearch,
+  kind,
+  onKind,
 }: {
   initial: string;
-  onSearch(text: string, replace?: boolean): void;
+  /** `kind` given: that kind too ('' none), else the kind stays. */
+  onSearch(text: string, replace?: boolean, kind?: string): void;
+  kind: string;
+  onKind(kind: string): void;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState(initial);
@@ -36,12 +44,23 @@ export function SearchForm({
         <button type="submit" className="primary">
           {t('clients.searchButton')}
         </button>
-        {initial && (
+        <span className="kind-filter">
+          <label htmlFor="client-kind">{t('clients.kindFilter')}</label>
+          <select id="client-kind" value={kind} onChange={(e) => onKind(e.target.value)}>
+            <option value="">{t('contacts.filter.all')}</option>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {t(`clients.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </span>
+        {(initial || kind) && (
           <button
             type="button"
             onClick={() => {
               setText('');
-              onSearch('');
+              onSearch('', false, '');
             }}
           >
             {t('clients.clearSearch')}

@@ -90,10 +90,10 @@ export function ContactsTable({
                   )}
                 </td>
                 <td className="hide-narrow" {...cell('phone')}>
-                  {c.phone ?? ''}
+                  {c.phone || null}
                 </td>
                 <td className="hide-narrow" {...cell('title')}>
-                  {c.title ?? ''}
+                  {c.title || null}
                 </td>
                 <td {...cell('types')}>
                   <TypeChips types={c.types} primary={c.primary_types} />

@@ -6,6 +6,17 @@ export const en = {
   count_one: '{{n}} contact',
   count_other: '{{n}} contacts',
   empty: 'No contact yet. Add one with the button above: notices reach a company only through its contacts.',
+  filter: {
+    label: 'Filters',
+    all: 'All',
+    clear: 'Clear filters',
+    text: 'Search by name or email',
+    type: 'Contact type',
+    state: 'Email',
+    states: { valid: 'Valid', invalid: 'Invalid (bounced)', pending: 'Change awaiting confirmation' },
+    shown: 'Contacts shown: {{shown}} of {{n}}',
+    none: 'No contact matches these filters.',
+  },
   add: {
     button: 'Add',
     buttonFor: 'Add a contact',
@@ -190,6 +201,17 @@ export const it: Strings<typeof en> = {
   count_other: '{{n}} contatti',
   empty:
     'Ancora nessun contatto. Aggiungine uno con il pulsante qui sopra: gli avvisi raggiungono un’azienda solo tramite i suoi contatti.',
+  filter: {
+    label: 'Filtri',
+    all: 'Tutti',
+    clear: 'Azzera i filtri',
+    text: 'Cerca per nome o indirizzo e-mail',
+    type: 'Tipo di contatto',
+    state: 'Indirizzo e-mail',
+    states: { valid: 'Valido', invalid: 'Non valido (respinto)', pending: 'Modifica in attesa di conferma' },
+    shown: 'Contatti mostrati: {{shown}} di {{n}}',
+    none: 'Nessun contatto corrisponde a questi filtri.',
+  },
   add: {
     button: 'Aggiungi',
     buttonFor: 'Aggiungi un contatto',

@@ -7,6 +7,12 @@ export const en = {
   count_one: '{{n}} user',
   count_other: '{{n}} users',
   empty: 'No user in this company yet.',
+  filter: {
+    text: 'Search by login, name or email',
+    state: 'Status',
+    shown: 'Users shown: {{shown}} of {{n}}',
+    none: 'No user matches these filters.',
+  },
   notFound: 'There is no such client among those you manage.',
   table: {
     login: 'Login',
@@ -50,6 +56,12 @@ export const it: Strings<typeof en> = {
   count_one: '{{n}} utente',
   count_other: '{{n}} utenti',
   empty: 'Ancora nessun utente in questa azienda.',
+  filter: {
+    text: 'Cerca per login, nome o indirizzo e-mail',
+    state: 'Stato',
+    shown: 'Utenti mostrati: {{shown}} di {{n}}',
+    none: 'Nessun utente corrisponde a questi filtri.',
+  },
   notFound: 'Non c’è un cliente così tra quelli che gestisci.',
   table: {
     login: 'Login',
