@@ -8,7 +8,8 @@
  * INSERT in one transaction, into a copy of the contacts table (its indexes and checks, no
  * triggers, no rules, no audit):
  *
- *   npm run bench:import -- [--rows 100000] [--tenants 1000] [--database-url URL]
+ *   npm run bench:import -- [--rows 100000] [--tenants 1000] [--database-url URL] [--cpu-prof-dir DIR]
+ *     [--log-statements-over MS]
  *
  * Prints `import apply (create): N rows in S s = R rows/s`, the same for unchanged, dry_run and
  * update, `bare: …` and `ratio import: X` (bare time / import create time). Progress goes to stderr.
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     tenants: { type: 'string', default: '1000' },
+    'cpu-prof-dir': { type: 'string' },
+    'log-statements-over': { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -137,12 +140,16 @@ benchUrl.pathname = `/${dbName}`;
 const admin = new pg.Client({ connectionString: serverUrl.toString() });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
+// PostgreSQL's own log then names the import's slow statements.
+if (args['log-statements-over'])
+  await admin.query(`ALTER DATABASE ${dbName} SET log_min_duration_statement = ${Number(args['log-statements-over'])}`);
 let liaison: Server | undefined;
 let db: pg.Pool | undefined;
 try {
   const adminPassword = randomBytes(12).toString('hex');
   process.stderr.write('starting Liaison…\n');
-  liaison = await startLiaison(benchUrl.toString(), adminPassword, []);
+  const profile = args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [];
+  liaison = await startLiaison(benchUrl.toString(), adminPassword, profile);
   db = new pg.Pool({ connectionString: benchUrl.toString(), max: 2 });
   progress.start(6, 0, { step: 'seeding', elapsed: '0' });
   const seeding = await timed(`seeding ${tenants} customers`, () =>

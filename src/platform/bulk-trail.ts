@@ -8,24 +8,22 @@ import { wakeOnCommit } from './db/unit-of-work.js';
 // The audit trail and the outbox of a bulk write (an import's chunk): the rows recordAudit and
 // recordEvent write one statement each, written for many changes in one statement each.
 
-/** recordAudit for many entries at once. */
+/** recordAudit for many entries at once (sent as one JSON document: no statement of thousands of parameters). */
 export async function recordAudits(db: Db, actor: AuditActor, entries: AuditEntry[]) {
   if (entries.length === 0) return;
-  await db
-    .insertInto('audit_events')
-    .values(
-      entries.map((entry) => ({
-        tenant_id: entry.tenantId,
-        object_type: entry.objectType,
-        object_id: entry.objectId,
-        action: entry.action,
-        actor_type: actor.type,
-        actor_id: actor.id,
-        before: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      })),
-    )
-    .execute();
+  const rows = entries.map((entry) => ({
+    tenant_id: entry.tenantId,
+    object_type: entry.objectType,
+    object_id: entry.objectId,
+    action: entry.action,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  }));
+  await sql`INSERT INTO audit_events (tenant_id, object_type, object_id, action, actor_type, actor_id, before, after)
+    SELECT tenant_id, object_type, object_id, action, actor_type, actor_id, before, after
+    FROM jsonb_populate_recordset(NULL::audit_events, ${JSON.stringify(rows)}::jsonb)`.execute(db);
 }
 
 /** The fields of `after` whose values differ from `before` (as recordEvent's payload says them). */
@@ -42,7 +40,14 @@ function changedFields(before: object, after: object): string[] {
  * recordEvent for many events at once: each stored with the payload recordEvent gives it, only
  * when a webhook of its tenant or an ancestor wants it, and fanned out to those webhooks.
  */
-export async function recordEvents(db: Db, events: DomainEvent[]) {
+export async function recordEvents(db: Db, all: DomainEvent[]) {
+  if (all.length === 0) return;
+  // Most tenants have no webhook above them: their events are not built at all.
+  const { rows: watched } = await sql<{ tenant_id: string }>`
+    SELECT DISTINCT c.descendant_id AS tenant_id FROM tenant_closure c JOIN webhooks w ON w.tenant_id = c.ancestor_id
+    WHERE w.enabled AND c.descendant_id = ANY (${[...new Set(all.map((e) => e.tenantId))]}::uuid[])`.execute(db);
+  const wanted = new Set(watched.map((w) => w.tenant_id));
+  const events = all.filter((event) => wanted.has(event.tenantId));
   if (events.length === 0) return;
   const timestamp = new Date().toISOString();
   const rows = events.map((event, ord) => ({

@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import { cardFields } from '../../platform/http/contact-card.js';
 import type { CardValues } from './contact.repository.js';
+
+const personColumns = ['firstname', 'lastname', 'email', 'phone', 'title', 'language'];
 
 // The statements of bulk writes (an import's chunk): each does for many contacts what one of
 // contact.repository.ts does for one, so a chunk costs a few statements, not a few per contact.
@@ -80,11 +83,14 @@ export async function insertContacts(db: Db, scope: Scope, values: NewContactVal
   if (values.length === 0) return [];
   const tenants = [...new Set(values.map((v) => v.tenant_id))];
   if ((await findLiveTenantsIn(db, scope, tenants)).length !== tenants.length) return undefined;
-  return db
-    .insertInto('contacts')
-    .values(values.map((v) => ({ ...v, user_id: null })))
-    .returningAll()
-    .execute();
+  // One JSON document, not a statement of thousands of parameters; the columns left out take their defaults.
+  const columns = ['tenant_id', 'user_id', 'types', 'primary_types', ...personColumns, ...cardFields];
+  const list = sql.join(columns.map((c) => sql.id(c)));
+  const { rows } = await sql<Record<string, unknown> & { id: string }>`
+    INSERT INTO contacts (${list}) SELECT ${list}
+    FROM jsonb_populate_recordset(NULL::contacts, ${JSON.stringify(values.map((v) => ({ ...v, user_id: null })))}::jsonb)
+    RETURNING *`.execute(db);
+  return rows;
 }
 
 /** Standalone contacts' own columns, each at the version read; answers those written (a moved version is left out). */
