@@ -8,6 +8,9 @@ import { Metrics } from './platform/metrics.js';
 import { queueStates } from './engine/queue-states.js';
 import { AnnouncementService } from './features/announcements/announcement.service.js';
 import { announcementsPlugin } from './features/announcements/announcements.plugin.js';
+import { attestationPlugin } from './features/attestation/attestation.plugin.js';
+import { AttestationSchedules } from './features/attestation/attestation.schedules.js';
+import { AttestationService } from './features/attestation/attestation.service.js';
 import { auditPlugin } from './features/audit/audit.plugin.js';
 import { AuditService } from './features/audit/audit.service.js';
 import { authPlugin } from './features/auth/auth.plugin.js';
@@ -63,7 +66,7 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
   const { db, config } = options;
   metrics.watch({ queues: () => queueStates(db) });
   const app = await createHttpServer({ ...options, metrics });
-  const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients } = composeServices(
+  const { uow, auth, users, confirmations, contacts, personEmail, tenants, clients, attestation } = composeServices(
     db,
     config,
     wakers,
@@ -92,6 +95,7 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
       await api.register(coveragePlugin, { coverage: new CoverageService(db, contacts) });
       await api.register(optOutsPlugin, { optOuts });
       await api.register(webhooksPlugin, { webhooks: new WebhookService(uow, config.webhooksAllowPrivate) });
+      await api.register(attestationPlugin, { attestation, schedules: new AttestationSchedules(uow) });
     },
     { prefix: '/api/2' },
   );
@@ -104,7 +108,8 @@ export async function buildApp({ wakers, metrics = new Metrics(), ...options }: 
 /** The services that depend on one another, wired once (tests use it to reach a step inside their own transaction). */
 export function composeServices(db: Db, config: Config, wakers?: Wakers) {
   const uow = new UnitOfWork(db, wakers);
-  const auth = new AuthService(db, config);
+  // A linked user's own sign-in confirms its contact (re-attestation, built below).
+  const auth = new AuthService(db, config, (userId) => attestation.confirmBySignIn(userId));
   // Users tell their contact and ask for address changes through interfaces of their own: the
   // features that answer them sit above users, so they are read when first used.
   const users: UserService = new UserService(uow, () => ({
@@ -116,5 +121,6 @@ export function composeServices(db: Db, config: Config, wakers?: Wakers) {
   const personEmail = new ChangePersonEmail({ uow, users, contacts, confirmations });
   const tenants = new TenantService(uow, (principal, ids) => contacts.ofTenants(principal, ids));
   const clients = new ClientService(uow);
-  return { uow, auth, users, confirmations, contacts, personEmail, tenants, clients };
+  const attestation = new AttestationService(uow, config, contacts);
+  return { uow, auth, users, confirmations, contacts, personEmail, tenants, clients, attestation };
 }

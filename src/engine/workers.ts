@@ -6,6 +6,9 @@ import type { Metrics } from '../platform/metrics.js';
 import { createAnnouncementWorker, type AnnouncementWorker } from './delivery-queue.js';
 import { createInboundSmtp, type InboundSmtp } from './inbound-smtp.js';
 import { createMailWorker, type MailWorker } from './outbox-queue.js';
+import { BatchLoop } from './batch-loop.js';
+import { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { attestationPass } from '../features/attestation/attestation.sweep.js';
 import { createWebhookWorker, type WebhookWorker } from './webhook-queue.js';
 
 /** The background work of a process: the mail outbox and announcements. */
@@ -13,6 +16,8 @@ export class Workers {
   mailWorker: MailWorker | undefined;
   announcementWorker: AnnouncementWorker | undefined;
   webhookWorker: WebhookWorker | undefined;
+  /** Re-attestation's mails, reminders, expiry, staleness and yearly campaigns. */
+  attestation: BatchLoop | undefined;
   /** The bounce domain's SMTP listener, when LIAISON_INBOUND_SMTP_PORT is set (see listen). */
   inbound: InboundSmtp | undefined;
 
@@ -24,6 +29,7 @@ export class Workers {
     mail: () => this.mailWorker?.kick(),
     notices: () => this.announcementWorker?.kick(),
     webhooks: () => this.webhookWorker?.kick(),
+    attestation: () => this.attestation?.kick(),
   };
 
   start(db: Db, config: Config, log: FastifyBaseLogger) {
@@ -35,6 +41,12 @@ export class Workers {
       this.metrics,
     );
     this.webhookWorker = createWebhookWorker(db, config, log.child({ component: 'webhook-worker' }));
+    this.attestation = new BatchLoop(attestationPass(new UnitOfWork(db, this.wakers), config), {
+      pollMs: config.attestation.pollMs,
+      log: log.child({ component: 'attestation' }),
+      name: 'attestation',
+    });
+    this.attestation.start();
     this.mailWorker.start();
     this.webhookWorker.start();
     this.announcementWorker.start();
@@ -51,6 +63,7 @@ export class Workers {
       this.mailWorker?.stop(),
       this.announcementWorker?.stop(),
       this.webhookWorker?.stop(),
+      this.attestation?.stop(),
       this.inbound?.close(),
     ]);
   }

@@ -14,7 +14,7 @@ export const actorOf = (principal: Principal): AuditActor => ({ type: principal.
 
 export interface AuditEntry {
   tenantId: string;
-  objectType: 'tenant' | 'user' | 'contact' | 'access_policies' | 'announcement' | 'webhook';
+  objectType: 'tenant' | 'user' | 'contact' | 'access_policies' | 'announcement' | 'webhook' | 'attestation_campaign';
   objectId: string;
   action: string;
   before?: unknown;

@@ -30,6 +30,11 @@ export interface Config {
   mailRatePerSecond: number;
   /** Lifetime of confirmation and activation links. */
   linkTtlHours: number;
+  /**
+   * Re-attestation: a confirmation goes stale after staleDays; a campaign's links live linkDays;
+   * a reminder follows after reminderDays, at most maxReminders; the sweep runs every pollMs.
+   */
+  attestation: { staleDays: number; linkDays: number; reminderDays: number; maxReminders: number; pollMs: number };
   /** Least time between two sends of the same link. */
   resendCooldownSeconds: number;
   mailPollMs: number;
@@ -141,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dkim: dkim(env),
     mailRatePerSecond: int(env, 'LIAISON_MAIL_RATE_PER_SECOND', 0),
     linkTtlHours: int(env, 'LIAISON_LINK_TTL_HOURS', 24),
+    attestation: {
+      staleDays: int(env, 'LIAISON_ATTESTATION_STALE_DAYS', 365),
+      linkDays: int(env, 'LIAISON_ATTESTATION_LINK_DAYS', 30),
+      reminderDays: int(env, 'LIAISON_ATTESTATION_REMINDER_DAYS', 7),
+      maxReminders: int(env, 'LIAISON_ATTESTATION_MAX_REMINDERS', 2),
+      pollMs: int(env, 'LIAISON_ATTESTATION_POLL_MS', 60_000),
+    },
     resendCooldownSeconds: int(env, 'LIAISON_RESEND_COOLDOWN_SECONDS', 60),
     mailPollMs: int(env, 'LIAISON_MAIL_POLL_MS', 1000),
     mailMaxAttempts: int(env, 'LIAISON_MAIL_MAX_ATTEMPTS', 8),

@@ -180,6 +180,12 @@ const situations = {
   // Webhooks
   webhook_not_found: ['not_found', 'webhooks', 'Webhook not found'],
   webhook_delivery_not_found: ['not_found', 'webhooks', 'Webhook delivery not found'],
+  // Re-attestation
+  attestation_campaign_not_found: ['not_found', 'attestation', 'Attestation campaign not found'],
+  attestation_schedule_not_found: ['not_found', 'attestation', 'This tenant has no yearly attestation campaign'],
+  attestation_answered: ['token_used', 'attestation', 'This question was already answered.'],
+  attestation_closed: ['token_expired', 'attestation', 'This question has closed: the campaign ended unanswered.'],
+  attestation_withdrawn: ['token_revoked', 'attestation', 'This question no longer applies: the contact was removed.'],
   // Signing in
   unauthorized: ['unauthorized', 'auth', 'Authentication required'],
   invalid_login: [1033, 'auth', 'Invalid login or password'],

@@ -73,7 +73,9 @@ describe('the OpenAPI document', () => {
       .map(({ method, path }) => `${method} ${path}`)
       .sort();
     expect(publicOnes).toEqual([
+      'GET /api/2/attestations/{token}',
       'GET /api/2/unsubscribe/{token}',
+      'POST /api/2/attestations',
       'POST /api/2/email-confirmations',
       'POST /api/2/idp/token',
       'POST /api/2/session',
@@ -81,7 +83,13 @@ describe('the OpenAPI document', () => {
       'POST /api/2/users/activate',
     ]);
     // What the document says public answers without credentials: never 401.
-    for (const path of ['/api/2/idp/token', '/api/2/session', '/api/2/email-confirmations', '/api/2/users/activate']) {
+    for (const path of [
+      '/api/2/idp/token',
+      '/api/2/session',
+      '/api/2/email-confirmations',
+      '/api/2/users/activate',
+      '/api/2/attestations',
+    ]) {
       const res = await t.call(undefined, 'POST', path, {});
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).not.toBe(401);
     }

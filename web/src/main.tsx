@@ -10,6 +10,7 @@ import { Loading } from './components/Status';
 import { SignIn } from './pages/SignIn';
 import { Activate, ConfirmEmail } from './pages/LinkPages';
 import { Unsubscribe } from './pages/Unsubscribe';
+import { Attest } from './pages/Attest';
 import { MyCompany } from './pages/MyCompany';
 import { Clients } from './pages/Clients';
 import { ClientConfigure } from './pages/ClientConfigure';
@@ -34,6 +35,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/sign-in" element={<SignIn />} />
           <Route path="/confirm-email" element={<ConfirmEmail />} />
           <Route path="/activate" element={<Activate />} />
+          <Route path="/attest" element={<Attest />} />
           <Route path="/unsubscribe/:token" element={<Unsubscribe />} />
           <Route
             element={

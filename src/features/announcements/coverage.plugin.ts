@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ContactTypeSchema, IdParams, PagedItemsOf, standardErrors, Uuid } from '../../platform/http/common-schemas.js';
 import { Contact } from '../contacts/contact.schemas.js';
 import type { CoverageService } from './coverage.service.js';
+import { ATTENTION_CAP } from './coverage.repository.js';
 
 const EffectiveContact = Type.Intersect([
   Contact,
@@ -62,6 +63,12 @@ export const coveragePlugin: FastifyPluginAsyncTypebox<{ coverage: CoverageServi
             tenants: Type.Integer(),
             types: Type.Array(
               Type.Object({ type: ContactTypeSchema, covered: Type.Integer(), uncovered: Type.Integer() }),
+            ),
+            attestation: Type.Object(
+              { stale: Type.Integer(), declined: Type.Integer(), pending: Type.Integer() },
+              {
+                description: `The subtree's contacts not confirmed for a year (stale), that declined a type, and asked but not yet answered; each counted up to ${ATTENTION_CAP} (that figure means as many or more)`,
+              },
             ),
             missing: PagedItemsOf(Uncovered),
           }),

@@ -32,6 +32,19 @@ export async function countCoverage(db: Db, rootId: string) {
   };
 }
 
+/** The most contacts of one attestation state a coverage answer counts (a bound on its cost). */
+export const ATTENTION_CAP = 10_000;
+
+/** The subtree's contacts per attestation state that needs attention, each counted up to ATTENTION_CAP. */
+export async function countAttention(db: Db, rootId: string) {
+  const count = (state: 'stale' | 'declined' | 'pending') => sql<number>`(SELECT count(*)::int FROM (
+      SELECT 1 FROM tenant_closure tc JOIN contacts c ON c.tenant_id = tc.descendant_id
+      WHERE tc.ancestor_id = ${rootId} AND c.attestation_state = ${state} LIMIT ${ATTENTION_CAP}) s)`;
+  const { rows } = await sql<{ stale: number; declined: number; pending: number }>`
+    SELECT ${count('stale')} AS stale, ${count('declined')} AS declined, ${count('pending')} AS pending`.execute(db);
+  return rows[0];
+}
+
 /** Tenants of the subtree lacking a contact of `types` (any of them), keyset-paged by id. */
 export async function findUncovered(
   db: Db,

@@ -54,6 +54,7 @@ export class CoverageService {
         covered: covered[type],
         uncovered: total - covered[type],
       })),
+      attestation: await repo.countAttention(this.db, tenantId),
       missing: paged(rows, limit, (last) => cursor.encode({ afterId: last.id })),
     };
   }

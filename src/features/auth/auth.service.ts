@@ -38,9 +38,11 @@ export interface TokenAnswer {
 export class AuthService {
   private readonly throttle: SignInThrottle;
 
+  /** @param signedIn told of each user's successful password sign-in (it confirms the person's contact). */
   constructor(
     private readonly db: Db,
     private readonly config: Config,
+    private readonly signedIn: (userId: string) => Promise<void> = async () => {},
   ) {
     this.throttle = new SignInThrottle(db, config.authFailureLimit, config.authFailureWindowSeconds);
   }
@@ -52,6 +54,7 @@ export class AuthService {
   /** A password sign-in that also says who signed in (the console's session needs it). */
   async signIn(username: string, password: string, ip: string) {
     const user = await this.checkPassword(username, password, ip);
+    await this.signedIn(user.id);
     return { userId: user.id, token: await this.issue('user', user.id) };
   }
 

@@ -12,6 +12,8 @@ export const exportColumns = [
   'tenant_path',
   ...writableColumns,
   'validation_state',
+  'attestation_state',
+  'attested_at',
   'created_at',
   'updated_at',
 ] as const;

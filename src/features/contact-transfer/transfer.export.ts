@@ -29,6 +29,8 @@ const record = (contact: ContactView, path: string): ExportRecord => ({
   language: contact.language,
   ...(Object.fromEntries(cardFields.map((f) => [f, contact[f]])) as Record<(typeof cardFields)[number], string | null>),
   validation_state: contact.validation_state,
+  attestation_state: contact.attestation_state,
+  attested_at: contact.attested_at,
   created_at: contact.created_at,
   updated_at: contact.updated_at,
 });

@@ -24,7 +24,8 @@ export function contactJson(alias: string): RawBuilder<object> {
         AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now() LIMIT 1))
     FROM users u WHERE u.id = ${c('user_id')})`;
   return sql<object>`(to_jsonb(${sql.table(alias)})
-    || jsonb_build_object('created_at', ${iso(c('created_at'))}, 'updated_at', ${iso(c('updated_at'))})
+    || jsonb_build_object('created_at', ${iso(c('created_at'))}, 'updated_at', ${iso(c('updated_at'))},
+      'attested_at', ${iso(c('attested_at'))})
     || CASE WHEN ${c('user_id')} IS NULL THEN ${own} ELSE coalesce(${person}, ${own}) END)`;
 }
 

@@ -33,6 +33,8 @@ export function toContact(row: ContactRecord): ContactView {
     // link mailed to it, or by confirming the change to it (its one way to change once active).
     email_confirmed: row.user_id !== null && row.user_activated,
     ...cardAnswersOf(row),
+    attested_at: row.attested_at?.toISOString() ?? null,
+    attestation_state: row.attestation_state,
     version: row.version,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { actorOf, recordAudit } from '../../platform/audit-trail.js';
+import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { fail, invalidField } from '../../platform/errors.js';
@@ -106,13 +106,19 @@ export async function applyMoves(trx: Db, principal: Principal, moves: PrimaryPl
 }
 
 /** Another contact's primary types change (a move, a promotion): its version moves, the audit trail and the outbox say so. */
-async function setPrimaryTypes(trx: Db, principal: Principal, id: string, to: (had: ContactType[]) => ContactType[]) {
+async function setPrimaryTypes(
+  trx: Db,
+  principal: Principal,
+  id: string,
+  to: (had: ContactType[]) => ContactType[],
+  actor = actorOf(principal),
+) {
   const before = await repo.findContact(trx, principal.read, id);
   if (!before) return;
   await repo.updateContact(trx, principal.write, id, before.version, { primary_types: to(before.primary_types) });
   const after = toContact((await repo.findContact(trx, principal.read, id))!);
   const entry = { tenantId: before.tenant_id, objectType: 'contact', objectId: id } as const;
-  await recordAudit(trx, actorOf(principal), { ...entry, action: 'update', before: toContact(before), after });
+  await recordAudit(trx, actor, { ...entry, action: 'update', before: toContact(before), after });
   await recordEvent(trx, {
     type: 'contact.updated',
     tenantId: before.tenant_id,
@@ -122,10 +128,16 @@ async function setPrimaryTypes(trx: Db, principal: Principal, id: string, to: (h
 }
 
 /**
- * After contacts went without a choice (their user was deleted), the oldest remaining contact
- * of each type they were primary of becomes its primary.
+ * After contacts went without a choice (their user was deleted, the person declined), the oldest
+ * remaining contact of each type they were primary of becomes its primary.
  */
-export async function promoteOldest(trx: Db, principal: Principal, tenantId: string, types: ContactType[]) {
+export async function promoteOldest(
+  trx: Db,
+  principal: Principal,
+  tenantId: string,
+  types: ContactType[],
+  actor?: AuditActor,
+) {
   for (const type of types) {
     const next = await trx
       .selectFrom('contacts')
@@ -137,8 +149,12 @@ export async function promoteOldest(trx: Db, principal: Principal, tenantId: str
       .limit(1)
       .executeTakeFirst();
     if (next)
-      await setPrimaryTypes(trx, principal, next.id, (had) =>
-        contactTypes.filter((t) => t === type || had.includes(t)),
+      await setPrimaryTypes(
+        trx,
+        principal,
+        next.id,
+        (had) => contactTypes.filter((t) => t === type || had.includes(t)),
+        actor,
       );
   }
 }

@@ -27,6 +27,7 @@ function selectContacts(db: Db, scope: Scope) {
       'c.created_at',
       'c.updated_at',
     ])
+    .select(['c.attested_at', 'c.attestation_state'])
     .select([
       person('firstname'),
       person('lastname'),
@@ -80,7 +81,6 @@ export function findContacts(db: Db, scope: Scope, filter: ContactFilter) {
     .limit(filter.limit + 1);
   if (filter.ids) query = query.where('c.id', 'in', filter.ids);
   if (filter.tenantIds) query = query.where('c.tenant_id', 'in', filter.tenantIds);
-  // Contacts holding any of the asked types.
   if (filter.types?.length) query = query.where(sql<SqlBool>`c.types && ${sql.val(filter.types)}::text[]`);
   if (filter.afterId) query = query.where('c.id', '>', filter.afterId);
   if (filter.below)

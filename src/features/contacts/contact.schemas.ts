@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { cardAnswers, cardBodyFields, CardTypes, EmailConfirmedEcho } from '../../platform/http/contact-card.js';
 import {
+  AttestationStateSchema,
   ContactTypeSchema,
   Email,
   Language,
@@ -42,6 +43,13 @@ export const Contact = Type.Object(
         'Read-only: the address was proven by its owner (the linked user activated the account or confirmed the change from it)',
     }),
     ...cardAnswers,
+    attested_at: Type.Union([Timestamp, Type.Null()], {
+      description: 'When the person last confirmed holding its types',
+    }),
+    attestation_state: Type.Union([AttestationStateSchema, Type.Null()], {
+      description:
+        'confirmed, declined, pending (asked), stale (not confirmed for a year); null: never asked and younger than that',
+    }),
     version: Type.Integer(),
     created_at: Timestamp,
     updated_at: Timestamp,

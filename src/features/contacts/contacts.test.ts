@@ -91,6 +91,8 @@ const contactKeys = [
   'aan',
   'address1',
   'address2',
+  'attestation_state',
+  'attested_at',
   'city',
   'country',
   'created_at',

@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-webhooks.js';
 import * as m0008 from './migrations/0008-established-card-roles.js';
 import * as m0009 from './migrations/0009-primary-contacts.js';
 import * as m0010 from './migrations/0010-coverage-summary.js';
+import * as m0011 from './migrations/0011-attestation.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-established-card-roles': m0008,
   '0009-primary-contacts': m0009,
   '0010-coverage-summary': m0010,
+  '0011-attestation': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

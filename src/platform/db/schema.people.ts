@@ -5,6 +5,7 @@ import type { ColumnType, Generated } from 'kysely';
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
+export type AttestationState = 'confirmed' | 'declined' | 'pending' | 'stale';
 export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 /** The roles Liaison acts on; a policy may hold any other product's role too (it grants nothing here). */
 export type RoleId = 'partner_admin' | 'company_admin' | 'readonly_admin' | 'user';
@@ -133,6 +134,9 @@ export interface ContactTable {
   fax: string | null;
   aan: string | null;
   validation_state: Generated<'valid' | 'invalid'>;
+  /** When the person last confirmed holding the role (migration 0011), and where its attestation stands. */
+  attested_at: Timestamp | null;
+  attestation_state: AttestationState | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -21,10 +21,22 @@ import type {
   ServerSecretTable,
   UserTokenTable,
 } from './schema.notices.js';
+import type {
+  AttestationCampaignTable,
+  AttestationRequestTable,
+  AttestationScheduleTable,
+} from './schema.attestation.js';
 import type { WebhookDeliveryTable, WebhookEventTable, WebhookTable } from './schema.webhooks.js';
 
 /** The database as Kysely sees it: one schema, its tables declared by area in schema.people.ts and schema.notices.ts. */
-export type { ApiClientTable, ContactTable, ContactType, RoleId, TenantKind } from './schema.people.js';
+export type {
+  ApiClientTable,
+  AttestationState,
+  ContactTable,
+  ContactType,
+  RoleId,
+  TenantKind,
+} from './schema.people.js';
 export type { LocalizedText } from './schema.notices.js';
 
 export interface Database {
@@ -49,6 +61,9 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
+  attestation_campaigns: AttestationCampaignTable;
+  attestation_requests: AttestationRequestTable;
+  attestation_schedules: AttestationScheduleTable;
 }
 
 export type NewTenant = Insertable<TenantTable>;

@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 
 /** What background work a committed transaction may have given: mail in the outbox, an announcement to send. */
-type Wake = 'mail' | 'notices' | 'webhooks';
+type Wake = 'mail' | 'notices' | 'webhooks' | 'attestation';
 
 /** Who does that work: the delivery engine's loops, or nobody in a process without workers. */
 export type Wakers = Partial<Record<Wake, () => void>>;

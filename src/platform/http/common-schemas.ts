@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { ContactType } from '../db/schema.js';
+import type { AttestationState, ContactType } from '../db/schema.js';
 import { phoneMaxLength, phonePattern } from './phone.js';
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
@@ -26,6 +26,12 @@ export const Phone = Nullable(
       'Digits, spaces and + ( ) - . with at least one digit, optionally an extension (x123, ext. 123); at most 25 characters',
   }),
 );
+/** Where a contact's re-attestation stands (an enum: one clear error for an unknown value). */
+export const AttestationStateSchema = Type.Unsafe<AttestationState>({
+  type: 'string',
+  enum: ['confirmed', 'declined', 'pending', 'stale'],
+});
+
 export const ContactTypeSchema = Type.Unsafe<ContactType>({
   type: 'string',
   enum: ['billing', 'technical', 'management'],

@@ -3,18 +3,19 @@ import type { Db } from '../db/database.js';
 
 /**
  * What a mail token names: d, a delivery of a notice (its bounces, and its List-Unsubscribe);
- * m, a transactional mail of the outbox (its bounces).
+ * m, a transactional mail of the outbox (its bounces); a, an attestation question (its answer links).
  */
-export type MailTokenKind = 'd' | 'm';
+export type MailTokenKind = 'd' | 'm' | 'a';
+type Purpose = 'bounce' | 'unsubscribe' | 'attest';
 
 export interface MailTokens {
   /** `<kind><id>-<mac>`, lower case: usable as the local part of an address and in a URL path. */
-  sign(kind: MailTokenKind, id: string | number, purpose?: 'bounce' | 'unsubscribe'): string;
+  sign(kind: MailTokenKind, id: string | number, purpose?: Purpose): string;
   /** The item a token names, or null when it is malformed or its MAC is not ours. */
-  verify(token: string, purpose?: 'bounce' | 'unsubscribe'): { kind: MailTokenKind; id: string } | null;
+  verify(token: string, purpose?: Purpose): { kind: MailTokenKind; id: string } | null;
 }
 
-const shape = /^([dm])([0-9a-f-]{1,36})-([0-9a-f]{32})$/;
+const shape = /^([dma])([0-9a-f-]{1,36})-([0-9a-f]{32})$/;
 
 /**
  * Tokens signed with this installation's key (HMAC-SHA256, 128 bits kept): unguessable, they

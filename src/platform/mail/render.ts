@@ -45,20 +45,23 @@ export interface MailContent {
   greeting: string;
   paragraphs: string[];
   action?: { label: string; url: string };
+  /** More than one button (a question's answers); each address is written out too. */
+  actions?: { label: string; url: string }[];
   footer: string;
 }
 
-/** A message of plain paragraphs, with an optional button whose address is also written out. */
+const button = (action: { label: string; url: string }) =>
+  `<a href="${escapeHtml(action.url)}" style="display:inline-block;margin:0 .5em .5em 0;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a>`;
+
+/** A message of plain paragraphs, with optional buttons whose addresses are also written out. */
 export function renderMail(content: MailContent, language: Language): RenderedMail {
-  const { action } = content;
-  const text = [content.greeting, ...content.paragraphs, ...(action ? [`${action.label}: ${action.url}`] : [])].join(
-    '\n\n',
-  );
+  const actions = content.actions ?? (content.action ? [content.action] : []);
+  const text = [content.greeting, ...content.paragraphs, ...actions.map((a) => `${a.label}: ${a.url}`)].join('\n\n');
   const html = [content.greeting, ...content.paragraphs].map((p) => `<p>${escapeHtml(p)}</p>`);
-  if (action) {
+  if (actions.length > 0) {
     html.push(
-      `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>`,
-      `<p style="font-size:.9em;color:#555">${escapeHtml(action.url)}</p>`,
+      `<p>${actions.map(button).join('')}</p>`,
+      ...actions.map((a) => `<p style="font-size:.9em;color:#555">${escapeHtml(a.url)}</p>`),
     );
   }
   return layoutMail({

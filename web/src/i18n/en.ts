@@ -7,9 +7,10 @@ import * as notices from './areas/notices';
 import * as mailbox from './areas/mailbox';
 import * as unsubscribe from './areas/unsubscribe';
 import * as webhooks from './areas/webhooks';
+import * as attestation from './areas/attestation';
 import type { Strings } from './strings';
 
-export const areas = { contacts, users, clients, notices, mailbox, unsubscribe, webhooks };
+export const areas = { contacts, users, clients, notices, mailbox, unsubscribe, webhooks, attestation };
 export const en = {
   contacts: contacts.en,
   users: users.en,
@@ -18,6 +19,7 @@ export const en = {
   mailbox: mailbox.en,
   unsubscribe: unsubscribe.en,
   webhooks: webhooks.en,
+  attestation: attestation.en,
   app: {
     name: 'Liaison',
     skip: 'Skip to content',

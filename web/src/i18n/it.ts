@@ -8,6 +8,7 @@ export const it: Dictionary = {
   mailbox: areas.mailbox.it,
   unsubscribe: areas.unsubscribe.it,
   webhooks: areas.webhooks.it,
+  attestation: areas.attestation.it,
   app: {
     name: 'Liaison',
     skip: 'Vai al contenuto',
