@@ -36,6 +36,9 @@ export const en = {
     email_confirmed: 'New email address confirmed',
     invalid: 'Mail bounced: address invalid',
     opted_out: 'Opted out of notices',
+    attestation_confirmed: 'Confirmed still holding its role',
+    attestation_declined: 'Declined its role (removed)',
+    attestation_stale: 'Not confirmed for a year (stale)',
     done: 'Finished sending',
   },
   errors: {
@@ -155,6 +158,9 @@ export const it: Strings<typeof en> = {
     email_confirmed: 'Conferma del nuovo indirizzo e-mail',
     invalid: 'Posta respinta: indirizzo non valido',
     opted_out: 'Disiscrizione dagli avvisi',
+    attestation_confirmed: 'Conferma del proprio ruolo',
+    attestation_declined: 'Rinuncia al ruolo (rimosso)',
+    attestation_stale: 'Ruolo non confermato da un anno',
     done: 'Invio completato',
   },
   errors: {
