@@ -33,7 +33,9 @@ async function onePass(uow: UnitOfWork, config: Config, tokens: MailTokens) {
   const started = await uow.run(async (trx, after) => {
     const due = await sweep.claimDueSchedules(trx);
     for (const schedule of due) {
-      await startCampaign(trx, config, { type: 'system', id: null }, schedule.tenant_id, schedule);
+      // Started on behalf of whoever scheduled it: a decline is told to them.
+      const by = { type: schedule.created_by_type as 'user' | 'client', id: schedule.created_by_id };
+      await startCampaign(trx, config, by, schedule.tenant_id, schedule);
       await sweep.moveScheduleOn(trx, schedule.tenant_id);
     }
     if (due.length > 0) after.wake('attestation');

@@ -273,7 +273,7 @@ describe('the sweep', () => {
     const moved = (await t.call(p.admin, 'GET', url)).body;
     expect(moved.next_run_at.slice(4)).toBe('-03-01T09:00:00.000Z');
     const list = (await t.call(p.admin, 'GET', `/api/2/attestation-campaigns?tenant_id=${tenant.id}`)).body.items;
-    expect(list[0]).toMatchObject({ created_by: { type: 'system', id: null }, types: ['billing'] });
+    expect(list[0]).toMatchObject({ created_by: { type: 'user', id: p.admin.userId }, types: ['billing'] });
     expect(list[0].counts.total).toBe(1);
     expect((await t.call(p.admin, 'DELETE', url)).status).toBe(204);
     expectError(await t.call(p.admin, 'GET', url), 404, 'not_found');

@@ -27,8 +27,10 @@ export async function withdrawTypes(
   await lockContactsOf(trx, tenantId);
   const current = await repo.findContact(trx, scope, id);
   if (!current) return undefined;
-  const remaining = current.types.filter((t) => !types.includes(t));
   const before = toContact(current);
+  // Types dropped meanwhile by an admin: nothing left to withdraw.
+  if (!current.types.some((t) => types.includes(t))) return { before, deleted: false };
+  const remaining = current.types.filter((t) => !types.includes(t));
   const entry = { tenantId, objectType: 'contact', objectId: id } as const;
   if (remaining.length === 0) {
     await repo.deleteContact(trx, scope, id, current.version);
