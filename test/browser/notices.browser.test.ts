@@ -156,7 +156,15 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await screenshot(page, 'notices-list');
 
     // Coverage: Verdi Srl has no Technical contact; the partner itself lacks a Billing one.
+    // Its contacts asked to confirm their role show as waiting for an answer.
+    const asked = await w.t.call(p1.admin, 'POST', '/api/2/attestation-campaigns', { scope_tenant_id: verdiId });
+    expect(asked.body.counts.total).toBeGreaterThan(0);
     await page.getByRole('link', { name: 'Coverage' }).click();
+    const attention = page.getByRole('region', { name: 'Contacts to confirm' });
+    await expect
+      .poll(() => attention.textContent())
+      .toContain(`${asked.body.counts.total} asked, waiting for an answer`);
+    expect(await attention.textContent()).toContain('0 not confirmed for a year');
     const technical = page.getByRole('region', { name: 'Without a Technical contact (1)' });
     await technical.getByRole('link', { name: 'Verdi Srl' }).waitFor();
     expect(await technical.getByRole('link', { name: 'Verdi Srl' }).getAttribute('href')).toBe(`/clients/${verdiId}`);

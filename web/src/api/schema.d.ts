@@ -6503,6 +6503,12 @@ export interface operations {
                             covered: number;
                             uncovered: number;
                         }[];
+                        /** @description The subtree's contacts not confirmed for a year (stale), that declined a type, and asked but not yet answered; each counted up to 10000 (that figure means as many or more) */
+                        attestation: {
+                            stale: number;
+                            declined: number;
+                            pending: number;
+                        };
                         missing: {
                             items: {
                                 /** Format: uuid */

@@ -9,6 +9,7 @@ import { TenantLabels } from '../../components/TenantTree';
 import { loadTenants, tenantLink, useLoad, usePaged } from '../../api/loading';
 import { categories, type Category } from './shared';
 import { usePageTitle } from '../../components/usePageTitle';
+import '../../components/contacts/attestation.css';
 
 const PAGE = 25;
 const coverageOf = (id: string, query: { type?: Category; limit: number; after?: string }) =>
@@ -60,6 +61,7 @@ export function Coverage() {
                   );
                 })}
               </div>
+              <Attention counts={coverage.attestation} />
               {categories.map((type) => (
                 <Missing
                   key={type}
@@ -72,6 +74,27 @@ export function Coverage() {
           );
         })()
       )}
+    </section>
+  );
+}
+
+const CAP = 10_000;
+
+/** The subtree's contacts that need attention: not confirmed for a year, declined, asked and waiting. */
+function Attention({ counts }: { counts: { stale: number; declined: number; pending: number } }) {
+  const { t } = useTranslation();
+  const n = (value: number) => (value >= CAP ? `${formatNumber(CAP)}+` : formatNumber(value));
+  return (
+    <section aria-labelledby="attention-title" className="box">
+      <h3 id="attention-title">{t('attestation.coverage.title')}</h3>
+      <ul className="attention">
+        {(['stale', 'declined', 'pending'] as const).map((state) => (
+          <li key={state}>
+            <span className={counts[state] > 0 ? `badge attestation-${state}` : 'badge'}>{n(counts[state])}</span>{' '}
+            {t(`attestation.coverage.${state}`)}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
