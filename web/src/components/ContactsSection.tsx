@@ -7,6 +7,7 @@ import { AddContactForm } from './contacts/AddContactForm';
 import { ContactMail } from './contacts/ContactMail';
 import { ContactsTable } from './contacts/ContactsTable';
 import { ContactFilters } from './contacts/ContactFilters';
+import { ContactPanel } from './contacts/ContactPanel';
 import { ContactTransfer } from './contacts/ContactTransfer';
 import { DeleteContactForm } from './contacts/DeleteContactForm';
 import { EditContactForm } from './contacts/EditContactForm';
@@ -28,6 +29,7 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Contact>();
   const [deleting, setDeleting] = useState<Contact>();
+  const [viewing, setViewing] = useState<Contact>();
   const [busy, setBusy] = useState<string>();
 
   const reload = useCallback(() => {
@@ -119,11 +121,15 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
               }}
               onResend={(c) => void pendingAction(c, 'resend')}
               onCancelPending={(c) => void pendingAction(c, 'cancel')}
+              onOpen={setViewing}
             />
           )}
         </ContactFilters>
       )}
 
+      <Dialog open={!!viewing} title={viewing ? nameOf(viewing) : ''} onClose={() => setViewing(undefined)}>
+        {viewing && <ContactPanel contact={viewing} onClose={() => setViewing(undefined)} />}
+      </Dialog>
       <Dialog open={adding} title={t('contacts.add.title')} onClose={() => setAdding(false)}>
         <AddContactForm
           tenantId={tenantId}

@@ -11,6 +11,7 @@ interface ContactsTableProps {
   onDelete(contact: Contact): void;
   onResend(contact: Contact): void;
   onCancelPending(contact: Contact): void;
+  onOpen(contact: Contact): void;
 }
 
 /** One row a contact: who, how to reach them, their types, what can be done. */
@@ -22,6 +23,7 @@ export function ContactsTable({
   onDelete,
   onResend,
   onCancelPending,
+  onOpen,
 }: ContactsTableProps) {
   const { t } = useTranslation();
   const cell = (key: 'name' | 'email' | 'phone' | 'title' | 'types' | 'actions') => ({
@@ -50,7 +52,15 @@ export function ContactsTable({
             return (
               <tr key={c.id}>
                 <td {...cell('name')}>
-                  {name}
+                  <button
+                    type="button"
+                    className="link-button name-button"
+                    aria-haspopup="dialog"
+                    title={t('contacts.panel.open', { name })}
+                    onClick={() => onOpen(c)}
+                  >
+                    {name}
+                  </button>
                   {c.user_id && (
                     <span className="badge linked" title={t('contacts.table.linkedHelp')}>
                       {t('contacts.table.linked')}
