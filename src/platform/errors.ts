@@ -33,6 +33,7 @@ const statusByCode = {
   contact_email_taken: 409,
   contact_user_taken: 409,
   primary_contact_required: 409,
+  own_admin_role_required: 409,
   already_activated: 409,
   nothing_pending: 404,
   token_invalid: 400,
@@ -100,6 +101,11 @@ const situations = {
   self_disable: [1002, 'AccountServer', 'You cannot disable yourself'],
   self_delete: [1002, 'AccountServer', 'You cannot delete yourself'],
   policy_listed_twice: ['conflict', 'AccountServer', 'The same access policy is listed twice'],
+  own_admin_role_required: [
+    'own_admin_role_required',
+    'AccountServer',
+    'You cannot remove your own last administrator role; another administrator must do it',
+  ],
   // Contacts and their addresses
   contact_not_found: ['not_found', 'AccountServer', 'Contact not found'],
   contact_user_taken: ['contact_user_taken', 'contacts', 'This user is already a contact of this tenant'],

@@ -20,6 +20,10 @@ const roleKinds: Record<RoleId | 'root_admin' | 'unit_admin', string[]> = {
   unit_admin: [],
 };
 
+/** The roles that change things: a user holding one may not give up its last one itself. */
+const writerRoles: readonly string[] = ['partner_admin', 'company_admin'];
+const writes = (p: { role_id: string }) => writerRoles.includes(p.role_id);
+
 /** What the audit trail keeps of a policy: the grant itself. */
 const grant = (p: { tenant_id: string; role_id: string; resource_namespace: string | null }) => ({
   tenant_id: p.tenant_id,
@@ -99,6 +103,10 @@ export class AccessPolicyService {
         });
       await policies.insertPolicies(trx, fresh);
       const after = (await policies.findPolicies(trx, principal.read, [userId])).map(toPolicy);
+      // Checked on what the database now holds, so roles outside the caller's reach count too; throwing rolls it back.
+      const self = principal.kind === 'user' && principal.id === userId;
+      if (self && existing.some(writes) && !after.some(writes))
+        throw fail('own_admin_role_required', { info: 'items' });
       await recordAudit(trx, actorOf(principal), {
         tenantId: user.tenant_id,
         objectType: 'access_policies',
