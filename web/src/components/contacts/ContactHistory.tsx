@@ -19,6 +19,9 @@ const actions = [
 ] as const;
 const statuses = ['pending', 'sent', 'failed'] as const;
 const actors = ['user', 'client', 'person', 'system'] as const;
+/** Fields the console has a label for; others are named as the API names them. */
+const formFields = ['firstname', 'lastname', 'email', 'phone', 'title'] as const;
+
 /** Stamps that move with every change: not worth naming as what changed. */
 const stamps = new Set(['version', 'updated_at', 'created_at']);
 
@@ -89,6 +92,12 @@ export function ContactAudit({ contact, round }: { contact: Contact; round: numb
   );
   const actionOf = (a: string) =>
     (actions as readonly string[]).includes(a) ? t(`contacts.panel.actions.${a as (typeof actions)[number]}`) : a;
+  const fieldOf = (f: string) =>
+    (formFields as readonly string[]).includes(f)
+      ? t(`contacts.form.${f as (typeof formFields)[number]}`)
+      : f === 'types'
+        ? t('contacts.table.types')
+        : f;
   const actorOf = (a: string) =>
     (actors as readonly string[]).includes(a) ? t(`contacts.panel.actors.${a as (typeof actors)[number]}`) : a;
   return (
@@ -109,7 +118,9 @@ export function ContactAudit({ contact, round }: { contact: Contact; round: numb
                 <span className="muted">{formatDate(e.created_at)}</span> <strong>{actionOf(e.action)}</strong>{' '}
                 {t('contacts.panel.by', { who: actorOf(e.actor.type) })}
                 {fields.length > 0 && (
-                  <span className="history-fields">{t('contacts.panel.fields', { fields: fields.join(', ') })}</span>
+                  <span className="history-fields">
+                    {t('contacts.panel.fields', { fields: fields.map(fieldOf).join(', ') })}
+                  </span>
                 )}
               </li>
             );
