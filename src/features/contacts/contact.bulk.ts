@@ -128,7 +128,9 @@ export class ContactBulkWriter {
   /** Standalone contacts' own fields, each from the version read (a moved version throws: the caller goes one by one). */
   async update(items: { current: ContactView; patch: BulkPatch }[]) {
     const patches = items.map(({ current, patch }) => ({ id: current.id, version: current.version, patch }));
-    const rows = await bulk.updateContacts(this.trx, this.principal.write, patches, updatable);
+    // Only the columns some row of the chunk sets: the others are not rewritten.
+    const columns = updatable.filter((column) => items.some(({ patch }) => column in patch));
+    const rows = await bulk.updateContacts(this.trx, this.principal.write, patches, columns);
     if (rows.length !== items.length) throw versionMismatch();
     const after = new Map(rows.map((row) => [row.id, viewOf(row)]));
     const changes = items.map(({ current }) => ({ before: current, after: after.get(current.id)! }));
