@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, haveBrowser, screenshot, startBrowserWorld, type BrowserWorld } from './browser-support.js';
+import {
+  expectAccessible,
+  haveBrowser,
+  screenshot,
+  signIn,
+  startBrowserWorld,
+  type BrowserWorld,
+} from './browser-support.js';
 import { createPartnerWorld } from '../support/test-app.js';
 import { createContact, createTenant } from '../support/factories.js';
 
@@ -68,5 +75,54 @@ describe.runIf(haveBrowser)('the attestation page', () => {
     await expect.poll(() => desk.getByRole('status').textContent()).toContain('already answered');
     await desk.goto('/attest?token=a-forged-token');
     await expect.poll(() => desk.getByRole('alert').textContent()).toContain('not valid');
+  });
+
+  it("asks a client's contacts from its contacts section and shows who was asked, in English and Italian", async () => {
+    const p = await createPartnerWorld(w.t, 'S');
+    const tenant = await createTenant(w.t, { parentId: p.partnerId, as: p.admin });
+    const billing = await createContact(w.t, { tenantId: tenant.id, types: ['billing'], as: p.admin });
+    await createContact(w.t, { tenantId: tenant.id, types: ['management'], as: p.admin });
+
+    const desk = await w.newPage();
+    await signIn(desk, p.admin.login, `pw-${p.admin.login}`);
+    await desk.goto(`/clients/${tenant.id}`);
+    await desk.getByRole('button', { name: 'Ask to confirm' }).click();
+    const dialog = desk.getByRole('dialog', { name: 'Ask contacts to confirm their role' });
+    await dialog.getByLabel('Business').uncheck();
+    await dialog.getByLabel('Only those not confirmed in the last … days (optional)').fill('');
+    await expectAccessible(desk, 'ask to confirm (dialog)');
+    await screenshot(desk, 'attest-ask-dialog-en');
+    await dialog.getByRole('button', { name: 'Send the questions' }).click();
+    await expect.poll(() => desk.getByRole('status').first().textContent()).toContain('Asked 1 contact to confirm');
+    await desk.getByText('1 waiting').waitFor();
+    const row = desk.getByRole('row').filter({ hasText: billing.email });
+    await expect.poll(() => row.textContent()).toContain('Asked'); // the list reloads after the start
+    await row.getByRole('button', { name: /^Grace Hopper-\d+$/ }).click();
+    const panel = desk.getByRole('dialog');
+    await expect.poll(() => panel.textContent()).toContain('Still the contact?Asked');
+    await panel.getByRole('button', { name: 'Close' }).first().click();
+    await expectAccessible(desk, 'contacts with attestation');
+    await screenshot(desk, 'attest-asked-en');
+    const asked = await w.smtp.waitFor((m) => m.to.includes(billing.email) && /attest\?token=/.test(m.text));
+    expect(asked.subject).toBe(`Are you still the Billing contact of ${tenant.name}?`);
+
+    const phone = await w.newPage({ width: 390, height: 844, locale: 'it-IT' });
+    await signIn(phone, p.admin.login, `pw-${p.admin.login}`);
+    await phone.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
+    await phone.goto(`/clients/${tenant.id}`);
+    await phone.getByText('1 in attesa').waitFor();
+    const ask = phone.getByRole('button', { name: 'Chiedi conferma' });
+    const box = (await ask.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await ask.click();
+    await phone.getByRole('dialog', { name: 'Chiedi ai contatti di confermare il proprio tipo' }).waitFor();
+    await expectAccessible(phone, 'chiedi conferma');
+    await screenshot(phone, 'attest-ask-dialog-it-phone');
+
+    const readonly = await w.newPage();
+    await signIn(readonly, p.readonly.name, `pw-${p.readonly.name}`);
+    await readonly.goto(`/clients/${tenant.id}`);
+    await readonly.getByText('1 waiting').waitFor();
+    expect(await readonly.getByRole('button', { name: 'Ask to confirm' }).count()).toBe(0);
   });
 });

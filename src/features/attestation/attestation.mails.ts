@@ -85,7 +85,7 @@ export function declinedMail(
         subject: `${d.name} non è più il contatto di tipo ${roles} di ${d.tenantName}`,
         greeting: 'Gentile amministratore,',
         paragraphs: [
-          `${d.name} (${d.email}) ha risposto di non essere più il contatto di tipo ${roles} di ${d.tenantName} ed è stato rimosso da questo ruolo.`,
+          `${d.name} (${d.email}) ha risposto di non essere più il contatto di tipo ${roles} di ${d.tenantName} e non lo è più.`,
           'Se il cliente resta senza un contatto di questo tipo, aggiungine uno: finché manca, i suoi avvisi non arrivano a nessuno.',
         ],
         action: { label: 'Apri i contatti', url: d.url },

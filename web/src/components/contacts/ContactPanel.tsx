@@ -67,6 +67,17 @@ export function ContactPanel({ contact, onClose }: { contact: Contact; onClose()
             <dd>{contact.title}</dd>
           </>
         )}
+        <dt>{t('attestation.panel.label')}</dt>
+        <dd>
+          {contact.attestation_state ? (
+            <span className={`badge attestation-${contact.attestation_state}`}>
+              {t(`attestation.states.${contact.attestation_state}`)}
+            </span>
+          ) : (
+            t('attestation.panel.never')
+          )}
+          {contact.attested_at && ` ${t('attestation.panel.at', { when: formatDate(contact.attested_at) })}`}
+        </dd>
         <dt>{t('contacts.panel.optOuts')}</dt>
         <dd>{optedOut ? (optedOut.length ? optedOut.join(', ') : t('app.none')) : '…'}</dd>
         <dt>{t('contacts.panel.since')}</dt>

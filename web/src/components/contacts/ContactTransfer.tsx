@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useMayWrite } from '../../api/roles';
 import { useSession } from '../../session';
 import { Dialog } from '../Dialog';
+import { ContactAttestation } from './ContactAttestation';
 import { ImportForm } from './ContactImport';
 import { loadTenant } from './load';
 import './transfer.css';
@@ -10,7 +11,10 @@ import './transfer.css';
 const exportHref = (tenantId: string, subtree: boolean) =>
   `/api/2/tenants/${encodeURIComponent(tenantId)}/contacts/export?format=csv&subtree=${subtree}`;
 
-/** Export (a CSV download) and, for admins who write, Import with a checked preview before applying. */
+/**
+ * Export (a CSV download) and, for admins who write, Import with a checked preview before
+ * applying; beside them, asking the contacts to confirm their types (re-attestation).
+ */
 export function ContactTransfer({ tenantId, onImported }: { tenantId: string; onImported(note: string): void }) {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -43,6 +47,7 @@ export function ContactTransfer({ tenantId, onImported }: { tenantId: string; on
           {t('contacts.transfer.import')}
         </button>
       )}
+      <ContactAttestation tenantId={tenantId} onStarted={onImported} />
       <Dialog open={importing} title={t('contacts.transfer.title')} onClose={() => setImporting(false)}>
         <ImportForm
           tenantId={tenantId}

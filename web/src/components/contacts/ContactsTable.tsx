@@ -107,6 +107,11 @@ export function ContactsTable({
                 </td>
                 <td {...cell('types')}>
                   <TypeChips types={c.types} primary={c.primary_types} />
+                  {c.attestation_state && (
+                    <span className={`badge attestation-${c.attestation_state}`}>
+                      {t(`attestation.states.${c.attestation_state}`)}
+                    </span>
+                  )}
                 </td>
                 <td {...cell('actions')}>
                   <div className="row-actions">

@@ -42,6 +42,11 @@ export const en = {
     declined: 'declined a role',
     pending: 'asked, waiting for an answer',
   },
+  panel: {
+    label: 'Still the contact?',
+    never: 'Never asked',
+    at: '(last confirmed on {{when}})',
+  },
   states: {
     confirmed: 'Confirmed',
     declined: 'Declined',
@@ -51,7 +56,7 @@ export const en = {
 };
 
 export const it: Strings<typeof en> = {
-  title: 'Il tuo ruolo di contatto',
+  title: 'Sei ancora un nostro contatto?',
   question: 'Sei ancora il contatto di tipo {{roles}} di {{tenant}}?',
   lead: 'Ricevi gli avvisi di questo tipo della piattaforma cloud per {{tenant}}. Premi uno dei pulsanti per rispondere.',
   until: 'Puoi rispondere fino al {{when}}.',
@@ -66,17 +71,17 @@ export const it: Strings<typeof en> = {
   withdrawn: 'Questa domanda non vale più: nel frattempo sei stato rimosso dai contatti.',
   campaign: {
     button: 'Chiedi conferma',
-    title: 'Chiedi ai contatti di confermare il proprio ruolo',
-    lead: "Ogni contatto di questa azienda e dei clienti sottostanti riceve un'e-mail che chiede se ha ancora il proprio ruolo. Sì lo mantiene; No lo rimuove da quel ruolo e ne sarai informato.",
+    title: 'Chiedi ai contatti di confermare il proprio tipo',
+    lead: "Ogni contatto di questa azienda e dei clienti sottostanti riceve un'e-mail che chiede se è ancora il contatto di quel tipo. Sì lo mantiene; No gli toglie quel tipo e ne sarai informato.",
     types: 'Chiedi ai contatti di questi tipi',
     olderThan: 'Solo quelli non confermati negli ultimi … giorni (facoltativo)',
     yearly: 'Chiedi di nuovo ogni anno',
     send: 'Invia le domande',
     noType: 'Scegli almeno un tipo.',
-    started_one: 'Chiesta conferma del ruolo a {{n}} contatto.',
-    started_other: 'Chiesta conferma del ruolo a {{n}} contatti.',
-    startedYearly_one: 'Chiesta conferma del ruolo a {{n}} contatto; verrà chiesta di nuovo ogni anno.',
-    startedYearly_other: 'Chiesta conferma del ruolo a {{n}} contatti; verrà chiesta di nuovo ogni anno.',
+    started_one: 'Chiesta conferma a {{n}} contatto.',
+    started_other: 'Chiesta conferma a {{n}} contatti.',
+    startedYearly_one: 'Chiesta conferma a {{n}} contatto; verrà chiesta di nuovo ogni anno.',
+    startedYearly_other: 'Chiesta conferma a {{n}} contatti; verrà chiesta di nuovo ogni anno.',
     last: 'Ultima richiesta il {{when}}:',
     counts: {
       pending: '{{n}} in attesa',
@@ -88,8 +93,13 @@ export const it: Strings<typeof en> = {
   coverage: {
     title: 'Contatti da confermare',
     stale: 'non confermati da un anno',
-    declined: 'hanno rinunciato a un ruolo',
+    declined: 'hanno rinunciato a un tipo di contatto',
     pending: 'in attesa di risposta',
+  },
+  panel: {
+    label: 'Ancora il contatto?',
+    never: 'Mai chiesto',
+    at: '(ultima conferma il {{when}})',
   },
   states: {
     confirmed: 'Confermato',

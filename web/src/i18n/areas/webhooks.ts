@@ -158,9 +158,9 @@ export const it: Strings<typeof en> = {
     email_confirmed: 'Conferma del nuovo indirizzo e-mail',
     invalid: 'Posta respinta: indirizzo non valido',
     opted_out: 'Disiscrizione dagli avvisi',
-    attestation_confirmed: 'Conferma del proprio ruolo',
-    attestation_declined: 'Rinuncia al ruolo (rimosso)',
-    attestation_stale: 'Ruolo non confermato da un anno',
+    attestation_confirmed: 'Conferma di essere ancora il contatto',
+    attestation_declined: 'Rinuncia a un tipo di contatto (rimosso)',
+    attestation_stale: 'Non confermato da un anno',
     done: 'Invio completato',
   },
   errors: {
