@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiFailure } from '../api/client';
+import { useMayWrite } from '../api/roles';
 import { Dialog } from '../components/Dialog';
 import { ErrorNote, Loading } from '../components/Status';
 import { sendActivation } from '../components/contacts/activation';
@@ -9,6 +10,7 @@ import { CreateUserForm } from '../components/contacts/CreateUserForm';
 import { loadTenant, loadUsers, type Tenant, type User, type UserOrder } from '../components/contacts/load';
 import { UsersTable } from '../components/contacts/UsersTable';
 import { UserFilters } from '../components/contacts/UserFilters';
+import { RolesForm } from '../components/users/RolesForm';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
 
@@ -23,7 +25,7 @@ const orders: UserOrder[] = [
   '-status',
 ];
 
-/** The users of a tenant (?tenant=<id>, default one's own), their contact types, creating and activating. */
+/** The users of a tenant (?tenant=<id>, default one's own), their contact types and roles, creating and activating. */
 export function Users() {
   const { t } = useTranslation();
   const { user: me } = useSession();
@@ -38,6 +40,8 @@ export function Users() {
   const [note, setNote] = useState<{ ok: boolean; text: string }>();
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState<string>();
+  const [rolesOf, setRolesOf] = useState<User>();
+  const mayWrite = useMayWrite(me!.id);
   usePageTitle(tenant && !own ? t('users.titleOf', { name: tenant.name }) : t('users.title'));
 
   const reload = useCallback(() => {
@@ -125,6 +129,10 @@ export function Users() {
               onOrder={setOrder}
               busy={busy}
               onSendActivation={(u) => void activate(u)}
+              onRoles={(u) => {
+                setNote(undefined);
+                setRolesOf(u);
+              }}
             />
           )}
         </UserFilters>
@@ -139,6 +147,24 @@ export function Users() {
             void reload();
           }}
         />
+      </Dialog>
+      <Dialog
+        open={!!rolesOf && !!tenant}
+        title={rolesOf ? t('users.roles.title', { login: rolesOf.login }) : ''}
+        onClose={() => setRolesOf(undefined)}
+      >
+        {rolesOf && tenant && (
+          <RolesForm
+            user={rolesOf}
+            home={tenant}
+            mayWrite={mayWrite === true}
+            onCancel={() => setRolesOf(undefined)}
+            onSaved={(text) => {
+              setRolesOf(undefined);
+              setNote({ ok: true, text });
+            }}
+          />
+        )}
       </Dialog>
     </>
   );

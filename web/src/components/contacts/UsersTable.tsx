@@ -13,10 +13,12 @@ interface UsersTableProps {
   onOrder(order: UserOrder): void;
   busy?: string;
   onSendActivation(user: User): void;
+  /** Opens the user's roles. */
+  onRoles?(user: User): void;
 }
 
 /** The users with their status and contact types; headers sort through the API's `order`. */
-export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActivation }: UsersTableProps) {
+export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActivation, onRoles }: UsersTableProps) {
   const { t } = useTranslation();
   const sortable = (key: Key, label: string, className?: string) => {
     const current = order === key ? 'ascending' : order === `-${key}` ? 'descending' : undefined;
@@ -72,8 +74,17 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
                 <TypeChips types={u.contact.types} />
               </td>
               <td {...cell('actions')}>
-                {!u.activated && (
-                  <div className="row-actions">
+                <div className="row-actions">
+                  {onRoles && (
+                    <button
+                      type="button"
+                      onClick={() => onRoles(u)}
+                      aria-label={t('users.roles.openFor', { login: u.login })}
+                    >
+                      {t('users.roles.open')}
+                    </button>
+                  )}
+                  {!u.activated && (
                     <button
                       type="button"
                       disabled={busy === u.id}
@@ -82,8 +93,8 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
                     >
                       {t('users.activation.send')}
                     </button>
-                  </div>
-                )}
+                  )}
+                </div>
               </td>
             </tr>
           ))}
