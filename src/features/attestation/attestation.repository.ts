@@ -54,6 +54,19 @@ export async function insertCampaign(trx: Db, c: NewCampaign) {
   return { id, asked: rows[0].asked };
 }
 
+/** When the limit is reached: the earliest of the last `limit` campaigns over the tenant since `since` (else undefined). */
+export async function campaignsSince(db: Db, tenantId: string, since: Date, limit: number) {
+  const rows = await db
+    .selectFrom('attestation_campaigns')
+    .select('created_at')
+    .where('tenant_id', '=', tenantId)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.length >= limit ? rows[rows.length - 1].created_at : undefined;
+}
+
 export function findCampaign(db: Db, scope: Scope, id: string) {
   return db
     .selectFrom('attestation_campaigns')

@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
-import { fail } from '../../platform/errors.js';
+import { fail, tooManyRequests } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/events.js';
 import { loadMailTokens, type MailTokens } from '../../platform/mail/mail-tokens.js';
 import type { Principal } from '../../platform/scope.js';
@@ -15,6 +15,8 @@ import * as repo from './attestation.repository.js';
 import type { Answer, CampaignInput } from './attestation.schemas.js';
 import { allTypes, campaignView, questionView, systemOf } from './attestation.views.js';
 
+/** Campaigns one tenant's subtree may get in 24 hours. */
+const CAMPAIGNS_PER_DAY = 10;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -39,6 +41,16 @@ export class AttestationService {
   async start(principal: Principal, input: CampaignInput) {
     return this.uow.run(async (trx, after) => {
       const tenant = await tenantAccess(trx, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
+      // A campaign writes a row per contact of the subtree: a small request must not repeat that without end.
+      const earliest = await repo.campaignsSince(trx, tenant.id, new Date(Date.now() - 86_400_000), CAMPAIGNS_PER_DAY);
+      if (earliest) {
+        const retryAfter = Math.max(1, Math.ceil((earliest.getTime() + 86_400_000 - Date.now()) / 1000));
+        throw tooManyRequests(
+          `At most ${CAMPAIGNS_PER_DAY} campaigns a day over one tenant; try again in ${retryAfter} s`,
+          retryAfter,
+          'attestation',
+        );
+      }
       const by = { type: principal.kind, id: principal.id };
       const campaign = await startCampaign(trx, this.config, by, tenant.id, input);
       after.wake('attestation');

@@ -187,6 +187,17 @@ describe('attestation campaigns', () => {
     expect(progress.body.counts).toMatchObject({ pending: 0, confirmed: 1 });
   });
 
+  it('starts at most 10 campaigns a day over one tenant', async () => {
+    const tenant = await createTenant(t, { parentId: p.partnerId, kind: 'customer', as: p.admin });
+    for (let i = 0; i < 10; i++)
+      expectStatus(await start(p.admin, { scope_tenant_id: tenant.id }), 201, `campaign ${i}`);
+    const refused = await start(p.admin, { scope_tenant_id: tenant.id });
+    expectError(refused, 429, 'too_many_requests');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(86_000);
+    const listed = await t.call(p.admin, 'GET', `/api/2/attestation-campaigns?tenant_id=${tenant.id}`);
+    expect(listed.body.items).toHaveLength(10);
+  });
+
   it('refuses bad input and links, naming the field', async () => {
     expectError(
       await start(p.admin, { scope_tenant_id: p.customerId, types: ['legal'] }),
