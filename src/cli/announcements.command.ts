@@ -8,7 +8,7 @@ interface Announcement {
   id: string;
   status: string;
   category: string;
-  subject: { en: string; it?: string };
+  subject: { en?: string; it?: string };
   scope_tenant_id: string;
   mandatory: boolean;
   recipients: number;
@@ -35,7 +35,14 @@ function printList(items: Announcement[]) {
   for (const a of items) {
     const progress = `${a.counts.sent}/${a.recipients} sent`;
     console.log(
-      [a.id, a.status.padEnd(9), when(a).padEnd(27), a.category.padEnd(10), progress, a.subject.en].join('  '),
+      [
+        a.id,
+        a.status.padEnd(9),
+        when(a).padEnd(27),
+        a.category.padEnd(10),
+        progress,
+        a.subject.en ?? a.subject.it,
+      ].join('  '),
     );
   }
 }
@@ -44,7 +51,7 @@ function printOne(a: Announcement) {
   const lines: [string, string | number | null][] = [
     ['Announcement', a.id],
     ['Status', a.status + (a.mandatory ? ' (mandatory)' : '')],
-    ['Subject', a.subject.en],
+    ['Subject', a.subject.en ?? a.subject.it ?? null],
     ['Category', a.category],
     ['Scope', a.scope_tenant_id],
     ['Created', a.created_at],

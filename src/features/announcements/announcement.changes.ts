@@ -7,6 +7,7 @@ import type { Principal } from '../../platform/scope.js';
 import { toAnnouncement } from './announcement.mapping.js';
 import * as repo from './announcement.repository.js';
 import { assertMayMandate, sendTime } from './announcement.rules.js';
+import { assertEnglishNotNeeded, checkWritten } from './announcement.languages.js';
 import type { AnnouncementChanges } from './announcement.schemas.js';
 import { cancelPendingDeliveries, countDeliveries } from './delivery.repository.js';
 import { countRecipients, subtreeOf } from './recipients.repository.js';
@@ -45,24 +46,27 @@ export async function editAnnouncement(
     const fallback = changes.fallback ?? row.fallback;
     const mandatory = changes.mandatory ?? row.mandatory;
     const { recipients: rule = row.recipient_rule, ...rest } = changes;
+    const written = checkWritten({ subject: changes.subject ?? row.subject, body: changes.body ?? row.body });
     // A mandatory notice also reaches the addresses that opted out: its count changes with it.
+    // Without English, who reads what is asked again (the contacts may have changed since).
     const recount =
+      !written.en ||
       category !== row.category ||
       fallback !== row.fallback ||
       mandatory !== row.mandatory ||
       rule !== row.recipient_rule;
-    const recipients = recount
-      ? (
-          await countRecipients(trx, {
-            ceilingId: row.fallback_ceiling_id ?? row.scope_tenant_id,
-            category,
-            fallback: fallback === 'ancestor',
-            tenants: subtreeOf(row.scope_tenant_id),
-            mandatory,
-            primaryOnly: rule === 'primary',
-          })
-        ).recipients
+    const counted = recount
+      ? await countRecipients(trx, {
+          ceilingId: row.fallback_ceiling_id ?? row.scope_tenant_id,
+          category,
+          fallback: fallback === 'ancestor',
+          tenants: subtreeOf(row.scope_tenant_id),
+          mandatory,
+          primaryOnly: rule === 'primary',
+        })
       : undefined;
+    if (counted) assertEnglishNotNeeded(written, counted.englishReaders);
+    const recipients = counted?.recipients;
     await repo.updateScheduled(trx, id, { ...rest, recipient_rule: rule, send_at: sendAt, recipients });
     const before = Object.fromEntries(Object.keys(changes).map((key) => [key, auditValue(row, key)]));
     await recordAudit(trx, actorOf(principal), {

@@ -67,7 +67,11 @@ export function toContactDelivery(r: ContactDeliveryRow): Static<typeof ContactD
     announcement_id: r.announcement_id,
     category: r.category,
     email: r.address,
-    subject: noticeSubject(r.subject, noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body), r.test),
+    subject: noticeSubject(
+      r.subject,
+      noticeLanguage(r.language, Boolean(r.subject.it) && r.italian_body, Boolean(r.subject.en)),
+      r.test,
+    ),
     test: r.test,
     status: r.status,
     attempts: r.attempts,

@@ -4,10 +4,14 @@ import { ContactTypeSchema, NullableTimestamp, Timestamp, Uuid } from '../../pla
 const Localized = (max: number) =>
   Type.Object(
     {
-      en: Type.String({ minLength: 1, maxLength: max, pattern: '\\S' }),
+      en: Type.Optional(Type.String({ minLength: 1, maxLength: max, pattern: '\\S' })),
       it: Type.Optional(Type.String({ minLength: 1, maxLength: max, pattern: '\\S' })),
     },
-    { additionalProperties: false, description: 'Per language; English is required and is the fallback' },
+    {
+      additionalProperties: false,
+      description:
+        'Per language (subject and body together). English is the fallback: required unless every recipient reads Italian',
+    },
   );
 
 /** Without defaults in a PATCH: a field left out there stays as it is. */
@@ -85,8 +89,8 @@ export const Announcement = Type.Object({
   id: Uuid,
   scope_tenant_id: Uuid,
   category: Type.String(),
-  subject: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
-  body: Type.Object({ en: Type.String(), it: Type.Optional(Type.String()) }),
+  subject: Type.Object({ en: Type.Optional(Type.String()), it: Type.Optional(Type.String()) }),
+  body: Type.Object({ en: Type.Optional(Type.String()), it: Type.Optional(Type.String()) }),
   fallback: Type.String(),
   recipient_rule: Type.Union([Type.Literal('all'), Type.Literal('primary')], {
     description: "The body's recipients: every contact of the category, or each tenant's primary one",
@@ -104,21 +108,6 @@ export const Announcement = Type.Object({
   created_at: Timestamp,
   enqueued_at: NullableTimestamp,
   completed_at: NullableTimestamp,
-});
-
-export const Preview = Type.Object({
-  recipients: Type.Integer(),
-  skipped: Type.Integer(),
-  opted_out: Type.Integer({
-    description: 'Addresses left out because they opted out of the category (none for a mandatory notice)',
-  }),
-  by_tenant_kind: Type.Record(Type.String(), Type.Integer(), {
-    description:
-      'The recipients (people, i.e. distinct addresses) by the kind of the tenant whose contact they are; a person named by several tenants counts once, under the highest of them in the tree. Adds up to `recipients`.',
-  }),
-  sample: Type.Array(
-    Type.Object({ email: Type.String(), tenant_id: Uuid, tenant_name: Type.String(), inherited: Type.Boolean() }),
-  ),
 });
 
 /** What relays and recipients reported later, by mail: a bounce (DSN) or an abuse complaint (ARF). */

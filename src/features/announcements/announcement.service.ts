@@ -9,6 +9,8 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { toAnnouncement, toContactDelivery, toDelivery } from './announcement.mapping.js';
 import { assertMayMandate, sendTime } from './announcement.rules.js';
+import { assertEnglishNotNeeded, checkWritten } from './announcement.languages.js';
+import { renderNotice } from './notice.mails.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
 import {
@@ -38,9 +40,11 @@ export class AnnouncementService {
 
   async preview(principal: Principal, input: AnnouncementInput) {
     sendTime(input.send_at);
+    const written = checkWritten(input);
     if (input.mandatory) await assertMayMandate(this.db, principal);
     const query = await this.recipientQuery(principal, input);
     const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
+    assertEnglishNotNeeded(written, counts.englishReaders);
     return {
       recipients: counts.recipients,
       skipped: counts.skipped,
@@ -52,15 +56,19 @@ export class AnnouncementService {
         tenant_name: s.tenant_name,
         inherited: s.inherited,
       })),
+      by_language: { en: counts.englishReaders, it: counts.recipients - counts.englishReaders },
+      rendered: renderNotice(input, [query.scopeName]),
     };
   }
 
   /** Accepted at once; the worker enqueues (in chunks, resumably) and sends. */
   async create(principal: Principal, input: AnnouncementInput) {
     const sendAt = sendTime(input.send_at);
+    const written = checkWritten(input);
     if (input.mandatory) await assertMayMandate(this.db, principal);
     const query = await this.recipientQuery(principal, input);
-    const { recipients } = await countRecipients(this.db, query);
+    const { recipients, englishReaders } = await countRecipients(this.db, query);
+    assertEnglishNotNeeded(written, englishReaders);
     const announcement = await this.uow.run(async (trx, after) => {
       const id = await repo.insertAnnouncement(trx, {
         scope_tenant_id: input.scope_tenant_id,
@@ -163,7 +171,10 @@ export class AnnouncementService {
   }
 
   /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */
-  private async recipientQuery(principal: Principal, input: AnnouncementInput): Promise<RecipientQuery> {
+  private async recipientQuery(
+    principal: Principal,
+    input: AnnouncementInput,
+  ): Promise<RecipientQuery & { scopeName: string }> {
     const scope = await tenantAccess(this.db, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
     const own = await ownTenant(this.db, principal);
     if (!['root', 'partner'].includes(own.kind)) {
@@ -171,6 +182,7 @@ export class AnnouncementService {
     }
     const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;
     return {
+      scopeName: scope.name,
       ceilingId,
       category: input.category,
       fallback: (input.fallback ?? 'none') === 'ancestor',

@@ -11,8 +11,8 @@ import {
   Delivery,
   DeliveriesQuery,
   ListAnnouncementsQuery,
-  Preview,
 } from './announcement.schemas.js';
+import { Preview } from './announcement-preview.schemas.js';
 
 export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: AnnouncementService }> = async (
   app,

@@ -32,17 +32,23 @@ export interface NoticeContent {
 }
 
 /**
- * The language a recipient reads a notice in: Italian when the person's language is Italian
- * and the notice has both its subject and its body in Italian, else English.
+ * The language a recipient reads a notice in: Italian when the notice has both its subject and
+ * its body in Italian and the person reads Italian (or the notice has no English), else English.
  */
-export function noticeLanguage(wanted: string, italianWritten: boolean): Language {
-  return pickLanguage(wanted) === 'it' && italianWritten ? 'it' : 'en';
+export function noticeLanguage(wanted: string, italianWritten: boolean, englishWritten = true): Language {
+  return (pickLanguage(wanted) === 'it' || !englishWritten) && italianWritten ? 'it' : 'en';
 }
 
 /** The subject line as sent in `language` (see noticeLanguage). */
 export function noticeSubject(subject: LocalizedText, language: Language, test = false) {
-  return (test ? '[Test] ' : '') + (language === 'it' ? subject.it! : subject.en);
+  return (test ? '[Test] ' : '') + ((language === 'it' ? subject.it : subject.en) ?? subject.en ?? subject.it ?? '');
 }
+
+/** Whether a notice is written in each language: its subject and its body both given. */
+export const writtenIn = (content: Pick<NoticeContent, 'subject' | 'body'>) => ({
+  en: Boolean(content.subject.en && content.body.en),
+  it: Boolean(content.subject.it && content.body.it),
+});
 
 /** Markdown bodies rendered by this process: each notice is rendered once per language, whatever its recipients. */
 export const markdownRenders = { count: 0 };
@@ -59,7 +65,7 @@ export interface NoticeRecipient {
  * rendered once per language and shared: rendering it per recipient blocked the process.
  */
 export function prepareNotice(content: NoticeContent) {
-  const italianWritten = Boolean(content.subject.it && content.body.it);
+  const written = writtenIn(content);
   const bodies = new Map<Language, string>();
   const bodyHtml = (language: Language, body: string) => {
     let html = bodies.get(language);
@@ -71,9 +77,9 @@ export function prepareNotice(content: NoticeContent) {
     return html;
   };
   return (recipient: NoticeRecipient) => {
-    const language = noticeLanguage(recipient.language, italianWritten);
+    const language = noticeLanguage(recipient.language, written.it, written.en);
     const subject = noticeSubject(content.subject, language, content.test);
-    const body = language === 'it' ? content.body.it! : content.body.en;
+    const body = (language === 'it' ? content.body.it : content.body.en) ?? '';
     const reason = why[language](categoryLabel[language][content.category], recipient.tenantNames.join(', '));
     const message = layoutMail({
       subject,
@@ -86,3 +92,17 @@ export function prepareNotice(content: NoticeContent) {
 }
 
 export type PreparedNotice = ReturnType<typeof prepareNotice>;
+
+/**
+ * The notice as its mail shows it, in each language it is written in (subject and whole HTML
+ * message, footer included), for recipients of `tenantNames`: the same renderer as the mails.
+ */
+export function renderNotice(content: NoticeContent, tenantNames: string[]) {
+  const prepared = prepareNotice(content);
+  const written = writtenIn(content);
+  const render = (language: Language) => {
+    const { subject, html } = prepared({ language, tenantNames });
+    return { subject, html };
+  };
+  return { ...(written.en ? { en: render('en') } : {}), ...(written.it ? { it: render('it') } : {}) };
+}

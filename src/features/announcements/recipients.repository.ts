@@ -106,9 +106,11 @@ export async function findFallbackCeiling(db: Db, principal: Pick<Principal, 'te
  * the highest of them in the tree), so the kinds add up to the total.
  */
 export async function countRecipients(db: Db, q: RecipientQuery) {
-  const { rows } = await sql<{ kind: string | null; people: number }>`
-    SELECT kind, count(*) AS people FROM (
-      SELECT DISTINCT ON (lower(r.address)) ct.kind
+  // An address reads Italian when every contact naming it does (the language a delivery takes is one of theirs).
+  const { rows } = await sql<{ kind: string | null; people: number; english: number }>`
+    SELECT kind, count(*) AS people, count(*) FILTER (WHERE NOT italian) AS english FROM (
+      SELECT DISTINCT ON (lower(r.address)) ct.kind,
+        bool_and(lower(left(r.language, 2)) = 'it') OVER (PARTITION BY lower(r.address)) AS italian
       FROM (${withOptOuts(q)}) r JOIN tenants ct ON ct.id = r.tenant_id
       WHERE r.valid AND NOT r.opted_out
       ORDER BY lower(r.address), (SELECT count(*) FROM tenant_closure x WHERE x.descendant_id = r.tenant_id), ct.id
@@ -120,8 +122,11 @@ export async function countRecipients(db: Db, q: RecipientQuery) {
       (SELECT count(*) FROM (SELECT 1 FROM r WHERE r.valid GROUP BY lower(r.address) HAVING bool_and(r.opted_out)) o) AS opted_out`.execute(
     db,
   );
+  const total = rows.find((r) => r.kind === null);
   return {
-    recipients: Number(rows.find((r) => r.kind === null)?.people ?? 0),
+    recipients: Number(total?.people ?? 0),
+    /** Of the recipients, those who do not all read Italian. */
+    englishReaders: Number(total?.english ?? 0),
     skipped: Number(left.rows[0]?.skipped ?? 0),
     optedOut: Number(left.rows[0]?.opted_out ?? 0),
     byKind: Object.fromEntries(rows.filter((r) => r.kind !== null).map((r) => [r.kind!, Number(r.people)])),

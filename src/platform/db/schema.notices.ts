@@ -48,7 +48,8 @@ export interface AuditEventTable {
 }
 
 export interface LocalizedText {
-  en: string;
+  /** Left out when every recipient reads Italian. */
+  en?: string;
   it?: string;
 }
 
