@@ -5233,11 +5233,11 @@ export interface operations {
                             scope_tenant_id: string;
                             category: string;
                             subject: {
-                                en: string;
+                                en?: string;
                                 it?: string;
                             };
                             body: {
-                                en: string;
+                                en?: string;
                                 it?: string;
                             };
                             fallback: string;
@@ -5362,14 +5362,14 @@ export interface operations {
                      * @enum {string}
                      */
                     category: "billing" | "technical" | "management";
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     subject: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     body: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
                     /** Format: uuid */
@@ -5411,11 +5411,11 @@ export interface operations {
                         scope_tenant_id: string;
                         category: string;
                         subject: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         body: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         fallback: string;
@@ -5532,14 +5532,14 @@ export interface operations {
                      * @enum {string}
                      */
                     category: "billing" | "technical" | "management";
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     subject: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     body: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
                     /** Format: uuid */
@@ -5590,6 +5590,24 @@ export interface operations {
                             tenant_name: string;
                             inherited: boolean;
                         }[];
+                        /** @description The recipients by the language they read: it, those who all read Italian (English is optional when all do); en, the others */
+                        by_language: {
+                            en: number;
+                            it: number;
+                        };
+                        /** @description The message as the mail shows it, in each language the notice is written in */
+                        rendered: {
+                            en?: {
+                                subject: string;
+                                /** @description The whole HTML message (Markdown rendered, raw HTML escaped, unsafe links dropped), footer said for the scope */
+                                html: string;
+                            };
+                            it?: {
+                                subject: string;
+                                /** @description The whole HTML message (Markdown rendered, raw HTML escaped, unsafe links dropped), footer said for the scope */
+                                html: string;
+                            };
+                        };
                     };
                 };
             };
@@ -5673,11 +5691,11 @@ export interface operations {
                         scope_tenant_id: string;
                         category: string;
                         subject: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         body: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         fallback: string;
@@ -5796,14 +5814,14 @@ export interface operations {
                      * @enum {string}
                      */
                     category?: "billing" | "technical" | "management";
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     subject?: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
-                    /** @description Per language; English is required and is the fallback */
+                    /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
                     body?: {
-                        en: string;
+                        en?: string;
                         it?: string;
                     };
                     /** @description ancestor: a tenant without a deliverable contact of the category is covered by its nearest ancestor's that has one, above the scope if need be but never above the announcer's own tenant */
@@ -5834,11 +5852,11 @@ export interface operations {
                         scope_tenant_id: string;
                         category: string;
                         subject: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         body: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         fallback: string;
@@ -5968,11 +5986,11 @@ export interface operations {
                         scope_tenant_id: string;
                         category: string;
                         subject: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         body: {
-                            en: string;
+                            en?: string;
                             it?: string;
                         };
                         fallback: string;

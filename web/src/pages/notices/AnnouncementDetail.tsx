@@ -128,9 +128,9 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: Accept
             <section key={lang} lang={lang}>
               <h3>
                 {lang === 'en' ? t('notices.compose.english') : t('notices.compose.italian')}:{' '}
-                {a.subject[lang] ?? a.subject.en}
+                {a.subject[lang] ?? a.subject.en ?? a.subject.it}
               </h3>
-              <pre className="message-text">{a.body[lang] ?? a.body.en}</pre>
+              <pre className="message-text">{a.body[lang] ?? a.body.en ?? a.body.it}</pre>
             </section>
           ))}
       </details>

@@ -19,12 +19,13 @@ export function Compose() {
     const chosen = wanted && wanted !== own.id ? (await loadTenants([wanted]).catch(() => []))[0] : undefined;
     return {
       own: { id: own.id, name: own.name },
+      language: own.language,
       scope: chosen ? { id: chosen.id, name: chosen.name } : { id: own.id, name: own.name },
     };
   }, [user!.tenant_id, wanted]);
   if (start.loading) return <Loading />;
   if (start.error || !start.data) return <ErrorNote error={start.error} onRetry={start.reload} />;
-  return <NoticeForm own={start.data.own} initialScope={start.data.scope} />;
+  return <NoticeForm own={start.data.own} initialScope={start.data.scope} firstLanguage={start.data.language} />;
 }
 
 /** /notices/<id>/edit: the same form for a notice still waiting for its time (its scope stays). */
@@ -32,14 +33,17 @@ export function EditNotice() {
   const { t } = useTranslation();
   usePageTitle(t('notices.compose.editTitle'), t('notices.title'));
   const { id = '' } = useParams();
+  const { user } = useSession();
   const start = useLoad(async () => {
     const a = await ok(api.GET('/api/2/announcements/{id}', { params: { path: { id } } }));
-    const [scope] = await loadTenants([a.scope_tenant_id]);
-    return { a, scope: { id: a.scope_tenant_id, name: scope?.name ?? '' } };
-  }, [id]);
+    const tenants = await loadTenants([a.scope_tenant_id, user!.tenant_id]);
+    const scope = tenants.find((x) => x.id === a.scope_tenant_id);
+    const own = tenants.find((x) => x.id === user!.tenant_id);
+    return { a, scope: { id: a.scope_tenant_id, name: scope?.name ?? '' }, language: own?.language };
+  }, [id, user!.tenant_id]);
   if (start.loading) return <Loading />;
   if (start.error || !start.data) return <ErrorNote error={start.error} onRetry={start.reload} />;
-  const { a, scope } = start.data;
+  const { a, scope, language } = start.data;
   if (a.status !== 'scheduled')
     return (
       <>
@@ -49,5 +53,5 @@ export function EditNotice() {
         </p>
       </>
     );
-  return <NoticeForm own={scope} initialScope={scope} editing={a} />;
+  return <NoticeForm own={scope} initialScope={scope} editing={a} firstLanguage={language} />;
 }

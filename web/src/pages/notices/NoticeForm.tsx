@@ -4,7 +4,8 @@ import { useNavigate } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../../api/client';
 import { ErrorNote } from '../../components/Status';
 import { useSession } from '../../session';
-import { CategoryField, MandatoryField, SendAtField, TextField } from './fields';
+import { CategoryField, MandatoryField, SendAtField } from './fields';
+import { englishReadersText, LanguageSection } from './LanguageSection';
 import { useSubject } from './live';
 import { PreviewPanel } from './PreviewPanel';
 import { ScopePicker, type ScopeChoice } from './ScopePicker';
@@ -14,6 +15,7 @@ import {
   draftOf,
   emptyDraft,
   fieldIds,
+  languageOrder,
   toInput,
   validate,
   type Draft,
@@ -27,10 +29,13 @@ export function NoticeForm({
   own,
   initialScope,
   editing,
+  firstLanguage,
 }: {
   own: ScopeChoice;
   initialScope: ScopeChoice;
   editing?: Announcement;
+  /** The partner's own language, written first. */
+  firstLanguage?: string;
 }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -42,6 +47,9 @@ export function NoticeForm({
   const [failure, setFailure] = useState<unknown>();
   const [preview, setPreview] = useState<{ key: string; result: Preview }>();
   const [busy, setBusy] = useState(false);
+  /** Who reads English, as the server last said (a preview, or its refusal of a notice without English). */
+  const [readers, setReaders] = useState<{ key: string; en: number; it?: number }>();
+  const order = languageOrder(firstLanguage);
   const input = toInput(draft, scope);
   const previewInput = toInput(draft, scope, false);
   const key = JSON.stringify(previewInput);
@@ -54,6 +62,14 @@ export function NoticeForm({
     return !first;
   };
   const fail = (e: unknown) => {
+    const context = e instanceof ApiFailure ? (e.body?.error?.context as { english_readers?: unknown }) : undefined;
+    const englishReaders = context?.english_readers;
+    if (typeof englishReaders === 'number') {
+      setReaders({ key, en: englishReaders });
+      const message = englishReadersText(t, { en: englishReaders });
+      showErrors({ 'subject.en': message, 'body.en': message });
+      return;
+    }
     const known = e instanceof ApiFailure ? e.fields.filter((f): f is FieldName => f in fieldIds) : [];
     const message = (f: FieldName) =>
       f === 'mandatory'
@@ -80,10 +96,12 @@ export function NoticeForm({
   const runPreview = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(undefined);
-    if (!showErrors(validate(draft, t, !!editing))) return;
+    if (!showErrors(validate(draft, t, !!editing, order[0]))) return;
     setBusy(true);
     try {
-      setPreview({ key, result: await ok(api.POST('/api/2/announcements/preview', { body: previewInput })) });
+      const result = await ok(api.POST('/api/2/announcements/preview', { body: previewInput }));
+      setPreview({ key, result });
+      setReaders({ key, ...result.by_language });
     } catch (e) {
       fail(e);
     } finally {
@@ -92,7 +110,7 @@ export function NoticeForm({
   };
   const send = async () => {
     // The time is checked again: it may have passed while the person read the preview.
-    if (!showErrors(validate(draft, t, !!editing))) return;
+    if (!showErrors(validate(draft, t, !!editing, order[0]))) return;
     setBusy(true);
     try {
       if (editing) {
@@ -110,6 +128,7 @@ export function NoticeForm({
     }
   };
   const subjectOf = useSubject();
+  const englishStatus = readers?.key === key ? englishReadersText(t, readers) : undefined;
 
   return (
     <section aria-labelledby="compose-title">
@@ -122,33 +141,17 @@ export function NoticeForm({
           error={errors.category}
           onChange={(category) => edit({ category }, 'category')}
         />
-        <div className="lang-grid">
-          <fieldset>
-            <legend>{t('notices.compose.english')}</legend>
-            <TextField {...text('subject', 'en')} label={t('notices.compose.subject')} required maxLength={200} />
-            <TextField
-              {...text('body', 'en')}
-              label={t('notices.compose.body')}
-              required
-              multiline
-              maxLength={50000}
-              help={t('notices.compose.bodyHelp')}
-            />
-          </fieldset>
-          <fieldset>
-            <legend>
-              {t('notices.compose.italian')} ({t('notices.compose.optional')})
-            </legend>
-            <TextField {...text('subject', 'it')} label={t('notices.compose.subject')} maxLength={200} />
-            <TextField
-              {...text('body', 'it')}
-              label={t('notices.compose.body')}
-              multiline
-              maxLength={50000}
-              help={t('notices.compose.bodyHelp')}
-            />
-          </fieldset>
-        </div>
+        {order.map((lang) => (
+          <LanguageSection
+            key={lang}
+            lang={lang}
+            first={order[0]}
+            field={(part) => text(part, lang)}
+            rendered={preview?.result.rendered[lang]}
+            stale={!fresh}
+            status={lang === 'en' ? englishStatus : undefined}
+          />
+        ))}
         {editing ? (
           <fieldset>
             <legend>{t('notices.compose.scope')}</legend>

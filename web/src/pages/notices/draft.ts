@@ -17,6 +17,12 @@ export const fieldIds: Record<FieldName, string> = {
 };
 export type Errors = Partial<Record<FieldName, string>>;
 
+export type Language = 'en' | 'it';
+export const languages: Language[] = ['en', 'it'];
+/** The partner's own language first: an Italian partner writes Italian first. */
+export const languageOrder = (first: string | undefined): Language[] =>
+  first?.slice(0, 2).toLowerCase() === 'it' ? ['it', 'en'] : ['en', 'it'];
+
 export interface Draft {
   category?: Category;
   subject: { en: string; it: string };
@@ -53,24 +59,28 @@ export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 export function draftOf(a: Announcement): Draft {
   return {
     category: a.category as Category,
-    subject: { en: a.subject.en, it: a.subject.it ?? '' },
-    body: { en: a.body.en, it: a.body.it ?? '' },
+    subject: { en: a.subject.en ?? '', it: a.subject.it ?? '' },
+    body: { en: a.body.en ?? '', it: a.body.it ?? '' },
     fallback: a.fallback === 'ancestor',
     sendAt: a.send_at ? toLocalInput(a.send_at) : '',
     mandatory: a.mandatory,
   };
 }
 
-/** What is sent: the preview leaves out the time (who receives it does not depend on it). */
+/** What is sent: the preview leaves out the time (who receives it does not depend on it). A language left empty is left out. */
 export function toInput(draft: Draft, scope: ScopeChoice, withTime = true): AnnouncementInput {
-  const it = draft.subject.it.trim() || draft.body.it.trim();
+  const given = (lang: Language) => !!(draft.subject[lang].trim() || draft.body[lang].trim());
+  const text = (part: 'subject' | 'body') =>
+    Object.fromEntries(
+      languages.filter(given).map((lang) => [lang, part === 'subject' ? draft.subject[lang].trim() : draft.body[lang]]),
+    );
   const sendAt = withTime ? fromLocalInput(draft.sendAt) : undefined;
   return {
     category: draft.category ?? 'billing',
     scope_tenant_id: scope.id,
     fallback: draft.fallback ? 'ancestor' : 'none',
-    subject: { en: draft.subject.en.trim(), ...(it ? { it: draft.subject.it.trim() } : {}) },
-    body: { en: draft.body.en, ...(it ? { it: draft.body.it } : {}) },
+    subject: text('subject'),
+    body: text('body'),
     ...(sendAt ? { send_at: sendAt } : {}),
     ...(draft.mandatory ? { mandatory: true } : {}),
   };
@@ -79,8 +89,10 @@ export function toInput(draft: Draft, scope: ScopeChoice, withTime = true): Anno
 /** What changed against the scheduled notice (PATCH sends only that). */
 export function changesOf(input: AnnouncementInput, a: Announcement) {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-  const original = { subject: { en: a.subject.en, ...(a.subject.it ? { it: a.subject.it } : {}) } };
-  const originalBody = { en: a.body.en, ...(a.body.it ? { it: a.body.it } : {}) };
+  const original = {
+    subject: { ...(a.subject.en ? { en: a.subject.en } : {}), ...(a.subject.it ? { it: a.subject.it } : {}) },
+  };
+  const originalBody = { ...(a.body.en ? { en: a.body.en } : {}), ...(a.body.it ? { it: a.body.it } : {}) };
   return {
     ...(input.category !== a.category ? { category: input.category } : {}),
     ...(!same(input.subject, original.subject) ? { subject: input.subject } : {}),
@@ -93,15 +105,24 @@ export function changesOf(input: AnnouncementInput, a: Announcement) {
   };
 }
 
-/** The form's own checks; `timeRequired`: a scheduled notice keeps a time (it cannot be "now"). */
-export function validate(draft: Draft, t: TFunction, timeRequired: boolean): Errors {
+/**
+ * The form's own checks: the first language (the partner's) is required; a language's subject
+ * and message go together (whether English may be left out, the server says: it knows who reads
+ * what). `timeRequired`: a scheduled notice keeps a time (it cannot be "now").
+ */
+export function validate(draft: Draft, t: TFunction, timeRequired: boolean, first: Language = 'en'): Errors {
   const errors: Errors = {};
   if (!draft.category) errors.category = t('notices.compose.errors.category');
-  if (!draft.subject.en.trim()) errors['subject.en'] = t('notices.compose.errors.required');
-  if (!draft.body.en.trim()) errors['body.en'] = t('notices.compose.errors.required');
-  const subjectIt = !!draft.subject.it.trim();
-  const bodyIt = !!draft.body.it.trim();
-  if (subjectIt !== bodyIt) errors[subjectIt ? 'body.it' : 'subject.it'] = t('notices.compose.errors.italianPair');
+  for (const lang of languages) {
+    const subject = !!draft.subject[lang].trim();
+    const body = !!draft.body[lang].trim();
+    if (lang === first && !subject) errors[`subject.${lang}`] = t('notices.compose.errors.required');
+    if (lang === first && !body) errors[`body.${lang}`] = t('notices.compose.errors.required');
+    if (lang !== first && subject !== body)
+      errors[`${subject ? 'body' : 'subject'}.${lang}`] = t(
+        `notices.compose.errors.${lang === 'it' ? 'italianPair' : 'englishPair'}`,
+      );
+  }
   const sendAt = fromLocalInput(draft.sendAt);
   if (!draft.sendAt && timeRequired) errors.send_at = t('notices.compose.errors.required');
   else if (draft.sendAt && (!sendAt || new Date(sendAt).getTime() <= Date.now()))

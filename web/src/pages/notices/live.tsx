@@ -30,10 +30,11 @@ export function useLiveAnnouncement(initial: Announcement): [Announcement, (a: A
   return [announcement, setAnnouncement];
 }
 
-/** The subject in the console's language, else English. */
+/** The subject in the console's language, else English (else the Italian of a notice written only in Italian). */
 export function useSubject() {
   const { i18n } = useTranslation();
-  return (a: Pick<Announcement, 'subject'>) => (i18n.language === 'it' && a.subject.it) || a.subject.en;
+  return (a: Pick<Announcement, 'subject'>) =>
+    (i18n.language === 'it' && a.subject.it) || a.subject.en || a.subject.it || '';
 }
 
 /** The status as a tag; a scheduled notice says when it goes out (in the user's time zone). */
