@@ -190,7 +190,7 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     // Edit: a change made meanwhile reloads the form; then rename and change the language.
     await page.getByRole('link', { name: 'Verdi Srl', exact: true }).click();
     await page.getByRole('heading', { name: 'Verdi Srl', level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit Verdi Srl' });
     await edit.waitFor();
     await expectAccessible(page, 'edit client');

@@ -18,8 +18,8 @@ type Note = { kind: 'success' | 'warn' | 'error'; text: string };
 const byName = (a: Contact, b: Contact) =>
   (a.lastname || a.email).localeCompare(b.lastname || b.email) || a.firstname.localeCompare(b.firstname);
 
-/** A tenant's contacts: the table, and adding, editing, deleting and the pending email changes. */
-export function ContactsSection({ tenantId }: { tenantId: string }) {
+/** A tenant's contacts: the table, adding, editing, deleting, pending email changes; onLoaded hears each read. */
+export function ContactsSection({ tenantId, onLoaded }: { tenantId: string; onLoaded?(contacts: Contact[]): void }) {
   const { t } = useTranslation();
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -40,6 +40,7 @@ export function ContactsSection({ tenantId }: { tenantId: string }) {
     setContacts(undefined);
     void reload();
   }, [reload]);
+  useEffect(() => void (contacts && onLoaded?.(contacts)), [contacts]);
 
   const takenUserIds = useMemo(
     () => new Set((contacts ?? []).flatMap((c) => (c.user_id ? [c.user_id] : []))),

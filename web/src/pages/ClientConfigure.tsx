@@ -8,6 +8,9 @@ import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
 import { ClientActions } from '../components/clients/ClientActions';
 import '../components/clients/clients.css';
+import { CompanyProfile } from '../components/company/CompanyProfile';
+import { PrimaryContacts } from '../components/company/PrimaryContacts';
+import type { Contact } from '../components/contacts/load';
 import { useMayWrite } from '../api/roles';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
@@ -19,6 +22,7 @@ export function ClientConfigure() {
   const [tenant, setTenant] = useState<Tenant>();
   const [error, setError] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
+  const [contacts, setContacts] = useState<Contact[]>();
   const navigate = useNavigate();
   const { user } = useSession();
   const mayWrite = useMayWrite(user?.id) === true;
@@ -84,8 +88,15 @@ export function ClientConfigure() {
               {t('contacts.client.users', { name: tenant.name })}
             </Link>
           </p>
+          <CompanyProfile
+            tenant={tenant}
+            mayWrite={mayWrite}
+            reload={() => loadTenant(tenant.id)}
+            onChanged={setTenant}
+          />
+          <PrimaryContacts contacts={contacts} />
           <p className="muted">{t('contacts.client.shared')}</p>
-          <ContactsSection tenantId={tenant.id} />
+          <ContactsSection tenantId={tenant.id} onLoaded={setContacts} />
         </>
       )}
     </>

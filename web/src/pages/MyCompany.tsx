@@ -4,6 +4,10 @@ import { ContactsSection } from '../components/ContactsSection';
 import { ErrorNote, Loading } from '../components/Status';
 import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
+import { CompanyProfile } from '../components/company/CompanyProfile';
+import { PrimaryContacts } from '../components/company/PrimaryContacts';
+import type { Contact } from '../components/contacts/load';
+import { useMayWrite } from '../api/roles';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
 
@@ -15,6 +19,8 @@ export function MyCompany() {
   const [tenant, setTenant] = useState<Tenant>();
   const [error, setError] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
+  const [contacts, setContacts] = useState<Contact[]>();
+  const mayWrite = useMayWrite(user?.id) === true;
 
   useEffect(() => {
     let live = true;
@@ -42,9 +48,18 @@ export function MyCompany() {
       ) : !tenant ? (
         <Loading />
       ) : (
-        <TenantFacts tenant={tenant} />
+        <>
+          <TenantFacts tenant={tenant} />
+          <CompanyProfile
+            tenant={tenant}
+            mayWrite={mayWrite}
+            reload={() => loadTenant(tenantId)}
+            onChanged={setTenant}
+          />
+        </>
       )}
-      <ContactsSection tenantId={tenantId} />
+      <PrimaryContacts contacts={contacts} />
+      <ContactsSection tenantId={tenantId} onLoaded={setContacts} />
     </>
   );
 }

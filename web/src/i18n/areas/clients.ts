@@ -65,6 +65,41 @@ export const en = {
     title: 'Delete {{name}}?',
     lead: '{{name}} and its contacts are deleted for good. This cannot be undone.',
   },
+  profile: {
+    title: 'Company profile',
+    partnerTitle: 'Partner profile',
+    editLabel: 'Edit {{title}}',
+    editTitle: 'Edit {{title}}',
+    notGiven: 'Not given',
+    saved: 'The company profile was saved.',
+    websiteHint: 'Starting with https:// or http://',
+    changedMeanwhile:
+      'Someone else changed the company profile meanwhile. What you typed is kept; the rest now shows the current values. Check and save again.',
+    changedFields: 'Changed meanwhile: {{fields}}.',
+    fields: {
+      address1: 'Address',
+      city: 'City',
+      zipcode: 'Postcode',
+      country: 'Country',
+      phone: 'Phone',
+      website: 'Website',
+      email: 'Email',
+    },
+    errors: {
+      address1: 'Use at most 255 characters.',
+      city: 'Use at most 100 characters.',
+      zipcode: 'Use letters, digits, spaces and hyphens only (at most 20).',
+      country: 'Enter a country code (IT) or name (Italy) of at least 2 letters.',
+      phone:
+        'Enter a phone number: digits, spaces and + ( ) - . with an extension if needed (x123 or ext. 123), at most 25 characters.',
+      website: 'Enter a web address starting with https:// or http://, like https://example.com.',
+      email: 'Enter a valid email address, like name@example.com.',
+    },
+  },
+  primaries: {
+    title: 'Primary contact of each type',
+    none: 'none',
+  },
   errors: {
     name: 'Give a name of 1 to 255 characters.',
     field: 'Not accepted: {{reason}}',
@@ -141,6 +176,41 @@ export const it: Strings<typeof en> = {
   delete: {
     title: 'Eliminare {{name}}?',
     lead: '{{name}} e i suoi contatti vengono eliminati definitivamente. Non si può annullare.',
+  },
+  profile: {
+    title: 'Profilo aziendale',
+    partnerTitle: 'Profilo partner',
+    editLabel: 'Modifica {{title}}',
+    editTitle: 'Modifica {{title}}',
+    notGiven: 'Non indicato',
+    saved: 'Il profilo aziendale è stato salvato.',
+    websiteHint: 'Inizia con https:// o http://',
+    changedMeanwhile:
+      'Qualcun altro ha modificato il profilo aziendale nel frattempo. Quello che hai scritto resta; il resto mostra ora i valori attuali. Controlla e salva di nuovo.',
+    changedFields: 'Modificato nel frattempo: {{fields}}.',
+    fields: {
+      address1: 'Indirizzo',
+      city: 'Città',
+      zipcode: 'CAP',
+      country: 'Paese',
+      phone: 'Telefono',
+      website: 'Sito web',
+      email: 'Indirizzo e-mail',
+    },
+    errors: {
+      address1: 'Usa al massimo 255 caratteri.',
+      city: 'Usa al massimo 100 caratteri.',
+      zipcode: 'Usa solo lettere, cifre, spazi e trattini (al massimo 20).',
+      country: 'Indica il codice (IT) o il nome (Italia) di un paese, di almeno 2 lettere.',
+      phone:
+        'Indica un numero di telefono: cifre, spazi e + ( ) - . con l’eventuale interno (x123 o ext. 123), al massimo 25 caratteri.',
+      website: 'Indica un indirizzo web che inizi con https:// o http://, come https://example.com.',
+      email: 'Indica un indirizzo e-mail valido, come nome@example.com.',
+    },
+  },
+  primaries: {
+    title: 'Contatto principale per tipo',
+    none: 'nessuno',
   },
   errors: {
     name: 'Indica un nome da 1 a 255 caratteri.',
