@@ -9,6 +9,7 @@ import { TenantFacts } from '../components/contacts/TenantFacts';
 import { ClientActions } from '../components/clients/ClientActions';
 import '../components/clients/clients.css';
 import { CompanyProfile } from '../components/company/CompanyProfile';
+import { EffectiveContacts } from '../components/company/EffectiveContacts';
 import { PrimaryContacts } from '../components/company/PrimaryContacts';
 import type { Contact } from '../components/contacts/load';
 import { useMayWrite } from '../api/roles';
@@ -94,6 +95,7 @@ export function ClientConfigure() {
             reload={() => loadTenant(tenant.id)}
             onChanged={setTenant}
           />
+          <EffectiveContacts tenantId={tenant.id} revision={contacts} />
           <PrimaryContacts contacts={contacts} />
           <p className="muted">{t('contacts.client.shared')}</p>
           <ContactsSection tenantId={tenant.id} onLoaded={setContacts} />

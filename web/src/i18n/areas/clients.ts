@@ -100,6 +100,13 @@ export const en = {
     title: 'Primary contact of each type',
     none: 'none',
   },
+  receivers: {
+    title: 'Who receives notices',
+    nobody: 'Nobody receives {{type}} notices for this client: neither it nor a company above it has such a contact.',
+    from: 'from {{name}}',
+    above: 'a company above it',
+    bounced: 'address bounced: skipped',
+  },
   errors: {
     name: 'Give a name of 1 to 255 characters.',
     field: 'Not accepted: {{reason}}',
@@ -211,6 +218,14 @@ export const it: Strings<typeof en> = {
   primaries: {
     title: 'Contatto principale per tipo',
     none: 'nessuno',
+  },
+  receivers: {
+    title: 'Chi riceve gli avvisi',
+    nobody:
+      'Nessuno riceve gli avvisi di tipo {{type}} per questo cliente: né il cliente né un’azienda di livello superiore ha un contatto di questo tipo.',
+    from: 'da {{name}}',
+    above: 'un’azienda di livello superiore',
+    bounced: 'indirizzo non valido: saltato',
   },
   errors: {
     name: 'Indica un nome da 1 a 255 caratteri.',
