@@ -49,7 +49,8 @@ export function NoticeForm({
   const [busy, setBusy] = useState(false);
   /** Who reads English, as the server last said (a preview, or its refusal of a notice without English). */
   const [readers, setReaders] = useState<{ key: string; en: number; it?: number }>();
-  const order = languageOrder(firstLanguage);
+  // A scheduled notice written only in Italian keeps Italian first, whoever edits it.
+  const order = languageOrder(editing && !editing.subject.en ? 'it' : firstLanguage);
   const input = toInput(draft, scope);
   const previewInput = toInput(draft, scope, false);
   const key = JSON.stringify(previewInput);
