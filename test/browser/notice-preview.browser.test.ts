@@ -125,4 +125,52 @@ describe.runIf(haveBrowser)('notices: the rendered preview and the partner langu
     await expectAccessible(page, 'notice in two languages, preview');
     await screenshot(page, 'notice-preview-en-1280');
   });
+
+  it('edits a scheduled notice written only in Italian with Italian first, for a partner writing English', async () => {
+    const { t } = w;
+    const english = await createPartnerWorld(t, 'Smith');
+    const italianClient = await t.call(t.root, 'POST', '/api/2/tenants', {
+      name: 'Bianchi Srl',
+      parent_id: english.partnerId,
+      kind: 'customer',
+      language: 'it',
+    });
+    expect(italianClient.status).toBe(201);
+    const contact = await t.call(english.admin, 'POST', '/api/2/contacts', {
+      tenant_id: italianClient.body.id,
+      types: ['technical'],
+      firstname: 'Bruno',
+      lastname: 'Bianchi',
+      email: 'bruno@bianchi.test',
+    });
+    expect(contact.status).toBe(201);
+    const created = await t.call(english.admin, 'POST', '/api/2/announcements', {
+      category: 'technical',
+      scope_tenant_id: italianClient.body.id,
+      subject: { it: 'Aggiornamento' },
+      body: { it: 'Nuova *versione*.' },
+      send_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const page = await w.newPage({ width: 1280, height: 800 });
+    await signIn(page, english.admin.login, `pw-${english.admin.login}`);
+    await page.goto(`/notices/${created.body.id}/edit`);
+    await page.getByRole('heading', { name: 'Edit the scheduled notice' }).waitFor();
+    const legends = (await page.locator('.notice-form fieldset > legend').allTextContents()).filter((l) =>
+      /^(Italian|English)/.test(l),
+    );
+    expect(legends).toEqual(['Italian', 'English (required unless every recipient reads Italian)']);
+    const italian = page.getByRole('group', { name: 'Italian', exact: true });
+    await italian.getByLabel(/^Subject/).fill('Aggiornamento di sabato');
+    await page.getByRole('button', { name: 'Check recipients' }).click();
+    await page.getByText('English is optional: the recipient reads Italian.').waitFor();
+    await italian
+      .getByRole('region', { name: 'As the mail shows it' })
+      .locator('em', { hasText: 'versione' })
+      .waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('The changes were saved.').waitFor();
+    const saved = await t.call(english.admin, 'GET', `/api/2/announcements/${created.body.id}`);
+    expect(saved.body.subject).toEqual({ it: 'Aggiornamento di sabato' });
+  });
 });
