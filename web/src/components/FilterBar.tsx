@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export interface FilterSelect {
+interface FilterSelect {
   key: string;
   label: string;
   /** The options besides "All" (value ''). */
@@ -59,7 +59,7 @@ export function FilterBar({ textLabel, selects, values, onChange }: FilterBarPro
 }
 
 /** Lower case without accents, so "jose" finds "José". */
-export const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** Whether every word typed occurs in one of the texts (case and accents aside). */
 export function matchesText(typed: string | undefined, texts: (string | null | undefined)[]) {

@@ -7,7 +7,7 @@ import { ErrorNote, Loading } from '../Status';
 import { TenantLabels } from '../TenantTree';
 import type { ChildKind } from './kinds';
 
-export const SEARCH_LIMIT = 50;
+const SEARCH_LIMIT = 50;
 /** Pages of 1,000 read at most for a kind alone (no text): beyond them the list says it is cut short. */
 const KIND_PAGES = 20;
 

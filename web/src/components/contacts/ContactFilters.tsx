@@ -5,7 +5,7 @@ import { FilterBar, matchesText, type FilterValues } from '../FilterBar';
 import { contactTypes, type Contact } from './load';
 
 /** Whether a contact passes the filters: text over its name and addresses, its type, its email's state. */
-export function contactMatches(c: Contact, f: FilterValues) {
+function contactMatches(c: Contact, f: FilterValues) {
   if (f.type && !c.types.includes(f.type as Contact['types'][number])) return false;
   if (f.state === 'pending' && !c.pending_email) return false;
   if ((f.state === 'valid' || f.state === 'invalid') && c.validation_state !== f.state) return false;

@@ -7,7 +7,7 @@ import { fullName, type User } from './load';
 const states = ['enabled', 'disabled', 'notActivated'] as const;
 
 /** Whether a user passes the filters: text over login, name and email; enabled, disabled or not activated. */
-export function userMatches(u: User, f: FilterValues) {
+function userMatches(u: User, f: FilterValues) {
   if (f.state === 'enabled' && !u.enabled) return false;
   if (f.state === 'disabled' && u.enabled) return false;
   if (f.state === 'notActivated' && u.activated) return false;

@@ -3,7 +3,7 @@ import { api, ApiFailure, ok } from '../../api/client';
 import { loadTenants, type Tenant } from '../../api/loading';
 import { formErrorsOf } from '../contacts/errors';
 
-export const liaisonRoles = ['partner_admin', 'company_admin', 'readonly_admin', 'user'] as const;
+const liaisonRoles = ['partner_admin', 'company_admin', 'readonly_admin', 'user'] as const;
 export type LiaisonRole = (typeof liaisonRoles)[number];
 
 /** Where each role may be given: the server's roleKinds (src/features/users/access-policy.service.ts), mirrored. */

@@ -35,7 +35,7 @@ function clean(node: Node, into: Node, doc: Document) {
  * Markdown) read in an inert document and rebuilt from allowed tags only: no attribute but a
  * safe link's address survives, so nothing runs and the console's CSP sees no inline style.
  */
-export function sanitizeMail(html: string) {
+function sanitizeMail(html: string) {
   // The mail layout's style attributes go before parsing: even an inert document reports them to the CSP.
   // (Text in the message cannot match: the renderer writes its quotes as &quot;.)
   const parsed = new DOMParser().parseFromString(html.replace(/\sstyle="[^"]*"/g, ''), 'text/html');

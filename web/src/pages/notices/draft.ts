@@ -18,7 +18,7 @@ export const fieldIds: Record<FieldName, string> = {
 export type Errors = Partial<Record<FieldName, string>>;
 
 export type Language = 'en' | 'it';
-export const languages: Language[] = ['en', 'it'];
+const languages: Language[] = ['en', 'it'];
 /** The partner's own language first: an Italian partner writes Italian first. */
 export const languageOrder = (first: string | undefined): Language[] =>
   first?.slice(0, 2).toLowerCase() === 'it' ? ['it', 'en'] : ['en', 'it'];
