@@ -11,6 +11,8 @@ import { loadTenant, loadUsers, type Tenant, type User, type UserOrder } from '.
 import { UsersTable } from '../components/contacts/UsersTable';
 import { UserFilters } from '../components/contacts/UserFilters';
 import { RolesForm } from '../components/users/RolesForm';
+import { toggleEnabled } from '../components/users/userActions';
+import { UserDialogs, type UserDialog } from '../components/users/UserDialogs';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
 
@@ -41,6 +43,7 @@ export function Users() {
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState<string>();
   const [rolesOf, setRolesOf] = useState<User>();
+  const [managing, setManaging] = useState<UserDialog>();
   const mayWrite = useMayWrite(me!.id);
   usePageTitle(tenant && !own ? t('users.titleOf', { name: tenant.name }) : t('users.title'));
 
@@ -68,6 +71,17 @@ export function Users() {
     setBusy(u.id);
     setNote(await sendActivation(u, t));
     setBusy(undefined);
+  };
+
+  const toggle = async (u: User) => {
+    setBusy(u.id);
+    setNote(await toggleEnabled(u, t));
+    setBusy(undefined);
+    void reload();
+  };
+  const manage = (kind: 'edit' | 'delete') => (user: User) => {
+    setNote(undefined);
+    setManaging({ kind, user });
   };
 
   if (error instanceof ApiFailure && (error.status === 404 || error.status === 400)) {
@@ -133,6 +147,16 @@ export function Users() {
                 setNote(undefined);
                 setRolesOf(u);
               }}
+              manage={
+                mayWrite === true
+                  ? {
+                      selfId: me!.id,
+                      onEdit: manage('edit'),
+                      onToggle: (u) => void toggle(u),
+                      onDelete: manage('delete'),
+                    }
+                  : undefined
+              }
             />
           )}
         </UserFilters>
@@ -148,6 +172,16 @@ export function Users() {
           }}
         />
       </Dialog>
+      <UserDialogs
+        open={managing}
+        onClose={() => setManaging(undefined)}
+        onStale={() => void reload()}
+        onDone={(text) => {
+          setManaging(undefined);
+          setNote({ ok: true, text });
+          void reload();
+        }}
+      />
       <Dialog
         open={!!rolesOf && !!tenant}
         title={rolesOf ? t('users.roles.title', { login: rolesOf.login }) : ''}

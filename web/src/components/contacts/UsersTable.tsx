@@ -15,10 +15,26 @@ interface UsersTableProps {
   onSendActivation(user: User): void;
   /** Opens the user's roles. */
   onRoles?(user: User): void;
+  /** Given to admins who write: edit, disable or enable, delete (never the signed-in user's own disable or delete). */
+  manage?: {
+    selfId: string;
+    onEdit(user: User): void;
+    onToggle(user: User): void;
+    onDelete(user: User): void;
+  };
 }
 
 /** The users with their status and contact types; headers sort through the API's `order`. */
-export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActivation, onRoles }: UsersTableProps) {
+export function UsersTable({
+  users,
+  labelledBy,
+  order,
+  onOrder,
+  busy,
+  onSendActivation,
+  onRoles,
+  manage,
+}: UsersTableProps) {
   const { t } = useTranslation();
   const sortable = (key: Key, label: string, className?: string) => {
     const current = order === key ? 'ascending' : order === `-${key}` ? 'descending' : undefined;
@@ -83,6 +99,35 @@ export function UsersTable({ users, labelledBy, order, onOrder, busy, onSendActi
                     >
                       {t('users.roles.open')}
                     </button>
+                  )}
+                  {manage && (
+                    <button
+                      type="button"
+                      onClick={() => manage.onEdit(u)}
+                      aria-label={t('users.edit.openFor', { login: u.login })}
+                    >
+                      {t('users.edit.open')}
+                    </button>
+                  )}
+                  {manage && manage.selfId !== u.id && (
+                    <>
+                      <button
+                        type="button"
+                        disabled={busy === u.id}
+                        onClick={() => manage.onToggle(u)}
+                        aria-label={t(u.enabled ? 'users.edit.disableFor' : 'users.edit.enableFor', { login: u.login })}
+                      >
+                        {t(u.enabled ? 'users.edit.disable' : 'users.edit.enable')}
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => manage.onDelete(u)}
+                        aria-label={t('users.delete.openFor', { login: u.login })}
+                      >
+                        {t('users.delete.open')}
+                      </button>
+                    </>
                   )}
                   {!u.activated && (
                     <button

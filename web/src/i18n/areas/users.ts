@@ -48,6 +48,36 @@ export const en = {
     createdAndSent: 'The user {{login}} was created and an activation email was sent to {{email}}.',
     createdNotSent: 'The user {{login}} was created, but the activation email could not be sent: {{reason}}',
   },
+  edit: {
+    open: 'Edit',
+    openFor: 'Edit {{login}}',
+    title: 'Edit {{login}}',
+    emailHint: 'This user has activated the account: a new email takes effect once confirmed from the new address.',
+    emailHintNotActivated:
+      'Not activated yet: a new email takes effect at once and the open activation link stops working.',
+    saved: 'The changes to {{login}} were saved.',
+    savedPending:
+      'The changes to {{login}} were saved. The new email {{email}} takes effect once confirmed from that address.',
+    disable: 'Disable',
+    disableFor: 'Disable {{login}}',
+    enable: 'Enable',
+    enableFor: 'Enable {{login}}',
+    disabled: '{{login}} was disabled: it can no longer sign in.',
+    enabled: '{{login}} was enabled again.',
+    failed: 'The change could not be saved.',
+    changedMeanwhile:
+      'Someone else changed {{login}} meanwhile: nothing was saved. Cancel and open it again to see the current data.',
+  },
+  delete: {
+    open: 'Delete',
+    openFor: 'Delete {{login}}',
+    title: 'Delete {{login}}',
+    question: 'Delete the user {{login}} ({{name}})?',
+    effect:
+      'The user loses every role and can no longer sign in; its contact types are removed. This cannot be undone.',
+    submit: 'Delete user',
+    done: 'The user {{login}} was deleted.',
+  },
   roles: {
     open: 'Roles',
     openFor: 'Roles of {{login}}',
@@ -139,6 +169,37 @@ export const it: Strings<typeof en> = {
     created: 'Utente creato: {{login}}.',
     createdAndSent: 'Utente creato: {{login}}. È stata inviata un’e-mail di attivazione a {{email}}.',
     createdNotSent: 'Utente creato: {{login}}. Non è stato possibile inviare l’e-mail di attivazione: {{reason}}',
+  },
+  edit: {
+    open: 'Modifica',
+    openFor: 'Modifica {{login}}',
+    title: 'Modifica {{login}}',
+    emailHint:
+      'Questo utente ha attivato l’account: un nuovo indirizzo e-mail vale solo dopo la conferma dal nuovo indirizzo.',
+    emailHintNotActivated:
+      'Account non ancora attivato: un nuovo indirizzo e-mail vale subito e il link di attivazione aperto non funziona più.',
+    saved: 'Le modifiche a {{login}} sono state salvate.',
+    savedPending:
+      'Le modifiche a {{login}} sono state salvate. Il nuovo indirizzo e-mail {{email}} vale dopo la conferma da quell’indirizzo.',
+    disable: 'Disabilita',
+    disableFor: 'Disabilita {{login}}',
+    enable: 'Abilita',
+    enableFor: 'Abilita {{login}}',
+    disabled: '{{login}} è stato disabilitato: non può più accedere.',
+    enabled: '{{login}} è stato abilitato di nuovo.',
+    failed: 'Non è stato possibile salvare la modifica.',
+    changedMeanwhile:
+      'Qualcun altro ha modificato {{login}} nel frattempo: non è stato salvato niente. Annulla e riaprilo per vedere i dati attuali.',
+  },
+  delete: {
+    open: 'Elimina',
+    openFor: 'Elimina {{login}}',
+    title: 'Elimina {{login}}',
+    question: 'Eliminare l’utente {{login}} ({{name}})?',
+    effect:
+      'L’utente perde tutti i permessi e non può più accedere; i suoi tipi di contatto vengono tolti. Non si può annullare.',
+    submit: 'Elimina utente',
+    done: 'L’utente {{login}} è stato eliminato.',
   },
   roles: {
     open: 'Permessi',
