@@ -111,6 +111,19 @@ describe.runIf(haveBrowser)('a user’s edit, disable and delete in the console'
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
+    // An activated user's new email waits for confirmation from the new address, and the dialog says so.
+    const ro = p.readonly.name;
+    await page.getByRole('button', { name: `Edit ${ro}` }).click();
+    const roDialog = page.getByRole('dialog', { name: `Edit ${ro}` });
+    await roDialog.getByText('This user has activated the account: a new email takes effect once confirmed').waitFor();
+    await roDialog.getByRole('textbox', { name: 'Business email' }).fill('ro-new@example.test');
+    await roDialog.getByRole('button', { name: 'Save' }).click();
+    await roDialog.waitFor({ state: 'hidden' });
+    await poll(() => page.getByRole('status').first().textContent()).toContain(
+      'The new email ro-new@example.test takes effect once confirmed from that address.',
+    );
+    expect((await read(p.readonly.userId)).body.contact.email).toBe(`${ro}@example.test`);
+
     await page.getByRole('button', { name: `Disable ${erin.login}` }).click();
     await poll(() => page.getByRole('status').first().textContent()).toContain(`${erin.login} was disabled`);
     expect((await read(erin.id)).body.enabled).toBe(false);

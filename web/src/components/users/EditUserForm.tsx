@@ -90,6 +90,8 @@ export function EditUserForm({ user, onCancel, onSaved, onStale }: EditUserFormP
       <div className="field">
         <label htmlFor={`${id}-language`}>{t('users.create.language')}</label>
         <select id={`${id}-language`} name="language" defaultValue={user.language}>
+          {/* A language the console does not speak stays as it is, not replaced by the first offered. */}
+          {!languages.some((l) => l.code === user.language) && <option value={user.language}>{user.language}</option>}
           {languages.map((l) => (
             <option key={l.code} value={l.code} lang={l.code}>
               {l.label}
