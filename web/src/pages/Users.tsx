@@ -73,16 +73,19 @@ export function Users() {
     setBusy(undefined);
   };
 
-  const toggle = async (u: User) => {
+  const toggle = (u: User) => {
     setBusy(u.id);
-    setNote(await toggleEnabled(u, t));
-    setBusy(undefined);
-    void reload();
+    void toggleEnabled(u, t).then((result) => {
+      setNote(result);
+      setBusy(undefined);
+      void reload();
+    });
   };
   const manage = (kind: 'edit' | 'delete') => (user: User) => {
     setNote(undefined);
     setManaging({ kind, user });
   };
+  const rowActions = { selfId: me!.id, onEdit: manage('edit'), onToggle: toggle, onDelete: manage('delete') };
 
   if (error instanceof ApiFailure && (error.status === 404 || error.status === 400)) {
     return (
@@ -147,16 +150,7 @@ export function Users() {
                 setNote(undefined);
                 setRolesOf(u);
               }}
-              manage={
-                mayWrite === true
-                  ? {
-                      selfId: me!.id,
-                      onEdit: manage('edit'),
-                      onToggle: (u) => void toggle(u),
-                      onDelete: manage('delete'),
-                    }
-                  : undefined
-              }
+              manage={mayWrite === true ? rowActions : undefined}
             />
           )}
         </UserFilters>
