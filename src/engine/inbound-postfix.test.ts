@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/test-app.js';
+import { freePort } from '../../test/support/processes.js';
 import { Workers } from './workers.js';
 
 // Through a real relay: Liaison sends a notice to a private Postfix instance (Debian's
@@ -31,18 +32,6 @@ let listener: Workers;
 let smarthost: SMTPServer;
 let postfixPort: number;
 let started = false;
-
-/** A port free now (Postfix's listener must be named in its configuration before it starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The smarthost: accepts every address but one, which it refuses as a real MX would. */
 async function startSmarthost() {
