@@ -162,6 +162,13 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const DeliveriesQuery = Type.Object(
   {
     status: Type.Optional(Type.Union(deliveryStatuses.map((s) => Type.Literal(s)))),
+    recipient: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 320,
+        description: 'Only deliveries whose address contains this text (case-insensitive)',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     after: Type.Optional(Type.String({ maxLength: 300 })),
   },

@@ -129,7 +129,7 @@ export class AnnouncementService {
   async deliveries(
     principal: Principal,
     id: string,
-    query: { status?: DeliveryStatus; limit?: number; after?: string },
+    query: { status?: DeliveryStatus; recipient?: string; limit?: number; after?: string },
   ) {
     await this.get(principal, id);
     const limit = query.limit ?? 100;
@@ -137,6 +137,7 @@ export class AnnouncementService {
     const rows = await deliveries.findDeliveries(this.db, principal.read, {
       announcementId: id,
       status: query.status,
+      recipient: query.recipient,
       afterId,
       limit,
     });

@@ -539,6 +539,34 @@ describe('GET /announcements/{id} and its deliveries', () => {
     expect(seen.sort()).toEqual(emails.sort());
   });
 
+  it('finds deliveries by recipient: address text, any case, % and _ taken literally', async () => {
+    const customer = await tenant(p.admin, p.partnerId);
+    const emails = ['anna.rossi', 'anna_x', 'bob'].map(address);
+    for (const email of emails) await contact(p.admin, customer.id, ['technical'], { email });
+    const created = await announce(p.admin, { scope_tenant_id: customer.id });
+    await finished(created.id, p.admin);
+    const found = async (recipient: string) =>
+      (
+        await t.call(
+          p.admin,
+          'GET',
+          `/api/2/announcements/${created.id}/deliveries?recipient=${encodeURIComponent(recipient)}`,
+        )
+      ).body.items
+        .map((d: { email: string }) => d.email)
+        .sort();
+    expect(await found('ANNA')).toEqual([emails[0], emails[1]]);
+    expect(await found('anna_')).toEqual([emails[1]]);
+    expect(await found('%')).toEqual([]);
+    expect(await found('bob')).toEqual([emails[2]]);
+    expectError(
+      await t.call(p.admin, 'GET', `/api/2/announcements/${created.id}/deliveries?recipient=`),
+      400,
+      'validation_failed',
+      'recipient',
+    );
+  });
+
   it('is invisible to another partner (404), and a missing one is 404', async () => {
     await contact(p.admin, p.customerId, ['technical']);
     const created = await announce(p.admin, { scope_tenant_id: p.customerId });

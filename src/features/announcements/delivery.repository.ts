@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import { containing } from '../../platform/db/like.js';
 import type { DeliveryStatus } from './announcement.schemas.js';
 
 // The deliveries of announcements, as their senders and readers see them (the engine claims and records them).
@@ -64,7 +65,7 @@ export async function cancelPendingDeliveries(db: Db, announcementId: string) {
 export function findDeliveries(
   db: Db,
   scope: Scope,
-  filter: { announcementId: string; status?: DeliveryStatus; afterId?: number; limit: number },
+  filter: { announcementId: string; status?: DeliveryStatus; recipient?: string; afterId?: number; limit: number },
 ) {
   let query = db
     .selectFrom('deliveries as d')
@@ -88,6 +89,7 @@ export function findDeliveries(
     .orderBy('d.id')
     .limit(filter.limit + 1);
   if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.recipient) query = query.where('d.address', 'ilike', containing(filter.recipient));
   if (filter.afterId !== undefined) query = query.where('d.id', '>', filter.afterId);
   return query.execute();
 }

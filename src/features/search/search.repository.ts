@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inScope, type Scope } from '../../platform/scope.js';
-
-const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import { containing } from '../../platform/db/like.js';
 
 function subtree(db: Db, rootId: string) {
   return db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId);
@@ -14,7 +13,7 @@ function subtree(db: Db, rootId: string) {
  * covers them.
  */
 export function searchTenants(db: Db, scope: Scope, rootId: string, text: string, limit: number) {
-  const pattern = like(text);
+  const pattern = containing(text);
   const person = (column: 'firstname' | 'lastname' | 'email') =>
     sql`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`;
   return db
@@ -52,7 +51,7 @@ export function searchTenants(db: Db, scope: Scope, rootId: string, text: string
 }
 
 export function searchUsers(db: Db, scope: Scope, rootId: string, text: string, limit: number) {
-  const pattern = like(text);
+  const pattern = containing(text);
   return (
     db
       .selectFrom('users as u')

@@ -6096,6 +6096,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "sent" | "failed" | "cancelled";
+                /** @description Only deliveries whose address contains this text (case-insensitive) */
+                recipient?: string;
                 limit?: number;
                 after?: string;
             };
