@@ -140,6 +140,17 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     expect(await row.getByRole('cell').nth(3).textContent()).toBe('Failed');
     await expectAccessible(page, 'notice detail');
     await screenshot(page, 'notices-detail');
+    // Every delivery, and one recipient found by a part of its address.
+    await page.getByLabel('Show').selectOption('all');
+    const all = page.getByRole('region', { name: 'All deliveries (3)' });
+    await expect.poll(() => all.getByRole('row').count()).toBe(4);
+    await page.getByLabel('Find a recipient').fill('TESS@');
+    await expect.poll(() => all.getByRole('row').count()).toBe(2);
+    expect(await all.getByRole('row').nth(1).getByRole('cell').first().textContent()).toBe('tess@customer.test');
+    await page.getByLabel('Find a recipient').fill('nobody');
+    await all.getByText('No delivery of this kind to an address containing “nobody”.').waitFor();
+    await page.getByLabel('Find a recipient').fill('');
+    await screenshot(page, 'notices-detail-all');
 
     const mail = await w.smtp.waitFor((m) => m.to.includes('tess@customer.test'));
     expect(mail.subject).toContain('Maintenance window');

@@ -6,6 +6,7 @@ import { ErrorNote, Loading } from '../../components/Status';
 import { formatDate, formatNumber } from '../../i18n';
 import { useSession } from '../../session';
 import { tenantLink, usePaged } from '../../api/loading';
+import { useSettled } from '../../components/useSettled';
 import { type Announcement, type Delivery } from './shared';
 
 type Filter = 'failed' | 'cancelled' | 'sent' | 'pending' | 'all';
@@ -30,11 +31,17 @@ function DeliveryState({ delivery: d }: { delivery: Delivery }) {
   );
 }
 
-/** A notice's deliveries, failed ones first; a filter shows the cancelled, sent, pending or all. */
+/**
+ * A notice's deliveries: the failed ones first when there are any, else all of them; a filter shows
+ * the cancelled, sent, pending or all, and a search box finds a recipient by address.
+ */
 export function Deliveries({ announcement: a }: { announcement: Announcement }) {
   const { t } = useTranslation();
   const { user } = useSession();
-  const [filter, setFilter] = useState<Filter>('failed');
+  const [chosen, setFilter] = useState<Filter>();
+  const filter = chosen ?? (a.counts.failed > 0 ? 'failed' : 'all');
+  const [typed, setTyped] = useState('');
+  const recipient = useSettled(typed.trim());
   const count = countOf(a.counts, filter);
   const list = usePaged(
     (after) =>
@@ -42,11 +49,16 @@ export function Deliveries({ announcement: a }: { announcement: Announcement }) 
         api.GET('/api/2/announcements/{id}/deliveries', {
           params: {
             path: { id: a.id },
-            query: { ...(filter === 'all' ? {} : { status: filter }), limit: 50, ...(after ? { after } : {}) },
+            query: {
+              ...(filter === 'all' ? {} : { status: filter }),
+              ...(recipient ? { recipient } : {}),
+              limit: 50,
+              ...(after ? { after } : {}),
+            },
           },
         }),
       ),
-    [a.id, filter, count],
+    [a.id, filter, count, recipient],
   );
   return (
     <section aria-labelledby="deliveries-title">
@@ -64,9 +76,15 @@ export function Deliveries({ announcement: a }: { announcement: Announcement }) 
             ))}
           </select>
         </label>
+        <label className="inline-field">
+          {t('notices.detail.findRecipient')}{' '}
+          <input type="search" maxLength={320} value={typed} onChange={(e) => setTyped(e.target.value)} />
+        </label>
       </div>
       {list.items.length === 0 && !list.loading && !list.error && (
-        <p className="muted">{t('notices.detail.noDeliveries')}</p>
+        <p className="muted">
+          {recipient ? t('notices.detail.noMatch', { text: recipient }) : t('notices.detail.noDeliveries')}
+        </p>
       )}
       {list.items.length > 0 && (
         <div className="table-wrap">
