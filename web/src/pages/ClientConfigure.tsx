@@ -7,6 +7,7 @@ import { ErrorNote, Loading } from '../components/Status';
 import { loadTenant, type Tenant } from '../components/contacts/load';
 import { TenantFacts } from '../components/contacts/TenantFacts';
 import { ClientActions } from '../components/clients/ClientActions';
+import { kindsUnder } from '../components/clients/kinds';
 import '../components/clients/clients.css';
 import { CompanyProfile } from '../components/company/CompanyProfile';
 import { EffectiveContacts } from '../components/company/EffectiveContacts';
@@ -16,7 +17,7 @@ import { useMayWrite } from '../api/roles';
 import { useSession } from '../session';
 import { usePageTitle } from '../components/usePageTitle';
 
-/** Clients > <client> > Configure: its facts, its contacts (the very list its own admins see), its users. */
+/** Clients > <client> > Configure: its facts, its contacts (the very list its own admins see), its users, its clients. */
 export function ClientConfigure() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -89,6 +90,13 @@ export function ClientConfigure() {
               {t('contacts.client.users', { name: tenant.name })}
             </Link>
           </p>
+          {kindsUnder(tenant).length > 0 && (
+            <p>
+              <Link to={`/clients?under=${encodeURIComponent(tenant.id)}`}>
+                {t('clients.treeLabel', { name: tenant.name })}
+              </Link>
+            </p>
+          )}
           <CompanyProfile
             tenant={tenant}
             mayWrite={mayWrite}
