@@ -144,12 +144,21 @@ describe.runIf(haveBrowser)('contacts export and import in the console', () => {
     await exportAndImport(page, 'it', 'bruno.verdi@example.test', 'nuova.it@example.test', 'contacts-import-it-phone');
   });
 
-  it('shows a read-only admin Export but not Import', async () => {
+  it('shows a read-only admin Export but not Import, Add, Edit or Delete', async () => {
     const page = await w.newPage();
     await signIn(page, p1.readonly.name, `pw-${p1.readonly.name}`);
     await page.goto('/my-company');
     await page.getByRole('link', { name: L.en.export, exact: true }).waitFor();
     await page.getByRole('cell', { name: 'anna.rossi@example.test' }).waitFor();
     expect(await page.getByRole('button', { name: L.en.import, exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add a contact' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
+    expect(await page.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
+    // The admin who writes sees them all.
+    const writer = await w.newPage();
+    await signIn(writer, p1.admin.login, `pw-${p1.admin.login}`);
+    await writer.goto('/my-company');
+    await writer.getByRole('button', { name: 'Add a contact' }).waitFor();
+    expect(await writer.getByRole('button', { name: /^Edit / }).count()).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ok } from '../api/client';
+import { useMayWrite } from '../api/roles';
+import { useSession } from '../session';
 import { Dialog } from './Dialog';
 import { ErrorNote, Loading } from './Status';
 import { AddContactForm } from './contacts/AddContactForm';
@@ -11,7 +12,7 @@ import { ContactPanel } from './contacts/ContactPanel';
 import { ContactTransfer } from './contacts/ContactTransfer';
 import { DeleteContactForm } from './contacts/DeleteContactForm';
 import { EditContactForm } from './contacts/EditContactForm';
-import { formErrorsOf } from './contacts/errors';
+import { pendingEmailAction } from './contacts/pendingEmail';
 import { fullName, loadContacts, type Contact } from './contacts/load';
 
 type Note = { kind: 'success' | 'warn' | 'error'; text: string };
@@ -31,6 +32,7 @@ export function ContactsSection({ tenantId, onLoaded }: { tenantId: string; onLo
   const [deleting, setDeleting] = useState<Contact>();
   const [viewing, setViewing] = useState<Contact>();
   const [busy, setBusy] = useState<string>();
+  const mayWrite = useMayWrite(useSession().user?.id) === true;
 
   const reload = useCallback(() => {
     setLoadError(undefined);
@@ -48,25 +50,19 @@ export function ContactsSection({ tenantId, onLoaded }: { tenantId: string; onLo
   );
   const nameOf = (c: Contact) => fullName(c) || c.email;
 
-  const pendingAction = async (c: Contact, action: 'resend' | 'cancel') => {
+  const pendingAction = (c: Contact, action: 'resend' | 'cancel') => {
     setBusy(c.id);
-    try {
-      if (action === 'resend')
-        await ok(api.POST('/api/2/contacts/{id}/pending-email/resend', { params: { path: { id: c.id } } }));
-      else await ok(api.DELETE('/api/2/contacts/{id}/pending-email', { params: { path: { id: c.id } } }));
-      setNote({
-        kind: 'success',
-        text: t(action === 'resend' ? 'contacts.notes.resent' : 'contacts.notes.cancelled', {
-          email: c.pending_email,
-          name: nameOf(c),
-        }),
+    void pendingEmailAction(c, action, t)
+      .then(setNote)
+      .finally(() => {
+        setBusy(undefined);
+        void reload();
       });
-    } catch (e) {
-      setNote({ kind: 'error', text: formErrorsOf(e, t, []).form ?? '' });
-    } finally {
-      setBusy(undefined);
-      void reload();
-    }
+  };
+  /** Opens a dialog on a row, forgetting the last note. */
+  const opening = (open: (c: Contact) => void) => (c: Contact) => {
+    setNote(undefined);
+    open(c);
   };
 
   return (
@@ -75,18 +71,20 @@ export function ContactsSection({ tenantId, onLoaded }: { tenantId: string; onLo
         <h2 id={headingId} ref={headingRef} tabIndex={-1}>
           {t('contacts.title')}
         </h2>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            setNote(undefined);
-            setAdding(true);
-          }}
-          disabled={!contacts}
-          aria-label={t('contacts.add.buttonFor')}
-        >
-          <span aria-hidden="true">+</span> {t('contacts.add.button')}
-        </button>
+        {mayWrite && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setNote(undefined);
+              setAdding(true);
+            }}
+            disabled={!contacts}
+            aria-label={t('contacts.add.buttonFor')}
+          >
+            <span aria-hidden="true">+</span> {t('contacts.add.button')}
+          </button>
+        )}
         <ContactTransfer
           tenantId={tenantId}
           onImported={(text) => {
@@ -112,16 +110,16 @@ export function ContactsSection({ tenantId, onLoaded }: { tenantId: string; onLo
               contacts={shown}
               labelledBy={headingId}
               busy={busy}
-              onEdit={(c) => {
-                setNote(undefined);
-                setEditing(c);
-              }}
-              onDelete={(c) => {
-                setNote(undefined);
-                setDeleting(c);
-              }}
-              onResend={(c) => void pendingAction(c, 'resend')}
-              onCancelPending={(c) => void pendingAction(c, 'cancel')}
+              actions={
+                mayWrite
+                  ? {
+                      onEdit: opening(setEditing),
+                      onDelete: opening(setDeleting),
+                      onResend: (c) => pendingAction(c, 'resend'),
+                      onCancelPending: (c) => pendingAction(c, 'cancel'),
+                    }
+                  : undefined
+              }
               onOpen={setViewing}
             />
           )}

@@ -3,28 +3,24 @@ import { fullName, type Contact } from './load';
 import { TypeChips } from './TypeChips';
 import { Email } from '../Email';
 
-interface ContactsTableProps {
-  contacts: Contact[];
-  labelledBy: string;
-  busy?: string;
+/** What an admin who writes may do to a row (none for a read-only admin). */
+export interface RowActions {
   onEdit(contact: Contact): void;
   onDelete(contact: Contact): void;
   onResend(contact: Contact): void;
   onCancelPending(contact: Contact): void;
+}
+
+interface ContactsTableProps {
+  contacts: Contact[];
+  labelledBy: string;
+  busy?: string;
+  actions?: RowActions;
   onOpen(contact: Contact): void;
 }
 
-/** One row a contact: who, how to reach them, their types, what can be done. */
-export function ContactsTable({
-  contacts,
-  labelledBy,
-  busy,
-  onEdit,
-  onDelete,
-  onResend,
-  onCancelPending,
-  onOpen,
-}: ContactsTableProps) {
+/** One row a contact: who, how to reach them, their types, and (for an admin who writes) what can be done. */
+export function ContactsTable({ contacts, labelledBy, busy, actions, onOpen }: ContactsTableProps) {
   const { t } = useTranslation();
   const cell = (key: 'name' | 'email' | 'phone' | 'title' | 'types' | 'actions') => ({
     'data-label': t(`contacts.table.${key}`),
@@ -43,7 +39,7 @@ export function ContactsTable({
               {t('contacts.table.title')}
             </th>
             <th scope="col">{t('contacts.table.types')}</th>
-            <th scope="col">{t('contacts.table.actions')}</th>
+            {actions && <th scope="col">{t('contacts.table.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -78,24 +74,28 @@ export function ContactsTable({
                     <span className="pending-line">
                       <span className="badge pending">{t('contacts.table.pending')}</span>{' '}
                       <Email address={c.pending_email} />{' '}
-                      <button
-                        type="button"
-                        className="link-button"
-                        disabled={busy === c.id}
-                        onClick={() => onResend(c)}
-                        aria-label={t('contacts.table.resendFor', { email: c.pending_email })}
-                      >
-                        {t('contacts.table.resend')}
-                      </button>
-                      <button
-                        type="button"
-                        className="link-button"
-                        disabled={busy === c.id}
-                        onClick={() => onCancelPending(c)}
-                        aria-label={t('contacts.table.cancelFor', { email: c.pending_email })}
-                      >
-                        {t('contacts.table.cancelPending')}
-                      </button>
+                      {actions && (
+                        <>
+                          <button
+                            type="button"
+                            className="link-button"
+                            disabled={busy === c.id}
+                            onClick={() => actions.onResend(c)}
+                            aria-label={t('contacts.table.resendFor', { email: c.pending_email })}
+                          >
+                            {t('contacts.table.resend')}
+                          </button>
+                          <button
+                            type="button"
+                            className="link-button"
+                            disabled={busy === c.id}
+                            onClick={() => actions.onCancelPending(c)}
+                            aria-label={t('contacts.table.cancelFor', { email: c.pending_email })}
+                          >
+                            {t('contacts.table.cancelPending')}
+                          </button>
+                        </>
+                      )}
                     </span>
                   )}
                 </td>
@@ -113,20 +113,26 @@ export function ContactsTable({
                     </span>
                   )}
                 </td>
-                <td {...cell('actions')}>
-                  <div className="row-actions">
-                    <button type="button" onClick={() => onEdit(c)} aria-label={t('contacts.table.editFor', { name })}>
-                      {t('app.edit')}
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => onDelete(c)}
-                      aria-label={t('contacts.table.deleteFor', { name })}
-                    >
-                      {t('app.delete')}
-                    </button>
-                  </div>
-                </td>
+                {actions && (
+                  <td {...cell('actions')}>
+                    <div className="row-actions">
+                      <button
+                        type="button"
+                        onClick={() => actions.onEdit(c)}
+                        aria-label={t('contacts.table.editFor', { name })}
+                      >
+                        {t('app.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() => actions.onDelete(c)}
+                        aria-label={t('contacts.table.deleteFor', { name })}
+                      >
+                        {t('app.delete')}
+                      </button>
+                    </div>
+                  </td>
+                )}
               </tr>
             );
           })}
