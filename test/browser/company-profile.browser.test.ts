@@ -93,10 +93,13 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
     await card.waitFor();
     expect(await facts(card)).toEqual([
       'Address Not given',
+      'Address line 2 Floor 3',
       'City Milan',
+      'State or province Not given',
       'Postcode Not given',
       'Country Not given',
       'Phone Not given',
+      'Fax Not given',
       'Website Not given',
       'Email Not given',
     ]);
@@ -113,15 +116,19 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
     await tabTo(page, 'BUTTON', 'Edit');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Edit Partner profile' });
-    const address = dialog.getByRole('textbox', { name: /^Address/ });
+    const address = dialog.getByRole('textbox', { name: /^Address(?! line)/ });
     await poll(() => focusedIs(address)).toBe(true);
     await page.keyboard.type('Via Roma 1');
+    await tabTo(page, 'INPUT', 'State or province');
+    await page.keyboard.type('MI');
     await tabTo(page, 'INPUT', 'Postcode');
     await page.keyboard.type('20100');
     await tabTo(page, 'INPUT', 'Country');
     await page.keyboard.type('IT');
     await tabTo(page, 'INPUT', 'Phone');
     await page.keyboard.type('+39 02 1234 567');
+    await tabTo(page, 'INPUT', 'Fax');
+    await page.keyboard.type('+39 02 1234 568');
     await tabTo(page, 'INPUT', 'Website');
     await page.keyboard.type('www.example.com');
     await tabTo(page, 'INPUT', 'Email');
@@ -155,10 +162,13 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
     await page.getByText('The company profile was saved.').waitFor();
     expect(await facts(card)).toEqual([
       'Address Via Roma 1',
+      'Address line 2 Floor 3',
       'City Turin',
+      'State or province MI',
       'Postcode 20100',
       'Country IT',
       'Phone +39 02 1234 567',
+      'Fax +39 02 1234 568',
       'Website https://example.com',
       'Email legal@example.test',
     ]);
@@ -168,9 +178,11 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
       address1: 'Via Roma 1',
       address2: 'Floor 3',
       city: 'Turin',
+      state: 'MI',
       zipcode: '20100',
       country: 'IT',
       phone: '+39 02 1234 567',
+      fax: '+39 02 1234 568',
       website: 'https://example.com',
       email: 'legal@example.test',
     });

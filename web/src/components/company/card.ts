@@ -5,10 +5,13 @@ export type LegalCard = Tenant['contact'];
 /** The legal card's fields the console shows and edits, in the order shown, with the API's limits. */
 export const profileFields = [
   { name: 'address1', max: 255 },
+  { name: 'address2', max: 255 },
   { name: 'city', max: 100 },
+  { name: 'state', max: 100 },
   { name: 'zipcode', max: 20 },
   { name: 'country', max: 100 },
   { name: 'phone', max: 25, type: 'tel' },
+  { name: 'fax', max: 25, type: 'tel' },
   { name: 'website', max: 255, type: 'url' },
   { name: 'email', max: 254, type: 'email' },
 ] as const;
