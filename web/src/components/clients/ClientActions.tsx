@@ -56,19 +56,14 @@ export function ClientActions({ tenant, reload, onChanged, onDeleted }: ClientAc
       <button type="button" onClick={() => show('edit')}>
         {t('clients.actions.edit')}
       </button>
-      {tenant.enabled ? (
-        <button type="button" onClick={() => show('disable')}>
-          {t('clients.actions.disable')}
+      {/* One button that turns Disable into Enable: the focus it gave the dialog comes back to it. */}
+      <button type="button" onClick={() => show(tenant.enabled ? 'disable' : 'enable')}>
+        {t(tenant.enabled ? 'clients.actions.disable' : 'clients.actions.enable')}
+      </button>
+      {!tenant.enabled && (
+        <button type="button" className="danger" onClick={() => show('delete')}>
+          {t('clients.actions.delete')}
         </button>
-      ) : (
-        <>
-          <button type="button" onClick={() => show('enable')}>
-            {t('clients.actions.enable')}
-          </button>
-          <button type="button" className="danger" onClick={() => show('delete')}>
-            {t('clients.actions.delete')}
-          </button>
-        </>
       )}
       <Dialog open={open === 'edit'} title={t('clients.edit.title', { name })} onClose={close}>
         <ClientForm
