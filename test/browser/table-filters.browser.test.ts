@@ -146,8 +146,14 @@ describe.runIf(haveBrowser)('filters of the contacts, users and clients lists', 
       await poll(() => names(rowsOf(page))).toEqual([expect.stringContaining('Anna Archer')]);
       await expectAccessible(page, `contacts filtered (${language})`);
       await screenshot(page, `filters-contacts-${language}`);
+      // The filters live in the address: a reload (or a shared link) shows the same list.
+      expect(new URL(page.url()).searchParams.get('q')).toBe('ANNA@filters');
+      await page.reload();
+      await poll(() => names(rowsOf(page))).toEqual([expect.stringContaining('Anna Archer')]);
+      expect(await filters.getByLabel(l.contactText).inputValue()).toBe('ANNA@filters');
       await filters.getByRole('button', { name: l.clear }).click();
       await poll(() => rowsOf(page).count()).toBe(3);
+      expect(new URL(page.url()).search).toBe('');
 
       // Users: status, then text over login, name and email.
       await page.goto('/users');
@@ -158,6 +164,9 @@ describe.runIf(haveBrowser)('filters of the contacts, users and clients lists', 
       await userFilters.getByLabel(l.status, { exact: true }).selectOption({ label: l.disabled });
       await poll(() => names(rowsOf(page))).toEqual(['dora']);
       await poll(() => page.locator('main .counts').textContent()).toBe(l.usersShown(1, 4));
+      await page.goto('/users?state=disabled');
+      await poll(() => names(rowsOf(page))).toEqual(['dora']);
+      expect(await userFilters.getByLabel(l.status, { exact: true }).inputValue()).toBe('disabled');
       await userFilters.getByLabel(l.status, { exact: true }).selectOption({ label: l.all });
       await userFilters.getByLabel(l.userText).fill('nadia@');
       await poll(() => names(rowsOf(page))).toEqual(['nadia']);

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 
 interface FilterSelect {
   key: string;
@@ -69,4 +70,30 @@ export function matchesText(typed: string | undefined, texts: (string | null | u
   if (!words.length) return true;
   const haystack = folded(texts.filter(Boolean).join(' '));
   return words.every((w) => haystack.includes(w));
+}
+
+/**
+ * Filter values kept in the address (`?q=anna&type=billing`): a reload, the Back button or a shared
+ * link shows the same filtered list. The text box is `q`; the other parameters of the page stay.
+ */
+export function useFilterParams(keys: string[]): [FilterValues, (values: FilterValues) => void] {
+  const [params, setParams] = useSearchParams();
+  const param = (key: string) => (key === 'text' ? 'q' : key);
+  const values: FilterValues = {};
+  for (const key of ['text', ...keys]) {
+    const value = params.get(param(key));
+    if (value) values[key] = value;
+  }
+  const set = (next: FilterValues) =>
+    setParams(
+      (current) => {
+        const updated = new URLSearchParams(current);
+        for (const key of ['text', ...keys])
+          if (next[key]) updated.set(param(key), next[key]);
+          else updated.delete(param(key));
+        return updated;
+      },
+      { replace: true },
+    );
+  return [values, set];
 }

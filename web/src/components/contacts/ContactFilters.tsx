@@ -1,7 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
-import { FilterBar, matchesText, type FilterValues } from '../FilterBar';
+import { FilterBar, matchesText, useFilterParams, type FilterValues } from '../FilterBar';
 import { contactTypes, type Contact } from './load';
 
 /** Whether a contact passes the filters: text over its name and addresses, its type, its email's state. */
@@ -18,7 +18,7 @@ function contactMatches(c: Contact, f: FilterValues) {
  */
 export function ContactFilters({ contacts, children }: { contacts: Contact[]; children(shown: Contact[]): ReactNode }) {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<FilterValues>({});
+  const [filters, setFilters] = useFilterParams(['type', 'state']);
   const shown = contacts.filter((c) => contactMatches(c, filters));
   const n = formatNumber(contacts.length);
   if (contacts.length === 0)

@@ -1,7 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
-import { FilterBar, matchesText, type FilterValues } from '../FilterBar';
+import { FilterBar, matchesText, useFilterParams, type FilterValues } from '../FilterBar';
 import { fullName, type User } from './load';
 
 const states = ['enabled', 'disabled', 'notActivated'] as const;
@@ -17,7 +17,7 @@ function userMatches(u: User, f: FilterValues) {
 /** The count, the filters and the (filtered) users; the console reads every user of the company, so all are seen. */
 export function UserFilters({ users, children }: { users: User[]; children(shown: User[]): ReactNode }) {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<FilterValues>({});
+  const [filters, setFilters] = useFilterParams(['state']);
   const shown = users.filter((u) => userMatches(u, filters));
   const n = formatNumber(users.length);
   if (users.length === 0)
