@@ -10,6 +10,7 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 
 interface Focused {
   tag: string;
+  id: string;
   /** Its accessible name's parts: aria-label, else its label, else its text. */
   name: string;
   type: string;
@@ -26,6 +27,7 @@ const focused = (page: Page): Promise<Focused> =>
     const style = a ? getComputedStyle(a) : undefined;
     return {
       tag: a?.tagName ?? '',
+      id: a?.id ?? '',
       name: (a === document.body
         ? ''
         : a?.getAttribute('aria-label') || a?.labels?.[0]?.textContent || a?.textContent || ''
@@ -237,5 +239,71 @@ describe.runIf(haveBrowser)('the console by keyboard alone', { timeout: 180_000 
     // Another partner cannot read it.
     const other = await createPartnerWorld(w.t, 'Elsewhere');
     expect((await w.t.call(other.admin, 'GET', `/api/2/contacts/${kim.id}`)).status).toBe(404);
+  });
+  it('composes and sends a notice to one client by keyboard alone', async () => {
+    // A client of its own with one Technical contact: the recipient count does not hang on the other tests.
+    const target = await w.t.call(p.admin, 'POST', '/api/2/tenants', {
+      name: 'Tabbing Spa',
+      parent_id: p.partnerId,
+      kind: 'customer',
+    });
+    expect(target.status).toBe(201);
+    const contact = await w.t.call(p.admin, 'POST', '/api/2/contacts', {
+      tenant_id: target.body.id,
+      types: ['technical'],
+      firstname: 'Tess',
+      lastname: 'Tab',
+      email: 'tess@tabbing.test',
+    });
+    expect(contact.status).toBe(201);
+
+    const page = await w.newPage();
+    page.setDefaultTimeout(15_000);
+    await signInByKeyboard(page);
+    await tabTo(page, link('Notices'), 'Notices in the menu');
+    await page.keyboard.press('Enter');
+    await tabTo(page, link('New notice'), 'New notice');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New notice' }).waitFor();
+
+    // The contact type: Tab into the radios, the arrows choose.
+    await tabTo(page, (el) => el.type === 'radio' && el.id.startsWith('category-'), 'the contact types');
+    for (let i = 0; i < 3 && (await focused(page)).id !== 'category-technical'; i++)
+      await page.keyboard.press('ArrowDown');
+    expect(await page.getByRole('radio', { name: 'Technical', exact: true }).isChecked()).toBe(true);
+    await tabTo(page, (el) => el.id === 'subject-en', 'the English subject');
+    await page.keyboard.type('Keyboard maintenance');
+    await tabTo(page, (el) => el.id === 'body-en', 'the English message');
+    await page.keyboard.type('The platform restarts on Sunday.');
+    // The scope: type a name, Tab to the match, Enter chooses it.
+    await tabTo(page, field('Find a client'), 'Find a client');
+    await page.keyboard.type('Tabbing');
+    await page.getByRole('button', { name: 'Choose Tabbing Spa' }).waitFor();
+    await tabTo(page, button('Choose Tabbing Spa'), 'the match');
+    await page.keyboard.press('Enter');
+    await page.getByText('Sent to Tabbing Spa and every client below it.').waitFor();
+    await tabTo(page, button('Check recipients'), 'Check recipients');
+    await page.keyboard.press('Enter');
+    await page.getByText('1 person receives this notice').waitFor();
+    await expectAccessible(page, 'compose by keyboard');
+    await screenshot(page, 'keyboard-notice-preview');
+    await tabTo(page, button('Send to 1 recipient'), 'Send to 1 recipient');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Send this notice?' });
+    await dialog.waitFor();
+    await poll(() => focused(page)).toMatchObject({ tag: 'BUTTON', inDialog: true });
+    await tabTo(page, button('Send notice'), 'Send notice in the dialog');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').at(-1)!;
+    await poll(async () => (await w.t.call(p.admin, 'GET', `/api/2/announcements/${id}`)).body).toMatchObject({
+      scope_tenant_id: target.body.id,
+      category: 'technical',
+      recipients: 1,
+      counts: { sent: 1, failed: 0, pending: 0 },
+    });
+    await screenshot(page, 'keyboard-notice-sent');
+    const other = await createPartnerWorld(w.t, 'Outside');
+    expect((await w.t.call(other.admin, 'GET', `/api/2/announcements/${id}`)).status).toBe(404);
   });
 });
