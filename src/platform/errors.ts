@@ -177,6 +177,11 @@ const situations = {
     'Only a scheduled announcement can be changed; this one has started or was cancelled',
   ],
   announcement_finished: ['conflict', 'announcements', 'The announcement is already done or cancelled'],
+  announcement_not_draft: [
+    'conflict',
+    'announcements',
+    'Only a draft can be sent or deleted this way; this announcement was already sent or scheduled: cancel it instead',
+  ],
   announcement_not_yours: [
     1002,
     'announcements',

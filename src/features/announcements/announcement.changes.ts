@@ -20,7 +20,7 @@ import { finishOptOuts } from './announcement.enqueue.js';
  * write its scope (the access funnel: 403 when read-only) and stand at or above the tenant that
  * sent it (its fallback ceiling), so a customer's admin cannot stop its provider's notice.
  */
-async function lockForChange(trx: Db, principal: Principal, id: string) {
+export async function lockForChange(trx: Db, principal: Principal, id: string) {
   const row = await repo.lockAnnouncement(trx, principal.read, id);
   if (!row) throw fail('announcement_not_found');
   await tenantAccess(trx, principal, row.scope_tenant_id, 'write');
@@ -30,7 +30,10 @@ async function lockForChange(trx: Db, principal: Principal, id: string) {
   return row;
 }
 
-/** Changes a scheduled notice (409 once it started or was cancelled); the recipient count follows its category. */
+/**
+ * Changes a scheduled notice or a draft (409 once it started or was cancelled); a scheduled
+ * notice's recipient count follows its category. A draft is checked only when it is sent.
+ */
 export async function editAnnouncement(
   uow: UnitOfWork,
   principal: Principal,
@@ -40,21 +43,26 @@ export async function editAnnouncement(
   const sendAt = sendTime(changes.send_at);
   return uow.run(async (trx) => {
     const row = await lockForChange(trx, principal, id);
-    if (row.status !== 'scheduled') throw fail('announcement_not_scheduled', { context: { status: row.status } });
+    if (row.status !== 'scheduled' && row.status !== 'draft')
+      throw fail('announcement_not_scheduled', { context: { status: row.status } });
+    const draft = row.status === 'draft';
     if (changes.mandatory !== undefined && changes.mandatory !== row.mandatory) await assertMayMandate(trx, principal);
     const category = changes.category ?? row.category;
     const fallback = changes.fallback ?? row.fallback;
     const mandatory = changes.mandatory ?? row.mandatory;
     const { recipients: rule = row.recipient_rule, ...rest } = changes;
-    const written = checkWritten({ subject: changes.subject ?? row.subject, body: changes.body ?? row.body });
+    const written = draft
+      ? { en: true }
+      : checkWritten({ subject: changes.subject ?? row.subject, body: changes.body ?? row.body });
     // A mandatory notice also reaches the addresses that opted out: its count changes with it.
     // Without English, who reads what is asked again (the contacts may have changed since).
     const recount =
-      !written.en ||
-      category !== row.category ||
-      fallback !== row.fallback ||
-      mandatory !== row.mandatory ||
-      rule !== row.recipient_rule;
+      !draft &&
+      (!written.en ||
+        category !== row.category ||
+        fallback !== row.fallback ||
+        mandatory !== row.mandatory ||
+        rule !== row.recipient_rule);
     const counted = recount
       ? await countRecipients(trx, {
           ceilingId: row.fallback_ceiling_id ?? row.scope_tenant_id,

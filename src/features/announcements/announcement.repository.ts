@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { ContactType, LocalizedText } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 import { exactTime } from '../../platform/db/keyset.js';
+import type { AnnouncementStatus } from './announcement.schemas.js';
 
 export async function insertAnnouncement(
   db: Db,
@@ -44,11 +45,13 @@ function selectAnnouncements(db: Db, scope: Scope) {
     .selectFrom('announcements as a')
     .selectAll('a')
     .select(createdAtKey.as('created_at_key'))
-    .where(inScope('a.scope_tenant_id', scope));
+    .where(inScope('a.scope_tenant_id', scope))
+    .where((eb) => eb.or([eb('a.status', '<>', 'draft'), inScope('a.fallback_ceiling_id', scope)]));
 }
 
 export type AnnouncementRow = Awaited<ReturnType<ReturnType<typeof selectAnnouncements>['executeTakeFirstOrThrow']>>;
 
+/** Those the scope may read: a draft only by the tenant that wrote it (its ceiling), not the customers it addresses. */
 export function findAnnouncement(db: Db, scope: Scope, id: string) {
   return selectAnnouncements(db, scope).where('a.id', '=', id).executeTakeFirst();
 }
@@ -58,7 +61,7 @@ export function lockAnnouncement(db: Db, scope: Scope, id: string) {
   return selectAnnouncements(db, scope).where('a.id', '=', id).forUpdate('a').executeTakeFirst();
 }
 
-/** A scheduled notice's new content or time (the caller holds its lock and checked it is still scheduled). */
+/** A scheduled notice's or a draft's new content or time (the caller holds its lock and checked its status). */
 export async function updateScheduled(
   db: Db,
   id: string,
@@ -82,7 +85,7 @@ export async function updateScheduled(
       ...(body ? { body: JSON.stringify(body) } : {}),
     })
     .where('id', '=', id)
-    .where('status', '=', 'scheduled')
+    .where('status', 'in', ['scheduled', 'draft'])
     .execute();
 }
 
@@ -99,7 +102,7 @@ export async function markCancelled(db: Db, id: string) {
 export function findAnnouncements(
   db: Db,
   scope: Scope,
-  filter: { tenantId: string; before?: { created_at: string; id: string }; limit: number },
+  filter: { tenantId: string; status?: AnnouncementStatus; before?: { created_at: string; id: string }; limit: number },
 ) {
   let query = selectAnnouncements(db, scope)
     .where('a.test', '=', false)
@@ -111,6 +114,7 @@ export function findAnnouncements(
     .orderBy('a.created_at', 'desc')
     .orderBy('a.id', 'desc')
     .limit(filter.limit + 1);
+  if (filter.status) query = query.where('a.status', '=', filter.status);
   if (filter.before)
     query = query.where(
       sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`,

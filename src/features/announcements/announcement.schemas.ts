@@ -57,7 +57,7 @@ export const AnnouncementBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** What may change while a notice is scheduled (PATCH): any of these, nothing else. */
+/** What may change while a notice is scheduled or a draft (PATCH): any of these, nothing else. */
 export const AnnouncementPatch = Type.Object(
   {
     category: Type.Optional(ContactTypeSchema),
@@ -85,6 +85,9 @@ const Counts = Type.Object({
   complained: Type.Integer({ description: 'Deliveries whose recipient reported the message as abuse' }),
 });
 
+const announcementStatuses = ['draft', 'scheduled', 'enqueuing', 'queued', 'sending', 'done', 'cancelled'] as const;
+export type AnnouncementStatus = (typeof announcementStatuses)[number];
+
 export const Announcement = Type.Object({
   id: Uuid,
   scope_tenant_id: Uuid,
@@ -98,7 +101,7 @@ export const Announcement = Type.Object({
   test: Type.Boolean({
     description: 'A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists',
   }),
-  status: Type.Union(['scheduled', 'enqueuing', 'queued', 'sending', 'done', 'cancelled'].map((s) => Type.Literal(s))),
+  status: Type.Union(announcementStatuses.map((s) => Type.Literal(s))),
   mandatory: Type.Boolean(),
   send_at: NullableTimestamp,
   cancelled_at: NullableTimestamp,
@@ -150,6 +153,12 @@ export const ContactDelivery = Type.Object({
 export const ListAnnouncementsQuery = Type.Object(
   {
     tenant_id: Type.Optional(Uuid),
+    status: Type.Optional(
+      Type.Union(
+        announcementStatuses.map((s) => Type.Literal(s)),
+        { description: 'Only announcements in this state (e.g. draft)' },
+      ),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     after: Type.Optional(Type.String({ maxLength: 300 })),
   },

@@ -1,4 +1,4 @@
-import { ownTenant, tenantAccess } from '../../platform/access.js';
+import { tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { fail } from '../../platform/errors.js';
@@ -10,17 +10,19 @@ import type { ContactService } from '../contacts/contact.service.js';
 import { toAnnouncement, toContactDelivery, toDelivery } from './announcement.mapping.js';
 import { assertMayMandate, sendTime } from './announcement.rules.js';
 import { assertEnglishNotNeeded, checkWritten } from './announcement.languages.js';
+import { checkNotice, recipientQuery } from './announcement.audience.js';
+import { createDraft, deleteDraft, requireNotice, sendDraft } from './announcement.drafts.js';
+import type { AnnouncementRequest } from './announcement-draft.schemas.js';
 import { renderNotice } from './notice.mails.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
-import {
-  countRecipients,
-  findFallbackCeiling,
-  sampleRecipients,
-  subtreeOf,
-  type RecipientQuery,
-} from './recipients.repository.js';
-import type { AnnouncementChanges, AnnouncementInput, DeliveryStatus } from './announcement.schemas.js';
+import { countRecipients, sampleRecipients } from './recipients.repository.js';
+import type {
+  AnnouncementChanges,
+  AnnouncementInput,
+  AnnouncementStatus,
+  DeliveryStatus,
+} from './announcement.schemas.js';
 import { cancelAnnouncement, editAnnouncement } from './announcement.changes.js';
 
 /** Newest first: announcements by creation time, deliveries by id. */
@@ -42,7 +44,7 @@ export class AnnouncementService {
     sendTime(input.send_at);
     const written = checkWritten(input);
     if (input.mandatory) await assertMayMandate(this.db, principal);
-    const query = await this.recipientQuery(principal, input);
+    const query = await recipientQuery(this.db, principal, input);
     const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
     assertEnglishNotNeeded(written, counts.englishReaders);
     return {
@@ -61,14 +63,12 @@ export class AnnouncementService {
     };
   }
 
-  /** Accepted at once; the worker enqueues (in chunks, resumably) and sends. */
-  async create(principal: Principal, input: AnnouncementInput) {
-    const sendAt = sendTime(input.send_at);
-    const written = checkWritten(input);
-    if (input.mandatory) await assertMayMandate(this.db, principal);
-    const query = await this.recipientQuery(principal, input);
-    const { recipients, englishReaders } = await countRecipients(this.db, query);
-    assertEnglishNotNeeded(written, englishReaders);
+  /** Accepted at once; the worker enqueues (in chunks, resumably) and sends. A draft is only stored. */
+  async create(principal: Principal, request: AnnouncementRequest) {
+    const { draft, ...given } = request;
+    if (draft) return createDraft(this.uow, principal, request);
+    const input = requireNotice(given);
+    const { sendAt, query, recipients } = await checkNotice(this.db, principal, input);
     const announcement = await this.uow.run(async (trx, after) => {
       const id = await repo.insertAnnouncement(trx, {
         scope_tenant_id: input.scope_tenant_id,
@@ -110,12 +110,20 @@ export class AnnouncementService {
     return toAnnouncement(row, (await deliveries.countDeliveries(this.db, [id])).get(id));
   }
 
-  async list(principal: Principal, query: { tenant_id?: string; limit?: number; after?: string }) {
+  async list(
+    principal: Principal,
+    query: { tenant_id?: string; status?: AnnouncementStatus; limit?: number; after?: string },
+  ) {
     const tenantId = query.tenant_id ?? principal.tenantId;
     await tenantAccess(this.db, principal, tenantId, 'read');
     const limit = query.limit ?? 50;
     const before = query.after ? announcementCursor.decode(query.after) : undefined;
-    const rows = await repo.findAnnouncements(this.db, principal.read, { tenantId, before, limit });
+    const rows = await repo.findAnnouncements(this.db, principal.read, {
+      tenantId,
+      status: query.status,
+      before,
+      limit,
+    });
     const page = paged(rows, limit, (last) =>
       announcementCursor.encode({ created_at: last.created_at_key, id: last.id }),
     );
@@ -166,30 +174,17 @@ export class AnnouncementService {
     return cancelAnnouncement(this.uow, principal, id);
   }
 
+  /** A draft sent as a notice, or deleted (announcement.drafts.ts). */
+  send(principal: Principal, id: string) {
+    return sendDraft(this.uow, principal, id);
+  }
+
+  remove(principal: Principal, id: string) {
+    return deleteDraft(this.uow, principal, id);
+  }
+
   /** A short notice to one contact, to check that its address receives them (see test-message.ts). */
   sendTestMessage(principal: Principal, contactId: string, type: ContactType) {
     return sendTestMessage({ uow: this.uow, contacts: this.contacts, limits: this.limits }, principal, contactId, type);
-  }
-
-  /** Root admins announce platform-wide, a service provider to its own subtree; others may not. */
-  private async recipientQuery(
-    principal: Principal,
-    input: AnnouncementInput,
-  ): Promise<RecipientQuery & { scopeName: string }> {
-    const scope = await tenantAccess(this.db, principal, input.scope_tenant_id, 'write', { field: 'scope_tenant_id' });
-    const own = await ownTenant(this.db, principal);
-    if (!['root', 'partner'].includes(own.kind)) {
-      throw fail('announcer_not_provider');
-    }
-    const ceilingId = (await findFallbackCeiling(this.db, principal, scope.id)) ?? scope.id;
-    return {
-      scopeName: scope.name,
-      ceilingId,
-      category: input.category,
-      fallback: (input.fallback ?? 'none') === 'ancestor',
-      tenants: subtreeOf(scope.id),
-      mandatory: input.mandatory ?? false,
-      primaryOnly: input.recipients === 'primary',
-    };
   }
 }

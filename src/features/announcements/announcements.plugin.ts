@@ -13,6 +13,7 @@ import {
   ListAnnouncementsQuery,
 } from './announcement.schemas.js';
 import { Preview } from './announcement-preview.schemas.js';
+import { AnnouncementCreate } from './announcement-draft.schemas.js';
 
 export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: AnnouncementService }> = async (
   app,
@@ -25,12 +26,16 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
     {
       schema: {
         tags,
-        summary: 'Announce to the contacts of a category in a subtree (accepted; sent in the background)',
-        body: AnnouncementBody,
-        response: { 202: Announcement, ...standardErrors },
+        summary:
+          'Announce to the contacts of a category in a subtree (202: accepted; sent in the background), or keep a draft (draft: true; 201, nothing sent)',
+        body: AnnouncementCreate,
+        response: { 201: Announcement, 202: Announcement, ...standardErrors },
       },
     },
-    async (request, reply) => reply.status(202).send(await announcements.create(request.principal, request.body)),
+    async (request, reply) => {
+      const created = await announcements.create(request.principal, request.body);
+      return reply.status(created.status === 'draft' ? 201 : 202).send(created);
+    },
   );
 
   app.post(
@@ -51,7 +56,8 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
     {
       schema: {
         tags,
-        summary: "Announcements to a tenant's subtree, newest first, with progress",
+        summary:
+          "Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them (?status=draft: those alone)",
         querystring: ListAnnouncementsQuery,
         response: { 200: PagedItemsOf(Announcement), ...standardErrors },
       },
@@ -78,7 +84,7 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
       schema: {
         tags,
         summary:
-          'Change a scheduled announcement (subject, body, category, fallback, send_at; mandatory for root administrators); 409 once it started or was cancelled',
+          'Change a scheduled announcement or a draft (subject, body, category, fallback, send_at; mandatory for root administrators); 409 once it started or was cancelled',
         params: IdParams,
         body: AnnouncementPatch,
         response: { 200: Announcement, ...standardErrors },
@@ -101,6 +107,38 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
       },
     },
     (request) => announcements.cancel(request.principal, request.params.id),
+  );
+
+  app.post(
+    '/announcements/:id/send',
+    {
+      schema: {
+        tags,
+        operationId: 'sendAnnouncementDraft',
+        summary:
+          'Send a draft: checked as POST /announcements checks a notice (400 naming a missing field), then scheduled if its send_at is ahead, else sent at once; 409 when not a draft',
+        params: IdParams,
+        body: CancelBody,
+        response: { 202: Announcement, ...standardErrors },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await announcements.send(request.principal, request.params.id)),
+  );
+
+  app.delete(
+    '/announcements/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a draft; 409 announcement_not_draft for one sent or scheduled (cancel it instead)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      await announcements.remove(request.principal, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(

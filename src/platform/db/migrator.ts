@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-established-card-roles.js';
 import * as m0009 from './migrations/0009-primary-contacts.js';
 import * as m0010 from './migrations/0010-coverage-summary.js';
 import * as m0011 from './migrations/0011-attestation.js';
+import * as m0012 from './migrations/0012-notice-drafts.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-primary-contacts': m0009,
   '0010-coverage-summary': m0010,
   '0011-attestation': m0011,
+  '0012-notice-drafts': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -56,11 +56,12 @@ export interface LocalizedText {
 export interface AnnouncementTable {
   id: Generated<string>;
   scope_tenant_id: string;
+  /** A draft without one yet stores '' (migration 0012); nothing that sends ever reads a draft. */
   category: ContactType;
   subject: ColumnType<LocalizedText, string, string>;
   body: ColumnType<LocalizedText, string, string>;
   fallback: 'none' | 'ancestor';
-  status: Generated<'scheduled' | 'enqueuing' | 'queued' | 'sending' | 'done' | 'cancelled'>;
+  status: Generated<'draft' | 'scheduled' | 'enqueuing' | 'queued' | 'sending' | 'done' | 'cancelled'>;
   recipients: Generated<number>;
   skipped: Generated<number>;
   enqueue_after: string | null;

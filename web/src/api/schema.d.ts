@@ -470,10 +470,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Announcements to a tenant's subtree, newest first, with progress */
+        /** Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them (?status=draft: those alone) */
         get: operations["listAnnouncements"];
         put?: never;
-        /** Announce to the contacts of a category in a subtree (accepted; sent in the background) */
+        /** Announce to the contacts of a category in a subtree (202: accepted; sent in the background), or keep a draft (draft: true; 201, nothing sent) */
         post: operations["createAnnouncement"];
         delete?: never;
         options?: never;
@@ -509,10 +509,11 @@ export interface paths {
         get: operations["getAnnouncement"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a draft; 409 announcement_not_draft for one sent or scheduled (cancel it instead) */
+        delete: operations["deleteAnnouncement"];
         options?: never;
         head?: never;
-        /** Change a scheduled announcement (subject, body, category, fallback, send_at; mandatory for root administrators); 409 once it started or was cancelled */
+        /** Change a scheduled announcement or a draft (subject, body, category, fallback, send_at; mandatory for root administrators); 409 once it started or was cancelled */
         patch: operations["updateAnnouncement"];
         trace?: never;
     };
@@ -527,6 +528,23 @@ export interface paths {
         put?: never;
         /** Cancel an announcement not done yet: a scheduled one never starts; of one being sent, the deliveries not sent yet are cancelled (sent ones stay); 409 when done or cancelled */
         post: operations["cancelAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/2/announcements/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft: checked as POST /announcements checks a notice (400 naming a missing field), then scheduled if its send_at is ahead, else sent at once; 409 when not a draft */
+        post: operations["sendAnnouncementDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5210,6 +5228,8 @@ export interface operations {
         parameters: {
             query?: {
                 tenant_id?: string;
+                /** @description Only announcements in this state (e.g. draft) */
+                status?: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                 limit?: number;
                 after?: string;
             };
@@ -5245,7 +5265,7 @@ export interface operations {
                             recipient_rule: "all" | "primary";
                             /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                             test: boolean;
-                            status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                            status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                             mandatory: boolean;
                             /** Format: date-time */
                             send_at: string | null;
@@ -5361,14 +5381,14 @@ export interface operations {
                      * @description billing: usage reporting and billing changes; technical: technical platform changes; management ("Business"): business changes
                      * @enum {string}
                      */
-                    category: "billing" | "technical" | "management";
+                    category?: "billing" | "technical" | "management";
                     /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
-                    subject: {
+                    subject?: {
                         en?: string;
                         it?: string;
                     };
                     /** @description Per language (subject and body together). English is the fallback: required unless every recipient reads Italian */
-                    body: {
+                    body?: {
                         en?: string;
                         it?: string;
                     };
@@ -5394,10 +5414,75 @@ export interface operations {
                      * @default false
                      */
                     mandatory?: boolean;
+                    /** @description Keep it as a draft (status draft): nothing is sent or counted; category, subject and body may be left out. Edit it with PATCH, send it with POST /announcements/{id}/send, delete it with DELETE */
+                    draft?: boolean;
                 };
             };
         };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        scope_tenant_id: string;
+                        category: string;
+                        subject: {
+                            en?: string;
+                            it?: string;
+                        };
+                        body: {
+                            en?: string;
+                            it?: string;
+                        };
+                        fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
+                        /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
+                        test: boolean;
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        mandatory: boolean;
+                        /** Format: date-time */
+                        send_at: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        /** @description Distinct addresses (known once enqueued; the preview count before) */
+                        recipients: number;
+                        counts: {
+                            pending: number;
+                            sent: number;
+                            /** @description All failed deliveries, bounced ones included */
+                            failed: number;
+                            /** @description Deliveries left unsent because the notice was cancelled */
+                            cancelled: number;
+                            /** @description Tenants with nobody to receive it */
+                            skipped: number;
+                            /** @description Addresses left out because they opted out of the category */
+                            opted_out: number;
+                            /** @description Failed deliveries a relay reported later as bounced (a DSN) */
+                            bounced: number;
+                            /** @description Deliveries whose recipient reported the message as abuse */
+                            complained: number;
+                        };
+                        created_by: {
+                            type: string;
+                            /** Format: uuid */
+                            id: string | null;
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        enqueued_at: string | null;
+                        /** Format: date-time */
+                        completed_at: string | null;
+                    };
+                };
+            };
             /** @description Default Response */
             202: {
                 headers: {
@@ -5423,7 +5508,7 @@ export interface operations {
                         recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
-                        status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                         mandatory: boolean;
                         /** Format: date-time */
                         send_at: string | null;
@@ -5703,7 +5788,7 @@ export interface operations {
                         recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
-                        status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                         mandatory: boolean;
                         /** Format: date-time */
                         send_at: string | null;
@@ -5740,6 +5825,80 @@ export interface operations {
                         completed_at: string | null;
                     };
                 };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Default Response */
             400: {
@@ -5864,7 +6023,7 @@ export interface operations {
                         recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
-                        status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                         mandatory: boolean;
                         /** Format: date-time */
                         send_at: string | null;
@@ -5998,7 +6157,141 @@ export interface operations {
                         recipient_rule: "all" | "primary";
                         /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
                         test: boolean;
-                        status: "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                        mandatory: boolean;
+                        /** Format: date-time */
+                        send_at: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        /** @description Distinct addresses (known once enqueued; the preview count before) */
+                        recipients: number;
+                        counts: {
+                            pending: number;
+                            sent: number;
+                            /** @description All failed deliveries, bounced ones included */
+                            failed: number;
+                            /** @description Deliveries left unsent because the notice was cancelled */
+                            cancelled: number;
+                            /** @description Tenants with nobody to receive it */
+                            skipped: number;
+                            /** @description Addresses left out because they opted out of the category */
+                            opted_out: number;
+                            /** @description Failed deliveries a relay reported later as bounced (a DSN) */
+                            bounced: number;
+                            /** @description Deliveries whose recipient reported the message as abuse */
+                            complained: number;
+                        };
+                        created_by: {
+                            type: string;
+                            /** Format: uuid */
+                            id: string | null;
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        enqueued_at: string | null;
+                        /** Format: date-time */
+                        completed_at: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendAnnouncementDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        scope_tenant_id: string;
+                        category: string;
+                        subject: {
+                            en?: string;
+                            it?: string;
+                        };
+                        body: {
+                            en?: string;
+                            it?: string;
+                        };
+                        fallback: string;
+                        /** @description The body's recipients: every contact of the category, or each tenant's primary one */
+                        recipient_rule: "all" | "primary";
+                        /** @description A test message to one contact (POST /contacts/{id}/send-test-message); left out of lists */
+                        test: boolean;
+                        status: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
                         mandatory: boolean;
                         /** Format: date-time */
                         send_at: string | null;

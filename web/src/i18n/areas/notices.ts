@@ -99,6 +99,7 @@ export const en = {
     more: 'Show more',
   },
   status: {
+    draft: 'Draft',
     scheduled: 'Scheduled',
     enqueuing: 'Preparing',
     queued: 'Queued',
@@ -293,6 +294,7 @@ export const it: Strings<typeof en> = {
     more: 'Mostra altri',
   },
   status: {
+    draft: 'Bozza',
     scheduled: 'Pianificato',
     enqueuing: 'In preparazione',
     queued: 'In coda',

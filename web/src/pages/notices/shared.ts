@@ -4,8 +4,9 @@ export type Category = 'billing' | 'technical' | 'management';
 export const categories: Category[] = ['billing', 'technical', 'management'];
 export type Announcement = paths['/api/2/announcements/{id}']['get']['responses'][200]['content']['application/json'];
 export type Preview = paths['/api/2/announcements/preview']['post']['responses'][200]['content']['application/json'];
+/** A notice as sent (POST /announcements without draft, and its preview): category, subject and body required. */
 export type AnnouncementInput = NonNullable<
-  paths['/api/2/announcements']['post']['requestBody']
+  paths['/api/2/announcements/preview']['post']['requestBody']
 >['content']['application/json'];
 export type Delivery =
   paths['/api/2/announcements/{id}/deliveries']['get']['responses'][200]['content']['application/json']['items'][number];
