@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../support/test-app.js';
-import { createTenant, createUser, expectStatus } from '../support/factories.js';
+import { createContact, createTenant, createUser, expectStatus } from '../support/factories.js';
+import { sql } from 'kysely';
 import { setPassword } from '../../src/features/setup/bootstrap.service.js';
 
 let t: TestApp;
@@ -48,6 +49,25 @@ describe('lod on GET /tenants and GET /users', () => {
       const fullA = full.items.find((i: { id: string }) => i.id === a.id);
       expect(fullA).toMatchObject({ id: a.id, contact: {}, contacts: [] });
     }
+  });
+
+  it("adds each tenant's valid contacts per type with with_contact_counts, and only then", async () => {
+    const a = await createTenant(t, { parentId: mine.partnerId, as: mine.admin });
+    const b = await createTenant(t, { parentId: mine.partnerId, as: mine.admin });
+    await createContact(t, { tenantId: a.id, types: ['billing', 'technical'], as: mine.admin });
+    await createContact(t, { tenantId: a.id, types: ['billing'], as: mine.admin });
+    const bounced = await createContact(t, { tenantId: a.id, types: ['management'], as: mine.admin });
+    await sql`UPDATE contacts SET validation_state = 'invalid' WHERE id = ${bounced.id}`.execute(t.db);
+    const url = `/api/2/tenants?uuids=${a.id},${b.id}`;
+    const counted = expectStatus(await t.call(mine.admin, 'GET', `${url}&with_contact_counts=true`), 200, 'counts');
+    const countsOf = (id: string) => counted.items.find((i: { id: string }) => i.id === id).contact_counts;
+    expect(countsOf(a.id)).toEqual({ billing: 2, technical: 1, management: 0 });
+    expect(countsOf(b.id)).toEqual({ billing: 0, technical: 0, management: 0 });
+    const plain = expectStatus(await t.call(mine.admin, 'GET', url), 200, 'plain');
+    for (const item of plain.items) expect(item).not.toHaveProperty('contact_counts');
+    // Another partner's tenants are left out, counts and all.
+    const theirs = expectStatus(await t.call(other.admin, 'GET', `${url}&with_contact_counts=true`), 200, 'other');
+    expect(theirs.items).toEqual([]);
   });
 
   it('answers stamps, basic or full users; policies only when asked and not with stamps', async () => {

@@ -342,6 +342,11 @@ const tenantProbes: Probe[] = tenantTargets.flatMap((target) => {
       hidden: 'filtered',
       send: (as) => t.call(as, 'GET', `/api/2/tenants?uuids=${id()}&with_contacts=true`),
     },
+    {
+      route: 'GET /tenants?uuids=&with_contact_counts=true',
+      hidden: 'filtered',
+      send: (as) => t.call(as, 'GET', `/api/2/tenants?uuids=${id()}&with_contact_counts=true`),
+    },
     { route: 'GET /audit?tenant_id=', hidden: 1005, send: (as) => t.call(as, 'GET', `/api/2/audit?tenant_id=${id()}`) },
     {
       route: 'GET /users?tenant_id=&order=contact_types',

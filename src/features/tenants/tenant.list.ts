@@ -53,6 +53,14 @@ export async function listTenants(db: Db, principal: Principal, query: ListTenan
     );
     for (const tenant of tenants) tenant.contacts = contacts.get(tenant.id) ?? [];
   }
+  if (query.with_contact_counts) {
+    const counts = await repo.contactCounts(
+      db,
+      tenants.map((t) => t.id),
+    );
+    for (const tenant of tenants)
+      tenant.contact_counts = counts.get(tenant.id) ?? { billing: 0, technical: 0, management: 0 };
+  }
   const items = [...tenants, ...rows.slice(limit).map(toTenant)].map((t) => atLevel(t, lod, TENANT_HEAVY));
   return paged(items, limit, (last) => cursor.encode({ ...filter, lod, afterId: last.id }));
 }

@@ -122,3 +122,14 @@ export async function hasLiveChildren(db: Db, scope: Scope, id: string): Promise
 export function findRootTenant(db: Db) {
   return db.selectFrom('tenants').select(['id']).where('kind', '=', 'root').executeTakeFirst();
 }
+
+/** Each tenant's valid contacts of each type, from the summary the database keeps (coverage_own). */
+export async function contactCounts(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { billing: number; technical: number; management: number }>();
+  const rows = await db
+    .selectFrom('coverage_own')
+    .select(['tenant_id', 'billing', 'technical', 'management'])
+    .where('tenant_id', 'in', ids)
+    .execute();
+  return new Map(rows.map(({ tenant_id, ...counts }) => [tenant_id, counts]));
+}

@@ -50,6 +50,12 @@ export const Tenant = Type.Object(
     update_lock: Type.Object({ enabled: Type.Boolean(), owner_id: Type.Null() }),
     contact: TenantContactCard,
     contacts: Type.Array(Contact, { description: "The tenant's contacts ([] unless with_contacts)" }),
+    contact_counts: Type.Optional(
+      Type.Object(
+        { billing: Type.Integer(), technical: Type.Integer(), management: Type.Integer() },
+        { description: "Only with with_contact_counts: the tenant's own valid contacts of each type" },
+      ),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
     deleted_at: NullableTimestamp,
@@ -96,6 +102,9 @@ export const ListTenantsQuery = Type.Object(
     after: Type.Optional(Type.String({ maxLength: 2000 })),
     allow_deleted: Type.Optional(Type.Boolean({ default: false })),
     with_contacts: Type.Optional(Type.Boolean({ default: false })),
+    with_contact_counts: Type.Optional(
+      Type.Boolean({ default: false, description: 'Add contact_counts: the valid contacts of each type' }),
+    ),
     lod: Type.Optional(Lod),
   },
   { additionalProperties: false },

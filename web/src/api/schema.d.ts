@@ -1021,6 +1021,12 @@ export interface components {
             };
             /** @description The tenant's contacts ([] unless with_contacts) */
             contacts: components["schemas"]["Contact"][];
+            /** @description Only with with_contact_counts: the tenant's own valid contacts of each type */
+            contact_counts?: {
+                billing: number;
+                technical: number;
+                management: number;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1365,6 +1371,8 @@ export interface operations {
                 after?: string;
                 allow_deleted?: boolean;
                 with_contacts?: boolean;
+                /** @description Add contact_counts: the valid contacts of each type */
+                with_contact_counts?: boolean;
                 /** @description Level of detail of each item: stamps (id, version, timestamps), basic (no contact card), full */
                 lod?: "stamps" | "basic" | "full";
             };
@@ -1403,6 +1411,12 @@ export interface operations {
                                 enabled: boolean;
                                 /** @enum {object|null} */
                                 owner_id: never | null;
+                            };
+                            /** @description Only with with_contact_counts: the tenant's own valid contacts of each type */
+                            contact_counts?: {
+                                billing: number;
+                                technical: number;
+                                management: number;
                             };
                             /** Format: date-time */
                             created_at: string;
@@ -1630,6 +1644,12 @@ export interface operations {
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
+                        /** @description Only with with_contact_counts: the tenant's own valid contacts of each type */
+                        contact_counts?: {
+                            billing: number;
+                            technical: number;
+                            management: number;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -1768,6 +1788,12 @@ export interface operations {
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
+                        /** @description Only with with_contact_counts: the tenant's own valid contacts of each type */
+                        contact_counts?: {
+                            billing: number;
+                            technical: number;
+                            management: number;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -1946,6 +1972,12 @@ export interface operations {
                         };
                         /** @description The tenant's contacts ([] unless with_contacts) */
                         contacts: components["schemas"]["Contact"][];
+                        /** @description Only with with_contact_counts: the tenant's own valid contacts of each type */
+                        contact_counts?: {
+                            billing: number;
+                            technical: number;
+                            management: number;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
