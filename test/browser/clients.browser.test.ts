@@ -187,6 +187,33 @@ describe.runIf(haveBrowser)('the clients tree and search', () => {
     expect(verdi).toMatchObject({ kind: 'customer', language: 'en', enabled: true });
     await screenshot(page, 'clients-created');
 
+    // A client with contacts: how many of each type, and the type it lacks as a gap.
+    const counted = (
+      await w.t.call(p3.admin, 'POST', '/api/2/tenants', {
+        name: 'Counted Srl',
+        parent_id: p3.partnerId,
+        kind: 'customer',
+      })
+    ).body;
+    for (const [i, types] of [['billing', 'technical'], ['billing']].entries())
+      expect(
+        (
+          await w.t.call(p3.admin, 'POST', '/api/2/contacts', {
+            tenant_id: counted.id,
+            types,
+            firstname: 'Count',
+            lastname: `Ed ${i}`,
+            email: `counted${i}@example.test`,
+          })
+        ).status,
+      ).toBe(201);
+    await page.reload();
+    const countedRow = row(page, 'Counted Srl');
+    await poll(() => countedRow.textContent()).toContain('Contacts: Billing 2 · Technical 1');
+    await poll(() => countedRow.textContent()).toContain('Missing: Business');
+    expect(await countedRow.textContent()).not.toContain('Missing: Billing');
+    expect(await verdiRow.textContent()).not.toContain('Contacts:');
+
     // Edit: a change made meanwhile reloads the form; then rename and change the language.
     await page.getByRole('link', { name: 'Verdi Srl', exact: true }).click();
     await page.getByRole('heading', { name: 'Verdi Srl', level: 1 }).waitFor();

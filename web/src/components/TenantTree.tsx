@@ -5,7 +5,7 @@ import { api, ok } from '../api/client';
 import { ErrorNote, Loading } from './Status';
 import { formatNumber } from '../i18n';
 import { loadTenants, type Tenant } from '../api/loading';
-import { GapBadges } from './clients/coverage';
+import { ContactCounts, GapBadges } from './clients/coverage';
 
 const PAGE = 50;
 type Kind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
@@ -36,7 +36,7 @@ function useChildren(parentId: string) {
   const [round, setRound] = useState(0);
   const fetchPage = useCallback(async (ids: string[], from: number, live: () => boolean) => {
     try {
-      const tenants = await loadTenants(ids.slice(from, from + PAGE));
+      const tenants = await loadTenants(ids.slice(from, from + PAGE), { counts: true });
       if (live())
         setState((s) => ({
           ids,
@@ -132,6 +132,7 @@ function TenantNode({ tenant }: { tenant: Tenant }) {
         <div className="tree-row">
           <Link to={`/clients/${tenant.id}`}>{tenant.name}</Link>
           <TenantLabels kind={tenant.kind} enabled={tenant.enabled} />
+          <ContactCounts counts={tenant.contact_counts} />
           <GapBadges tenantId={tenant.id} />
           {open && count !== undefined && (
             <span className="muted">{t('clients.count', { count, n: formatNumber(count) })}</span>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { formatNumber } from '../../i18n';
 
-type ContactType = 'billing' | 'technical' | 'management';
+import { contactTypes, type ContactType } from '../contacts/load';
 interface Coverage {
   /** Per client of the subtree, the types it has no deliverable contact of. */
   gaps: ReadonlyMap<string, ContactType[]>;
@@ -82,5 +82,23 @@ export function CoverageSummary() {
           .join(' · '),
       })}
     </p>
+  );
+}
+
+/** How many valid contacts of each type the client has (the types it has none of are its gap badges). */
+export function ContactCounts({ counts }: { counts?: Partial<Record<ContactType, number>> }) {
+  const { t } = useTranslation();
+  const held = contactTypes.filter((type) => (counts?.[type] ?? 0) > 0);
+  if (!held.length) return null;
+  return (
+    <span className="muted contact-counts">
+      {t('clients.contactCounts', {
+        counts: held
+          .map((type) =>
+            t('clients.contactCount', { type: t(`contactTypes.${type}`), n: formatNumber(counts![type]!) }),
+          )
+          .join(' · '),
+      })}
+    </span>
   );
 }
