@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ok, setCsrfToken, type Schemas } from './api/client';
+import { forgetMayWrite } from './api/roles';
 import { hasChosenLanguage, setLanguage } from './i18n';
 
 export type Me = Schemas['User'] & { tenant_kind: string };
@@ -42,6 +43,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (username: string, password: string) => {
+      forgetMayWrite();
       adopt(
         (await ok(api.POST('/api/2/session', { body: { username, password } }))) as { csrf_token: string; user: Me },
       );
@@ -51,6 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     await api.DELETE('/api/2/session');
+    forgetMayWrite();
     setCsrfToken(undefined);
     setUser(null);
   }, []);

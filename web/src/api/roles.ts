@@ -6,7 +6,8 @@ const asked = new Map<string, Promise<boolean>>();
 
 /**
  * Whether the signed-in user holds a role that writes (an admin role other than read-only):
- * undefined until known. Read once per user; the server still decides each write.
+ * undefined until known. Read once per user until its roles are saved or someone signs in or out;
+ * the server still decides each write.
  */
 export function useMayWrite(userId: string | undefined): boolean | undefined {
   const [mayWrite, setMayWrite] = useState<boolean>();
@@ -30,4 +31,10 @@ export function useMayWrite(userId: string | undefined): boolean | undefined {
     };
   }, [userId]);
   return mayWrite;
+}
+
+/** Forget what was read: the user's roles were just saved (no id: every user, at sign-in and sign-out). */
+export function forgetMayWrite(userId?: string) {
+  if (userId) asked.delete(userId);
+  else asked.clear();
 }

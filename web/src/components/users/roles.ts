@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { api, ApiFailure, ok } from '../../api/client';
 import { loadTenants, type Tenant } from '../../api/loading';
+import { forgetMayWrite } from '../../api/roles';
 import { formErrorsOf } from '../contacts/errors';
 
 const liaisonRoles = ['partner_admin', 'company_admin', 'readonly_admin', 'user'] as const;
@@ -72,7 +73,7 @@ export const saveRoles = (userId: string, grants: Grant[]) =>
         })),
       },
     }),
-  );
+  ).finally(() => forgetMayWrite(userId));
 
 export const sameGrant = (a: Grant, b: Grant) =>
   a.tenant_id === b.tenant_id && a.role_id === b.role_id && (a.resource_namespace ?? null) === b.resource_namespace;
