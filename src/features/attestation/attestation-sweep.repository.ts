@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
+import { personField } from '../contacts/contact.person.js';
+import { unconfirmedFor } from './attestation.repository.js';
 
 /**
  * Questions to mail now, locked (another process skips them): never sent, or sent before
@@ -8,8 +10,7 @@ import type { ContactType } from '../../platform/db/schema.js';
  * what the message needs: the person (a linked contact's from its user) and the tenant.
  */
 export function claimDueRequests(trx: Db, o: { remindBefore: Date; maxReminders: number; limit: number }) {
-  const person = (column: 'firstname' | 'email' | 'language') =>
-    sql<string | null>`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`.as(column);
+  const person = (column: 'firstname' | 'email' | 'language') => personField(column).as(column);
   return trx
     .selectFrom('attestation_requests as r')
     .innerJoin('attestation_campaigns as k', 'k.id', 'r.campaign_id')
@@ -56,7 +57,7 @@ export async function expireUnanswered(trx: Db, staleDays: number) {
       RETURNING r.contact_id),
     restored AS (
       UPDATE contacts c SET attestation_state = CASE
-          WHEN coalesce(c.attested_at, c.created_at) < now() - make_interval(days => ${staleDays}) THEN 'stale'
+          WHEN ${unconfirmedFor(staleDays, 'c')} THEN 'stale'
           WHEN c.attested_at IS NULL THEN NULL ELSE 'confirmed' END
       FROM expired WHERE c.id = expired.contact_id AND c.attestation_state = 'pending'
       RETURNING 1)

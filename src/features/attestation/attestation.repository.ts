@@ -5,6 +5,10 @@ import { eventSteps } from '../../platform/events.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 import { contactJson } from '../contacts/contact.event-data.js';
 
+/** Whether the contact aliased `alias` was neither confirmed nor created within `days` days. */
+export const unconfirmedFor = (days: number, alias: string) =>
+  sql<boolean>`coalesce(${sql.ref(`${alias}.attested_at`)}, ${sql.ref(`${alias}.created_at`)}) < now() - make_interval(days => ${days})`;
+
 export interface NewCampaign {
   tenantId: string;
   types: ContactType[];
@@ -33,10 +37,7 @@ export async function insertCampaign(trx: Db, c: NewCampaign) {
     .returning('id')
     .executeTakeFirstOrThrow();
   const types = sql`${sql.val(c.types)}::text[]`;
-  const old =
-    c.olderThanDays === null
-      ? sql`true`
-      : sql`coalesce(c.attested_at, c.created_at) < now() - make_interval(days => ${c.olderThanDays})`;
+  const old = c.olderThanDays === null ? sql`true` : unconfirmedFor(c.olderThanDays, 'c');
   const { rows } = await sql<{ asked: number }>`
     WITH asked AS (
       INSERT INTO attestation_requests (campaign_id, contact_id, tenant_id, types)
@@ -139,8 +140,8 @@ export async function markStale(trx: Db, staleDays: number, limit: number) {
     WITH turned AS (
       UPDATE contacts c SET attestation_state = 'stale'
       WHERE c.id IN (
-        SELECT id FROM contacts
-        WHERE coalesce(attested_at, created_at) < now() - make_interval(days => ${staleDays})
+        SELECT s.id FROM contacts s
+        WHERE ${unconfirmedFor(staleDays, 's')}
           AND attestation_state IS DISTINCT FROM 'stale' AND attestation_state IS DISTINCT FROM 'pending'
         LIMIT ${limit})
       RETURNING c.tenant_id, c.id::text AS object_id, ${contactJson('c')} AS data),

@@ -2,6 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactTable, ContactType } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
+import { personField } from './contact.person.js';
 import { cardFields, type CardField } from '../../platform/http/contact-card.js';
 
 export type CardValues = Partial<Pick<ContactTable, CardField>>;
@@ -11,8 +12,7 @@ export type CardValues = Partial<Pick<ContactTable, CardField>>;
  * a standalone contact shows its own. `pending_email` is the user's open, unexpired change.
  */
 function selectContacts(db: Db, scope: Scope) {
-  const person = (column: 'firstname' | 'lastname' | 'email' | 'phone' | 'title' | 'language') =>
-    sql<string | null>`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`.as(column);
+  const person = (column: Parameters<typeof personField>[0]) => personField(column).as(column);
   return db
     .selectFrom('contacts as c')
     .leftJoin('users as u', 'u.id', 'c.user_id')

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 import { containing } from '../../platform/db/like.js';
+import { personField } from '../contacts/contact.person.js';
 
 function subtree(db: Db, rootId: string) {
   return db.selectFrom('tenant_closure').select('descendant_id').where('ancestor_id', '=', rootId);
@@ -14,8 +15,6 @@ function subtree(db: Db, rootId: string) {
  */
 export function searchTenants(db: Db, scope: Scope, rootId: string, text: string, limit: number) {
   const pattern = containing(text);
-  const person = (column: 'firstname' | 'lastname' | 'email') =>
-    sql`CASE WHEN c.user_id IS NULL THEN c.${sql.ref(column)} ELSE u.${sql.ref(column)} END`;
   return db
     .selectFrom('tenants as t')
     .select(['t.id', 't.parent_id', 't.kind', 't.name'])
@@ -36,9 +35,9 @@ export function searchTenants(db: Db, scope: Scope, rootId: string, text: string
             .whereRef('c.tenant_id', '=', 't.id')
             .where((cb) =>
               cb.or([
-                cb(person('firstname'), 'ilike', pattern),
-                cb(person('lastname'), 'ilike', pattern),
-                cb(person('email'), 'ilike', pattern),
+                cb(personField('firstname'), 'ilike', pattern),
+                cb(personField('lastname'), 'ilike', pattern),
+                cb(personField('email'), 'ilike', pattern),
               ]),
             ),
         ),
