@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiFailure, ok } from '../../api/client';
 import { ErrorNote, Loading } from '../../components/Status';
 import { formatDate } from '../../i18n';
@@ -47,6 +47,7 @@ export function AnnouncementDetail() {
 function Detail({ initial, accepted }: { initial: Announcement; accepted: Accepted }) {
   const { t } = useTranslation();
   const { user } = useSession();
+  const navigate = useNavigate();
   const [a, setAnnouncement] = useLiveAnnouncement(initial);
   const subjectOf = useSubject();
   const scope = useLoad(() => loadTenants([a.scope_tenant_id]), [a.scope_tenant_id]);
@@ -65,12 +66,16 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: Accept
       <div role="status">
         {acceptedNote && <p className={a.status === 'cancelled' ? 'note' : 'note success'}>{acceptedNote}</p>}
       </div>
-      <h2 id="notice-title">{subjectOf(a)}</h2>
+      <h2 id="notice-title">{subjectOf(a) || t('notices.list.untitled')}</h2>
       <dl className="facts">
         <div>
           <dt>{t('notices.detail.category')}</dt>
           <dd>
-            <span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span>
+            {a.category ? (
+              <span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span>
+            ) : (
+              '—'
+            )}
           </dd>
         </div>
         <div>
@@ -116,7 +121,11 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: Accept
           </div>
         )}
       </dl>
-      <NoticeActions announcement={a} onChanged={setAnnouncement} />
+      <NoticeActions
+        announcement={a}
+        onChanged={setAnnouncement}
+        onDeleted={() => navigate('/notices', { replace: true })}
+      />
       <div className="box">
         <DeliveryProgress announcement={a} />
       </div>
@@ -134,7 +143,7 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: Accept
             </section>
           ))}
       </details>
-      {a.status !== 'scheduled' && <Deliveries announcement={a} />}
+      {a.status !== 'scheduled' && a.status !== 'draft' && <Deliveries announcement={a} />}
     </article>
   );
 }

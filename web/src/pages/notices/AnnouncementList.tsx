@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ok } from '../../api/client';
@@ -62,19 +63,25 @@ export function AnnouncementList() {
 function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scopeName?: string }) {
   const { t } = useTranslation();
   const [a, setAnnouncement] = useLiveAnnouncement(initial);
+  const [deleted, setDeleted] = useState(false);
   const subjectOf = useSubject();
+  if (deleted) return null;
   return (
     <li className="card-item">
       <h3>
-        <Link to={`/notices/${a.id}`}>{subjectOf(a)}</Link>
+        <Link to={a.status === 'draft' ? `/notices/${a.id}/edit` : `/notices/${a.id}`}>
+          {subjectOf(a) || t('notices.list.untitled')}
+        </Link>
       </h3>
       <dl className="facts">
-        <div>
-          <dt className="visually-hidden">{t('notices.detail.category')}</dt>
-          <dd>
-            <span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span>
-          </dd>
-        </div>
+        {a.category && (
+          <div>
+            <dt className="visually-hidden">{t('notices.detail.category')}</dt>
+            <dd>
+              <span className={`chip ${a.category}`}>{t(`contactTypes.${a.category as 'billing'}`)}</span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt className="visually-hidden">{t('notices.detail.status')}</dt>
           <dd>
@@ -93,7 +100,7 @@ function AnnouncementCard({ initial, scopeName }: { initial: Announcement; scope
         )}
       </dl>
       <DeliveryProgress announcement={a} />
-      <NoticeActions announcement={a} onChanged={setAnnouncement} />
+      <NoticeActions announcement={a} onChanged={setAnnouncement} onDeleted={() => setDeleted(true)} />
     </li>
   );
 }

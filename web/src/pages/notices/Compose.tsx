@@ -28,10 +28,9 @@ export function Compose() {
   return <NoticeForm own={start.data.own} initialScope={start.data.scope} firstLanguage={start.data.language} />;
 }
 
-/** /notices/<id>/edit: the same form for a notice still waiting for its time (its scope stays). */
+/** /notices/<id>/edit: the same form for a draft or a notice still waiting for its time (its scope stays). */
 export function EditNotice() {
   const { t } = useTranslation();
-  usePageTitle(t('notices.compose.editTitle'), t('notices.title'));
   const { id = '' } = useParams();
   const { user } = useSession();
   const start = useLoad(async () => {
@@ -41,10 +40,12 @@ export function EditNotice() {
     const own = tenants.find((x) => x.id === user!.tenant_id);
     return { a, scope: { id: a.scope_tenant_id, name: scope?.name ?? '' }, language: own?.language };
   }, [id, user!.tenant_id]);
+  const isDraft = start.data?.a.status === 'draft';
+  usePageTitle(t(isDraft ? 'notices.compose.editDraftTitle' : 'notices.compose.editTitle'), t('notices.title'));
   if (start.loading) return <Loading />;
   if (start.error || !start.data) return <ErrorNote error={start.error} onRetry={start.reload} />;
   const { a, scope, language } = start.data;
-  if (a.status !== 'scheduled')
+  if (a.status !== 'scheduled' && a.status !== 'draft')
     return (
       <>
         <p className="note warn">{t('notices.compose.notEditable')}</p>

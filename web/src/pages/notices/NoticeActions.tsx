@@ -5,20 +5,24 @@ import { api, ApiFailure, ok } from '../../api/client';
 import { useMayWrite } from '../../api/roles';
 import { Dialog } from '../../components/Dialog';
 import { useSession } from '../../session';
+import { DraftActions } from './DraftActions';
 import { type Announcement } from './shared';
 
 const cancellable: Announcement['status'][] = ['scheduled', 'enqueuing', 'queued', 'sending'];
 
 /**
  * Edit (while scheduled) and Cancel (until it is done), for those whose role writes: cancelling
- * asks first, then hands the cancelled notice to `onChanged`.
+ * asks first, then hands the cancelled notice to `onChanged`. A draft has Edit and Delete instead.
  */
 export function NoticeActions({
   announcement: a,
   onChanged,
+  onDeleted,
 }: {
   announcement: Announcement;
   onChanged(a: Announcement): void;
+  /** A draft was deleted. */
+  onDeleted(): void;
 }) {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -26,6 +30,8 @@ export function NoticeActions({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  if (mayWrite && a.status === 'draft')
+    return <DraftActions announcement={a} onChanged={onChanged} onDeleted={onDeleted} />;
   if (!mayWrite || !cancellable.includes(a.status)) return null;
 
   const cancel = async () => {

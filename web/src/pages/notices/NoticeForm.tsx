@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiFailure, ok } from '../../api/client';
+import { api, ok } from '../../api/client';
 import { ErrorNote } from '../../components/Status';
 import { useSession } from '../../session';
 import { CategoryField, MandatoryField, SendAtField } from './fields';
@@ -10,21 +10,13 @@ import { useSubject } from './live';
 import { PreviewPanel } from './PreviewPanel';
 import { ScopePicker, type ScopeChoice } from './ScopePicker';
 import { SendStep } from './SendStep';
-import {
-  changesOf,
-  draftOf,
-  emptyDraft,
-  fieldIds,
-  languageOrder,
-  toInput,
-  validate,
-  type Draft,
-  type Errors,
-  type FieldName,
-} from './draft';
+import { FallbackField, FixedScope, FormButtons } from './FormParts';
+import { saveDraft, sendDraft, useSavedDraft } from './saved-draft';
+import { useFormErrors } from './form-errors';
+import { changesOf, draftOf, emptyDraft, languageOrder, toInput, validate, type Draft, type FieldName } from './draft';
 import { type Announcement, type Preview } from './shared';
 
-/** The notice's form: new (scope chosen here) or a scheduled one's changes (scope kept). */
+/** The notice's form: new (scope chosen here), a draft's, or a scheduled one's changes (scope kept). */
 export function NoticeForm({
   own,
   initialScope,
@@ -43,48 +35,28 @@ export function NoticeForm({
   const root = user?.tenant_kind === 'root';
   const [draft, setDraft] = useState<Draft>(editing ? draftOf(editing) : emptyDraft);
   const [scope, setScope] = useState<ScopeChoice>(initialScope);
-  const [errors, setErrors] = useState<Errors>({});
-  const [failure, setFailure] = useState<unknown>();
   const [preview, setPreview] = useState<{ key: string; result: Preview }>();
   const [busy, setBusy] = useState(false);
+  const isDraft = editing?.status === 'draft';
+  /** A scheduled notice's changes are saved as such; anything else may be kept as a draft first. */
+  const scheduled = !!editing && !isDraft;
+  const { saved, justSaved, setJustSaved, keep } = useSavedDraft(editing);
   /** Who reads English, as the server last said (a preview, or its refusal of a notice without English). */
   const [readers, setReaders] = useState<{ key: string; en: number; it?: number }>();
-  // A scheduled notice written only in Italian keeps Italian first, whoever edits it.
-  const order = languageOrder(editing && !editing.subject.en ? 'it' : firstLanguage);
+  // A notice written only in Italian keeps Italian first, whoever edits it.
+  const order = languageOrder(editing && !editing.subject.en && editing.subject.it ? 'it' : firstLanguage);
   const input = toInput(draft, scope);
   const previewInput = toInput(draft, scope, false);
   const key = JSON.stringify(previewInput);
   const fresh = preview?.key === key ? preview.result : undefined;
+  const { errors, setErrors, failure, setFailure, showErrors, fail } = useFormErrors(
+    (en) => setReaders({ key, en }),
+    !!editing,
+  );
 
-  const showErrors = (found: Errors) => {
-    setErrors(found);
-    const first = (Object.keys(fieldIds) as FieldName[]).find((f) => found[f]);
-    if (first) document.getElementById(fieldIds[first])?.focus();
-    return !first;
-  };
-  const fail = (e: unknown) => {
-    const context = e instanceof ApiFailure ? (e.body?.error?.context as { english_readers?: unknown }) : undefined;
-    const englishReaders = context?.english_readers;
-    if (typeof englishReaders === 'number') {
-      setReaders({ key, en: englishReaders });
-      const message = englishReadersText(t, { en: englishReaders });
-      showErrors({ 'subject.en': message, 'body.en': message });
-      return;
-    }
-    const known = e instanceof ApiFailure ? e.fields.filter((f): f is FieldName => f in fieldIds) : [];
-    const message = (f: FieldName) =>
-      f === 'mandatory'
-        ? t('notices.compose.errors.mandatory')
-        : f === 'send_at'
-          ? t('notices.compose.errors.future')
-          : t('notices.compose.errors.invalid');
-    if (known.length) showErrors(Object.fromEntries(known.map((f) => [f, message(f)])));
-    else if (editing && e instanceof ApiFailure && e.status === 409)
-      setFailure(new Error(t('notices.compose.notEditable')));
-    else setFailure(e);
-  };
   const edit = (patch: Partial<Draft>, field?: FieldName) => {
     setDraft((d) => ({ ...d, ...patch }));
+    setJustSaved(false);
     if (field && errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
   const text = (part: 'subject' | 'body', lang: 'en' | 'it') => ({
@@ -97,7 +69,7 @@ export function NoticeForm({
   const runPreview = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(undefined);
-    if (!showErrors(validate(draft, t, !!editing, order[0]))) return;
+    if (!showErrors(validate(draft, t, scheduled, order[0]))) return;
     setBusy(true);
     try {
       const result = await ok(api.POST('/api/2/announcements/preview', { body: previewInput }));
@@ -111,10 +83,15 @@ export function NoticeForm({
   };
   const send = async () => {
     // The time is checked again: it may have passed while the person read the preview.
-    if (!showErrors(validate(draft, t, !!editing, order[0]))) return;
+    if (!showErrors(validate(draft, t, scheduled, order[0]))) return;
     setBusy(true);
     try {
-      if (editing) {
+      if (saved) {
+        // A draft: its latest text saved, then sent.
+        await saveDraft(draft, scope, input.send_at, saved);
+        await sendDraft(saved.id);
+        navigate(`/notices/${saved.id}`, { state: { accepted: 'created' } });
+      } else if (editing) {
         const body = changesOf(input, editing);
         if (Object.keys(body).length)
           await ok(api.PATCH('/api/2/announcements/{id}', { params: { path: { id: editing.id } }, body }));
@@ -128,13 +105,25 @@ export function NoticeForm({
       fail(e);
     }
   };
+  const keepDraft = async () => {
+    setFailure(undefined);
+    setBusy(true);
+    try {
+      await keep(draft, scope, input.send_at);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
   const subjectOf = useSubject();
+  const title = isDraft ? 'editDraft' : editing ? 'edit' : '';
   const englishStatus = readers?.key === key ? englishReadersText(t, readers) : undefined;
 
   return (
     <section aria-labelledby="compose-title">
-      <h2 id="compose-title">{t(editing ? 'notices.compose.editTitle' : 'notices.compose.title')}</h2>
-      <p className="muted">{t(editing ? 'notices.compose.editLead' : 'notices.compose.lead')}</p>
+      <h2 id="compose-title">{t(title ? `notices.compose.${title}Title` : 'notices.compose.title')}</h2>
+      <p className="muted">{t(title ? `notices.compose.${title}Lead` : 'notices.compose.lead')}</p>
       <form className="notice-form" noValidate onSubmit={runPreview}>
         {failure !== undefined && <ErrorNote error={failure} />}
         <CategoryField
@@ -153,13 +142,8 @@ export function NoticeForm({
             status={lang === 'en' ? englishStatus : undefined}
           />
         ))}
-        {editing ? (
-          <fieldset>
-            <legend>{t('notices.compose.scope')}</legend>
-            <p>
-              <strong>{t('notices.compose.scopeFixed', { name: scope.name })}</strong>
-            </p>
-          </fieldset>
+        {editing || saved ? (
+          <FixedScope name={scope.name} />
         ) : (
           <ScopePicker
             own={own}
@@ -171,33 +155,23 @@ export function NoticeForm({
             }}
           />
         )}
-        <div className="radio-row">
-          <input
-            type="checkbox"
-            id="fallback"
-            checked={draft.fallback}
-            aria-describedby="fallback-help"
-            onChange={(e) => edit({ fallback: e.target.checked })}
-          />
-          <label htmlFor="fallback">{t('notices.compose.fallback')}</label>
-          <span id="fallback-help" className="muted">
-            {t('notices.compose.fallbackHelp')}
-          </span>
-        </div>
+        <FallbackField value={draft.fallback} onChange={(fallback) => edit({ fallback })} />
         {(root || draft.mandatory) && (
           <MandatoryField value={draft.mandatory} onChange={(mandatory) => edit({ mandatory }, 'mandatory')} />
         )}
         <SendAtField
           value={draft.sendAt}
-          required={!!editing}
+          required={scheduled}
           error={errors.send_at}
           onChange={(sendAt) => edit({ sendAt }, 'send_at')}
         />
-        <div className="button-row">
-          <button type="submit" className={fresh ? undefined : 'primary'} disabled={busy}>
-            {t('notices.compose.preview')}
-          </button>
-        </div>
+        <FormButtons
+          fresh={!!fresh}
+          busy={busy}
+          mayDraft={!scheduled}
+          saved={justSaved}
+          onSaveDraft={() => void keepDraft()}
+        />
         {preview && !fresh && <p className="note warn">{t('notices.compose.previewStale')}</p>}
         {fresh && <PreviewPanel preview={fresh} />}
         {fresh && fresh.recipients === 0 && <p className="note warn">{t('notices.compose.noRecipients')}</p>}
@@ -206,7 +180,7 @@ export function NoticeForm({
             recipients={fresh.recipients}
             subject={subjectOf(input)}
             sendAt={input.send_at}
-            editing={!!editing}
+            editing={scheduled}
             busy={busy}
             onSend={send}
           />

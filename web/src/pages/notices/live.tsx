@@ -54,6 +54,7 @@ export function DeliveryProgress({ announcement }: { announcement: Announcement 
   const { t } = useTranslation();
   const subjectOf = useSubject();
   const { sent, failed, pending, skipped, cancelled, opted_out, bounced, complained } = announcement.counts;
+  if (announcement.status === 'draft') return <p className="muted">{t('notices.progress.draft')}</p>;
   if (announcement.status === 'scheduled')
     return (
       <p className="muted">
