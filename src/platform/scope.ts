@@ -18,6 +18,18 @@ export const ownScope = (principal: Principal): Scope => scopeOf([principal.tena
 /** For work no caller drives (a confirmation link opened by its recipient): that tenant's subtree. */
 export const systemScope = (tenantId: string): Scope => scopeOf([tenantId]);
 
+/**
+ * Work no caller drives, done on a person's behalf (an answer by a mailed link): it reads and
+ * writes the tenant's subtree, recorded as `id` (the person, or 'system').
+ */
+export const systemPrincipal = (tenantId: string, id = 'system'): Principal => ({
+  kind: 'user',
+  id,
+  tenantId,
+  read: systemScope(tenantId),
+  write: systemScope(tenantId),
+});
+
 /** Who is calling, resolved once per request by the auth hook. */
 export interface Principal {
   kind: 'user' | 'client';

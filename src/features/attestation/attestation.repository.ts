@@ -21,10 +21,10 @@ export interface NewCampaign {
  * The campaign and its questions, in two statements: one question per contact of the subtree
  * holding one of the types (those types it is asked about), with a valid address, not asked
  * already (its open question stays the one), and — with older_than_days — not confirmed since.
- * The contacts asked become `pending`. Answers the campaign's id and how many were asked.
+ * The contacts asked become `pending`. Answers the campaign and how many were asked.
  */
 export async function insertCampaign(trx: Db, c: NewCampaign) {
-  const { id } = await trx
+  const campaign = await trx
     .insertInto('attestation_campaigns')
     .values({
       tenant_id: c.tenantId,
@@ -34,8 +34,9 @@ export async function insertCampaign(trx: Db, c: NewCampaign) {
       created_by_id: c.createdBy.id,
       expires_at: c.expiresAt,
     })
-    .returning('id')
+    .returningAll()
     .executeTakeFirstOrThrow();
+  const { id } = campaign;
   const types = sql`${sql.val(c.types)}::text[]`;
   const old = c.olderThanDays === null ? sql`true` : unconfirmedFor(c.olderThanDays, 'c');
   const { rows } = await sql<{ asked: number }>`
@@ -52,7 +53,7 @@ export async function insertCampaign(trx: Db, c: NewCampaign) {
     marked AS (
       UPDATE contacts SET attestation_state = 'pending' FROM asked WHERE contacts.id = asked.contact_id RETURNING 1)
     SELECT count(*)::int AS asked FROM marked`.execute(trx);
-  return { id, asked: rows[0].asked };
+  return { ...campaign, asked: rows[0].asked };
 }
 
 /** When the limit is reached: the earliest of the last `limit` campaigns over the tenant since `since` (else undefined). */

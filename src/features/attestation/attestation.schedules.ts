@@ -3,9 +3,10 @@ import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { fail } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
+import { contactTypes } from '../../platform/db/schema.people.js';
 import * as repo from './attestation-sweep.repository.js';
 import type { ScheduleInput } from './attestation.schemas.js';
-import { allTypes, scheduleView } from './attestation.views.js';
+import { scheduleView } from './attestation.views.js';
 
 /** A partner's yearly campaign: the sweep starts it on its day and moves it a year on. */
 export class AttestationSchedules {
@@ -21,7 +22,7 @@ export class AttestationSchedules {
   async put(principal: Principal, tenantId: string, input: ScheduleInput) {
     return this.uow.run(async (trx, after) => {
       await tenantAccess(trx, principal, tenantId, 'write');
-      const types = input.types?.length ? allTypes.filter((t) => input.types!.includes(t)) : allTypes;
+      const types = input.types?.length ? contactTypes.filter((t) => input.types!.includes(t)) : [...contactTypes];
       const values = {
         tenant_id: tenantId,
         types,

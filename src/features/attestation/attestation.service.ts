@@ -3,17 +3,18 @@ import { recordAudit } from '../../platform/audit-trail.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
+import { contactTypes } from '../../platform/db/schema.people.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { fail, tooManyRequests } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/events.js';
 import { loadMailTokens, type MailTokens } from '../../platform/mail/mail-tokens.js';
-import type { Principal } from '../../platform/scope.js';
+import { systemPrincipal, type Principal } from '../../platform/scope.js';
 import { withdrawTypes } from '../contacts/contact.withdraw.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { tellDeclined } from './attestation.notify.js';
 import * as repo from './attestation.repository.js';
 import type { Answer, CampaignInput } from './attestation.schemas.js';
-import { allTypes, campaignView, questionView, systemOf } from './attestation.views.js';
+import { campaignView, questionView } from './attestation.views.js';
 
 /** Campaigns one tenant's subtree may get in 24 hours. */
 const CAMPAIGNS_PER_DAY = 10;
@@ -54,7 +55,7 @@ export class AttestationService {
       const by = { type: principal.kind, id: principal.id };
       const campaign = await startCampaign(trx, this.config, by, tenant.id, input);
       after.wake('attestation');
-      return this.view(trx, campaign.id);
+      return this.view(trx, campaign);
     });
   }
 
@@ -62,7 +63,7 @@ export class AttestationService {
     if (!uuid.test(id)) throw fail('attestation_campaign_not_found');
     const campaign = await repo.findCampaign(this.uow.db, principal.read, id);
     if (!campaign) throw fail('attestation_campaign_not_found');
-    return this.view(this.uow.db, id);
+    return this.view(this.uow.db, campaign);
   }
 
   async list(principal: Principal, tenantId: string) {
@@ -75,13 +76,8 @@ export class AttestationService {
     return { items: campaigns.map((c) => campaignView(c, counts)) };
   }
 
-  private async view(db: Db, id: string) {
-    const campaign = (await db
-      .selectFrom('attestation_campaigns')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst())!;
-    return campaignView(campaign, await repo.countsOf(db, [id]));
+  private async view(db: Db, campaign: Parameters<typeof campaignView>[0]) {
+    return campaignView(campaign, await repo.countsOf(db, [campaign.id]));
   }
 
   /** What the link's page shows: the question and where it stands. Changes nothing. */
@@ -106,7 +102,7 @@ export class AttestationService {
       if (answer === 'yes') {
         await repo.closeRequest(trx, id, 'confirmed');
         await repo.markConfirmed(trx, contact.id);
-        const data = await this.contacts.get(systemOf(request.tenant_id), contact.id, trx);
+        const data = await this.contacts.get(systemPrincipal(request.tenant_id), contact.id, trx);
         await recordAudit(trx, actor, { ...entry, action: 'attestation_confirmed', after: { types: request.types } });
         await recordEvent(trx, { type: 'contact.attestation_confirmed', tenantId: request.tenant_id, data });
       } else {
@@ -147,7 +143,7 @@ export async function startCampaign(
   tenantId: string,
   input: { types?: ContactType[]; older_than_days?: number | null },
 ) {
-  const types = input.types?.length ? allTypes.filter((t) => input.types!.includes(t)) : allTypes;
+  const types = input.types?.length ? contactTypes.filter((t) => input.types!.includes(t)) : [...contactTypes];
   const expiresAt = new Date(Date.now() + config.attestation.linkDays * 86_400_000);
   const campaign = await repo.insertCampaign(trx, {
     tenantId,

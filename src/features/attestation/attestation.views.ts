@@ -1,18 +1,7 @@
 import type { ContactType } from '../../platform/db/schema.js';
 import type { RequestState } from '../../platform/db/schema.attestation.js';
-import { systemScope, type Principal } from '../../platform/scope.js';
 
-export const allTypes: ContactType[] = ['billing', 'technical', 'management'];
 const states: RequestState[] = ['pending', 'confirmed', 'declined', 'expired', 'withdrawn'];
-
-/** For reads no caller drives (the person answering a question): that tenant's subtree. */
-export const systemOf = (tenantId: string): Principal => ({
-  kind: 'user',
-  id: 'system',
-  tenantId,
-  read: systemScope(tenantId),
-  write: systemScope(tenantId),
-});
 
 export function campaignView(
   c: {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { actorOf, recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
+import { contactTypes } from '../../platform/db/schema.people.js';
 import { fail, invalidField } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/events.js';
 import type { Principal } from '../../platform/scope.js';
@@ -11,8 +12,6 @@ import * as repo from './contact.repository.js';
 // For each type a tenant has contacts of, exactly one of them is its primary contact of that
 // type: the first one becomes it, making another primary moves it, and it is never dropped
 // while others of the type remain (the database holds "at most one", migration 0009).
-
-const contactTypes: ContactType[] = ['billing', 'technical', 'management'];
 
 interface TypeState {
   /** The tenant's primary contact of the type, if any. */

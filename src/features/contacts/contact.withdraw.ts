@@ -2,7 +2,7 @@ import { recordAudit, type AuditActor } from '../../platform/audit-trail.js';
 import type { Db } from '../../platform/db/database.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { recordEvent } from '../../platform/events.js';
-import { systemScope, type Principal } from '../../platform/scope.js';
+import { systemPrincipal } from '../../platform/scope.js';
 import { lockContactsOf } from './contact.addresses.js';
 import { toContact } from './contact.mapping.js';
 import { promoteOldest } from './contact.primaries.js';
@@ -22,8 +22,8 @@ export async function withdrawTypes(
   types: ContactType[],
 ) {
   const { id, tenantId } = contact;
-  const scope = systemScope(tenantId);
-  const principal: Principal = { kind: 'user', id: actor.id ?? id, tenantId, read: scope, write: scope };
+  const principal = systemPrincipal(tenantId, actor.id ?? id);
+  const scope = principal.read;
   await lockContactsOf(trx, tenantId);
   const current = await repo.findContact(trx, scope, id);
   if (!current) return undefined;

@@ -108,6 +108,8 @@ export interface AuthFailureTable {
 }
 
 export type ContactType = 'billing' | 'technical' | 'management';
+/** Every contact type, in the order the product shows them. */
+export const contactTypes: readonly ContactType[] = ['billing', 'technical', 'management'];
 
 export interface ContactTable {
   id: Generated<string>;
