@@ -26,6 +26,7 @@ const L = {
     email: 'Business email',
     phone: 'Business phone',
     jobTitle: 'Job title',
+    language: 'Language of the messages',
     billing: 'Billing',
     technical: 'Technical',
     management: 'Business',
@@ -61,6 +62,7 @@ const L = {
     email: 'Indirizzo e-mail aziendale',
     phone: 'Telefono aziendale',
     jobTitle: 'Posizione professionale',
+    language: 'Lingua dei messaggi',
     billing: 'Fatturazione',
     technical: 'Tecnico',
     management: 'Business',
@@ -120,7 +122,7 @@ async function addFromUser(page: Page, l: Labels, search: string, types: (keyof 
 async function addNew(
   page: Page,
   l: Labels,
-  person: { first: string; last: string; email: string; phone?: string; title?: string },
+  person: { first: string; last: string; email: string; phone?: string; title?: string; language?: string },
   types: (keyof Labels)[],
 ) {
   await page.getByRole('button', { name: l.addContact }).click();
@@ -131,6 +133,7 @@ async function addNew(
   await field(dialog, l.email).fill(person.email);
   if (person.phone) await field(dialog, l.phone).fill(person.phone);
   if (person.title) await field(dialog, l.jobTitle).fill(person.title);
+  if (person.language) await dialog.getByLabel(l.language).selectOption(person.language);
   for (const type of types) await dialog.getByRole('checkbox', { name: l[type], exact: true }).check();
   await dialog.getByRole('button', { name: l.add, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -311,6 +314,22 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     await expectAccessible(page, 'my-company with contacts');
     await screenshot(page, 'my-company');
 
+    // Its messages are in the company's language until one is chosen for it.
+    const bruno = async () =>
+      (await w.t.call(p1.admin, 'GET', `/api/2/contacts?tenant_id=${p1.partnerId}`)).body.items.find(
+        (c: { email: string }) => c.email === 'bruno@example.test',
+      );
+    expect((await bruno()).language).toBeNull();
+    await rowOf(page, 'Bruno Bianchi')
+      .getByRole('button', { name: new RegExp(`^${l.edit}`) })
+      .click();
+    const editing = page.getByRole('dialog');
+    expect(await editing.getByLabel(l.language).inputValue()).toBe('');
+    await editing.getByLabel(l.language).selectOption('it');
+    await editing.getByRole('button', { name: l.save, exact: true }).click();
+    await editing.waitFor({ state: 'hidden' });
+    await poll(async () => (await bruno()).language).toBe('it');
+
     // The Users list: the Contact types column, sortable.
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
@@ -362,8 +381,15 @@ describe.runIf(haveBrowser)('contacts in the console', { timeout: 120_000 }, () 
     expect(await page.getByRole('navigation', { name: 'Percorso' }).textContent()).toBe(
       'ClientiCustomer of P1Configura',
     );
-    await addNew(page, l, { first: 'Dario', last: 'Dini', email: 'dario@example.test' }, ['billing', 'technical']);
+    await addNew(page, l, { first: 'Dario', last: 'Dini', email: 'dario@example.test', language: 'it' }, [
+      'billing',
+      'technical',
+    ]);
     await page.getByText(/2 contatti/).waitFor();
+    const dario = (await w.t.call(p1.admin, 'GET', `/api/2/contacts?tenant_id=${p1.customerId}`)).body.items.find(
+      (c: { email: string }) => c.email === 'dario@example.test',
+    );
+    expect(dario.language).toBe('it');
     await screenshot(page, 'client-configure-it-contacts');
 
     await page.getByRole('link', { name: 'Utenti di Customer of P1' }).click();

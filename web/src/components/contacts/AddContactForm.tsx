@@ -4,7 +4,7 @@ import { api, ok } from '../../api/client';
 import { Loading, ErrorNote } from '../Status';
 import { focusFirstInvalid, formErrorsOf, type FormErrors } from './errors';
 import { loadUsers, type Contact, type ContactType, type User } from './load';
-import { PersonFields, personErrors, readPerson } from './PersonFields';
+import { LanguageField, PersonFields, personErrors, readPerson } from './PersonFields';
 import { TypesField } from './TypesField';
 import { UserPicker } from './UserPicker';
 
@@ -73,7 +73,9 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
         formErrorsOf(
           e,
           t,
-          mode === 'user' ? ['user_id', 'types'] : ['firstname', 'lastname', 'email', 'phone', 'title', 'types'],
+          mode === 'user'
+            ? ['user_id', 'types']
+            : ['firstname', 'lastname', 'email', 'phone', 'title', 'language', 'types'],
         ),
       );
     } finally {
@@ -129,7 +131,10 @@ export function AddContactForm({ tenantId, takenUserIds, onCancel, onAdded }: Ad
           error={errors.fields.user_id}
         />
       ) : (
-        <PersonFields errors={errors.fields} />
+        <>
+          <PersonFields errors={errors.fields} />
+          <LanguageField allowDefault error={errors.fields.language} />
+        </>
       )}
       <TypesField
         value={types}

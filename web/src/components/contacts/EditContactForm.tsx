@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { focusFirstInvalid, formErrorsOf, isGone, isVersionConflict, type FormErrors } from './errors';
 import { contactTypes, useLinkedUser, type Contact, type ContactType } from './load';
-import { PersonFields, personErrors, readPerson } from './PersonFields';
+import { LanguageField, PersonFields, personErrors, readPerson } from './PersonFields';
 import { TypesField } from './TypesField';
 
 interface EditContactFormProps {
@@ -24,6 +24,7 @@ type Body = {
   email?: string;
   phone?: string | null;
   title?: string | null;
+  language?: string;
 };
 const textFields = ['firstname', 'lastname', 'email', 'phone', 'title'] as const;
 type TextFieldName = (typeof textFields)[number];
@@ -106,6 +107,7 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
     for (const f of ['firstname', 'lastname', 'email'] as const) if (person[f] !== contact[f]) body[f] = person[f];
     for (const f of ['phone', 'title'] as const)
       if ((person[f] ?? null) !== (contact[f] ?? null)) body[f] = person[f] ?? null;
+    if (person.language && person.language !== contact.language) body.language = person.language;
     setBusy(true);
     try {
       const saved = await ok(api.PUT('/api/2/contacts/{id}', { params: { path: { id: contact.id } }, body }));
@@ -120,7 +122,7 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
         }
       } else {
         if (isGone(e)) onStale();
-        show(formErrorsOf(e, t, ['firstname', 'lastname', 'email', 'phone', 'title', 'types']));
+        show(formErrorsOf(e, t, ['firstname', 'lastname', 'email', 'phone', 'title', 'language', 'types']));
       }
     } finally {
       setBusy(false);
@@ -155,6 +157,9 @@ export function EditContactForm({ contact: first, onCancel, onSaved, onStale }: 
       )}
       {contact.user_id && <p className="note">{t('contacts.edit.linkedLead')}</p>}
       <PersonFields errors={errors.fields} initial={first} emailHint={emailHint} />
+      {!contact.user_id && (
+        <LanguageField initial={first.language} allowDefault={!first.language} error={errors.fields.language} />
+      )}
       <TypesField
         value={types}
         onChange={(next) => {

@@ -1,8 +1,10 @@
+import { useId } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 // The API's own rule, shared as plain values: the console refuses exactly what the API would.
 import { phoneMaxLength, phonePattern } from '../../../../src/platform/http/phone';
 import { TextField } from './TextField';
+import { languages } from '../../i18n';
 
 export interface Person {
   firstname: string;
@@ -10,6 +12,8 @@ export interface Person {
   email: string;
   phone?: string;
   title?: string;
+  /** Only when the form has a language field and a language is chosen. */
+  language?: string;
 }
 
 /** The limits the API sets on the person's fields. */
@@ -24,6 +28,7 @@ export function readPerson(form: FormData): Person {
   const person: Person = { firstname: text('firstname'), lastname: text('lastname'), email: text('email') };
   if (text('phone')) person.phone = text('phone');
   if (text('title')) person.title = text('title');
+  if (text('language')) person.language = text('language');
   return person;
 }
 
@@ -99,5 +104,35 @@ export function PersonFields({ errors, initial = {}, emailHint }: PersonFieldsPr
         />
       </div>
     </>
+  );
+}
+
+interface LanguageFieldProps {
+  initial?: string | null;
+  /** Offer "the company's language" (no language of its own): only while none is set, as the API cannot unset one. */
+  allowDefault: boolean;
+  label?: string;
+  error?: string;
+}
+
+/** The language the person's messages are written in; a language the console does not speak stays as it is. */
+export function LanguageField({ initial, allowDefault, label, error }: LanguageFieldProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const value = initial ?? '';
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label ?? t('contacts.form.language')}</label>
+      <select id={id} name="language" defaultValue={value}>
+        {allowDefault && <option value="">{t('contacts.form.languageDefault')}</option>}
+        {value && !languages.some((l) => l.code === value) && <option value={value}>{value}</option>}
+        {languages.map((l) => (
+          <option key={l.code} value={l.code} lang={l.code}>
+            {l.label}
+          </option>
+        ))}
+      </select>
+      {error && <p className="field-error">{error}</p>}
+    </div>
   );
 }

@@ -1,10 +1,9 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
-import { languages } from '../../i18n';
 import { focusFirstInvalid, formErrorsOf, isVersionConflict, type FormErrors } from '../contacts/errors';
 import type { User } from '../contacts/load';
-import { PersonFields, personErrors, readPerson } from '../contacts/PersonFields';
+import { LanguageField, PersonFields, personErrors, readPerson } from '../contacts/PersonFields';
 
 interface EditUserFormProps {
   user: User;
@@ -20,7 +19,6 @@ const shown = ['firstname', 'lastname', 'email', 'phone', 'title', 'language'];
 /** The user's person (names, email, phone, job title) and language, saved with the version read. */
 export function EditUserForm({ user, onCancel, onSaved, onStale }: EditUserFormProps) {
   const { t } = useTranslation();
-  const id = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [busy, setBusy] = useState(false);
@@ -87,19 +85,12 @@ export function EditUserForm({ user, onCancel, onSaved, onStale }: EditUserFormP
         initial={c}
         emailHint={user.activated ? t('users.edit.emailHint') : t('users.edit.emailHintNotActivated')}
       />
-      <div className="field">
-        <label htmlFor={`${id}-language`}>{t('users.create.language')}</label>
-        <select id={`${id}-language`} name="language" defaultValue={user.language}>
-          {/* A language the console does not speak stays as it is, not replaced by the first offered. */}
-          {!languages.some((l) => l.code === user.language) && <option value={user.language}>{user.language}</option>}
-          {languages.map((l) => (
-            <option key={l.code} value={l.code} lang={l.code}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-        {errors.fields.language && <p className="field-error">{errors.fields.language}</p>}
-      </div>
+      <LanguageField
+        initial={user.language}
+        allowDefault={false}
+        label={t('users.create.language')}
+        error={errors.fields.language}
+      />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('app.cancel')}
