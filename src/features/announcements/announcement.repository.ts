@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { ContactType, LocalizedText } from '../../platform/db/schema.js';
 import { inScope, type Scope } from '../../platform/scope.js';
 import { exactTime } from '../../platform/db/keyset.js';
+import { containing } from '../../platform/db/like.js';
 import type { AnnouncementStatus } from './announcement.schemas.js';
 
 export async function insertAnnouncement(
@@ -98,11 +99,19 @@ export async function markCancelled(db: Db, id: string) {
     .execute();
 }
 
+export interface AnnouncementFilter {
+  tenantId: string;
+  status?: AnnouncementStatus;
+  category?: ContactType;
+  /** Text the subject contains, in any language and any case. */
+  q?: string;
+}
+
 /** Announcements whose scope lies in the tenant's subtree, newest first (test messages left out). */
 export function findAnnouncements(
   db: Db,
   scope: Scope,
-  filter: { tenantId: string; status?: AnnouncementStatus; before?: { created_at: string; id: string }; limit: number },
+  filter: AnnouncementFilter & { before?: { created_at: string; id: string }; limit: number },
 ) {
   let query = selectAnnouncements(db, scope)
     .where('a.test', '=', false)
@@ -115,6 +124,12 @@ export function findAnnouncements(
     .orderBy('a.id', 'desc')
     .limit(filter.limit + 1);
   if (filter.status) query = query.where('a.status', '=', filter.status);
+  if (filter.category) query = query.where('a.category', '=', filter.category);
+  // The subject in any of its languages (a jsonb object of language → text).
+  if (filter.q)
+    query = query.where(
+      sql<boolean>`exists (select 1 from jsonb_each_text(a.subject) s where s.value ilike ${containing(filter.q)})`,
+    );
   if (filter.before)
     query = query.where(
       sql<boolean>`(a.created_at, a.id) < (${filter.before.created_at}::timestamptz, ${filter.before.id}::uuid)`,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { contactTypes } from '../../platform/db/schema.people.js';
 import { ContactTypeSchema, NullableTimestamp, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
 
 const Localized = (max: number) =>
@@ -150,17 +151,27 @@ export const ContactDelivery = Type.Object({
   created_at: Timestamp,
 });
 
+const literals = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
+
+/** The first call's filters; a cursor (`after`) carries them to the next pages. */
 export const ListAnnouncementsQuery = Type.Object(
   {
     tenant_id: Type.Optional(Uuid),
-    status: Type.Optional(
-      Type.Union(
-        announcementStatuses.map((s) => Type.Literal(s)),
-        { description: 'Only announcements in this state (e.g. draft)' },
-      ),
+    status: Type.Optional(literals(announcementStatuses, 'Only announcements in this state (e.g. draft)')),
+    category: Type.Optional(literals(contactTypes, 'Only announcements of this contact type')),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only announcements whose subject (in any language) contains this text, any case',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    after: Type.Optional(Type.String({ maxLength: 300 })),
+    after: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );

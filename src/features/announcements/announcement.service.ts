@@ -1,4 +1,3 @@
-import { tenantAccess } from '../../platform/access.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { ContactType } from '../../platform/db/schema.js';
 import { fail } from '../../platform/errors.js';
@@ -17,16 +16,17 @@ import { renderNotice } from './notice.mails.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
 import { countRecipients, sampleRecipients } from './recipients.repository.js';
+import type { Static } from '@sinclair/typebox';
 import type {
   AnnouncementChanges,
   AnnouncementInput,
-  AnnouncementStatus,
   DeliveryStatus,
+  ListAnnouncementsQuery,
 } from './announcement.schemas.js';
+import { listAnnouncements } from './announcement.list.js';
 import { cancelAnnouncement, editAnnouncement } from './announcement.changes.js';
 
-/** Newest first: announcements by creation time, deliveries by id. */
-const announcementCursor = cursorOf({ created_at: CursorFields.Timestamp, id: CursorFields.Uuid });
+/** Deliveries by id (the announcements' own cursor, with their filters: announcement.list.ts). */
 const deliveryCursor = cursorOf({ afterId: CursorFields.Id });
 
 export class AnnouncementService {
@@ -110,28 +110,9 @@ export class AnnouncementService {
     return toAnnouncement(row, (await deliveries.countDeliveries(this.db, [id])).get(id));
   }
 
-  async list(
-    principal: Principal,
-    query: { tenant_id?: string; status?: AnnouncementStatus; limit?: number; after?: string },
-  ) {
-    const tenantId = query.tenant_id ?? principal.tenantId;
-    await tenantAccess(this.db, principal, tenantId, 'read');
-    const limit = query.limit ?? 50;
-    const before = query.after ? announcementCursor.decode(query.after) : undefined;
-    const rows = await repo.findAnnouncements(this.db, principal.read, {
-      tenantId,
-      status: query.status,
-      before,
-      limit,
-    });
-    const page = paged(rows, limit, (last) =>
-      announcementCursor.encode({ created_at: last.created_at_key, id: last.id }),
-    );
-    const counts = await deliveries.countDeliveries(
-      this.db,
-      page.items.map((r) => r.id),
-    );
-    return { ...page, items: page.items.map((r) => toAnnouncement(r, counts.get(r.id))) };
+  /** Filtered by state, contact type and subject text, paged (announcement.list.ts). */
+  list(principal: Principal, query: Static<typeof ListAnnouncementsQuery>) {
+    return listAnnouncements(this.db, principal, query);
   }
 
   async deliveries(

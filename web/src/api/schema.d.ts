@@ -5262,6 +5262,10 @@ export interface operations {
                 tenant_id?: string;
                 /** @description Only announcements in this state (e.g. draft) */
                 status?: "draft" | "scheduled" | "enqueuing" | "queued" | "sending" | "done" | "cancelled";
+                /** @description Only announcements of this contact type */
+                category?: "billing" | "technical" | "management";
+                /** @description Only announcements whose subject (in any language) contains this text, any case */
+                q?: string;
                 limit?: number;
                 after?: string;
             };
