@@ -102,6 +102,12 @@ export const en = {
     details: 'Details',
     more: 'Show more',
     untitled: 'No subject yet',
+    filter: {
+      text: 'Search by subject',
+      type: 'Contact type',
+      status: 'Status',
+      none: 'No notice matches these filters.',
+    },
   },
   status: {
     draft: 'Draft',
@@ -309,6 +315,12 @@ export const it: Strings<typeof en> = {
     details: 'Dettagli',
     more: 'Mostra altri',
     untitled: 'Ancora senza oggetto',
+    filter: {
+      text: 'Cerca per oggetto',
+      type: 'Tipo di contatto',
+      status: 'Stato',
+      none: 'Nessun avviso corrisponde a questi filtri.',
+    },
   },
   status: {
     draft: 'Bozza',

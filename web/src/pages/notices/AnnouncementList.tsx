@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import { DeliveryProgress, StatusLabel, useLiveAnnouncement, useSubject } from './live';
 import { loadTenants, useLoad, usePaged } from '../../api/loading';
 import { NoticeActions } from './NoticeActions';
+import { NoticeFilterBar, useNoticeFilters } from './NoticeFilters';
 import { type Announcement } from './shared';
 import { usePageTitle } from '../../components/usePageTitle';
 
@@ -18,15 +19,18 @@ export function AnnouncementList() {
   const { t } = useTranslation();
   usePageTitle(t('notices.tabs.list'), t('notices.title'));
   const { user } = useSession();
+  const [filters, setFilters, query] = useNoticeFilters();
+  // The cursor carries the filters: the next page is asked for with `after` alone.
   const list = usePaged(
     (after) =>
       ok(
         api.GET('/api/2/announcements', {
-          params: { query: after ? { after, limit: PAGE } : { tenant_id: user!.tenant_id, limit: PAGE } },
+          params: { query: after ? { after, limit: PAGE } : { tenant_id: user!.tenant_id, ...query, limit: PAGE } },
         }),
       ),
-    [user!.tenant_id],
+    [user!.tenant_id, query.category, query.status, query.q],
   );
+  const filtered = Object.values(filters).some((v) => v.trim() !== '');
   const scopeIds = [...new Set(list.items.map((a) => a.scope_tenant_id))];
   const scopes = useLoad(() => loadTenants(scopeIds), [scopeIds.join(',')]);
   const names = new Map((scopes.data ?? []).map((s) => [s.id, s.name]));
@@ -37,7 +41,10 @@ export function AnnouncementList() {
         <h2 id="notices-list-title">{t('notices.list.title')}</h2>
         <Link to="/notices/new">{t('notices.list.newNotice')}</Link>
       </div>
-      {list.items.length === 0 && !list.loading && !list.error && <p className="muted">{t('notices.list.empty')}</p>}
+      <NoticeFilterBar values={filters} onChange={setFilters} />
+      {list.items.length === 0 && !list.loading && !list.error && (
+        <p className="muted">{t(filtered ? 'notices.list.filter.none' : 'notices.list.empty')}</p>
+      )}
       {list.items.length > 0 && (
         <ul className="card-list">
           {list.items.map((a) => (
