@@ -4,7 +4,7 @@ import { TypeChips } from './TypeChips';
 import { Email } from '../Email';
 
 /** What an admin who writes may do to a row (none for a read-only admin). */
-export interface RowActions {
+interface RowActions {
   onEdit(contact: Contact): void;
   onDelete(contact: Contact): void;
   onResend(contact: Contact): void;
