@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Ajv } from 'ajv';
+import { compiledOnFirstUse } from './lazy-compilers.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -59,6 +60,8 @@ export async function createHttpServer({
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: (error, _request, reply) => sendFrameworkError(reply, error),
     clientErrorHandler,
+    // Each route's validators and serializers are compiled when first used, not all before listening.
+    schemaController: { compilersFactory: compiledOnFirstUse },
     ajv: {
       // Unknown fields are errors, never silently dropped, and every violation is reported
       // (the answer lists a few, with the schema's description of a pattern). Coercion of "3" and "false" is the input guard's, strictly.
