@@ -35,6 +35,8 @@ describe.runIf(haveBrowser)('signing in to the console', () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption('it');
     await expect.poll(() => page.getByRole('button', { name: 'Esci' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Esci' }).click();
+    // Signed out once the console is back on its sign-in page; only then is the session gone for sure.
+    await page.waitForURL('**/sign-in');
     await page.goto('/my-company');
     await page.waitForURL('**/sign-in');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Accedi a Liaison');
