@@ -57,7 +57,7 @@ export const announcementsPlugin: FastifyPluginAsyncTypebox<{ announcements: Ann
       schema: {
         tags,
         summary:
-          "Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them (?status=draft: those alone)",
+          "Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them. Filters: ?status= (e.g. draft), ?category=, ?q= (subject text)",
         querystring: ListAnnouncementsQuery,
         response: { 200: PagedItemsOf(Announcement), ...standardErrors },
       },

@@ -470,7 +470,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them (?status=draft: those alone) */
+        /** Announcements to a tenant's subtree, newest first, with progress; drafts only to the tenant that wrote them. Filters: ?status= (e.g. draft), ?category=, ?q= (subject text) */
         get: operations["listAnnouncements"];
         put?: never;
         /** Announce to the contacts of a category in a subtree (202: accepted; sent in the background), or keep a draft (draft: true; 201, nothing sent) */
