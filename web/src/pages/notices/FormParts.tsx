@@ -1,25 +1,5 @@
 import { useTranslation } from 'react-i18next';
 
-/** Whether clients without a contact of the type are reached through the nearest company above. */
-export function FallbackField({ value, onChange }: { value: boolean; onChange(value: boolean): void }) {
-  const { t } = useTranslation();
-  return (
-    <div className="radio-row">
-      <input
-        type="checkbox"
-        id="fallback"
-        checked={value}
-        aria-describedby="fallback-help"
-        onChange={(e) => onChange(e.target.checked)}
-      />
-      <label htmlFor="fallback">{t('notices.compose.fallback')}</label>
-      <span id="fallback-help" className="muted">
-        {t('notices.compose.fallbackHelp')}
-      </span>
-    </div>
-  );
-}
-
 /** The scope of a notice already on the server (scheduled, or a saved draft): it no longer changes. */
 export function FixedScope({ name }: { name: string }) {
   const { t } = useTranslation();

@@ -4,13 +4,13 @@ import { useNavigate } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { ErrorNote } from '../../components/Status';
 import { useSession } from '../../session';
-import { CategoryField, MandatoryField, SendAtField } from './fields';
+import { CategoryField, CheckboxField, SendAtField } from './fields';
 import { englishReadersText, LanguageSection } from './LanguageSection';
 import { useSubject } from './live';
 import { PreviewPanel } from './PreviewPanel';
 import { ScopePicker, type ScopeChoice } from './ScopePicker';
 import { SendStep } from './SendStep';
-import { FallbackField, FixedScope, FormButtons } from './FormParts';
+import { FixedScope, FormButtons } from './FormParts';
 import { saveDraft, sendDraft, useSavedDraft } from './saved-draft';
 import { useFormErrors } from './form-errors';
 import { changesOf, draftOf, emptyDraft, languageOrder, toInput, validate, type Draft, type FieldName } from './draft';
@@ -155,9 +155,13 @@ export function NoticeForm({
             }}
           />
         )}
-        <FallbackField value={draft.fallback} onChange={(fallback) => edit({ fallback })} />
+        <CheckboxField id="fallback" value={draft.fallback} onChange={(fallback) => edit({ fallback })} />
         {(root || draft.mandatory) && (
-          <MandatoryField value={draft.mandatory} onChange={(mandatory) => edit({ mandatory }, 'mandatory')} />
+          <CheckboxField
+            id="mandatory"
+            value={draft.mandatory}
+            onChange={(mandatory) => edit({ mandatory }, 'mandatory')}
+          />
         )}
         <SendAtField
           value={draft.sendAt}

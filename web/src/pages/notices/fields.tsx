@@ -162,21 +162,31 @@ export function SendAtField({
   );
 }
 
-/** Root administrators only: a notice everyone in scope must receive, opted out or not. */
-export function MandatoryField({ value, onChange }: { value: boolean; onChange(value: boolean): void }) {
+interface CheckboxFieldProps {
+  id: 'fallback' | 'mandatory';
+  value: boolean;
+  onChange(value: boolean): void;
+}
+
+/**
+ * A yes-or-no choice of the notice with its help beside it: `fallback` (clients without a contact
+ * of the type are reached through the nearest company above) or `mandatory` (root administrators
+ * only: everyone in scope receives it, opted out or not).
+ */
+export function CheckboxField({ id, value, onChange }: CheckboxFieldProps) {
   const { t } = useTranslation();
   return (
     <div className="radio-row">
       <input
         type="checkbox"
-        id="mandatory"
+        id={id}
         checked={value}
-        aria-describedby="mandatory-help"
+        aria-describedby={`${id}-help`}
         onChange={(e) => onChange(e.target.checked)}
       />
-      <label htmlFor="mandatory">{t('notices.compose.mandatory')}</label>
-      <span id="mandatory-help" className="muted">
-        {t('notices.compose.mandatoryHelp')}
+      <label htmlFor={id}>{t(`notices.compose.${id}`)}</label>
+      <span id={`${id}-help`} className="muted">
+        {t(`notices.compose.${id}Help`)}
       </span>
     </div>
   );
