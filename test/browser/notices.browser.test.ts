@@ -150,6 +150,7 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await page.getByLabel('Find a recipient').fill('nobody');
     await all.getByText('No delivery of this kind to an address containing “nobody”.').waitFor();
     await page.getByLabel('Find a recipient').fill('');
+    await expect.poll(() => all.getByRole('row').count()).toBe(4);
     await screenshot(page, 'notices-detail-all');
 
     const mail = await w.smtp.waitFor((m) => m.to.includes('tess@customer.test'));
