@@ -74,7 +74,7 @@ describe.runIf(haveBrowser)('notice drafts: save, list, edit, send, delete', () 
     // The list shows it as a draft, with Edit and Delete.
     await page
       .getByRole('navigation', { name: 'Notices sections' })
-      .getByRole('link', { name: 'Sent notices' })
+      .getByRole('link', { name: 'Notice list' })
       .click();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Draft maintenance' }) });
     await card.waitFor();

@@ -193,7 +193,7 @@ describe.runIf(haveBrowser)('notices: compose, preview, send, progress, failures
     await signInAs(page, p1);
     await page.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
     await page.goto('/notices');
-    await page.getByRole('heading', { name: 'Avvisi inviati' }).waitFor();
+    await page.getByRole('heading', { name: 'Elenco degli avvisi' }).waitFor();
     const card = page
       .getByRole('listitem')
       .filter({ has: page.getByRole('link', { name: 'Finestra di manutenzione' }) });

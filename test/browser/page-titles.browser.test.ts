@@ -35,7 +35,7 @@ describe.runIf(haveBrowser)('page titles and the current section in the menu', (
       ['/users', 'Users', 'Utenti', 'users'],
       [`/users?tenant=${p.partnerId}`, 'Users of Partner Titles', 'Utenti di Partner Titles', 'users'],
       ['/webhooks', 'Webhooks', 'Webhook', 'webhooks'],
-      ['/notices', 'Sent notices · Notices', 'Avvisi inviati · Avvisi', 'notices'],
+      ['/notices', 'Notice list · Notices', 'Elenco degli avvisi · Avvisi', 'notices'],
       ['/notices/new', 'New notice · Notices', 'Nuovo avviso · Avvisi', 'notices'],
       ['/notices/coverage', 'Contact coverage · Notices', 'Copertura dei contatti · Avvisi', 'notices'],
       [`/notices/${noticeId}`, 'Storage upgrade · Notices', 'Aggiornamento dello storage · Avvisi', 'notices'],

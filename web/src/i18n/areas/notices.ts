@@ -4,7 +4,7 @@ import type { Strings } from '../strings';
 export const en = {
   title: 'Notices',
   sections: 'Notices sections',
-  tabs: { list: 'Sent notices', compose: 'New notice', coverage: 'Coverage' },
+  tabs: { list: 'Notice list', compose: 'New notice', coverage: 'Coverage' },
   onlyProviders: 'Only service providers and platform administrators send notices.',
   categories: {
     legend: 'Contact types',
@@ -94,7 +94,7 @@ export const en = {
     forTenant: 'for {{name}}',
   },
   list: {
-    title: 'Sent notices',
+    title: 'Notice list',
     empty: 'No notice sent yet.',
     newNotice: 'New notice',
     created: 'Created',
@@ -215,7 +215,7 @@ export const en = {
 export const it: Strings<typeof en> = {
   title: 'Avvisi',
   sections: 'Sezioni degli avvisi',
-  tabs: { list: 'Avvisi inviati', compose: 'Nuovo avviso', coverage: 'Copertura' },
+  tabs: { list: 'Elenco degli avvisi', compose: 'Nuovo avviso', coverage: 'Copertura' },
   onlyProviders: 'Solo i fornitori di servizi e gli amministratori della piattaforma inviano avvisi.',
   categories: {
     legend: 'Tipi di contatto',
@@ -307,7 +307,7 @@ export const it: Strings<typeof en> = {
     forTenant: 'per {{name}}',
   },
   list: {
-    title: 'Avvisi inviati',
+    title: 'Elenco degli avvisi',
     empty: 'Ancora nessun avviso inviato.',
     newNotice: 'Nuovo avviso',
     created: 'Creato',
