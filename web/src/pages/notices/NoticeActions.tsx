@@ -5,14 +5,25 @@ import { api, ApiFailure, ok } from '../../api/client';
 import { useMayWrite } from '../../api/roles';
 import { Dialog } from '../../components/Dialog';
 import { useSession } from '../../session';
-import { DraftActions } from './DraftActions';
 import { type Announcement } from './shared';
 
 const cancellable: Announcement['status'][] = ['scheduled', 'enqueuing', 'queued', 'sending'];
 
+/** What the one button does, as the dialog asks it and the server is told. */
+interface Action {
+  label: string;
+  title: string;
+  text: string;
+  keep: string;
+  /** Said when the server answers 409: the notice moved on meanwhile (it is then read again). */
+  tooLate: string;
+  run(): Promise<void>;
+}
+
 /**
- * Edit (while scheduled) and Cancel (until it is done), for those whose role writes: cancelling
- * asks first, then hands the cancelled notice to `onChanged`. A draft has Edit and Delete instead.
+ * For those whose role writes: a draft's Edit and Delete; a notice's Edit (while scheduled) and
+ * Cancel (until it is done). The button asks first; a notice that moved on meanwhile is said so
+ * and read again for `onChanged`.
  */
 export function NoticeActions({
   announcement: a,
@@ -30,19 +41,39 @@ export function NoticeActions({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
-  if (mayWrite && a.status === 'draft')
-    return <DraftActions announcement={a} onChanged={onChanged} onDeleted={onDeleted} />;
-  if (!mayWrite || !cancellable.includes(a.status)) return null;
+  const draft = a.status === 'draft';
+  if (!mayWrite || !(draft || cancellable.includes(a.status))) return null;
+  const path = { params: { path: { id: a.id } } };
+  const action: Action = draft
+    ? {
+        label: t('notices.detail.deleteDraft'),
+        title: t('notices.detail.deleteTitle'),
+        text: t('notices.detail.deleteText'),
+        keep: t('notices.detail.keepDraft'),
+        tooLate: t('notices.detail.notDraft'),
+        run: async () => {
+          await ok(api.DELETE('/api/2/announcements/{id}', path));
+          onDeleted();
+        },
+      }
+    : {
+        label: t('notices.detail.cancel'),
+        title: t('notices.detail.cancelTitle'),
+        text: t(a.status === 'scheduled' ? 'notices.detail.cancelScheduled' : 'notices.detail.cancelText'),
+        keep: t('notices.detail.keep'),
+        tooLate: t('notices.detail.finished'),
+        run: async () => onChanged(await ok(api.POST('/api/2/announcements/{id}/cancel', { ...path, body: {} }))),
+      };
 
-  const cancel = async () => {
+  const confirm = async () => {
     setBusy(true);
     setProblem(undefined);
     try {
-      onChanged(await ok(api.POST('/api/2/announcements/{id}/cancel', { params: { path: { id: a.id } }, body: {} })));
+      await action.run();
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 409) {
-        setProblem(t('notices.detail.finished'));
-        void ok(api.GET('/api/2/announcements/{id}', { params: { path: { id: a.id } } })).then(onChanged, () => {});
+        setProblem(action.tooLate);
+        void ok(api.GET('/api/2/announcements/{id}', path)).then(onChanged, () => {});
       } else if (e instanceof ApiFailure && e.status === 403) setProblem(t('notices.detail.forbidden'));
       else setProblem(t('app.error', { message: e instanceof Error ? e.message : String(e) }));
     } finally {
@@ -54,9 +85,11 @@ export function NoticeActions({
   return (
     <>
       <div className="button-row" role="group" aria-label={t('notices.detail.actions')}>
-        {a.status === 'scheduled' && <Link to={`/notices/${a.id}/edit`}>{t('notices.detail.edit')}</Link>}
+        {(draft || a.status === 'scheduled') && (
+          <Link to={`/notices/${a.id}/edit`}>{t(draft ? 'notices.detail.editDraft' : 'notices.detail.edit')}</Link>
+        )}
         <button type="button" onClick={() => setConfirming(true)} disabled={busy}>
-          {t('notices.detail.cancel')}
+          {action.label}
         </button>
       </div>
       {problem && (
@@ -64,14 +97,14 @@ export function NoticeActions({
           {problem}
         </p>
       )}
-      <Dialog open={confirming} title={t('notices.detail.cancelTitle')} onClose={() => setConfirming(false)}>
-        <p>{t(a.status === 'scheduled' ? 'notices.detail.cancelScheduled' : 'notices.detail.cancelText')}</p>
+      <Dialog open={confirming} title={action.title} onClose={() => setConfirming(false)}>
+        <p>{action.text}</p>
         <div className="dialog-actions">
           <button type="button" onClick={() => setConfirming(false)}>
-            {t('notices.detail.keep')}
+            {action.keep}
           </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>
-            {t('notices.detail.cancel')}
+          <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
+            {action.label}
           </button>
         </div>
       </Dialog>
