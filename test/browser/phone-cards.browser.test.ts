@@ -136,6 +136,29 @@ describe.runIf(haveBrowser)('tables as cards at 390×844', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('order')).toBe('name');
   }, 120_000);
 
+  it('scrolls a dialog taller than the phone inside it, its buttons always on screen', async () => {
+    const page = await open(390, 600);
+    await page.goto('/my-company');
+    await settle(page);
+    await page.getByRole('button', { name: 'Add a contact' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: 'Create a new contact' }).check();
+    const add = dialog.getByRole('button', { name: 'Add', exact: true });
+    const onScreen = () =>
+      add.evaluate((b) => {
+        const box = b.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+      });
+    // Taller than the window: it scrolls inside, from its top to its foot, the buttons in view throughout.
+    expect(await dialog.evaluate((d) => d.scrollHeight > d.clientHeight)).toBe(true);
+    expect(await onScreen()).toBe(true);
+    await dialog.evaluate((d) => d.scrollTo(0, d.scrollHeight));
+    expect(await onScreen()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(page, 'tall dialog on a phone');
+    await screenshot(page, 'phone-tall-dialog');
+  });
+
   it('keeps tables at 1280×800 without overflow, addresses whole', async () => {
     const page = await open(1280, 800);
     for (const { name, path, rows } of pages()) {
