@@ -91,18 +91,10 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
     await page.goto('/my-company');
     const card = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Partner profile' }) });
     await card.waitFor();
-    expect(await facts(card)).toEqual([
-      'Address Not given',
-      'Address line 2 Floor 3',
-      'City Milan',
-      'State or province Not given',
-      'Postcode Not given',
-      'Country Not given',
-      'Phone Not given',
-      'Fax Not given',
-      'Website Not given',
-      'Email Not given',
-    ]);
+    expect(await facts(card)).toEqual(['Address line 2 Floor 3', 'City Milan']);
+    expect(await card.locator('.profile-missing').textContent()).toBe(
+      'Not given: Address, State or province, Postcode, Country, Phone, Fax, Website, Email.',
+    );
     // The primaries above the contacts table: Bianca for billing, none for the others.
     const primaries = page.locator('section', {
       has: page.getByRole('heading', { name: 'Primary contact of each type' }),
@@ -172,6 +164,7 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
       'Website https://example.com',
       'Email legal@example.test',
     ]);
+    expect(await card.locator('.profile-missing').count()).toBe(0);
     expect((await tenant(p.partnerId)).contact).toEqual({
       firstname: 'Legal',
       lastname: 'Desk',
@@ -228,6 +221,9 @@ describe.runIf(haveBrowser)('company profile and who receives notices', { timeou
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Il profilo aziendale è stato salvato.').waitFor();
     expect(await facts(card)).toContain('Indirizzo e-mail amministrazione@cliente.example');
+    expect(await card.locator('.profile-missing').textContent()).toBe(
+      'Non indicati: Indirizzo (seconda riga), Provincia o stato, Paese, Telefono, Fax, Sito web.',
+    );
     expect((await tenant(p.customerId)).contact).toEqual({
       address1: 'Corso Italia 22',
       city: 'Torino',

@@ -22,6 +22,9 @@ export function CompanyProfile({ tenant, mayWrite, reload, onChanged }: CompanyP
   const [saved, setSaved] = useState(false);
   const title = t(tenant.kind === 'partner' ? 'clients.profile.partnerTitle' : 'clients.profile.title');
   const card = tenant.contact;
+  // The fields given, each on its line; those not given named together below them.
+  const given = profileFields.map((f) => f.name).filter((name) => card[name]);
+  const missing = profileFields.map((f) => f.name).filter((name) => !card[name]);
 
   return (
     <section aria-labelledby={headingId} className="company-card">
@@ -46,15 +49,13 @@ export function CompanyProfile({ tenant, mayWrite, reload, onChanged }: CompanyP
         </p>
       )}
       <dl className="profile-list">
-        {profileFields.map(({ name }) => {
-          const value = card[name];
+        {given.map((name) => {
+          const value = card[name]!;
           return (
             <div key={name}>
               <dt>{t(`clients.profile.fields.${name}`)}</dt>
               <dd>
-                {!value ? (
-                  <span className="muted">{t('clients.profile.notGiven')}</span>
-                ) : name === 'website' ? (
+                {name === 'website' ? (
                   <a href={value} rel="noopener noreferrer" target="_blank">
                     {value}
                   </a>
@@ -68,6 +69,13 @@ export function CompanyProfile({ tenant, mayWrite, reload, onChanged }: CompanyP
           );
         })}
       </dl>
+      {missing.length > 0 && (
+        <p className="muted profile-missing">
+          {t('clients.profile.missing', {
+            fields: missing.map((name) => t(`clients.profile.fields.${name}`)).join(', '),
+          })}
+        </p>
+      )}
       <Dialog open={editing} title={t('clients.profile.editTitle', { title })} onClose={() => setEditing(false)}>
         <ProfileForm
           tenant={tenant}

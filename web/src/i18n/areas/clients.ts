@@ -72,7 +72,7 @@ export const en = {
     partnerTitle: 'Partner profile',
     editLabel: 'Edit {{title}}',
     editTitle: 'Edit {{title}}',
-    notGiven: 'Not given',
+    missing: 'Not given: {{fields}}.',
     saved: 'The company profile was saved.',
     websiteHint: 'Starting with https:// or http://',
     changedMeanwhile:
@@ -199,7 +199,7 @@ export const it: Strings<typeof en> = {
     partnerTitle: 'Profilo partner',
     editLabel: 'Modifica {{title}}',
     editTitle: 'Modifica {{title}}',
-    notGiven: 'Non indicato',
+    missing: 'Non indicati: {{fields}}.',
     saved: 'Il profilo aziendale è stato salvato.',
     websiteHint: 'Inizia con https:// o http://',
     changedMeanwhile:
