@@ -72,10 +72,7 @@ describe.runIf(haveBrowser)('notice drafts: save, list, edit, send, delete', () 
     await screenshot(page, 'notice-draft-saved');
 
     // The list shows it as a draft, with Edit and Delete.
-    await page
-      .getByRole('navigation', { name: 'Notices sections' })
-      .getByRole('link', { name: 'Notice list' })
-      .click();
+    await page.getByRole('navigation', { name: 'Notices sections' }).getByRole('link', { name: 'Notice list' }).click();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Draft maintenance' }) });
     await card.waitFor();
     expect(await card.locator('.tag').textContent()).toBe('Draft');
