@@ -5,7 +5,13 @@ import type { Principal } from '../../platform/scope.js';
 import { assertMayMandate, sendTime } from './announcement.rules.js';
 import { assertEnglishNotNeeded, checkWritten } from './announcement.languages.js';
 import type { AnnouncementInput } from './announcement.schemas.js';
-import { countRecipients, findFallbackCeiling, subtreeOf, type RecipientQuery } from './recipients.repository.js';
+import {
+  countRecipients,
+  findFallbackCeiling,
+  sampleRecipients,
+  subtreeOf,
+  type RecipientQuery,
+} from './recipients.repository.js';
 
 // Who may announce to a scope, and whom a notice reaches: shared by POST /announcements, its
 // preview, drafts (their scope only) and sending a draft (checked in full, like a POST).
@@ -24,7 +30,7 @@ export async function announcerScope(db: Db, principal: Principal, scopeTenantId
   return { scope, ceilingId };
 }
 
-export async function recipientQuery(
+async function recipientQuery(
   db: Db,
   principal: Principal,
   input: AnnouncementInput,
@@ -41,13 +47,19 @@ export async function recipientQuery(
   };
 }
 
-/** A notice about to be accepted, checked in full: its time, languages, mandatory, scope and recipients. */
-export async function checkNotice(db: Db, principal: Principal, input: AnnouncementInput) {
+/**
+ * A notice checked in full, as it would be accepted: its time, languages, mandatory, scope and
+ * recipients (counted; with `sample`, that many of them read beside the count).
+ */
+export async function checkNotice(db: Db, principal: Principal, input: AnnouncementInput, sample = 0) {
   const sendAt = sendTime(input.send_at);
   const written = checkWritten(input);
   if (input.mandatory) await assertMayMandate(db, principal);
   const query = await recipientQuery(db, principal, input);
-  const { recipients, englishReaders } = await countRecipients(db, query);
-  assertEnglishNotNeeded(written, englishReaders);
-  return { sendAt, query, recipients };
+  const [counts, sampled] = await Promise.all([
+    countRecipients(db, query),
+    sample ? sampleRecipients(db, query, sample) : [],
+  ]);
+  assertEnglishNotNeeded(written, counts.englishReaders);
+  return { sendAt, query, counts, recipients: counts.recipients, sample: sampled };
 }

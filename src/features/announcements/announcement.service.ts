@@ -7,15 +7,12 @@ import { sendTestMessage, type TestMessageLimits } from './test-message.js';
 import { actorOf, recordAudit } from '../../platform/audit-trail.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { toAnnouncement, toContactDelivery, toDelivery } from './announcement.mapping.js';
-import { assertMayMandate, sendTime } from './announcement.rules.js';
-import { assertEnglishNotNeeded, checkWritten } from './announcement.languages.js';
-import { checkNotice, recipientQuery } from './announcement.audience.js';
+import { checkNotice } from './announcement.audience.js';
 import { createDraft, deleteDraft, requireNotice, sendDraft } from './announcement.drafts.js';
 import type { AnnouncementRequest } from './announcement-draft.schemas.js';
 import { renderNotice } from './notice.mails.js';
 import * as repo from './announcement.repository.js';
 import * as deliveries from './delivery.repository.js';
-import { countRecipients, sampleRecipients } from './recipients.repository.js';
 import type { Static } from '@sinclair/typebox';
 import type {
   AnnouncementChanges,
@@ -41,12 +38,7 @@ export class AnnouncementService {
   }
 
   async preview(principal: Principal, input: AnnouncementInput) {
-    sendTime(input.send_at);
-    const written = checkWritten(input);
-    if (input.mandatory) await assertMayMandate(this.db, principal);
-    const query = await recipientQuery(this.db, principal, input);
-    const [counts, sample] = await Promise.all([countRecipients(this.db, query), sampleRecipients(this.db, query, 10)]);
-    assertEnglishNotNeeded(written, counts.englishReaders);
+    const { query, counts, sample } = await checkNotice(this.db, principal, input, 10);
     return {
       recipients: counts.recipients,
       skipped: counts.skipped,
