@@ -88,7 +88,7 @@ export function NoticeForm({
     try {
       if (saved) {
         // A draft: its latest text saved, then sent.
-        await saveDraft(draft, scope, input.send_at, saved);
+        await saveDraft(draft, scope, saved);
         await sendDraft(saved.id);
         navigate(`/notices/${saved.id}`, { state: { accepted: 'created' } });
       } else if (editing) {
@@ -109,7 +109,7 @@ export function NoticeForm({
     setFailure(undefined);
     setBusy(true);
     try {
-      await keep(draft, scope, input.send_at);
+      await keep(draft, scope);
     } catch (e) {
       fail(e);
     } finally {

@@ -1,29 +1,22 @@
 import { useState } from 'react';
 import { api, ok } from '../../api/client';
-import { changesOf, type Draft } from './draft';
+import { changesOf, toInput, type Draft } from './draft';
 import type { ScopeChoice } from './ScopePicker';
 import { type Announcement, type AnnouncementInput } from './shared';
 
-type Text = { en?: string; it?: string };
-
-/** What a draft keeps: only what was written (no category chosen yet, a language left empty: left out). */
-function draftInput(draft: Draft, scope: ScopeChoice, sendAt: string | undefined) {
-  const text = (part: 'subject' | 'body') => {
-    const out: Text = {};
-    for (const lang of ['en', 'it'] as const) {
-      const value = part === 'subject' ? draft.subject[lang].trim() : draft.body[lang];
-      if (value.trim()) out[lang] = value;
-    }
-    return out;
-  };
+/**
+ * What a draft keeps: the notice as the form would send it (toInput), but only what was written:
+ * no category until one is chosen, and an empty subject or message of a language left out.
+ */
+function draftInput(draft: Draft, scope: ScopeChoice) {
+  const { category: _defaulted, subject, body, ...rest } = toInput(draft, scope);
+  const written = (text: Record<string, string>) =>
+    Object.fromEntries(Object.entries(text).filter(([, v]) => v.trim()));
   return {
-    scope_tenant_id: scope.id,
+    ...rest,
     ...(draft.category ? { category: draft.category } : {}),
-    subject: text('subject'),
-    body: text('body'),
-    fallback: draft.fallback ? ('ancestor' as const) : ('none' as const),
-    ...(sendAt ? { send_at: sendAt } : {}),
-    ...(draft.mandatory ? { mandatory: true } : {}),
+    subject: written(subject),
+    body: written(body),
   };
 }
 
@@ -34,10 +27,9 @@ function draftInput(draft: Draft, scope: ScopeChoice, sendAt: string | undefined
 export async function saveDraft(
   draft: Draft,
   scope: ScopeChoice,
-  sendAt: string | undefined,
   saved: Announcement | undefined,
 ): Promise<Announcement> {
-  const input = draftInput(draft, scope, sendAt);
+  const input = draftInput(draft, scope);
   if (!saved) return ok(api.POST('/api/2/announcements', { body: { ...input, draft: true } }));
   const changes = Object.fromEntries(
     Object.entries(changesOf(input as AnnouncementInput, saved)).filter(([, value]) => value !== undefined),
@@ -55,8 +47,8 @@ export function sendDraft(id: string) {
 export function useSavedDraft(editing: Announcement | undefined) {
   const [saved, setSaved] = useState(editing?.status === 'draft' ? editing : undefined);
   const [justSaved, setJustSaved] = useState(false);
-  const keep = async (draft: Draft, scope: ScopeChoice, sendAt: string | undefined) => {
-    setSaved(await saveDraft(draft, scope, sendAt, saved));
+  const keep = async (draft: Draft, scope: ScopeChoice) => {
+    setSaved(await saveDraft(draft, scope, saved));
     setJustSaved(true);
   };
   return { saved, justSaved, setJustSaved, keep };
