@@ -55,7 +55,9 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
         onCloseRef.current();
       }}
       onClose={() => {
-        if (openRef.current) onCloseRef.current();
+        // The close event is queued: one from a close this component made may arrive after the
+        // dialog was opened again (a quick Escape then Enter). Only a dialog still closed is news.
+        if (openRef.current && !ref.current?.open) onCloseRef.current();
       }}
     >
       {open && (
