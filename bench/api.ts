@@ -63,6 +63,11 @@ try {
   const liaison = await startLiaison(liaisonUrl.toString(), adminPassword, profile);
   children.push(liaison);
   db = new pg.Pool({ connectionString: benchUrl.toString(), max: 2 });
+  // pool.end() resolves before its connections have closed: the DROP ... WITH (FORCE) at the end may
+  // terminate one still closing (57P01), which the pool would raise as an unhandled 'error'.
+  db.on('error', (error) => {
+    if ((error as { code?: string }).code !== '57P01') throw error;
+  });
   const seeded = await seedWorld(liaison.url, db, {
     adminPassword,
     customers: Number(args.customers),
