@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerWorld, startTestApp, type PartnerWorld, type TestApp } from '../../../test/support/test-app.js';
 import { createContact, createTenant, expectStatus, uniqueEmail } from '../../../test/support/factories.js';
+import { MAX_LISTED_ROWS } from './transfer.schemas.js';
 
 let t: TestApp;
 let p: PartnerWorld;
@@ -43,6 +44,15 @@ describe('contact import in chunks', () => {
       { row: 3, field: 'email', message: expect.stringContaining('row 2') },
       { row: 1202, field: 'email', message: expect.stringContaining('row 6') },
     ]);
+    // The first MAX_LISTED_ROWS rows that are not errors are listed, in row order, the error row left out.
+    const listed = answer.body.rows as { row: number; action: string; tenant_id: string; email: string }[];
+    expect(listed).toHaveLength(MAX_LISTED_ROWS);
+    expect(listed.slice(0, 3)).toEqual([
+      { row: 1, action: 'create', tenant_id: tenant, email: emails[0] },
+      { row: 2, action: 'create', tenant_id: tenant, email: emails[1] },
+      { row: 4, action: 'create', tenant_id: tenant, email: emails[2] },
+    ]);
+    expect(listed.at(-1)).toEqual({ row: 1001, action: 'create', tenant_id: tenant, email: emails[999] });
     const stored = await t.db
       .selectFrom('contacts')
       .select(['email', 'types'])

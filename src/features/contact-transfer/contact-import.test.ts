@@ -57,7 +57,15 @@ describe('contact import', () => {
     ].join('\r\n');
     const first = await importing(csv, { tenant });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body).toEqual({ counts: { create: 1, update: 2, unchanged: 0, error: 0 }, errors: [] });
+    expect(first.body).toEqual({
+      counts: { create: 1, update: 2, unchanged: 0, error: 0 },
+      errors: [],
+      rows: [
+        { row: 1, action: 'create', tenant_id: tenant, email: fresh },
+        { row: 2, action: 'update', tenant_id: tenant, email: kept.email.toUpperCase() },
+        { row: 3, action: 'update', tenant_id: tenant, email: moved.email },
+      ],
+    });
     const rows = await contactsOf(tenant);
     expect(rows.find((c) => c.email === fresh)).toMatchObject({
       firstname: 'Élodie',
@@ -68,7 +76,12 @@ describe('contact import', () => {
     });
     expect(rows.find((c) => c.id === moved.id)).toMatchObject({ city: 'Roma', version: moved.version + 1 });
     const again = await importing(csv, { tenant });
-    expect(again.body).toEqual({ counts: { create: 0, update: 0, unchanged: 3, error: 0 }, errors: [] });
+    expect(again.body).toMatchObject({ counts: { create: 0, update: 0, unchanged: 3, error: 0 }, errors: [] });
+    expect(again.body.rows.map((r: any) => [r.row, r.action])).toEqual([
+      [1, 'unchanged'],
+      [2, 'unchanged'],
+      [3, 'unchanged'],
+    ]);
     // Each change is in the trail, written by the service's own create and update.
     const trail = expectStatus(
       await t.call(p.admin, 'GET', `/api/2/audit?tenant_id=${tenant}&object_id=${moved.id}`),
@@ -92,7 +105,8 @@ describe('contact import', () => {
       headers: { authorization: p.admin.authorization },
     });
     const back = await importing(exported.body, { tenant });
-    expect(back.body).toEqual({ counts: { create: 0, update: 0, unchanged: 1, error: 0 }, errors: [] });
+    expect(back.body).toMatchObject({ counts: { create: 0, update: 0, unchanged: 1, error: 0 }, errors: [] });
+    expect(back.body.rows).toEqual([{ row: 1, action: 'unchanged', tenant_id: tenant, email: expect.any(String) }]);
     // The same rows semicolon-separated, by path below the given tenant, with a BOM.
     const email = uniqueEmail('semi');
     const semi = `\uFEFFtenant_path;types;firstname;lastname;email;title\r\nReparto; "Nord";billing;Bea;Neri;${email};"a,b; c"\r\n`;
@@ -146,6 +160,50 @@ describe('contact import', () => {
     expect(await contactsOf(tenant)).toHaveLength(2);
   });
 
+  it('lists what each row does, in row order, beside the error rows, written together or one by one', async () => {
+    const tenant = await newTenant();
+    const plain = await createContact(t, { tenantId: tenant, types: ['billing'], as: p.admin });
+    const retyped = await createContact(t, { tenantId: tenant, types: ['billing'], as: p.admin });
+    const same = await createContact(t, {
+      tenantId: tenant,
+      types: ['billing'],
+      as: p.admin,
+      fields: { city: 'Bari' },
+    });
+    const [fresh, primary] = [uniqueEmail('row-new'), uniqueEmail('row-primary')];
+    // Rows 1 and 3 are written in bulk, rows 2 and 5 one by one (primaries asked, types changed).
+    const csv = [
+      'types,primary_types,firstname,lastname,email,city',
+      `billing,,Nuova,Persona,${fresh},`,
+      `technical,technical,Prima,Persona,${primary},`,
+      `billing,,,,${plain.email},Roma`,
+      `billing,,A,B,not-an-address,`,
+      `billing;technical,,,,${retyped.email},`,
+      `billing,,,,${same.email},Bari`,
+    ].join('\r\n');
+    const expected = [
+      { row: 1, action: 'create', tenant_id: tenant, email: fresh },
+      { row: 2, action: 'create', tenant_id: tenant, email: primary },
+      { row: 3, action: 'update', tenant_id: tenant, email: plain.email },
+      { row: 5, action: 'update', tenant_id: tenant, email: retyped.email },
+      { row: 6, action: 'unchanged', tenant_id: tenant, email: same.email },
+    ];
+    const preview = await importing(csv, { tenant, mode: 'dry_run' });
+    expect(preview.status).toBe(200);
+    expect(preview.body.counts).toEqual({ create: 2, update: 2, unchanged: 1, error: 1 });
+    expect(preview.body.errors).toEqual([{ row: 4, field: 'email', message: expect.any(String) }]);
+    expect(preview.body.rows).toEqual(expected);
+    // The refused apply carries the same rows; the skipping apply answers exactly the preview.
+    const refused = await importing(csv, { tenant });
+    expectError(refused, 422, 'import_rejected');
+    expect(refused.body.rows).toEqual(expected);
+    const applied = await importing(csv, { tenant, skip: true });
+    expect(applied.body).toEqual(preview.body);
+    expect((await contactsOf(tenant)).map((c) => c.email).sort()).toEqual(
+      [fresh, primary, plain.email, retyped.email, same.email].sort(),
+    );
+  });
+
   it("updates a linked contact's own fields only, never its user's person fields", async () => {
     const tenant = await newTenant();
     const user = await createUser(t, { tenantId: tenant, as: p.admin });
@@ -169,6 +227,7 @@ describe('contact import', () => {
     expect(row.body).toEqual({
       counts: { create: 0, update: 0, unchanged: 0, error: 1 },
       errors: [{ row: 1, field: 'tenant_id', message: 'is not a tenant below the given tenant' }],
+      rows: [],
     });
     const mine = expectStatus(
       await t.call(other.admin, 'GET', `/api/2/contacts?tenant_id=${other.customerId}`),

@@ -15,9 +15,17 @@ import {
   type Outcome,
 } from './transfer.import.js';
 import { RowError, rowFields, type RawRow } from './transfer.rows.js';
+import { MAX_LISTED_ROWS } from './transfer.schemas.js';
 
 /** A row's answer: what it did, or its problem by field. */
 export type RowResult = Outcome | { field: string; message: string };
+/** A row that is not an error, as the report lists it. */
+export interface ListedRow {
+  row: number;
+  action: Outcome;
+  tenant_id: string;
+  email: string;
+}
 
 /** Rows read, matched and written together: a few statements per chunk instead of several per row. */
 const CHUNK = 1000;
@@ -40,6 +48,7 @@ interface Parsed {
  */
 export async function importRows(ctx: ImportContext, trx: Db, after: AfterCommit, rows: (() => RawRow)[]) {
   const results: RowResult[] = new Array(rows.length);
+  const listed: ListedRow[] = [];
   const writer = new ContactBulkWriter(trx, ctx.principal);
   const firstRow = new Map<string, number>();
   let creates: { row: Parsed; input: CreateContactInput; primaryTypes: ContactType[] }[] = [];
@@ -114,8 +123,15 @@ export async function importRows(ctx: ImportContext, trx: Db, after: AfterCommit
       await oneByOne(row);
     }
     await flush();
+    // Every row of the chunk has its answer now; those not errors are listed in row order, up to the cap.
+    for (const row of parsed) {
+      if (listed.length === MAX_LISTED_ROWS) break;
+      const action = results[row.index];
+      if (typeof action === 'string')
+        listed.push({ row: row.index + 1, action, tenant_id: row.tenantId, email: row.email });
+    }
   }
-  return results;
+  return { results, listed };
 }
 
 /** A row read: its tenant, what it sets, its address; an address already on an earlier row of its tenant is refused. */

@@ -43,16 +43,27 @@ export const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** Error rows, and rows that are not errors, listed in an answer (all are counted). */
+export const MAX_LISTED_ERRORS = 1000;
+export const MAX_LISTED_ROWS = 1000;
+
 const Count = Type.Integer({ minimum: 0 });
+const Row = Type.Integer({ minimum: 1, description: '1 is the first row after the header' });
 const report = {
   counts: Type.Object({ create: Count, update: Count, unchanged: Count, error: Count }),
-  errors: Type.Array(
+  errors: Type.Array(Type.Object({ row: Row, field: Type.String(), message: Type.String() }), {
+    description: `The first ${MAX_LISTED_ERRORS.toLocaleString('en')} error rows`,
+  }),
+  rows: Type.Array(
     Type.Object({
-      row: Type.Integer({ minimum: 1, description: '1 is the first row after the header' }),
-      field: Type.String(),
-      message: Type.String(),
+      row: Row,
+      action: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')]),
+      tenant_id: Uuid,
+      email: Type.String(),
     }),
-    { description: 'The first 1,000 error rows' },
+    {
+      description: `What each row does, for the first ${MAX_LISTED_ROWS.toLocaleString('en')} rows that are not errors, in row order (the error rows are in errors)`,
+    },
   ),
 };
 export const ImportReport = Type.Object(report, { $id: 'ContactImportReport' });

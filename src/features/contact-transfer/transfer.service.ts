@@ -4,10 +4,11 @@ import { invalidField } from '../../platform/errors.js';
 import type { Principal } from '../../platform/scope.js';
 import type { ContactService } from '../contacts/contact.service.js';
 import { exportRecords } from './transfer.export.js';
-import { importRows } from './transfer.batch.js';
+import { importRows, type ListedRow } from './transfer.batch.js';
 import { pathIndex, type BodyCheck, type ImportContext, type Outcome } from './transfer.import.js';
 import { findSubtreePaths } from './transfer.repository.js';
 import { csvRow, headerKeys, jsonRow, RowError, type RawRow } from './transfer.rows.js';
+import { MAX_LISTED_ERRORS } from './transfer.schemas.js';
 
 /** An import's body: a CSV's records (the header first) or a JSON array of row objects. */
 export type ImportBody = { csv: string[][] } | { json: unknown[] };
@@ -23,10 +24,8 @@ export interface ImportOptions {
 interface ImportReport {
   counts: Record<Outcome | 'error', number>;
   errors: { row: number; field: string; message: string }[];
+  rows: ListedRow[];
 }
-
-/** Error rows listed in an answer (all are counted). */
-const MAX_LISTED_ERRORS = 1000;
 
 /** Thrown to roll a transaction back with the report it reached (a dry run, or an aborted apply). */
 class Rollback extends Error {
@@ -59,8 +58,9 @@ export class ContactTransferService {
       const report = await this.uow.run(async (trx, after) => {
         const tenants = pathIndex(options.tenantId, await findSubtreePaths(trx, principal.read, options.tenantId));
         const ctx: ImportContext = { principal, contacts: this.contacts, check: options.check, tenants };
-        const report: ImportReport = { counts: { create: 0, update: 0, unchanged: 0, error: 0 }, errors: [] };
-        const results = await importRows(ctx, trx, after, rows);
+        const { results, listed } = await importRows(ctx, trx, after, rows);
+        const counts = { create: 0, update: 0, unchanged: 0, error: 0 };
+        const report: ImportReport = { counts, errors: [], rows: listed };
         results.forEach((outcome, index) => {
           if (typeof outcome === 'string') report.counts[outcome] += 1;
           else {

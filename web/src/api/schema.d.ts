@@ -4736,6 +4736,15 @@ export interface operations {
                             field: string;
                             message: string;
                         }[];
+                        /** @description What each row does, for the first 1,000 rows that are not errors, in row order (the error rows are in errors) */
+                        rows: {
+                            /** @description 1 is the first row after the header */
+                            row: number;
+                            action: "create" | "update" | "unchanged";
+                            /** Format: uuid */
+                            tenant_id: string;
+                            email: string;
+                        }[];
                     };
                 };
             };
@@ -4833,6 +4842,15 @@ export interface operations {
                             row: number;
                             field: string;
                             message: string;
+                        }[];
+                        /** @description What each row does, for the first 1,000 rows that are not errors, in row order (the error rows are in errors) */
+                        rows: {
+                            /** @description 1 is the first row after the header */
+                            row: number;
+                            action: "create" | "update" | "unchanged";
+                            /** Format: uuid */
+                            tenant_id: string;
+                            email: string;
                         }[];
                     };
                 };
