@@ -88,9 +88,9 @@ describe('coverage summaries', () => {
     );
     expect(coverage.tenants).toBe(4); // the folder, two customers, the unit
     expect(coverage.types).toEqual([
-      { type: 'billing', covered: 1, uncovered: 3 },
-      { type: 'technical', covered: 1, uncovered: 3 },
-      { type: 'management', covered: 0, uncovered: 4 },
+      { type: 'billing', covered: 1, uncovered: 3, primary_undeliverable: 0 },
+      { type: 'technical', covered: 1, uncovered: 3, primary_undeliverable: 0 },
+      { type: 'management', covered: 0, uncovered: 4, primary_undeliverable: 0 },
     ]);
   });
 });

@@ -62,7 +62,14 @@ export const coveragePlugin: FastifyPluginAsyncTypebox<{ coverage: CoverageServi
           200: Type.Object({
             tenants: Type.Integer(),
             types: Type.Array(
-              Type.Object({ type: ContactTypeSchema, covered: Type.Integer(), uncovered: Type.Integer() }),
+              Type.Object({
+                type: ContactTypeSchema,
+                covered: Type.Integer(),
+                uncovered: Type.Integer(),
+                primary_undeliverable: Type.Integer({
+                  description: `Tenants whose primary contact of the type bounced (invalid): a notice to primaries only skips them, or with fallback reaches the nearest ancestor's primary; counted up to ${ATTENTION_CAP} (that figure means as many or more)`,
+                }),
+              }),
             ),
             attestation: Type.Object(
               { stale: Type.Integer(), declined: Type.Integer(), pending: Type.Integer() },

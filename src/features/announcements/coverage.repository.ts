@@ -45,6 +45,25 @@ export async function countAttention(db: Db, rootId: string) {
   return rows[0];
 }
 
+/**
+ * Per type, the live tenants of the subtree whose primary contact of it bounced, each counted up
+ * to ATTENTION_CAP. A tenant has one primary per type, so contacts count tenants. Read from the
+ * few bounced primaries (contacts_bounced_primary_idx, migration 0013), each checked against the subtree.
+ */
+export async function countBouncedPrimaries(db: Db, rootId: string) {
+  const count = (type: ContactType) => sql<number>`(SELECT count(*)::int FROM (
+      SELECT 1 FROM contacts c
+      JOIN tenant_closure tc ON tc.descendant_id = c.tenant_id AND tc.ancestor_id = ${rootId}
+      JOIN tenants t ON t.id = c.tenant_id AND t.deleted_at IS NULL
+      WHERE c.validation_state = 'invalid' AND c.primary_types <> '{}' AND ${type} = ANY (c.primary_types)
+      LIMIT ${ATTENTION_CAP}) s)`;
+  const { rows } = await sql<Record<ContactType, number>>`
+    SELECT ${count('billing')} AS billing, ${count('technical')} AS technical, ${count('management')} AS management`.execute(
+    db,
+  );
+  return rows[0];
+}
+
 /** Tenants of the subtree lacking a contact of `types` (any of them), keyset-paged by id. */
 export async function findUncovered(
   db: Db,

@@ -47,12 +47,14 @@ export class CoverageService {
     const afterId = query.after ? cursor.decode(query.after).afterId : undefined;
     const types: ContactType[] = query.type ? [query.type] : ['billing', 'technical', 'management'];
     const rows = await repo.findUncovered(this.db, principal.read, tenantId, { types, afterId, limit });
+    const bounced = await repo.countBouncedPrimaries(this.db, tenantId);
     return {
       tenants: total,
       types: (['billing', 'technical', 'management'] as const).map((type) => ({
         type,
         covered: covered[type],
         uncovered: total - covered[type],
+        primary_undeliverable: bounced[type],
       })),
       attestation: await repo.countAttention(this.db, tenantId),
       missing: paged(rows, limit, (last) => cursor.encode({ afterId: last.id })),

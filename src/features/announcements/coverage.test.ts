@@ -147,10 +147,11 @@ describe('GET /tenants/{id}/contact-coverage', () => {
     const res = await coverage(p.admin, w.s.id);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.tenants).toBe(5);
+    // C3's only technical contact, its primary, bounced.
     expect(res.body.types).toEqual([
-      { type: 'billing', covered: 2, uncovered: 3 },
-      { type: 'technical', covered: 2, uncovered: 3 },
-      { type: 'management', covered: 0, uncovered: 5 },
+      { type: 'billing', covered: 2, uncovered: 3, primary_undeliverable: 0 },
+      { type: 'technical', covered: 2, uncovered: 3, primary_undeliverable: 1 },
+      { type: 'management', covered: 0, uncovered: 5, primary_undeliverable: 0 },
     ]);
     const missing = Object.fromEntries(
       res.body.missing.items.map((m: { id: string; missing_types: string[] }) => [m.id, [...m.missing_types].sort()]),
@@ -174,7 +175,12 @@ describe('GET /tenants/{id}/contact-coverage', () => {
   it('filters by type and pages the missing list', async () => {
     const w = await world();
     const technical = await coverage(p.admin, w.s.id, '?type=technical');
-    expect(technical.body.types).toContainEqual({ type: 'technical', covered: 2, uncovered: 3 });
+    expect(technical.body.types).toContainEqual({
+      type: 'technical',
+      covered: 2,
+      uncovered: 3,
+      primary_undeliverable: 1,
+    });
     expect(technical.body.missing.items.map((m: { id: string }) => m.id).sort()).toEqual(
       [w.c1.id, w.u1.id, w.c3.id].sort(),
     );
@@ -212,9 +218,46 @@ describe('GET /tenants/{id}/contact-coverage', () => {
     );
     const res = await coverage(p.admin, w.s.id);
     expect(res.body.tenants).toBe(5);
-    expect(res.body.types).toContainEqual({ type: 'technical', covered: 3, uncovered: 2 });
-    expect(res.body.types).toContainEqual({ type: 'management', covered: 1, uncovered: 4 });
+    expect(res.body.types).toContainEqual({ type: 'technical', covered: 3, uncovered: 2, primary_undeliverable: 1 });
+    expect(res.body.types).toContainEqual({ type: 'management', covered: 1, uncovered: 4, primary_undeliverable: 0 });
     expect(res.body.missing.items.map((m: { id: string }) => m.id)).not.toContain(gone.id);
+  });
+
+  it('counts per type the tenants whose primary contact bounced, not those where another contact did', async () => {
+    const s = await tenant(p.admin, p.partnerId, 'partner');
+    const c1 = await tenant(p.admin, s.id);
+    const c2 = await tenant(p.admin, s.id);
+    const primary = await contact(p.admin, c1.id, ['billing', 'technical']);
+    const second = await contact(p.admin, c1.id, ['billing', 'technical']);
+    const c2Primary = await contact(p.admin, c2.id, ['billing']);
+    const undeliverable = async (rootId: string) =>
+      Object.fromEntries(
+        (await coverage(p.admin, rootId)).body.types.map((r: { type: string; primary_undeliverable: number }) => [
+          r.type,
+          r.primary_undeliverable,
+        ]),
+      );
+    await markInvalid(second.id);
+    await markInvalid(c2Primary.id);
+    expect(await undeliverable(s.id)).toEqual({ billing: 1, technical: 0, management: 0 });
+    // C1's billing primary moves to the contact that bounced.
+    const moved = await t.call(p.admin, 'PUT', `/api/2/contacts/${second.id}`, {
+      version: (await t.call(p.admin, 'GET', `/api/2/contacts/${second.id}`)).body.version,
+      primary_types: ['billing'],
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(await undeliverable(s.id)).toEqual({ billing: 2, technical: 0, management: 0 });
+    await markInvalid(primary.id);
+    expect(await undeliverable(s.id)).toEqual({ billing: 2, technical: 1, management: 0 });
+    // Only the subtree asked about: C2's bounce is not C1's.
+    expect(await undeliverable(c1.id)).toEqual({ billing: 1, technical: 1, management: 0 });
+    // A deleted tenant leaves the count.
+    const disabled = await t.call(p.admin, 'PUT', `/api/2/tenants/${c2.id}`, { version: c2.version, enabled: false });
+    expect((await t.call(p.admin, 'DELETE', `/api/2/tenants/${c2.id}?version=${disabled.body.version}`)).status).toBe(
+      204,
+    );
+    expect(await undeliverable(s.id)).toEqual({ billing: 1, technical: 1, management: 0 });
+    expectError(await coverage(other.admin, s.id), 404, 1005);
   });
 
   it('is scoped: a company admin sees its own subtree, another partner gets 404', async () => {

@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009-primary-contacts.js';
 import * as m0010 from './migrations/0010-coverage-summary.js';
 import * as m0011 from './migrations/0011-attestation.js';
 import * as m0012 from './migrations/0012-notice-drafts.js';
+import * as m0013 from './migrations/0013-bounced-primaries.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010-coverage-summary': m0010,
   '0011-attestation': m0011,
   '0012-notice-drafts': m0012,
+  '0013-bounced-primaries': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6869,6 +6869,8 @@ export interface operations {
                             type: "billing" | "technical" | "management";
                             covered: number;
                             uncovered: number;
+                            /** @description Tenants whose primary contact of the type bounced (invalid): a notice to primaries only skips them, or with fallback reaches the nearest ancestor's primary; counted up to 10000 (that figure means as many or more) */
+                            primary_undeliverable: number;
                         }[];
                         /** @description The subtree's contacts not confirmed for a year (stale), that declined a type, and asked but not yet answered; each counted up to 10000 (that figure means as many or more) */
                         attestation: {
