@@ -23,6 +23,8 @@ const L = {
     applyValid: 'Import the valid rows',
     create: '1 to create',
     errors: '1 with errors',
+    actions: { create: 'Create', error: 'Error' },
+    capped: 'The first',
     done: 'Import done: 1 created, 0 updated, 0 unchanged; 1 row with errors was skipped.',
   },
   it: {
@@ -35,6 +37,8 @@ const L = {
     applyValid: 'Importa le righe valide',
     create: '1 da creare',
     errors: '1 con errori',
+    actions: { create: 'Crea', error: 'Errore' },
+    capped: 'Sono mostrate',
     done: 'Importazione completata: 1 creati, 0 aggiornati, 0 invariati; 1 riga con errori è stata saltata.',
   },
 };
@@ -106,10 +110,22 @@ describe.runIf(haveBrowser)('contacts export and import in the console', () => {
     await dialog.getByRole('button', { name: l.check, exact: true }).click();
     await dialog.getByText(l.create, { exact: true }).waitFor();
     await dialog.getByText(l.errors, { exact: true }).waitFor();
+    // The preview lists every row in file order: the new contact to create, then the error row beside its problem.
     const rows = dialog.getByRole('table').getByRole('row');
-    expect(await rows.count()).toBe(2);
-    expect(await rows.nth(1).getByRole('cell').first().textContent()).toBe('2');
-    expect(await rows.nth(1).textContent()).toContain('email');
+    expect(await rows.count()).toBe(3);
+    // Every cell, the empty ones too (a phone's cards leave them out of view).
+    const cells = (n: number) => rows.nth(n).locator('td').allTextContents();
+    const [created, failed] = [await cells(1), await cells(2)];
+    expect(created.slice(0, 3)).toEqual(['1', l.actions.create, fresh]);
+    expect(failed.slice(0, 4)).toEqual(['2', l.actions.error, '', 'email']);
+    expect(failed[4]).not.toBe('');
+    expect(await dialog.getByText(l.capped).count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      page.viewportSize()!.width,
+    );
+    // Nothing in the preview reaches past its right edge (it scrolls only up and down).
+    const preview = dialog.locator('.transfer-preview');
+    expect(await preview.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     // Every button of the dialog within the window's width.
     for (const button of await dialog.getByRole('button').all()) {
       const at = await button.boundingBox();

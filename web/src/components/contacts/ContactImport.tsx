@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiFailure, ok } from '../../api/client';
 import { formatNumber } from '../../i18n';
 import { formErrorsOf } from './errors';
+import { ImportPreview, type ImportReport as Outcome } from './ImportPreview';
 
-type Counts = { create: number; update: number; unchanged: number; error: number };
-type Outcome = { counts: Counts; errors: { row: number; field: string; message: string }[] };
+type Counts = Outcome['counts'];
 type Mode = 'dry_run' | 'apply';
 
-/** Sends the CSV as it is (text/csv); a rejected apply (422) still carries counts and errors. */
+/** Sends the CSV as it is (text/csv); a rejected apply (422) still carries counts, errors and rows. */
 async function runImport(tenantId: string, csv: string, mode: Mode, skip: boolean): Promise<Outcome> {
   const query = { tenant_id: tenantId, mode, ...(skip ? { on_error: 'skip' as const } : {}) };
   try {
@@ -22,12 +22,12 @@ async function runImport(tenantId: string, csv: string, mode: Mode, skip: boolea
     );
   } catch (e) {
     const body = e instanceof ApiFailure ? (e.body as Partial<Outcome> | undefined) : undefined;
-    if (body?.counts && body.errors) return { counts: body.counts, errors: body.errors };
+    if (body?.counts && body.errors) return { counts: body.counts, errors: body.errors, rows: body.rows ?? [] };
     throw e;
   }
 }
 
-/** Import: choose a CSV, Check (a dry run) shows the counts and error rows, then Import or Import the valid rows. */
+/** Import: choose a CSV; Check (a dry run) shows the counts and each row's action, then Import or Import the valid rows. */
 export function ImportForm({
   tenantId,
   onCancel,
@@ -107,29 +107,7 @@ export function ImportForm({
           </p>
         )}
       </div>
-      {preview && preview.errors.length > 0 && (
-        <div className="transfer-errors">
-          <table>
-            <caption>{t('contacts.transfer.errorsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('contacts.transfer.row')}</th>
-                <th scope="col">{t('contacts.transfer.field')}</th>
-                <th scope="col">{t('contacts.transfer.message')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.errors.map((err) => (
-                <tr key={`${err.row}-${err.field}`}>
-                  <td>{formatNumber(err.row)}</td>
-                  <td>{err.field}</td>
-                  <td>{err.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {preview && <ImportPreview report={preview} />}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('contacts.transfer.cancel')}
