@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { contactTypes, fullName, type Contact } from '../contacts/load';
 import './company.css';
 
-/** The company's primary contact of each type (name and email), or none, shown above its contacts. */
+/** The company's primary contact of each type (name and email, marked when it bounced), or none, shown above its contacts. */
 export function PrimaryContacts({ contacts }: { contacts: Contact[] | undefined }) {
   const { t } = useTranslation();
   const headingId = useId();
@@ -21,6 +21,14 @@ export function PrimaryContacts({ contacts }: { contacts: Contact[] | undefined 
                 <>
                   <strong>{fullName(primary) || primary.email}</strong>
                   {fullName(primary) && <> {primary.email}</>}
+                  {primary.validation_state === 'invalid' && (
+                    <>
+                      {' '}
+                      <span className="badge invalid" title={t('contacts.table.invalidHelp')}>
+                        {t('contacts.table.invalid')}
+                      </span>
+                    </>
+                  )}
                 </>
               ) : (
                 <em>{t('clients.primaries.none')}</em>

@@ -89,6 +89,12 @@ function Detail({ initial, accepted }: { initial: Announcement; accepted: Accept
           <dd>{scopeName ? <Link to={tenantLink(a.scope_tenant_id, user?.tenant_id)}>{scopeName}</Link> : '…'}</dd>
         </div>
         <div>
+          <dt>{t('notices.detail.recipients')}</dt>
+          <dd>
+            {t(a.recipient_rule === 'primary' ? 'notices.compose.recipientsPrimary' : 'notices.compose.recipientsAll')}
+          </dd>
+        </div>
+        <div>
           <dt>{t('notices.detail.fallback')}</dt>
           <dd>{a.fallback === 'ancestor' ? t('notices.detail.fallbackOn') : t('notices.detail.fallbackOff')}</dd>
         </div>

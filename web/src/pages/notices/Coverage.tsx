@@ -15,7 +15,7 @@ const PAGE = 25;
 const coverageOf = (id: string, query: { type?: Category; limit: number; after?: string }) =>
   ok(api.GET('/api/2/tenants/{id}/contact-coverage', { params: { path: { id }, query } }));
 
-/** /notices/coverage: per type, how many tenants have a contact, and which lack one. */
+/** /notices/coverage: per type, how many tenants have a contact (and how many a primary one that bounced), and which lack one. */
 export function Coverage() {
   const { t } = useTranslation();
   usePageTitle(t('notices.coverage.title'), t('notices.title'));
@@ -57,6 +57,11 @@ export function Coverage() {
                         </span>
                       </p>
                       <ProgressBar label={t('notices.coverage.coverageOf', { type })} value={row.covered} max={total} />
+                      {row.primary_undeliverable > 0 && (
+                        <p className="note warn">
+                          {t('notices.coverage.primaryUndeliverable', { n: capped(row.primary_undeliverable) })}
+                        </p>
+                      )}
                     </div>
                   );
                 })}
@@ -79,18 +84,19 @@ export function Coverage() {
 }
 
 const CAP = 10_000;
+/** A count the server stops at CAP: that figure means as many or more. */
+const capped = (value: number) => (value >= CAP ? `${formatNumber(CAP)}+` : formatNumber(value));
 
 /** The subtree's contacts that need attention: not confirmed for a year, declined, asked and waiting. */
 function Attention({ counts }: { counts: { stale: number; declined: number; pending: number } }) {
   const { t } = useTranslation();
-  const n = (value: number) => (value >= CAP ? `${formatNumber(CAP)}+` : formatNumber(value));
   return (
     <section aria-labelledby="attention-title" className="box">
       <h3 id="attention-title">{t('attestation.coverage.title')}</h3>
       <ul className="attention">
         {(['stale', 'declined', 'pending'] as const).map((state) => (
           <li key={state}>
-            <span className={counts[state] > 0 ? `badge attestation-${state}` : 'badge'}>{n(counts[state])}</span>{' '}
+            <span className={counts[state] > 0 ? `badge attestation-${state}` : 'badge'}>{capped(counts[state])}</span>{' '}
             {t(`attestation.coverage.${state}`)}
           </li>
         ))}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { recipientRules, type Recipients } from './shared';
 
 /** The scope of a notice already on the server (scheduled, or a saved draft): it no longer changes. */
 export function FixedScope({ name }: { name: string }) {
@@ -45,5 +46,33 @@ export function FormButtons({
       </div>
       <div role="status">{saved && <p className="note success">{t('notices.compose.draftSaved')}</p>}</div>
     </>
+  );
+}
+
+/** Who of each company receives it: every contact of the type, or its primary contact of the type only. */
+export function RecipientsField({ value, onChange }: { value: Recipients; onChange(value: Recipients): void }) {
+  const { t } = useTranslation();
+  const label = { all: 'recipientsAll', primary: 'recipientsPrimary' } as const;
+  return (
+    <fieldset>
+      <legend>{t('notices.compose.recipients')}</legend>
+      {recipientRules.map((rule) => (
+        <div key={rule} className="radio-row">
+          <input
+            type="radio"
+            id={`recipients-${rule}`}
+            name="recipients"
+            value={rule}
+            checked={value === rule}
+            aria-describedby={`recipients-${rule}-help`}
+            onChange={() => onChange(rule)}
+          />
+          <label htmlFor={`recipients-${rule}`}>{t(`notices.compose.${label[rule]}`)}</label>
+          <span id={`recipients-${rule}-help`} className="muted">
+            {t(`notices.compose.${label[rule]}Help`)}
+          </span>
+        </div>
+      ))}
+    </fieldset>
   );
 }

@@ -10,7 +10,7 @@ import { useSubject } from './live';
 import { PreviewPanel } from './PreviewPanel';
 import { ScopePicker, type ScopeChoice } from './ScopePicker';
 import { SendStep } from './SendStep';
-import { FixedScope, FormButtons } from './FormParts';
+import { FixedScope, FormButtons, RecipientsField } from './FormParts';
 import { saveDraft, sendDraft, useSavedDraft } from './saved-draft';
 import { useFormErrors } from './form-errors';
 import { changesOf, draftOf, emptyDraft, languageOrder, toInput, validate, type Draft, type FieldName } from './draft';
@@ -155,6 +155,7 @@ export function NoticeForm({
             }}
           />
         )}
+        <RecipientsField value={draft.recipients} onChange={(recipients) => edit({ recipients })} />
         <CheckboxField id="fallback" value={draft.fallback} onChange={(fallback) => edit({ fallback })} />
         {(root || draft.mandatory) && (
           <CheckboxField
@@ -177,7 +178,7 @@ export function NoticeForm({
           onSaveDraft={() => void keepDraft()}
         />
         {preview && !fresh && <p className="note warn">{t('notices.compose.previewStale')}</p>}
-        {fresh && <PreviewPanel preview={fresh} />}
+        {fresh && <PreviewPanel preview={fresh} primary={draft.recipients === 'primary'} />}
         {fresh && fresh.recipients === 0 && <p className="note warn">{t('notices.compose.noRecipients')}</p>}
         {fresh && fresh.recipients > 0 && (
           <SendStep

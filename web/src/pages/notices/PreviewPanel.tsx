@@ -6,17 +6,20 @@ type Kind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 const kinds: Kind[] = ['root', 'partner', 'folder', 'customer', 'unit'];
 
 /**
- * Who a notice would reach: the count, by kind of tenant, skipped addresses, those left out as
+ * Who a notice would reach: the count (of primary contacts, when only those receive it), by kind of tenant, skipped addresses, those left out as
  * they opted out (none for a mandatory notice: it reaches them too), a sample.
  */
-export function PreviewPanel({ preview }: { preview: Preview }) {
+export function PreviewPanel({ preview, primary }: { preview: Preview; primary?: boolean }) {
   const { t } = useTranslation();
   const byKind = Object.entries(preview.by_tenant_kind).filter(([, n]) => n > 0);
   return (
     <section className="box" aria-labelledby="preview-title">
       <h3 id="preview-title">{t('notices.preview.title')}</h3>
       <p role="status" className="big-number">
-        {t('notices.preview.recipients', { count: preview.recipients, n: formatNumber(preview.recipients) })}
+        {t(primary ? 'notices.preview.primaryRecipients' : 'notices.preview.recipients', {
+          count: preview.recipients,
+          n: formatNumber(preview.recipients),
+        })}
       </p>
       {byKind.length > 0 && (
         <ul className="counts plain-list" aria-label={t('notices.preview.byKind')}>

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { ScopeChoice } from './ScopePicker';
-import { type Announcement, type AnnouncementInput, type Category } from './shared';
+import { type Announcement, type AnnouncementInput, type Category, type Recipients } from './shared';
 
 export type FieldName =
   'category' | 'subject.en' | 'body.en' | 'subject.it' | 'body.it' | 'scope_tenant_id' | 'send_at' | 'mandatory';
@@ -28,6 +28,7 @@ export interface Draft {
   subject: { en: string; it: string };
   body: { en: string; it: string };
   fallback: boolean;
+  recipients: Recipients;
   /** The value of a datetime-local input: the user's local time, empty for "now". */
   sendAt: string;
   mandatory: boolean;
@@ -37,6 +38,7 @@ export const emptyDraft: Draft = {
   subject: { en: '', it: '' },
   body: { en: '', it: '' },
   fallback: false,
+  recipients: 'all',
   sendAt: '',
   mandatory: false,
 };
@@ -55,13 +57,14 @@ const fromLocalInput = (value: string) => {
 /** The browser's time zone, said next to the time so nobody wonders whose clock it is. */
 export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** A scheduled notice, back in the form. */
+/** A scheduled notice or a draft, back in the form. */
 export function draftOf(a: Announcement): Draft {
   return {
     category: a.category as Category,
     subject: { en: a.subject.en ?? '', it: a.subject.it ?? '' },
     body: { en: a.body.en ?? '', it: a.body.it ?? '' },
     fallback: a.fallback === 'ancestor',
+    recipients: a.recipient_rule,
     sendAt: a.send_at ? toLocalInput(a.send_at) : '',
     mandatory: a.mandatory,
   };
@@ -79,6 +82,7 @@ export function toInput(draft: Draft, scope: ScopeChoice, withTime = true): Anno
     category: draft.category ?? 'billing',
     scope_tenant_id: scope.id,
     fallback: draft.fallback ? 'ancestor' : 'none',
+    recipients: draft.recipients,
     subject: text('subject'),
     body: text('body'),
     ...(sendAt ? { send_at: sendAt } : {}),
@@ -98,6 +102,7 @@ export function changesOf(input: AnnouncementInput, a: Announcement) {
     ...(!same(input.subject, original.subject) ? { subject: input.subject } : {}),
     ...(!same(input.body, originalBody) ? { body: input.body } : {}),
     ...(input.fallback !== a.fallback ? { fallback: input.fallback } : {}),
+    ...((input.recipients ?? 'all') !== a.recipient_rule ? { recipients: input.recipients } : {}),
     ...(input.send_at && new Date(input.send_at).getTime() !== new Date(a.send_at ?? 0).getTime()
       ? { send_at: input.send_at }
       : {}),
