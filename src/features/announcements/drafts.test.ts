@@ -249,6 +249,27 @@ describe('editing, sending and deleting a draft', () => {
     expect(await deliveriesOf(mine.id)).toBe(1);
   });
 
+  it('keeps recipients (recipient_rule) through POST and PATCH, and sends to the primaries only when asked', async () => {
+    const customer = await createTenant(t, { parentId: p.partnerId, as: p.admin });
+    const primary = await createContact(t, { tenantId: customer.id, types: ['billing'], as: p.admin });
+    const second = await createContact(t, { tenantId: customer.id, types: ['billing'], as: p.admin });
+    const mine = await draft({ scope_tenant_id: customer.id, recipients: 'primary', subject: { en: 'Primary draft' } });
+    expect(mine.recipient_rule).toBe('primary');
+    const all = await t.call(p.admin, 'PATCH', url(mine.id), { recipients: 'all' });
+    expect(all.body).toMatchObject({ status: 'draft', recipient_rule: 'all' });
+    await t.call(p.admin, 'PATCH', url(mine.id), {
+      recipients: 'primary',
+      category: 'billing',
+      body: { en: 'To the primary contact' },
+    });
+    const res = await t.call(p.admin, 'POST', url(mine.id, '/send'));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ recipients: 1, recipient_rule: 'primary' });
+    await statusBecomes(mine.id, 'done');
+    await smtp.waitFor((m) => m.subject === 'Primary draft' && m.to.includes(primary.email));
+    expect(smtp.received.filter((m) => m.subject === 'Primary draft' && m.to.includes(second.email))).toEqual([]);
+  });
+
   it('send with its time ahead schedules it; a scheduled notice cannot be deleted (409), only cancelled', async () => {
     const sendAt = inHours(5);
     const mine = await draft({
