@@ -16,6 +16,11 @@ export interface Config {
    */
   authFailureLimit: number;
   authFailureWindowSeconds: number;
+  /**
+   * How long a bearer token's principal may be answered from memory (0: never). An entry goes at
+   * once when anything it was read from changes (platform/db/auth-changes.ts); this bounds the rest.
+   */
+  authCacheSeconds: number;
   /** smtp://user:pass@host:port; unset: mail goes to the built-in mailbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -138,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: int(env, 'LIAISON_TOKEN_TTL_SECONDS', 3600),
     authFailureLimit: int(env, 'LIAISON_AUTH_FAILURE_LIMIT', 5),
     authFailureWindowSeconds: int(env, 'LIAISON_AUTH_FAILURE_WINDOW_SECONDS', 900),
+    authCacheSeconds: int(env, 'LIAISON_AUTH_CACHE_SECONDS', 30),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Liaison <no-reply@liaison.invalid>',
     bounceDomain: env.LIAISON_BOUNCE_DOMAIN?.trim().toLowerCase() || undefined,

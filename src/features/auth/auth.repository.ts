@@ -41,13 +41,16 @@ export interface PrincipalRow {
   roles: [string, string][];
   last_access_at: Date | null;
   last_access_from_ip: string | null;
+  /** The token's expiry (null when found by user id). */
+  expires_at: Date | null;
 }
 
 /**
  * One statement from a credential to a principal: the unexpired token (or, without one, the
  * subject named), its user (live and enabled) or API client (enabled), its tenant and every
- * ancestor live and enabled, and a user's roles. Nothing is cached: a revoked token, a removed
- * role or a disabled tenant counts from the next request on.
+ * ancestor live and enabled, and a user's roles. The service may keep what it read for a bearer
+ * token only until any of these tables changes (platform/db/auth-changes.ts): a revoked token, a
+ * removed role or a disabled tenant counts from the next request on.
  */
 export async function findPrincipal(
   db: Db,
@@ -55,11 +58,11 @@ export async function findPrincipal(
 ): Promise<PrincipalRow | undefined> {
   const subject =
     'tokenHash' in by
-      ? sql`SELECT subject_type, subject_id FROM access_tokens WHERE token_hash = ${by.tokenHash} AND expires_at > ${new Date()}`
-      : sql`SELECT 'user'::text AS subject_type, ${by.userId}::uuid AS subject_id`;
+      ? sql`SELECT subject_type, subject_id, expires_at FROM access_tokens WHERE token_hash = ${by.tokenHash} AND expires_at > ${new Date()}`
+      : sql`SELECT 'user'::text AS subject_type, ${by.userId}::uuid AS subject_id, NULL::timestamptz AS expires_at`;
   const { rows } = await sql<PrincipalRow>`
     WITH s AS (${subject})
-    SELECT s.subject_type, coalesce(u.id, c.id) AS id, coalesce(u.tenant_id, c.tenant_id) AS tenant_id,
+    SELECT s.subject_type, s.expires_at, coalesce(u.id, c.id) AS id, coalesce(u.tenant_id, c.tenant_id) AS tenant_id,
       c.last_access_at, c.last_access_from_ip,
       CASE WHEN u.id IS NULL THEN '[]'::json ELSE (
         SELECT coalesce(json_agg(json_build_array(ap.tenant_id, ap.role_id)), '[]'::json)

@@ -1,10 +1,12 @@
-import type { Db } from '../../platform/db/database.js';
 import type { Config } from '../../platform/config.js';
 import { fail } from '../../platform/errors.js';
 import { scopeOf, type Principal } from '../../platform/scope.js';
 import { newToken, sameHash, sha256, verifyPassword } from '../../platform/secrets.js';
 import * as repo from './auth.repository.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { PrincipalCache, type Cached } from './principal-cache.js';
+import { authGeneration } from '../../platform/db/auth-changes.js';
+import { authWatch, type Db } from '../../platform/db/database.js';
 import { isStorableText } from '../../platform/http/input-guard.js';
 
 const invalidLogin = () => fail('invalid_login');
@@ -23,10 +25,10 @@ export async function sweepAuth(db: Db, config: Pick<Config, 'authFailureWindowS
 
 /** A client's last access is written when its address changes, else at most once a minute (not on every call). */
 const LAST_ACCESS_GRANULARITY_MS = 60_000;
-const lastAccessStale = (row: repo.PrincipalRow, ip: string) =>
-  row.last_access_from_ip !== ip ||
-  !row.last_access_at ||
-  Date.now() - row.last_access_at.getTime() >= LAST_ACCESS_GRANULARITY_MS;
+const lastAccessStale = (row: Pick<Cached, 'lastAccessAt' | 'lastAccessFromIp'>, ip: string) =>
+  row.lastAccessFromIp !== ip ||
+  !row.lastAccessAt ||
+  Date.now() - row.lastAccessAt.getTime() >= LAST_ACCESS_GRANULARITY_MS;
 
 export interface TokenAnswer {
   access_token: string;
@@ -37,6 +39,7 @@ export interface TokenAnswer {
 
 export class AuthService {
   private readonly throttle: SignInThrottle;
+  private readonly principals: PrincipalCache;
 
   /** @param signedIn told of each user's successful password sign-in (it confirms the person's contact). */
   constructor(
@@ -45,6 +48,7 @@ export class AuthService {
     private readonly signedIn: (userId: string) => Promise<void> = async () => {},
   ) {
     this.throttle = new SignInThrottle(db, config.authFailureLimit, config.authFailureWindowSeconds);
+    this.principals = new PrincipalCache(config.authCacheSeconds * 1000);
   }
 
   async passwordGrant(username: string, password: string, ip: string): Promise<TokenAnswer> {
@@ -79,12 +83,7 @@ export class AuthService {
   async authenticate(header: string | undefined, ip: string): Promise<Principal> {
     if (!header) throw unauthorized();
     const [scheme, value = ''] = header.split(' ', 2);
-    if (scheme.toLowerCase() === 'bearer') {
-      const row = await repo.findPrincipal(this.db, { tokenHash: sha256(value.trim()) });
-      const principal = row && (await this.principalOf(row, ip));
-      if (!principal) throw unauthorized('The access token is invalid or expired');
-      return principal;
-    }
+    if (scheme.toLowerCase() === 'bearer') return this.bearer(sha256(value.trim()), ip);
     if (scheme.toLowerCase() === 'basic') {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
@@ -97,6 +96,25 @@ export class AuthService {
     throw unauthorized('Unsupported authorization scheme');
   }
 
+  /** A bearer token's principal: from memory while nothing it was read from has changed (PrincipalCache). */
+  private async bearer(tokenHash: string, ip: string): Promise<Principal> {
+    // Another process's changes are heard only while the database's watch is live.
+    const cacheable = authWatch(this.db).live;
+    const hit = cacheable ? this.principals.get(tokenHash) : undefined;
+    // A client's last access due to be written goes the long way, which writes it.
+    if (hit && (hit.principal.kind === 'user' || !lastAccessStale(hit, ip))) return hit.principal;
+    const generation = authGeneration();
+    const row = await repo.findPrincipal(this.db, { tokenHash });
+    const principal = row && (await this.principalOf(row, ip));
+    if (!row || !principal) throw unauthorized('The access token is invalid or expired');
+    if (cacheable) {
+      const lastAccessAt = row.last_access_at;
+      const lastAccessFromIp = row.last_access_from_ip;
+      this.principals.set(tokenHash, generation, row.expires_at, { principal, lastAccessAt, lastAccessFromIp });
+    }
+    return principal;
+  }
+
   async userPrincipal(userId: string): Promise<Principal | undefined> {
     const row = await repo.findPrincipal(this.db, { userId });
     return row && this.principalOf(row);
@@ -106,7 +124,8 @@ export class AuthService {
   private async principalOf(row: repo.PrincipalRow, ip?: string): Promise<Principal | undefined> {
     if (row.id === null) return undefined;
     if (row.subject_type === 'client') {
-      if (ip !== undefined && lastAccessStale(row, ip)) await repo.touchClient(this.db, row.id, ip);
+      const access = { lastAccessAt: row.last_access_at, lastAccessFromIp: row.last_access_from_ip };
+      if (ip !== undefined && lastAccessStale(access, ip)) await repo.touchClient(this.db, row.id, ip);
       return {
         kind: 'client',
         id: row.id,

@@ -5,6 +5,7 @@ import { startEmbedded, type EmbeddedOptions } from './embedded.js';
 import { AppError, fail } from '../errors.js';
 import type { PoolUse } from '../metrics.js';
 import { PreparingClient } from './prepared.js';
+import { alone, watchAuthChanges, type AuthWatch } from './auth-changes.js';
 
 // int8 (counts) as numbers: every count we produce fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -25,6 +26,13 @@ export function poolUse(db: Db): PoolUse | undefined {
   const pool = pools.get(db);
   return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
+
+/** Each database's watch over what principals are read from, started on first use (auth-changes.ts). */
+const authWatches = new WeakMap<Db, () => AuthWatch>();
+const unwatched: AuthWatch = { live: false, close: async () => {} };
+
+/** Whether principals read from this database may be cached now: never for one not opened here. */
+export const authWatch = (db: Db): AuthWatch => authWatches.get(db)?.() ?? unwatched;
 
 export type DatabaseOptions =
   | { databaseUrl: string; poolSize?: number; connectTimeoutMs?: number; statementTimeoutMs?: number }
@@ -67,7 +75,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: answeringPool(pool) }) });
     pools.set(db, pool);
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    // Other processes may write the server: their changes are heard on a connection of its own.
+    let watch: AuthWatch | undefined;
+    authWatches.set(db, () => (watch ??= watchAuthChanges(options.databaseUrl)));
+    return {
+      db,
+      kind: 'postgres',
+      async close() {
+        await watch?.close();
+        await db.destroy();
+      },
+    };
   }
   const embedded = await startEmbedded(options as EmbeddedOptions);
   const pool = new pg.Pool({
@@ -79,6 +97,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
+  // The embedded database has one process (the data folder's lock): this one sees every write.
+  authWatches.set(db, () => alone);
   return {
     db,
     kind: 'embedded',

@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010-coverage-summary.js';
 import * as m0011 from './migrations/0011-attestation.js';
 import * as m0012 from './migrations/0012-notice-drafts.js';
 import * as m0013 from './migrations/0013-bounced-primaries.js';
+import * as m0014 from './migrations/0014-auth-notify.js';
 
 // A static list rather than a folder scan: works the same from sources, bundles and tests.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011-attestation': m0011,
   '0012-notice-drafts': m0012,
   '0013-bounced-primaries': m0013,
+  '0014-auth-notify': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

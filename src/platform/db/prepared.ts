@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { authChanged, touchesAuth } from './auth-changes.js';
 
 /** Distinct statements one connection keeps prepared; later new ones run unnamed (planned each time). */
 const MAX_PREPARED = 500;
@@ -25,9 +26,28 @@ const nameOf = (text: string) => {
  */
 export class PreparingClient extends pg.Client {
   readonly #prepared = new Set<string>();
+  #inTransaction = false;
+  /** This connection's open transaction wrote a table principals are read from (auth-changes.ts). */
+  #authWritten = false;
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, passed through as they are
   override query(...args: any[]): any {
+    const [text] = args;
+    const answer = this.#send(args);
+    if (typeof text !== 'string' || !answer || typeof answer.then !== 'function') return answer;
+    // Principals cached from before a write to their tables are dropped once the database has
+    // answered it, and again when its transaction ends (a read in between saw it uncommitted).
+    const writes = touchesAuth(text);
+    if (beginsTransaction(text)) this.#inTransaction = true;
+    const ends = this.#inTransaction && endsTransaction(text);
+    const changed = writes || (ends && this.#authWritten);
+    if (writes && this.#inTransaction) this.#authWritten = true;
+    if (ends) this.#inTransaction = this.#authWritten = false;
+    return changed ? answer.finally(authChanged) : answer;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  #send(args: any[]): any {
     const [text, values] = args;
     if (args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0) {
       const name = nameOf(text);
@@ -39,3 +59,7 @@ export class PreparingClient extends pg.Client {
     return super.query(...(args as [string]));
   }
 }
+
+const beginsTransaction = (text: string) => /^\s*(?:begin|start\s+transaction)\b/i.test(text);
+/** COMMIT or ROLLBACK of the whole transaction (not ROLLBACK TO a savepoint). */
+const endsTransaction = (text: string) => /^\s*(?:commit|end|abort|rollback(?!\s+to\b))\b/i.test(text);
