@@ -45,18 +45,31 @@ export async function countAttention(db: Db, rootId: string) {
   return rows[0];
 }
 
+/** Up to this many tenants, a subtree's bounced primaries are looked up tenant by tenant. */
+const SMALL_SUBTREE = 5_000;
+
 /**
  * Per type, the live tenants of the subtree whose primary contact of it bounced, each counted up
- * to ATTENTION_CAP. A tenant has one primary per type, so contacts count tenants. Read from the
- * few bounced primaries (contacts_bounced_primary_idx, migration 0013), each checked against the subtree.
+ * to ATTENTION_CAP (a tenant has one primary per type, so contacts count tenants). Such contacts
+ * are few and indexed alone (contacts_bounced_primary_idx, migration 0013): a small subtree looks
+ * each of its tenants up there; a large one reads them all and keeps those in the subtree. The
+ * fence (OFFSET 0) holds that order whatever plan a prepared statement settles on.
  */
-export async function countBouncedPrimaries(db: Db, rootId: string) {
-  const count = (type: ContactType) => sql<number>`(SELECT count(*)::int FROM (
-      SELECT 1 FROM contacts c
-      JOIN tenant_closure tc ON tc.descendant_id = c.tenant_id AND tc.ancestor_id = ${rootId}
-      JOIN tenants t ON t.id = c.tenant_id AND t.deleted_at IS NULL
-      WHERE c.validation_state = 'invalid' AND c.primary_types <> '{}' AND ${type} = ANY (c.primary_types)
-      LIMIT ${ATTENTION_CAP}) s)`;
+export async function countBouncedPrimaries(db: Db, rootId: string, subtreeTenants: number) {
+  const bounced = (type: ContactType) =>
+    sql`c.validation_state = 'invalid' AND c.primary_types <> '{}' AND ${type} = ANY (c.primary_types)`;
+  const count = (type: ContactType) =>
+    subtreeTenants <= SMALL_SUBTREE
+      ? sql<number>`(SELECT count(*)::int FROM (
+          SELECT 1 FROM tenant_closure tc
+          JOIN contacts c ON c.tenant_id = tc.descendant_id AND ${bounced(type)}
+          JOIN tenants t ON t.id = tc.descendant_id AND t.deleted_at IS NULL
+          WHERE tc.ancestor_id = ${rootId} LIMIT ${ATTENTION_CAP}) s)`
+      : sql<number>`(SELECT count(*)::int FROM (
+          SELECT 1 FROM (SELECT c.tenant_id FROM contacts c WHERE ${bounced(type)} OFFSET 0) b
+          JOIN tenant_closure tc ON tc.ancestor_id = ${rootId} AND tc.descendant_id = b.tenant_id
+          JOIN tenants t ON t.id = b.tenant_id AND t.deleted_at IS NULL
+          LIMIT ${ATTENTION_CAP}) s)`;
   const { rows } = await sql<Record<ContactType, number>>`
     SELECT ${count('billing')} AS billing, ${count('technical')} AS technical, ${count('management')} AS management`.execute(
     db,

@@ -47,7 +47,7 @@ export class CoverageService {
     const afterId = query.after ? cursor.decode(query.after).afterId : undefined;
     const types: ContactType[] = query.type ? [query.type] : ['billing', 'technical', 'management'];
     const rows = await repo.findUncovered(this.db, principal.read, tenantId, { types, afterId, limit });
-    const bounced = await repo.countBouncedPrimaries(this.db, tenantId);
+    const bounced = await repo.countBouncedPrimaries(this.db, tenantId, total);
     return {
       tenants: total,
       types: (['billing', 'technical', 'management'] as const).map((type) => ({

@@ -8,6 +8,7 @@ import {
   type TestApp,
 } from '../../../test/support/test-app.js';
 import { expectError } from '../../../test/support/expect-error.js';
+import { countBouncedPrimaries } from './coverage.repository.js';
 
 // Effective contacts (who a notice of a type reaches for a tenant) and contact coverage.
 
@@ -251,6 +252,11 @@ describe('GET /tenants/{id}/contact-coverage', () => {
     expect(await undeliverable(s.id)).toEqual({ billing: 2, technical: 1, management: 0 });
     // Only the subtree asked about: C2's bounce is not C1's.
     expect(await undeliverable(c1.id)).toEqual({ billing: 1, technical: 1, management: 0 });
+    // A large subtree reads the bounced primaries first, a small one its tenants: the same counts.
+    for (const root of [s.id, c1.id, c2.id, p.partnerId])
+      expect(await countBouncedPrimaries(t.db, root, 1_000_000), root).toEqual(
+        await countBouncedPrimaries(t.db, root, 1),
+      );
     // A deleted tenant leaves the count.
     const disabled = await t.call(p.admin, 'PUT', `/api/2/tenants/${c2.id}`, { version: c2.version, enabled: false });
     expect((await t.call(p.admin, 'DELETE', `/api/2/tenants/${c2.id}?version=${disabled.body.version}`)).status).toBe(
