@@ -15,7 +15,8 @@ import type { Metrics } from '../metrics.js';
 import { clientErrorHandler, installErrorHandler, sendFrameworkError } from './error-handler.js';
 import { installInputGuard, installJsonParser } from './input-hooks.js';
 import { isTimestamp } from '../timestamps.js';
-import { consoleDir, installConsole, installSecurityHeaders } from './console.js';
+import { consoleDir, installConsole } from './console.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { installRequestLog, loggerOptions, requestId } from './logging.js';
 import { ErrorResponse } from './common-schemas.js';
 import { installHealthRoutes } from './health.js';
@@ -71,7 +72,7 @@ export async function createHttpServer({
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRequestLog(app);
-  await installSecurityHeaders(app, config.publicUrl);
+  installSecurityHeaders(app, config.publicUrl);
   installErrorHandler(app, consoleRoot ? await installConsole(app, consoleRoot) : undefined);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
