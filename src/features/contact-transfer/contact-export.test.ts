@@ -168,6 +168,50 @@ describe('contact export', () => {
     expect(new Set(emails).size).toBe(4);
   });
 
+  it("carries each contact's attestation state and time: confirmed, asked, never asked", async () => {
+    // A partner of its own, so the counts of the other tests stay as they are.
+    const a = await createPartnerWorld(t, 'Attested');
+    const confirmed = await createContact(t, { tenantId: a.customerId, types: ['billing'], as: a.admin });
+    const asked = await createContact(t, { tenantId: a.customerId, types: ['billing'], as: a.admin });
+    const never = await createContact(t, { tenantId: a.customerId, types: ['technical'], as: a.admin });
+    const campaign = { scope_tenant_id: a.customerId, types: ['billing'] };
+    expectStatus(await t.call(a.admin, 'POST', '/api/2/attestation-campaigns', campaign), 201, 'campaign');
+    // The question lands in the built-in mailbox; its yes link is answered as the person would.
+    const question = async () =>
+      (
+        await t.db
+          .selectFrom('mail_outbox')
+          .select('text_body')
+          .where('kind', '=', 'attestation')
+          .where('to_address', '=', confirmed.email)
+          .executeTakeFirst()
+      )?.text_body;
+    await expect.poll(question).toMatch(/attest\?token=/);
+    const token = /attest\?token=([a-z0-9-]+)&answer=yes/.exec((await question())!)![1];
+    expectStatus(await t.call(undefined, 'POST', '/api/2/attestations', { token, answer: 'yes' }), 200, 'yes');
+    const attestedAt = (await t.call(a.admin, 'GET', `/api/2/contacts/${confirmed.id}`)).body.attested_at as string;
+    expect(Date.now() - Date.parse(attestedAt)).toBeLessThan(60_000);
+
+    const res = await exportOf(a.customerId, 'format=csv', a.admin);
+    const csv: Record<string, string>[] = parse(res.rawPayload.toString('utf8').slice(1), { columns: true });
+    const cells = (email: string) => {
+      const row = csv.find((r) => r.email === email)!;
+      return [row.attestation_state, row.attested_at];
+    };
+    expect(cells(confirmed.email)).toEqual(['confirmed', attestedAt]);
+    expect(cells(asked.email)).toEqual(['pending', '']);
+    expect(cells(never.email)).toEqual(['', '']);
+
+    const json: Record<string, unknown>[] = JSON.parse((await exportOf(a.customerId, 'format=json', a.admin)).body);
+    const fields = (email: string) => {
+      const row = json.find((r) => r.email === email)!;
+      return [row.attestation_state, row.attested_at];
+    };
+    expect(fields(confirmed.email)).toEqual(['confirmed', attestedAt]);
+    expect(fields(asked.email)).toEqual(['pending', null]);
+    expect(fields(never.email)).toEqual([null, null]);
+  });
+
   it('answers 404 to another partner and 400 to an unknown format', async () => {
     const res = await exportOf(p.customerId, 'format=csv', other.admin);
     expectError({ status: res.statusCode, body: res.json(), headers: res.headers }, 404, 1005);
