@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAccessible,
@@ -124,5 +125,68 @@ describe.runIf(haveBrowser)('the attestation page', () => {
     await readonly.goto(`/clients/${tenant.id}`);
     await readonly.getByText('1 waiting').waitFor();
     expect(await readonly.getByRole('button', { name: 'Ask to confirm' }).count()).toBe(0);
+  });
+
+  it('marks a stale and a declined contact in the contacts table and panel, in English and Italian', async () => {
+    const p = await createPartnerWorld(w.t, 'D');
+    const tenant = await createTenant(w.t, { parentId: p.partnerId, as: p.admin });
+    const old = await createContact(w.t, { tenantId: tenant.id, types: ['management'], as: p.admin });
+    const leaving = await createContact(w.t, { tenantId: tenant.id, types: ['billing', 'technical'], as: p.admin });
+    // Last confirmed 400 days ago: the sweep, woken by the campaign below, turns it stale.
+    await sql`UPDATE contacts SET attestation_state = 'confirmed', attested_at = now() - interval '400 days'
+      WHERE id = ${old.id}`.execute(w.t.db);
+    const started = await w.t.call(p.admin, 'POST', '/api/2/attestation-campaigns', {
+      scope_tenant_id: tenant.id,
+      types: ['technical'],
+    });
+    expect(started.body.counts.total).toBe(1);
+    const asked = await w.smtp.waitFor((m) => m.to.includes(leaving.email) && /attest\?token=/.test(m.text));
+    const token = /attest\?token=([\w-]+)&answer=no/.exec(asked.text)![1];
+    expect((await w.t.call(undefined, 'POST', '/api/2/attestations', { token, answer: 'no' })).status).toBe(200);
+    const state = async (id: string) => (await w.t.call(p.admin, 'GET', `/api/2/contacts/${id}`)).body;
+    await expect.poll(async () => (await state(old.id)).attestation_state).toBe('stale');
+    expect(await state(leaving.id)).toMatchObject({ types: ['billing'], attestation_state: 'declined' });
+
+    const desk = await w.newPage();
+    await signIn(desk, p.admin.login, `pw-${p.admin.login}`);
+    await desk.goto(`/clients/${tenant.id}`);
+    const staleRow = desk.getByRole('row').filter({ hasText: old.email });
+    const declinedRow = desk.getByRole('row').filter({ hasText: leaving.email });
+    await staleRow.waitFor();
+    expect(await staleRow.locator('.badge.attestation-stale').textContent()).toBe('Not confirmed for a year');
+    expect(await declinedRow.locator('.badge.attestation-declined').textContent()).toBe('Declined');
+    expect(await staleRow.locator('.badge.attestation-declined').count()).toBe(0);
+    // The decline took the only technical contact: the client's coverage shows the gap.
+    await desk.getByText('Nobody receives Technical notices for this client', { exact: false }).waitFor();
+    await expectAccessible(desk, 'contacts stale and declined');
+    await screenshot(desk, 'attest-stale-declined-en');
+    await staleRow.getByRole('button', { name: /^Grace Hopper-\d+$/ }).click();
+    const panel = desk.getByRole('dialog');
+    await expect
+      .poll(() => panel.textContent())
+      .toMatch(/Still the contact\?Not confirmed for a year \(last confirmed on /);
+    await expectAccessible(desk, 'panel of a stale contact');
+    await panel.getByRole('button', { name: 'Close' }).first().click();
+    await declinedRow.getByRole('button', { name: /^Grace Hopper-\d+$/ }).click();
+    await expect.poll(() => desk.getByRole('dialog').textContent()).toContain('Still the contact?Declined');
+
+    const phone = await w.newPage({ width: 390, height: 844, locale: 'it-IT' });
+    await signIn(phone, p.admin.login, `pw-${p.admin.login}`);
+    await phone.getByRole('combobox', { name: /Language|Lingua/ }).selectOption('it');
+    await phone.goto(`/clients/${tenant.id}`);
+    const cards = phone.locator('main table.stack-narrow > tbody > tr');
+    const staleCard = cards.filter({ hasText: old.email });
+    const declinedCard = cards.filter({ hasText: leaving.email });
+    await staleCard.waitFor();
+    const badge = staleCard.locator('.badge.attestation-stale');
+    expect(await badge.textContent()).toBe('Non confermato da un anno');
+    expect(await declinedCard.locator('.badge.attestation-declined').textContent()).toBe('Ha rinunciato');
+    const box = (await badge.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await expectAccessible(phone, 'contatti non confermati e rinunce');
+    await screenshot(phone, 'attest-stale-declined-it-phone');
+    await declinedCard.getByRole('button', { name: /^Grace Hopper-\d+$/ }).click();
+    await expect.poll(() => phone.getByRole('dialog').textContent()).toContain('Ancora il contatto?Ha rinunciato');
+    await expectAccessible(phone, 'scheda di un contatto che ha rinunciato');
   });
 });
