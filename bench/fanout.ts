@@ -26,6 +26,8 @@ import { systemScope } from '../src/platform/scope.js';
 import { AnnouncementWorker, announcementWorkerOptions } from '../src/engine/delivery-queue.js';
 import { insertAnnouncement } from '../src/features/announcements/announcement.repository.js';
 import {
+  countAttention,
+  countBouncedPrimaries,
   countCoverage,
   findEffectiveContacts,
   findUncovered,
@@ -104,6 +106,12 @@ async function coverageQueries(db: Db, root: string) {
     20,
   );
   await time('contact-coverage counts over the whole tree', () => countCoverage(db, root), 5);
+  // The endpoint also counts bounced primaries and attestation states: some addresses bounce
+  // (2 % of the contacts), as they would on a platform in use.
+  await sql`UPDATE contacts SET validation_state = 'invalid' WHERE random() < 0.02`.execute(db);
+  const { total } = await countCoverage(db, root);
+  await time('contact-coverage bounced primaries over the whole tree', () => countBouncedPrimaries(db, root, total), 5);
+  await time('contact-coverage attestation states over the whole tree', () => countAttention(db, root), 5);
   const types = ['billing', 'technical', 'management'] as const;
   await time(
     'contact-coverage first page of uncovered tenants',
